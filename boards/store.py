@@ -1,0 +1,393 @@
+"""The store: every DuckDB access of the application goes through :class:`Store`.
+
+One connection per process and database file (DuckDB allows one read-write process per file);
+each call takes its own cursor, so Streamlit's threads can read at once, and writes are
+serialised by a lock and run in one transaction each. Upserts are ``MERGE INTO`` statements so
+they also run on DuckLake, which has no primary keys.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+
+if TYPE_CHECKING:
+    from boards.periods import Period
+    from boards.reference import Reference
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "boards.duckdb"
+OBSERVATION_KEY = ("area_code", "indicator_id", "period_id")
+OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "numerator", "denominator", "status", "note")
+BENCHMARK_COLUMNS = ("geography_code", "indicator_id", "period_id", "value", "numerator", "denominator", "status")
+STATUSES = ("reported", "c", "x", "z", "low", "u", "missing")
+SOURCES = ("published", "local", "demo")
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why in words a user can act on."""
+
+
+class SchemaTooNewError(StoreError):
+    """The database was written by a newer version of this application."""
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: ``--db`` if given, else ``$BOARDS_DB``, else ``data/boards.duckdb``."""
+    chosen = cli_value or os.environ.get("BOARDS_DB") or DEFAULT_DB_PATH
+    return Path(chosen).expanduser().resolve()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every file ``boards/migrations/NNN_name.sql``, in order."""
+    found = []
+    for entry in resources.files("boards.migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number, _, rest = entry.name.partition("_")
+            found.append((int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+MIGRATIONS = _migrations()
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    load_id: int
+    rows_added: int
+    rows_changed: int
+    rows_unchanged: int
+
+
+class Store:
+    """Owns the DuckDB connection of one database file."""
+
+    _open_stores: dict[Path, Store] = {}
+    _open_lock = threading.Lock()
+
+    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
+        self.path = str(path)
+        try:
+            self._con = duckdb.connect(self.path)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"The database {self.path} is in use by another program "
+                    "(DuckDB allows one writer per file). Close it and try again."
+                ) from exc
+            raise StoreError(f"The database {self.path} cannot be opened: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path} is not a database this application can read: {exc}") from exc
+        self._write_lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        """The process-wide store of ``path`` (created, migrated and cached on first use)."""
+        key = Path(path).resolve()
+        with cls._open_lock:
+            store = cls._open_stores.get(key)
+            if store is None:
+                key.parent.mkdir(parents=True, exist_ok=True)
+                store = cls(key)
+                store.migrate()
+                cls._open_stores[key] = store
+            return store
+
+    def close(self) -> None:
+        with self._open_lock:
+            for key, store in list(self._open_stores.items()):
+                if store is self:
+                    del self._open_stores[key]
+        self._con.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def _frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        with self._cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def _scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        with self._cursor() as cur:
+            row = cur.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction, holding the process's write lock."""
+        with self._write_lock, self._cursor() as cur:
+            cur.begin()
+            try:
+                yield cur
+            except BaseException:
+                cur.rollback()
+                raise
+            cur.commit()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this database (0 for a new file)."""
+        exists = self._scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        )
+        if not exists:
+            return 0
+        return int(self._scalar("SELECT coalesce(max(version), 0) FROM schema_migrations"))
+
+    def migrate(self) -> list[int]:
+        """Apply every migration this database lacks, each in its own transaction."""
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"The database {self.path} has schema version {current}, newer than this "
+                f"application's {SCHEMA_VERSION}. Upgrade the application to open it."
+            )
+        applied = []
+        with self._transaction() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+        for version, name, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            with self._transaction() as cur:
+                cur.execute(sql)
+                cur.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, current_timestamp)", [version, name]
+                )
+            applied.append(version)
+        return applied
+
+    # -- reference data and catalogue -------------------------------------------------------
+
+    def replace_reference(self, ref: Reference) -> None:
+        """Replace every reference table with the contents of ``ref``, in one transaction."""
+        tables = {
+            "regions": ref.regions,
+            "areas": ref.areas,
+            "area_aliases": ref.aliases,
+            "area_population": ref.population,
+            "statistical_neighbours": ref.neighbours,
+            "partnerships": ref.partnerships,
+            "inspections": ref.inspections,
+        }
+        with self._transaction() as cur:
+            for table, frame in tables.items():
+                cur.execute(f"DELETE FROM {table}")
+                cur.register("incoming", frame)
+                columns = ", ".join(frame.columns)
+                cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+                cur.unregister("incoming")
+
+    def sync_catalogue(self, catalogue: pd.DataFrame) -> None:
+        """Mirror the indicator catalogue file into the ``indicators`` table."""
+        columns = list(catalogue.columns)
+        updates = ", ".join(f"{c} = incoming.{c}" for c in columns if c != "indicator_id")
+        names = ", ".join(columns)
+        values = ", ".join(f"incoming.{c}" for c in columns)
+        with self._transaction() as cur:
+            cur.register("incoming", catalogue)
+            cur.execute(
+                f"MERGE INTO indicators USING incoming ON indicators.indicator_id = incoming.indicator_id "
+                f"WHEN MATCHED THEN UPDATE SET {updates} "
+                f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
+            )
+            cur.unregister("incoming")
+
+    def ensure_periods(self, periods: list[Period]) -> None:
+        frame = pd.DataFrame(
+            {
+                "period_id": [p.period_id for p in periods],
+                "granularity": [p.granularity for p in periods],
+                "start_date": [p.start for p in periods],
+                "end_date": [p.end for p in periods],
+                "label": [p.label for p in periods],
+            }
+        ).drop_duplicates("period_id")
+        with self._transaction() as cur:
+            cur.register("incoming", frame)
+            cur.execute(
+                "MERGE INTO periods USING incoming ON periods.period_id = incoming.period_id "
+                "WHEN NOT MATCHED THEN INSERT (period_id, granularity, start_date, end_date, label) "
+                "VALUES (incoming.period_id, incoming.granularity, incoming.start_date, "
+                "incoming.end_date, incoming.label)"
+            )
+            cur.unregister("incoming")
+
+    # -- loads ------------------------------------------------------------------------------
+
+    def commit_load(
+        self,
+        observations: pd.DataFrame,
+        *,
+        source: str,
+        loaded_by: str,
+        file_name: str,
+        file_hash: str | None = None,
+        rows_rejected: int = 0,
+        note: str | None = None,
+        benchmarks: pd.DataFrame | None = None,
+    ) -> LoadResult:
+        """Write one load of observations (and optional published benchmarks) atomically.
+
+        New keys are added; a changed value replaces the current one, which moves to
+        ``observation_history`` with the load that replaced it; identical rows are counted
+        as unchanged and left alone.
+        """
+        if source not in SOURCES:
+            raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+        incoming = observations.loc[:, list(OBSERVATION_COLUMNS)]
+        duplicated = incoming.duplicated(list(OBSERVATION_KEY), keep=False)
+        if duplicated.any():
+            first = incoming[duplicated].iloc[0]
+            raise ValueError(
+                f"{int(duplicated.sum())} rows share a key, e.g. {first.area_code} / "
+                f"{first.indicator_id} / {first.period_id}"
+            )
+        with self._transaction() as cur:
+            load_id = cur.execute(
+                "INSERT INTO loads (loaded_by, file_name, file_hash, source, rows_rejected, note) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING load_id",
+                [loaded_by, file_name, file_hash, source, rows_rejected, note],
+            ).fetchone()[0]
+            cur.register("incoming", incoming)
+            cur.execute(
+                "CREATE TEMP TABLE staged AS "
+                "SELECT i.*, o.area_code IS NULL AS is_new, "
+                "  o.area_code IS NOT NULL AND ("
+                "    o.value IS DISTINCT FROM i.value OR o.numerator IS DISTINCT FROM i.numerator "
+                "    OR o.denominator IS DISTINCT FROM i.denominator OR o.status IS DISTINCT FROM i.status "
+                "    OR o.note IS DISTINCT FROM i.note OR o.source IS DISTINCT FROM ?) AS is_changed "
+                "FROM incoming i LEFT JOIN observations o USING (area_code, indicator_id, period_id)",
+                [source],
+            )
+            cur.unregister("incoming")
+            added, changed, unchanged = cur.execute(
+                "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
+                "count(*) FILTER (NOT is_new AND NOT is_changed) FROM staged"
+            ).fetchone()
+            cur.execute(
+                "INSERT INTO observation_history "
+                "(area_code, indicator_id, period_id, value, numerator, denominator, status, source, "
+                " load_id, note, superseded_by_load) "
+                "SELECT o.area_code, o.indicator_id, o.period_id, o.value, o.numerator, o.denominator, "
+                "o.status, o.source, o.load_id, o.note, ? "
+                "FROM observations o JOIN staged s USING (area_code, indicator_id, period_id) "
+                "WHERE s.is_changed",
+                [load_id],
+            )
+            cur.execute(
+                "MERGE INTO observations o "
+                "USING (SELECT * FROM staged WHERE is_new OR is_changed) s "
+                "ON o.area_code = s.area_code AND o.indicator_id = s.indicator_id "
+                "AND o.period_id = s.period_id "
+                "WHEN MATCHED THEN UPDATE SET value = s.value, numerator = s.numerator, "
+                "denominator = s.denominator, status = s.status, source = ?, load_id = ?, note = s.note "
+                "WHEN NOT MATCHED THEN INSERT (area_code, indicator_id, period_id, value, numerator, "
+                "denominator, status, source, load_id, note) VALUES (s.area_code, s.indicator_id, "
+                "s.period_id, s.value, s.numerator, s.denominator, s.status, ?, ?, s.note)",
+                [source, load_id, source, load_id],
+            )
+            cur.execute("DROP TABLE staged")
+            if benchmarks is not None and len(benchmarks):
+                cur.register("incoming_benchmarks", benchmarks.loc[:, list(BENCHMARK_COLUMNS)])
+                cur.execute(
+                    "MERGE INTO published_benchmarks b USING incoming_benchmarks i "
+                    "ON b.geography_code = i.geography_code AND b.indicator_id = i.indicator_id "
+                    "AND b.period_id = i.period_id "
+                    "WHEN MATCHED THEN UPDATE SET value = i.value, numerator = i.numerator, "
+                    "denominator = i.denominator, status = i.status, load_id = ? "
+                    "WHEN NOT MATCHED THEN INSERT (geography_code, indicator_id, period_id, value, "
+                    "numerator, denominator, status, load_id) VALUES (i.geography_code, i.indicator_id, "
+                    "i.period_id, i.value, i.numerator, i.denominator, i.status, ?)",
+                    [load_id, load_id],
+                )
+                cur.unregister("incoming_benchmarks")
+            cur.execute(
+                "UPDATE loads SET rows_added = ?, rows_changed = ?, rows_unchanged = ? WHERE load_id = ?",
+                [added, changed, unchanged, load_id],
+            )
+        return LoadResult(int(load_id), int(added), int(changed), int(unchanged))
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def has_observations(self) -> bool:
+        return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM observations)"))
+
+    def summary(self) -> dict[str, Any]:
+        """What the database holds: counts, sources, the latest period and the last load."""
+        counts = self._frame(
+            "SELECT (SELECT count(*) FROM areas) AS areas, "
+            "(SELECT count(DISTINCT partnership_id) FROM partnerships) AS partnerships, "
+            "(SELECT count(*) FROM indicators) AS indicators, "
+            "(SELECT count(DISTINCT period_id) FROM observations) AS periods, "
+            "(SELECT count(*) FROM observations) AS observations, "
+            "(SELECT max(loaded_at) FROM loads WHERE status = 'committed') AS last_load_at"
+        ).iloc[0]
+        by_source = self._frame(
+            "SELECT source, count(*) AS n FROM observations GROUP BY source ORDER BY source"
+        )
+        latest = self._frame(
+            "SELECT p.granularity, p.period_id, p.label, p.end_date FROM periods p "
+            "WHERE p.period_id IN (SELECT DISTINCT period_id FROM observations) "
+            "QUALIFY row_number() OVER (PARTITION BY p.granularity ORDER BY p.end_date DESC) = 1 "
+            "ORDER BY p.granularity"
+        )
+        last_load = counts["last_load_at"]
+        return {
+            "schema_version": self.schema_version(),
+            "areas": int(counts["areas"]),
+            "partnerships": int(counts["partnerships"]),
+            "indicators": int(counts["indicators"]),
+            "periods": int(counts["periods"]),
+            "observations": int(counts["observations"]),
+            "observations_by_source": dict(zip(by_source["source"], by_source["n"].astype(int))),
+            "latest_period": {row.granularity: row.period_id for row in latest.itertuples()},
+            "latest_period_label": {row.granularity: row.label for row in latest.itertuples()},
+            "last_load_at": None if pd.isna(last_load) else pd.Timestamp(last_load).isoformat(sep=" "),
+        }
+
+    def freshness(self) -> pd.DataFrame:
+        """Per indicator: its source(s), latest period with data, and how many areas reported."""
+        return self._frame(
+            "WITH latest AS ("
+            "  SELECT o.indicator_id, o.period_id, p.end_date, p.label, "
+            "  dense_rank() OVER (PARTITION BY o.indicator_id ORDER BY p.end_date DESC) AS recency "
+            "  FROM observations o JOIN periods p USING (period_id)) "
+            "SELECT i.domain, i.indicator_id, i.name, "
+            "  string_agg(DISTINCT o.source, ', ' ORDER BY o.source) AS sources, "
+            "  any_value(l.label) AS latest_period, "
+            "  count(DISTINCT o.area_code) FILTER (o.status = 'reported') AS areas_reported "
+            "FROM indicators i "
+            "LEFT JOIN latest l ON l.indicator_id = i.indicator_id AND l.recency = 1 "
+            "LEFT JOIN observations o ON o.indicator_id = l.indicator_id AND o.period_id = l.period_id "
+            "GROUP BY i.domain, i.indicator_id, i.name ORDER BY i.domain, i.indicator_id"
+        )
+
+    def loads(self) -> pd.DataFrame:
+        return self._frame("SELECT * FROM loads ORDER BY load_id")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole table in a stable order, for exports and reproducibility checks."""
+        known = set(self._frame("SELECT table_name FROM information_schema.tables")["table_name"])
+        if name not in known:
+            raise StoreError(f"no table named {name!r}")
+        return self._frame(f"SELECT * FROM {name} ORDER BY ALL")
