@@ -1,0 +1,3 @@
+from boards.cli import main
+
+raise SystemExit(main())
