@@ -198,7 +198,8 @@ class Store:
                 cur.unregister("incoming")
 
     def sync_catalogue(self, catalogue: pd.DataFrame) -> None:
-        """Mirror the indicator catalogue file into the ``indicators`` table."""
+        """Mirror the indicator catalogue file into the ``indicators`` table, keeping its order."""
+        catalogue = catalogue.assign(position=range(len(catalogue)))
         columns = list(catalogue.columns)
         updates = ", ".join(f"{c} = incoming.{c}" for c in columns if c != "indicator_id")
         names = ", ".join(columns)
@@ -362,7 +363,7 @@ class Store:
             "observations_by_source": dict(zip(by_source["source"], by_source["n"].astype(int))),
             "latest_period": {row.granularity: row.period_id for row in latest.itertuples()},
             "latest_period_label": {row.granularity: row.label for row in latest.itertuples()},
-            "last_load_at": None if pd.isna(last_load) else pd.Timestamp(last_load).isoformat(sep=" "),
+            "last_load_at": None if pd.isna(last_load) else pd.Timestamp(last_load).to_pydatetime(),
         }
 
     def freshness(self) -> pd.DataFrame:
@@ -379,7 +380,7 @@ class Store:
             "FROM indicators i "
             "LEFT JOIN latest l ON l.indicator_id = i.indicator_id AND l.recency = 1 "
             "LEFT JOIN observations o ON o.indicator_id = l.indicator_id AND o.period_id = l.period_id "
-            "GROUP BY i.domain, i.indicator_id, i.name ORDER BY i.domain, i.indicator_id"
+            "GROUP BY i.position, i.domain, i.indicator_id, i.name ORDER BY i.position"
         )
 
     def loads(self) -> pd.DataFrame:

@@ -59,6 +59,7 @@ CREATE TABLE inspections (
 -- The indicator catalogue, mirrored from data/indicators.csv at every start.
 CREATE TABLE indicators (
     indicator_id        TEXT PRIMARY KEY,
+    position            INTEGER NOT NULL,     -- row order in the catalogue file
     name                TEXT NOT NULL,
     short_name          TEXT NOT NULL,
     domain              TEXT NOT NULL,

@@ -1,0 +1,74 @@
+"""The home page, run in-process with AppTest on the session's demo database."""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from boards.store import Store
+
+
+@pytest.fixture
+def home(demo_db_path, monkeypatch):
+    monkeypatch.setenv("BOARDS_DB", str(demo_db_path))
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    yield app
+    st.cache_resource.clear()
+
+
+def test_title_and_counts(home):
+    """The page names itself and shows the database's counts."""
+    assert not home.exception
+    assert home.title[0].value == "Safeguarding board effectiveness"
+    metrics = {m.label: m.value for m in home.metric}
+    assert metrics == {
+        "Local authorities": "153",
+        "Partnerships": "153",
+        "Indicators": "30",
+        "Observations": f"{Store.open(home.session_state['store'].path).summary()['observations']:,}",
+    }
+
+
+def test_says_plainly_that_local_returns_are_invented(home):
+    """The demo notice is on the page because demo rows are shown."""
+    assert any("Demonstration data" in w.value and "invented" in w.value for w in home.warning)
+
+
+def test_freshness_table_equals_the_store(home):
+    """The indicator table shows exactly what the store computes."""
+    store = home.session_state["store"]
+    shown = home.dataframe[0].value
+    expected = store.freshness()
+    assert shown["indicator_id"].tolist() == expected["indicator_id"].tolist()
+    assert shown["areas_reported"].tolist() == expected["areas_reported"].tolist()
+    assert len(shown) == 30
+    # Catalogue order, with the domains' display labels.
+    assert shown[["domain", "indicator_id"]].iloc[0].tolist() == ["Demand", "referral_rate"]
+    assert shown["domain"].iloc[-1] == "Partnership"
+    caseload = shown.set_index("indicator_id").loc["caseload"]
+    assert (caseload["sources"], caseload["latest_period"]) == ("published", "Year to 30 Sep 2025")
+
+
+def test_latest_periods_listed(home):
+    """The three kinds of period each show their latest label."""
+    text = " ".join(m.value for m in home.markdown)
+    assert "Latest quarter (local returns): **2026-27 Q2 (Jul-Sep 2026)**" in text
+    assert "Latest year to 31 March (DfE children in need): **2024-25 (year to 31 Mar 2025)**" in text
+    assert "Latest workforce year (DfE, to 30 September): **Year to 30 Sep 2025**" in text
+
+
+def test_newer_schema_gives_a_clear_page(tmp_path, monkeypatch):
+    """A database from a newer version shows an error page, not a traceback."""
+    import duckdb
+
+    path = tmp_path / "newer.duckdb"
+    Store.open(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_migrations VALUES (99, 'future', current_timestamp)")
+    con.close()
+    monkeypatch.setenv("BOARDS_DB", str(path))
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=30).run()
+    assert not app.exception
+    assert "The database cannot be opened" in app.error[0].value
+    assert "newer than this application's 1" in app.error[0].value
