@@ -8,6 +8,7 @@ they also run on DuckLake, which has no primary keys.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -54,6 +55,15 @@ def _migrations() -> list[tuple[int, str, str]]:
             number, _, rest = entry.name.partition("_")
             found.append((int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+@functools.cache
+def _named_sql(name: str) -> str:
+    """The text of ``boards/sql/<name>.sql``: read queries kept in named files, run only here."""
+    entry = resources.files("boards.sql") / f"{name}.sql"
+    if not entry.is_file():
+        raise StoreError(f"no query named {name!r}")
+    return entry.read_text(encoding="utf-8")
 
 
 MIGRATIONS = _migrations()
@@ -366,22 +376,10 @@ class Store:
             "last_load_at": None if pd.isna(last_load) else pd.Timestamp(last_load).to_pydatetime(),
         }
 
-    def freshness(self) -> pd.DataFrame:
-        """Per indicator: its source(s), latest period with data, and how many areas reported."""
-        return self._frame(
-            "WITH latest AS ("
-            "  SELECT o.indicator_id, o.period_id, p.end_date, p.label, "
-            "  dense_rank() OVER (PARTITION BY o.indicator_id ORDER BY p.end_date DESC) AS recency "
-            "  FROM observations o JOIN periods p USING (period_id)) "
-            "SELECT i.domain, i.indicator_id, i.name, "
-            "  string_agg(DISTINCT o.source, ', ' ORDER BY o.source) AS sources, "
-            "  any_value(l.label) AS latest_period, "
-            "  count(DISTINCT o.area_code) FILTER (o.status = 'reported') AS areas_reported "
-            "FROM indicators i "
-            "LEFT JOIN latest l ON l.indicator_id = i.indicator_id AND l.recency = 1 "
-            "LEFT JOIN observations o ON o.indicator_id = l.indicator_id AND o.period_id = l.period_id "
-            "GROUP BY i.position, i.domain, i.indicator_id, i.name ORDER BY i.position"
-        )
+    def read(self, query_name: str, **params: Any) -> pd.DataFrame:
+        """Run the named read-only query ``boards/sql/<query_name>.sql`` with ``$name`` parameters."""
+        with self._cursor() as cur:
+            return cur.execute(_named_sql(query_name), params).df()
 
     def loads(self) -> pd.DataFrame:
         return self._frame("SELECT * FROM loads ORDER BY load_id")

@@ -38,7 +38,7 @@ def test_freshness_table_equals_the_store(home):
     """The indicator table shows exactly what the store computes."""
     store = home.session_state["store"]
     shown = home.dataframe[0].value
-    expected = store.freshness()
+    expected = store.read("indicator_freshness")
     assert shown["indicator_id"].tolist() == expected["indicator_id"].tolist()
     assert shown["areas_reported"].tolist() == expected["areas_reported"].tolist()
     assert len(shown) == 30

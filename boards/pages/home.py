@@ -33,7 +33,7 @@ last_load = summary["last_load_at"]
 st.caption(f"Last load: {last_load:%d %b %Y, %H:%M} UTC" if last_load else "No data loaded yet")
 
 st.subheader("What each indicator holds")
-freshness = store.freshness().assign(domain=lambda f: f["domain"].map(DOMAINS))
+freshness = store.read("indicator_freshness").assign(domain=lambda f: f["domain"].map(DOMAINS))
 st.dataframe(
     freshness,
     height="content",
