@@ -1,62 +1,90 @@
-"""The ``boards`` command: set up, fill and describe the database.
+"""The ``boards`` command: set up, fill and describe the database, and manage users.
 
-Errors are one line on stderr and a non-zero exit, never a traceback.
+Each subcommand is a function ``(args, db) -> str`` registered with ``set_defaults(run=...)``.
+Errors are one line on stderr and a non-zero exit, never a traceback. The command line acts as
+the machine's operator (``system:<os user>`` in the audit trail): whoever can run it can open
+the database file directly anyway.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
+from boards.access import PermissionDenied, system_actor
+from boards.accounts import (
+    SETTING_HELP,
+    AccountError,
+    add_user,
+    change_setting,
+    ensure_first_admin,
+    generate_password,
+    reset_password,
+    set_active,
+    set_partnerships,
+    set_role,
+    settings,
+)
 from boards.catalogue import CatalogueError, load_catalogue
 from boards.demo import build_demo, prepare_reference
+from boards.exports import to_csv_bytes
 from boards.reference import ReferenceDataError, load_reference
 from boards.store import Store, StoreError, resolve_db_path
+
+ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
 
 
 class CommandError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    db_help = "database file (default: $BOARDS_DB, else data/boards.duckdb)"
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help=db_help)
-    parser = argparse.ArgumentParser(
-        prog="boards", description="Safeguarding board effectiveness dashboard: database commands."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
-        "init", parents=[common], help="create or migrate the database and load the reference data"
-    )
-    demo = commands.add_parser(
-        "demo", parents=[common], help="build the demo database (published figures + invented local returns)"
-    )
-    demo.add_argument("--replace", action="store_true", help="rebuild a database that already holds data")
-    info = commands.add_parser("info", parents=[common], help="what the database holds and how fresh it is")
-    info.add_argument("--json", action="store_true", help="print JSON instead of text")
-    return parser
+def _operator():
+    return system_actor(getpass.getuser())
 
 
-def _init(db: Path) -> str:
+def _existing_store(db: Path) -> Store:
+    if not db.exists():
+        raise CommandError(f"{db} does not exist; create it with 'boards init' or 'boards demo'")
+    return Store.open(db)
+
+
+def _password_from(variable: str | None) -> tuple[str, bool]:
+    """(password, generated): read from the named environment variable, else generated."""
+    if variable:
+        value = os.environ.get(variable)
+        if not value:
+            raise CommandError(f"the environment variable {variable} is empty or not set")
+        return value, False
+    return generate_password(), True
+
+
+# -- database --------------------------------------------------------------------------------
+
+
+def _init(args: argparse.Namespace, db: Path) -> str:
     store = Store.open(db)
     prepare_reference(store, load_reference(), load_catalogue())
+    generated = ensure_first_admin(store, getpass.getuser(), os.environ.get(ADMIN_PASSWORD_VARIABLE) or None)
     summary = store.summary()
-    return (
+    lines = [
         f"{db}: schema version {summary['schema_version']}, {summary['areas']} areas, "
         f"{summary['indicators']} indicators, {summary['observations']} observations"
-    )
+    ]
+    if generated:
+        lines.append(f"Created user 'admin' with password: {generated}  (shown once; change it after signing in)")
+    return "\n".join(lines)
 
 
-def _demo(db: Path, replace: bool) -> str:
+def _demo(args: argparse.Namespace, db: Path) -> str:
     if db.exists():
         existing = Store.open(db)
         held = existing.summary()["observations"]
-        if held and not replace:
+        if held and not args.replace:
             raise CommandError(
                 f"{db} already holds {held} observations; use --replace to rebuild it from scratch"
             )
@@ -80,11 +108,9 @@ def _demo(db: Path, replace: bool) -> str:
     return f"{db}: demo database built with {summary['observations']} observations ({by_source})"
 
 
-def _info(db: Path, as_json: bool) -> str:
-    if not db.exists():
-        raise CommandError(f"{db} does not exist; create it with 'boards init' or 'boards demo'")
-    summary = Store.open(db).summary()
-    if as_json:
+def _info(args: argparse.Namespace, db: Path) -> str:
+    summary = _existing_store(db).summary()
+    if args.json:
         return json.dumps({"database": str(db), **summary}, indent=2, default=str)
     lines = [
         f"database        {db}",
@@ -101,17 +127,153 @@ def _info(db: Path, as_json: bool) -> str:
     return "\n".join(lines)
 
 
+# -- users, settings, audit ------------------------------------------------------------------
+
+
+def _split_ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _users_add(args: argparse.Namespace, db: Path) -> str:
+    store = _existing_store(db)
+    password, generated = (None, False) if args.sso else _password_from(args.password_env)
+    add_user(store, _operator(), username=args.username, display_name=args.name or args.username,
+             role=args.role, password=password, partnership_ids=_split_ids(args.areas), email=args.email)
+    message = f"Added {args.role} {args.username!r}"
+    if generated:
+        message += f" with password: {password}  (shown once)"
+    return message
+
+
+def _users_list(args: argparse.Namespace, db: Path) -> str:
+    users = _existing_store(db).users()
+    if args.json:
+        return users.to_json(orient="records", date_format="iso", indent=2)
+    if users.empty:
+        return "no users"
+    return users[["username", "display_name", "role", "active", "partnerships"]].fillna("").to_string(index=False)
+
+
+def _users_disable(args: argparse.Namespace, db: Path) -> str:
+    set_active(_existing_store(db), _operator(), args.username, False)
+    return f"Disabled {args.username!r}"
+
+
+def _users_enable(args: argparse.Namespace, db: Path) -> str:
+    set_active(_existing_store(db), _operator(), args.username, True)
+    return f"Enabled {args.username!r} (and cleared any lock)"
+
+
+def _users_set_role(args: argparse.Namespace, db: Path) -> str:
+    set_role(_existing_store(db), _operator(), args.username, args.role)
+    return f"{args.username!r} is now {args.role}"
+
+
+def _users_set_areas(args: argparse.Namespace, db: Path) -> str:
+    ids = _split_ids(args.partnerships)
+    set_partnerships(_existing_store(db), _operator(), args.username, ids)
+    return f"{args.username!r} uploads for: {', '.join(ids) or 'no partnership'}"
+
+
+def _users_reset_password(args: argparse.Namespace, db: Path) -> str:
+    password, generated = _password_from(args.password_env)
+    reset_password(_existing_store(db), _operator(), args.username, password)
+    return f"New password for {args.username!r}: {password}  (shown once)" if generated else f"Password of {args.username!r} changed"
+
+
+def _settings(args: argparse.Namespace, db: Path) -> str:
+    store = _existing_store(db)
+    if args.key is not None:
+        if args.value is None:
+            raise CommandError("give a value: boards settings KEY VALUE")
+        change_setting(store, _operator(), args.key, args.value)
+    return "\n".join(f"{key:<24}{str(value).lower():<8}{SETTING_HELP[key]}" for key, value in settings(store).items())
+
+
+def _audit(args: argparse.Namespace, db: Path) -> str:
+    log = _existing_store(db).audit_log()
+    if args.csv:
+        Path(args.csv).write_bytes(to_csv_bytes(log))
+        return f"Wrote {len(log)} audit rows to {args.csv}"
+    return log.tail(args.last).fillna("").to_string(index=False) if len(log) else "no audit rows"
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", help="database file (default: $BOARDS_DB, else data/boards.duckdb)")
+    parser = argparse.ArgumentParser(
+        prog="boards", description="Safeguarding board effectiveness dashboard: database commands."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init", parents=[common],
+        help=f"create or migrate the database, load the reference data, and create the first admin "
+             f"(password from ${ADMIN_PASSWORD_VARIABLE}, else generated and printed once)",
+    )
+    init.set_defaults(run=_init)
+    demo = commands.add_parser(
+        "demo", parents=[common], help="build the demo database (published figures + invented local returns)"
+    )
+    demo.add_argument("--replace", action="store_true", help="rebuild a database that already holds data")
+    demo.set_defaults(run=_demo)
+    info = commands.add_parser("info", parents=[common], help="what the database holds and how fresh it is")
+    info.add_argument("--json", action="store_true", help="print JSON instead of text")
+    info.set_defaults(run=_info)
+
+    users = commands.add_parser("users", help="manage user accounts").add_subparsers(
+        dest="users_command", required=True, metavar="ACTION"
+    )
+    add = users.add_parser("add", parents=[common], help="add a user")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["viewer", "uploader", "analyst", "admin"])
+    add.add_argument("--name", help="display name")
+    add.add_argument("--areas", default="", help="partnership ids the user uploads for, comma-separated")
+    add.add_argument("--email", help="email matched on single sign-on")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    secret.add_argument("--sso", action="store_true", help="no password: signs in only through single sign-on")
+    add.set_defaults(run=_users_add)
+    listing = users.add_parser("list", parents=[common], help="list users")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=_users_list)
+    for name, handler, text in (("disable", _users_disable, "disable a user"),
+                                ("enable", _users_enable, "enable a user and clear a lock")):
+        action = users.add_parser(name, parents=[common], help=text)
+        action.add_argument("username")
+        action.set_defaults(run=handler)
+    role = users.add_parser("set-role", parents=[common], help="change a user's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=["viewer", "uploader", "analyst", "admin"])
+    role.set_defaults(run=_users_set_role)
+    areas = users.add_parser("set-areas", parents=[common], help="set the partnerships a user uploads for")
+    areas.add_argument("username")
+    areas.add_argument("partnerships", help="partnership ids, comma-separated ('' for none)")
+    areas.set_defaults(run=_users_set_areas)
+    reset = users.add_parser("reset-password", parents=[common], help="set a new password (generated unless given)")
+    reset.add_argument("username")
+    reset.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    reset.set_defaults(run=_users_reset_password)
+
+    setting = commands.add_parser("settings", parents=[common], help="show settings, or change one: KEY VALUE")
+    setting.add_argument("key", nargs="?")
+    setting.add_argument("value", nargs="?")
+    setting.set_defaults(run=_settings)
+    audit = commands.add_parser("audit", parents=[common], help="show the audit trail, or export it")
+    audit.add_argument("--csv", metavar="OUT", help="write the whole trail to a CSV file")
+    audit.add_argument("--last", type=int, default=50, help="rows to show (default 50)")
+    audit.set_defaults(run=_audit)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db = resolve_db_path(args.db)
     try:
-        if args.command == "init":
-            output = _init(db)
-        elif args.command == "demo":
-            output = _demo(db, args.replace)
-        else:
-            output = _info(db, args.json)
-    except (CommandError, StoreError, ReferenceDataError, CatalogueError) as exc:
+        output = args.run(args, resolve_db_path(args.db))
+    except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return 1
     print(output)

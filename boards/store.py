@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,11 @@ def _migrations() -> list[tuple[int, str, str]]:
         if entry.name.endswith(".sql"):
             number, _, rest = entry.name.partition("_")
             found.append((int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1, 2, 3... without gaps or repeats, found {versions}")
+    return found
 
 
 @functools.cache
@@ -68,6 +73,17 @@ def _named_sql(name: str) -> str:
 
 MIGRATIONS = _migrations()
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the append-only audit trail: who did what, to what, when (UTC)."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    target: str | None
+    detail: str | None
 
 
 @dataclass(frozen=True)
@@ -390,3 +406,102 @@ class Store:
         if name not in known:
             raise StoreError(f"no table named {name!r}")
         return self._frame(f"SELECT * FROM {name} ORDER BY ALL")
+
+    # -- users, settings and the audit trail -------------------------------------------------
+
+    @staticmethod
+    def _write_audit(cur: duckdb.DuckDBPyConnection, entry: AuditEntry) -> None:
+        cur.execute(
+            "INSERT INTO audit_log (occurred_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+            [entry.occurred_at, entry.actor, entry.action, entry.target, entry.detail],
+        )
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        with self._transaction() as cur:
+            self._write_audit(cur, entry)
+
+    def audit_log(self) -> pd.DataFrame:
+        return self._frame("SELECT audit_id, occurred_at, actor, action, target, detail FROM audit_log ORDER BY audit_id")
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        frame = self._frame("SELECT * FROM users WHERE username = ?", [username])
+        if frame.empty:
+            return None
+        row = frame.iloc[0].to_dict()
+        locked = row["locked_until"]
+        row["locked_until"] = None if pd.isna(locked) else pd.Timestamp(locked).to_pydatetime()
+        row["password_hash"] = None if pd.isna(row["password_hash"]) else row["password_hash"]
+        return row
+
+    def users(self) -> pd.DataFrame:
+        """Every account without its password hash, with its partnerships."""
+        return self._frame(
+            "SELECT u.username, u.display_name, u.role, u.active, u.failed_attempts, u.locked_until, "
+            "u.email, u.created_at, string_agg(p.partnership_id, ', ' ORDER BY p.partnership_id) AS partnerships "
+            "FROM users u LEFT JOIN user_partnerships p USING (username) "
+            "GROUP BY ALL ORDER BY u.username"
+        )
+
+    def count_admins(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active"))
+
+    def add_user(self, user: dict[str, Any], partnership_ids: list[str], audit: AuditEntry) -> None:
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO users (username, display_name, password_hash, role, email) VALUES (?, ?, ?, ?, ?)",
+                [user["username"], user["display_name"], user["password_hash"], user["role"], user["email"]],
+            )
+            for partnership_id in partnership_ids:
+                cur.execute("INSERT INTO user_partnerships VALUES (?, ?)", [user["username"], partnership_id])
+            self._write_audit(cur, audit)
+
+    _USER_FIELDS = ("display_name", "password_hash", "role", "active", "failed_attempts", "locked_until", "email")
+
+    def update_user(self, username: str, changes: dict[str, Any], audit: AuditEntry) -> None:
+        unknown = set(changes) - set(self._USER_FIELDS)
+        if unknown:
+            raise ValueError(f"not user fields: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        with self._transaction() as cur:
+            cur.execute(f"UPDATE users SET {assignments} WHERE username = ?", [*changes.values(), username])
+            self._write_audit(cur, audit)
+
+    def set_user_partnerships(self, username: str, partnership_ids: list[str], audit: AuditEntry) -> None:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM user_partnerships WHERE username = ?", [username])
+            for partnership_id in partnership_ids:
+                cur.execute("INSERT INTO user_partnerships VALUES (?, ?)", [username, partnership_id])
+            self._write_audit(cur, audit)
+
+    def user_partnerships(self, username: str) -> list[str]:
+        frame = self._frame(
+            "SELECT partnership_id FROM user_partnerships WHERE username = ? ORDER BY partnership_id", [username]
+        )
+        return frame["partnership_id"].tolist()
+
+    def partnership_names(self) -> dict[str, str]:
+        frame = self._frame("SELECT DISTINCT partnership_id, name FROM partnerships ORDER BY partnership_id")
+        return dict(zip(frame["partnership_id"], frame["name"]))
+
+    def partnership_area_codes(self, partnership_ids: list[str]) -> list[str]:
+        if not partnership_ids:
+            return []
+        frame = self._frame(
+            "SELECT DISTINCT area_code FROM partnerships WHERE list_contains(?, partnership_id) ORDER BY area_code",
+            [partnership_ids],
+        )
+        return frame["area_code"].tolist()
+
+    def settings(self) -> dict[str, str]:
+        frame = self._frame("SELECT key, value FROM settings")
+        return dict(zip(frame["key"], frame["value"]))
+
+    def set_setting(self, key: str, value: str, audit: AuditEntry) -> None:
+        with self._transaction() as cur:
+            cur.execute(
+                "MERGE INTO settings s USING (SELECT ? AS key, ? AS value) i ON s.key = i.key "
+                "WHEN MATCHED THEN UPDATE SET value = i.value WHEN NOT MATCHED THEN INSERT (key, value) "
+                "VALUES (i.key, i.value)",
+                [key, value],
+            )
+            self._write_audit(cur, audit)

@@ -22,12 +22,63 @@ def built_db(tmp_path_factory):
     return db
 
 
-def test_init_creates_reference_only(tmp_path):
-    """init migrates and loads reference data and the catalogue, but no observations."""
+def test_init_creates_reference_and_first_admin(tmp_path):
+    """init migrates, loads reference data and the catalogue (no observations) and creates 'admin' once."""
     db = tmp_path / "init.duckdb"
     result = boards("init", "--db", str(db))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{db}: schema version 1, 153 areas, 30 indicators, 0 observations"
+    first, second = result.stdout.strip().splitlines()
+    assert first == f"{db}: schema version 2, 153 areas, 30 indicators, 0 observations"
+    assert second.startswith("Created user 'admin' with password: ")
+    assert len(second.split("password: ")[1].split()[0]) == 20
+    again = boards("init", "--db", str(db))
+    assert again.stdout.strip() == first
+
+
+def test_init_takes_the_admin_password_from_the_environment(tmp_path):
+    """With BOARDS_ADMIN_PASSWORD set, nothing secret is printed."""
+    db = tmp_path / "init.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "boards", "init", "--db", str(db)], capture_output=True, text=True,
+        env={**os.environ, "BOARDS_ADMIN_PASSWORD": "a long admin password"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "password" not in result.stdout
+    users = boards("users", "list", "--db", str(db))
+    assert users.stdout.split() == ["username", "display_name", "role", "active", "partnerships",
+                                    "admin", "Administrator", "admin", "True"]
+
+
+def test_users_commands_round_trip(tmp_path):
+    """add, set-role, set-areas, disable and audit through the command line."""
+    db = tmp_path / "users.duckdb"
+    boards("init", "--db", str(db))
+    added = boards("users", "add", "bea", "--role", "uploader", "--name", "Bea", "--areas", "E08000038", "--db", str(db))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("Added uploader 'bea' with password: ")
+    assert boards("users", "set-role", "bea", "analyst", "--db", str(db)).stdout == "'bea' is now analyst\n"
+    assert boards("users", "set-areas", "bea", "E08000038,E08000039", "--db", str(db)).stdout == (
+        "'bea' uploads for: E08000038, E08000039\n"
+    )
+    assert boards("users", "disable", "bea", "--db", str(db)).stdout == "Disabled 'bea'\n"
+    refused = boards("users", "add", "bea", "--role", "viewer", "--db", str(db))
+    assert (refused.returncode, refused.stderr) == (1, "boards users: a user called 'bea' already exists\n")
+    out = tmp_path / "audit.csv"
+    exported = boards("audit", "--csv", str(out), "--db", str(db))
+    assert exported.stdout == f"Wrote 5 audit rows to {out}\n"
+    actions = [line.split(",")[3] for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]]
+    assert actions == ["user_added", "user_added", "role_changed", "areas_changed", "user_disabled"]
+
+
+def test_settings_show_and_change(tmp_path):
+    """settings lists every setting and changes one, refusing nonsense."""
+    db = tmp_path / "settings.duckdb"
+    boards("init", "--db", str(db))
+    changed = boards("settings", "lockout_attempts", "3", "--db", str(db))
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout.splitlines()[0].split()[:2] == ["lockout_attempts", "3"]
+    bad = boards("settings", "lockout_attempts", "many", "--db", str(db))
+    assert (bad.returncode, bad.stderr) == (1, "boards settings: lockout_attempts must be a whole number, not 'many'\n")
 
 
 def test_info_json_of_the_demo_database(built_db):
@@ -37,7 +88,7 @@ def test_info_json_of_the_demo_database(built_db):
     info = json.loads(result.stdout)
     assert info["areas"] == 153
     assert info["indicators"] == 30
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == 2
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
     assert info["observations_by_source"]["demo"] == 23256
     assert info["observations"] == sum(info["observations_by_source"].values())

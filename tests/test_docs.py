@@ -20,9 +20,11 @@ def test_readme_lists_each_indicator(indicator):
 def test_readme_documents_each_command():
     """Every `boards` subcommand is in the README's command table."""
     subcommands = _parser()._subparsers._group_actions[0].choices
-    assert sorted(subcommands) == ["demo", "info", "init"]
-    for name in subcommands:
-        assert f"`boards {name} " in README
+    assert sorted(subcommands) == ["audit", "demo", "info", "init", "settings", "users"]
+    for name, parser in subcommands.items():
+        actions = parser._subparsers._group_actions[0].choices if parser._subparsers else {}
+        for action in actions or [None]:
+            assert f"`boards {name} {action + ' ' if action else ''}" in README, (name, action)
 
 
 @pytest.mark.parametrize("setting", ["BOARDS_DB", "BOARDS_CHROMIUM", "--db PATH", "data/boards.duckdb"])

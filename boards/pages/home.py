@@ -3,6 +3,7 @@
 import streamlit as st
 
 from boards.catalogue import DOMAINS
+from boards.exports import to_csv_bytes
 from boards.pages.frame import current_store, demo_notice
 
 store = current_store()
@@ -49,7 +50,7 @@ st.dataframe(
 )
 st.download_button(
     "Download this table (CSV)",
-    freshness.to_csv(index=False).encode("utf-8"),
+    to_csv_bytes(freshness),
     file_name="indicator_freshness.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -1,0 +1,120 @@
+"""Who may do what: roles, the acting user, and the checks the core makes before any write.
+
+A page that hides a button is not a security boundary: the import, rollback and user functions
+call these checks themselves and refuse with a sentence the user can act on.
+
+| role     | read | upload local figures   | upload published (DfE) | roll back                 | users, settings, audit |
+|----------|------|------------------------|------------------------|---------------------------|------------------------|
+| viewer   | yes  | no                     | no                     | no                        | no                     |
+| uploader | yes  | their own areas        | no                     | loads of their own areas  | no                     |
+| analyst  | yes  | any area               | yes                    | loads they made           | no                     |
+| admin    | yes  | any area               | yes                    | any load                  | yes                    |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+ROLES = ("viewer", "uploader", "analyst", "admin")
+ROLE_LABELS = {
+    "viewer": "Viewer (read only)",
+    "uploader": "Uploader (own areas)",
+    "analyst": "Analyst (any area, published data)",
+    "admin": "Administrator",
+}
+# The operator at the machine's command line: whoever can run `boards` can open the file anyway.
+SYSTEM_PREFIX = "system:"
+
+
+class PermissionDenied(PermissionError):
+    """The acting user may not do this; the message says why and what they may do instead."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user a change is made by, with the LA codes of the partnerships they may upload for."""
+
+    username: str
+    display_name: str
+    role: str
+    area_codes: frozenset[str] = field(default_factory=frozenset)
+    partnership_names: tuple[str, ...] = ()
+
+    @property
+    def is_system(self) -> bool:
+        return self.username.startswith(SYSTEM_PREFIX)
+
+    def can_upload(self) -> bool:
+        return self.role in ("uploader", "analyst", "admin")
+
+    def can_upload_published(self) -> bool:
+        return self.role in ("analyst", "admin")
+
+    def can_manage(self) -> bool:
+        """Users, settings and the audit trail."""
+        return self.role == "admin"
+
+
+def system_actor(os_user: str) -> Actor:
+    """The command-line operator, recorded in the audit trail as ``system:<os user>``."""
+    return Actor(f"{SYSTEM_PREFIX}{os_user}", f"Command line ({os_user})", "admin")
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+    return role
+
+
+def require_upload(actor: Actor | None, area_codes: Iterable[str], *, published: bool,
+                   area_names: Mapping[str, str]) -> None:
+    """Refuse an upload the actor may not make: wrong role, or rows for areas outside their scope."""
+    if actor is None:
+        raise PermissionDenied("Sign in to upload data: nothing is written without a signed-in user.")
+    if not actor.can_upload():
+        raise PermissionDenied(
+            f"{actor.display_name} has the {ROLE_LABELS[actor.role]} role, which cannot upload data."
+        )
+    if published and not actor.can_upload_published():
+        raise PermissionDenied(
+            "Only analysts and administrators may load published DfE or Ofsted files; "
+            "uploaders load their partnership's quarterly return."
+        )
+    if actor.role != "uploader":
+        return
+    outside = sorted(set(area_codes) - actor.area_codes)
+    if outside:
+        listed = ", ".join(f"{area_names.get(code, code)} ({code})" for code in outside[:5])
+        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+        allowed = ", ".join(actor.partnership_names) or "no partnership yet (ask an administrator)"
+        raise PermissionDenied(
+            f"You may upload figures for {allowed} only; this file has rows for {listed}{more}. "
+            "Nothing was written."
+        )
+
+
+def require_rollback(actor: Actor | None, *, load_by: str, load_area_codes: Iterable[str],
+                     load_id: int) -> None:
+    """Refuse a rollback the actor may not make."""
+    if actor is None:
+        raise PermissionDenied("Sign in to roll back a load.")
+    if actor.role == "admin":
+        return
+    if actor.role == "analyst" and load_by == actor.username:
+        return
+    if actor.role == "uploader" and set(load_area_codes) <= actor.area_codes:
+        return
+    raise PermissionDenied(
+        f"{actor.display_name} may not roll back load {load_id}: "
+        + {
+            "viewer": "viewers cannot change data.",
+            "uploader": "it holds figures for areas outside your partnership.",
+            "analyst": "analysts may roll back only loads they made.",
+        }[actor.role]
+    )
+
+
+def require_admin(actor: Actor | None, what: str) -> None:
+    if actor is None or not actor.can_manage():
+        raise PermissionDenied(f"Only an administrator may {what}.")

@@ -1,0 +1,298 @@
+"""Users, passwords, sign-in with lockout, and settings; every change leaves an audit row.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's recommended profile) and
+never logged or stored in the clear. After ``lockout_attempts`` wrong passwords in a row an
+account locks for ``lockout_minutes``; the count lives in the database, so a restart does not
+reset it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from boards.access import Actor, PermissionDenied, check_role, require_admin, system_actor
+from boards.store import AuditEntry, Store
+
+MIN_PASSWORD_LENGTH = 12  # NCSC password guidance: length over complexity rules
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "lockout_attempts": 5,
+    "lockout_minutes": 15,
+    "session_timeout_minutes": 30,
+    "read_without_sign_in": True,
+}
+SETTING_HELP = {
+    "lockout_attempts": "wrong passwords in a row before an account locks",
+    "lockout_minutes": "how long a locked account stays locked",
+    "session_timeout_minutes": "minutes of inactivity before a signed-in session ends",
+    "read_without_sign_in": "whether the dashboard can be read without signing in (uploads always need it)",
+}
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take the same time.
+_UNKNOWN_USER_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class SignInError(Exception):
+    """Sign-in refused; the message is safe to show (it never says whether a username exists)."""
+
+
+class AccountError(ValueError):
+    """A user change that cannot be made as asked."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def generate_password() -> str:
+    """A random 20-character password for a new account, shown once."""
+    return secrets.token_urlsafe(15)
+
+
+def check_password_strength(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if password.casefold() == username.casefold():
+        raise AccountError("The password must not be the username.")
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+def settings(store: Store) -> dict[str, Any]:
+    """Every setting, stored values over the defaults, typed like the defaults."""
+    stored = store.settings()
+    values = dict(SETTINGS_DEFAULTS)
+    for key, text in stored.items():
+        if key in SETTINGS_DEFAULTS:
+            values[key] = _parse_setting(key, text)
+    return values
+
+
+def _parse_setting(key: str, text: str) -> Any:
+    default = SETTINGS_DEFAULTS[key]
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise AccountError(f"{key} must be true or false, not {text!r}")
+        return lowered == "true"
+    try:
+        number = int(text)
+    except ValueError:
+        raise AccountError(f"{key} must be a whole number, not {text!r}") from None
+    if number < 1:
+        raise AccountError(f"{key} must be at least 1, not {number}")
+    return number
+
+
+def change_setting(store: Store, actor: Actor, key: str, text: str) -> None:
+    require_admin(actor, "change settings")
+    if key not in SETTINGS_DEFAULTS:
+        raise AccountError(f"unknown setting {key!r}: expected one of {', '.join(SETTINGS_DEFAULTS)}")
+    value = _parse_setting(key, text)
+    before = settings(store)[key]
+    store.set_setting(key, str(value).lower(), _audit(actor, "setting_changed", key, f"{before} -> {value}"))
+
+
+# -- users -----------------------------------------------------------------------------------
+
+
+def _audit(actor: Actor | str, action: str, target: str | None = None, detail: str | None = None) -> AuditEntry:
+    who = actor if isinstance(actor, str) else actor.username
+    return AuditEntry(occurred_at=utc_now(), actor=who, action=action, target=target, detail=detail)
+
+
+def _known_partnerships(store: Store, partnership_ids: list[str]) -> list[str]:
+    known = store.partnership_names()
+    unknown = [p for p in partnership_ids if p not in known]
+    if unknown:
+        raise AccountError(f"unknown partnership {', '.join(unknown)}: use the partnership ids in data/partnerships.csv")
+    return sorted(set(partnership_ids))
+
+
+def add_user(
+    store: Store,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str | None,
+    partnership_ids: list[str] = (),  # type: ignore[assignment]
+    email: str | None = None,
+) -> None:
+    """Create an account; ``password`` None makes a single-sign-on only account."""
+    require_admin(actor, "add users")
+    username = username.strip()
+    if not username or any(c.isspace() for c in username):
+        raise AccountError("A username must be one word without spaces.")
+    check_role(role)
+    if store.user(username) is not None:
+        raise AccountError(f"a user called {username!r} already exists")
+    if password is not None:
+        check_password_strength(username, password)
+    partnerships = _known_partnerships(store, list(partnership_ids))
+    if role == "uploader" and not partnerships:
+        raise AccountError("An uploader needs at least one partnership to upload for (--areas).")
+    store.add_user(
+        {
+            "username": username,
+            "display_name": display_name.strip() or username,
+            "password_hash": None if password is None else hash_password(password),
+            "role": role,
+            "email": email,
+        },
+        partnerships,
+        _audit(actor, "user_added", username, f"role {role}; partnerships {', '.join(partnerships) or 'none'}"),
+    )
+
+
+def _existing(store: Store, username: str) -> dict[str, Any]:
+    user = store.user(username)
+    if user is None:
+        raise AccountError(f"no user called {username!r}")
+    return user
+
+
+def set_active(store: Store, actor: Actor, username: str, active: bool) -> None:
+    require_admin(actor, "disable or enable users")
+    _existing(store, username)
+    if not active and username == actor.username:
+        raise AccountError("You cannot disable your own account.")
+    changes = {"active": active} if not active else {"active": True, "failed_attempts": 0, "locked_until": None}
+    store.update_user(username, changes, _audit(actor, "user_enabled" if active else "user_disabled", username))
+
+
+def set_role(store: Store, actor: Actor, username: str, role: str) -> None:
+    require_admin(actor, "change roles")
+    before = _existing(store, username)["role"]
+    check_role(role)
+    if username == actor.username and role != "admin":
+        raise AccountError("You cannot remove your own administrator role.")
+    store.update_user(username, {"role": role}, _audit(actor, "role_changed", username, f"{before} -> {role}"))
+
+
+def set_partnerships(store: Store, actor: Actor, username: str, partnership_ids: list[str]) -> None:
+    require_admin(actor, "change which areas a user uploads for")
+    _existing(store, username)
+    partnerships = _known_partnerships(store, partnership_ids)
+    store.set_user_partnerships(
+        username, partnerships, _audit(actor, "areas_changed", username, ", ".join(partnerships) or "none")
+    )
+
+
+def reset_password(store: Store, actor: Actor, username: str, password: str) -> None:
+    require_admin(actor, "reset passwords")
+    _existing(store, username)
+    check_password_strength(username, password)
+    store.update_user(
+        username,
+        {"password_hash": hash_password(password), "failed_attempts": 0, "locked_until": None},
+        _audit(actor, "password_reset", username),
+    )
+
+
+def actor_for(store: Store, username: str) -> Actor:
+    """The Actor of an existing, active user, with the LAs of their partnerships."""
+    user = _existing(store, username)
+    if not user["active"]:
+        raise PermissionDenied(f"The account {username!r} is disabled.")
+    partnership_ids = store.user_partnerships(username)
+    names = store.partnership_names()
+    return Actor(
+        username=username,
+        display_name=user["display_name"],
+        role=user["role"],
+        area_codes=frozenset(store.partnership_area_codes(partnership_ids)) | frozenset(partnership_ids),
+        partnership_names=tuple(names[p] for p in partnership_ids),
+    )
+
+
+# -- sign-in ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInOutcome:
+    actor: Actor
+    signed_in_at: datetime
+
+
+def sign_in(store: Store, username: str, password: str, *, now: datetime | None = None) -> SignInOutcome:
+    """Check a password; count failures, lock after too many, and audit every attempt."""
+    now = now or utc_now()
+    policy = settings(store)
+    user = store.user(username.strip())
+    wrong = SignInError("The username or password is not right.")
+    if user is None or user["password_hash"] is None:
+        try:
+            _hasher.verify(_UNKNOWN_USER_HASH, password)
+        except VerificationError:
+            pass
+        store.append_audit(AuditEntry(now, username.strip() or "(blank)", "sign_in_failed", None, "unknown user"))
+        raise wrong
+    if not user["active"]:
+        store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account disabled"))
+        raise SignInError("This account is disabled. Ask an administrator to enable it.")
+    locked_until = user["locked_until"]
+    if locked_until is not None and now < locked_until:
+        store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account locked"))
+        raise SignInError(_locked_message(locked_until))
+    try:
+        _hasher.verify(user["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        failures = user["failed_attempts"] + 1
+        if failures >= policy["lockout_attempts"]:
+            until = now + timedelta(minutes=policy["lockout_minutes"])
+            store.update_user(
+                user["username"], {"failed_attempts": failures, "locked_until": until},
+                AuditEntry(now, user["username"], "account_locked", None, f"after {failures} failed attempts"),
+            )
+            raise SignInError(_locked_message(until)) from None
+        store.update_user(
+            user["username"], {"failed_attempts": failures},
+            AuditEntry(now, user["username"], "sign_in_failed", None, f"wrong password ({failures} in a row)"),
+        )
+        raise wrong from None
+    changes: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
+    if _hasher.check_needs_rehash(user["password_hash"]):
+        changes["password_hash"] = hash_password(password)
+    store.update_user(user["username"], changes, AuditEntry(now, user["username"], "sign_in", None, None))
+    return SignInOutcome(actor_for(store, user["username"]), now)
+
+
+def _locked_message(until: datetime) -> str:
+    return (
+        "This account is locked after too many wrong passwords. "
+        f"Try again after {until:%H:%M} UTC, or ask an administrator to unlock it."
+    )
+
+
+def sign_out(store: Store, actor: Actor, *, reason: str = "signed out") -> None:
+    store.append_audit(_audit(actor, "sign_out", None, reason))
+
+
+def session_expired(last_activity: datetime, store: Store, *, now: datetime | None = None) -> bool:
+    minutes = settings(store)["session_timeout_minutes"]
+    return (now or utc_now()) - last_activity > timedelta(minutes=minutes)
+
+
+def ensure_first_admin(store: Store, os_user: str, password: str | None) -> str | None:
+    """Create the ``admin`` account if no administrator exists; return the password if generated."""
+    if store.count_admins():
+        return None
+    generated = None
+    if password is None:
+        generated = password = generate_password()
+    add_user(store, system_actor(os_user), username="admin", display_name="Administrator",
+             role="admin", password=password)
+    return generated

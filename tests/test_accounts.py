@@ -1,0 +1,178 @@
+"""Users, argon2id passwords, sign-in lockout that survives a restart, settings and the audit trail."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from boards.access import PermissionDenied, system_actor
+from boards.accounts import (
+    AccountError,
+    SignInError,
+    actor_for,
+    add_user,
+    change_setting,
+    ensure_first_admin,
+    reset_password,
+    session_expired,
+    set_active,
+    set_partnerships,
+    set_role,
+    settings,
+    sign_in,
+)
+from boards.catalogue import load_catalogue
+from boards.demo import prepare_reference
+from boards.reference import load_reference
+from boards.store import Store
+
+ROOT = system_actor("tester")
+T0 = datetime(2026, 11, 22, 9, 0, 0)
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store.open(tmp_path / "accounts.duckdb")
+    prepare_reference(opened, load_reference(), load_catalogue())
+    add_user(opened, ROOT, username="ana", display_name="Ana Analyst", role="analyst",
+             password="correct horse battery")
+    add_user(opened, ROOT, username="bea", display_name="Bea Barnsley", role="uploader",
+             password="barnsley uploads 1", partnership_ids=["E08000038"])
+    yield opened
+    opened.close()
+
+
+def test_password_is_stored_as_argon2id(store):
+    """The stored hash is argon2id, and the password itself appears nowhere in the database."""
+    row = store.user("ana")
+    assert row["password_hash"].startswith("$argon2id$")
+    for table in ("users", "audit_log"):
+        assert "correct horse battery" not in store.table(table).to_csv()
+
+
+def test_sign_in_returns_the_actor_with_partnership_areas(store):
+    """Bea signs in as an uploader for Barnsley's partnership."""
+    outcome = sign_in(store, "bea", "barnsley uploads 1", now=T0)
+    assert (outcome.actor.username, outcome.actor.role) == ("bea", "uploader")
+    assert outcome.actor.area_codes == frozenset({"E08000038"})
+    assert outcome.actor.partnership_names == ("Barnsley",)
+
+
+def test_unknown_user_and_wrong_password_read_the_same(store):
+    """The message never tells whether the username exists."""
+    with pytest.raises(SignInError) as unknown:
+        sign_in(store, "nobody", "whatever", now=T0)
+    with pytest.raises(SignInError) as wrong:
+        sign_in(store, "ana", "not the password", now=T0)
+    assert str(unknown.value) == str(wrong.value) == "The username or password is not right."
+
+
+def test_lockout_after_five_failures_survives_a_restart(tmp_path, store):
+    """Five wrong passwords lock the account for 15 minutes, even across a reopen of the file."""
+    for _ in range(4):
+        with pytest.raises(SignInError, match="not right"):
+            sign_in(store, "ana", "wrong", now=T0)
+    with pytest.raises(SignInError, match="locked after too many wrong passwords. Try again after 09:15 UTC"):
+        sign_in(store, "ana", "wrong", now=T0)
+    path = store.path
+    store.close()
+    reopened = Store.open(path)
+    with pytest.raises(SignInError, match="locked"):
+        sign_in(reopened, "ana", "correct horse battery", now=T0 + timedelta(minutes=14))
+    assert sign_in(reopened, "ana", "correct horse battery", now=T0 + timedelta(minutes=16)).actor.username == "ana"
+    assert reopened.user("ana")["failed_attempts"] == 0
+    actions = reopened.audit_log()["action"].tolist()
+    assert actions.count("sign_in_failed") == 5  # four wrong passwords, one attempt while locked
+    assert actions.count("account_locked") == 1
+    assert actions[-1] == "sign_in"
+    reopened.close()
+
+
+def test_lockout_threshold_is_a_setting(store):
+    """With lockout_attempts 2 the second failure locks."""
+    change_setting(store, ROOT, "lockout_attempts", "2")
+    with pytest.raises(SignInError, match="not right"):
+        sign_in(store, "ana", "wrong", now=T0)
+    with pytest.raises(SignInError, match="locked"):
+        sign_in(store, "ana", "wrong", now=T0)
+    assert settings(store)["lockout_attempts"] == 2
+
+
+def test_disabled_account_cannot_sign_in(store):
+    """Disabling refuses sign-in with its own message; enabling also clears a lock."""
+    set_active(store, ROOT, "ana", False)
+    with pytest.raises(SignInError, match="This account is disabled"):
+        sign_in(store, "ana", "correct horse battery", now=T0)
+    set_active(store, ROOT, "ana", True)
+    assert sign_in(store, "ana", "correct horse battery", now=T0).actor.role == "analyst"
+
+
+def test_session_expires_after_inactivity(store):
+    """30 minutes by default: 29 minutes idle is fine, 31 is not."""
+    assert not session_expired(T0, store, now=T0 + timedelta(minutes=29))
+    assert session_expired(T0, store, now=T0 + timedelta(minutes=31))
+
+
+def test_only_admins_manage_users(store):
+    """An analyst cannot add users, change roles or settings: the core refuses."""
+    analyst = actor_for(store, "ana")
+    with pytest.raises(PermissionDenied, match="Only an administrator may add users"):
+        add_user(store, analyst, username="eve", display_name="Eve", role="admin", password="x" * 12)
+    with pytest.raises(PermissionDenied, match="Only an administrator may change roles"):
+        set_role(store, analyst, "bea", "admin")
+    with pytest.raises(PermissionDenied, match="Only an administrator may change settings"):
+        change_setting(store, analyst, "lockout_attempts", "100")
+    assert store.user("eve") is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"username": "ana"}, "a user called 'ana' already exists"),
+        ({"username": "two words"}, "one word without spaces"),
+        ({"role": "superuser"}, "unknown role 'superuser'"),
+        ({"password": "short"}, "at least 12 characters"),
+        ({"password": "newperson123"}, "must not be the username"),
+        ({"role": "uploader"}, "An uploader needs at least one partnership"),
+        ({"partnership_ids": ["E99999999"]}, "unknown partnership E99999999"),
+    ],
+)
+def test_bad_new_users_are_refused(store, kwargs, message):
+    """Each invalid account request names what is wrong."""
+    request = {"username": "newperson123", "display_name": "New", "role": "viewer", "password": "a long enough one"}
+    request.update(kwargs)
+    with pytest.raises((AccountError, ValueError), match=message):
+        add_user(store, ROOT, **request)
+
+
+def test_user_changes_are_audited(store):
+    """Role, areas, password and enable/disable changes each leave an audit row by who made them."""
+    set_role(store, ROOT, "bea", "analyst")
+    set_partnerships(store, ROOT, "bea", ["E08000039", "E08000038"])
+    reset_password(store, ROOT, "bea", "a brand new password")
+    set_active(store, ROOT, "bea", False)
+    log = store.audit_log()
+    recent = log.iloc[-4:][["actor", "action", "target", "detail"]].fillna("-").values.tolist()
+    assert recent == [
+        ["system:tester", "role_changed", "bea", "uploader -> analyst"],
+        ["system:tester", "areas_changed", "bea", "E08000038, E08000039"],
+        ["system:tester", "password_reset", "bea", "-"],
+        ["system:tester", "user_disabled", "bea", "-"],
+    ]
+
+
+def test_first_admin_once_with_generated_password(store):
+    """init creates 'admin' once, with a generated password that works; never a default one."""
+    generated = ensure_first_admin(store, "tester", None)
+    assert generated is not None and len(generated) == 20
+    assert sign_in(store, "admin", generated, now=T0).actor.role == "admin"
+    assert ensure_first_admin(store, "tester", None) is None
+
+
+def test_users_listing_hides_hashes(store):
+    """The users table for display has no password hash column."""
+    listing = store.users()
+    assert "password_hash" not in listing.columns
+    assert listing[["username", "role", "partnerships"]].fillna("-").values.tolist() == [
+        ["ana", "analyst", "-"],
+        ["bea", "uploader", "E08000038"],
+    ]
