@@ -277,6 +277,20 @@ def _locked_message(until: datetime) -> str:
     )
 
 
+def sign_in_with_identity(store: Store, email: str | None, *, now: datetime | None = None) -> Actor:
+    """The account an identity provider's verified email maps to (single sign-on), audited."""
+    now = now or utc_now()
+    username = store.username_for_email(email) if email else None
+    if username is None:
+        store.append_audit(AuditEntry(now, email or "(no email)", "sign_in_failed", None, "single sign-on: no account"))
+        raise SignInError(
+            f"You signed in as {email or 'an account without an email'}, but no active user of this dashboard "
+            "has that email. Ask an administrator to add you."
+        )
+    store.append_audit(AuditEntry(now, username, "sign_in", None, "single sign-on"))
+    return actor_for(store, username)
+
+
 def sign_out(store: Store, actor: Actor, *, reason: str = "signed out") -> None:
     store.append_audit(_audit(actor, "sign_out", None, reason))
 

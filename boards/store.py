@@ -240,6 +240,11 @@ class Store:
             cur.unregister("incoming")
 
     def ensure_periods(self, periods: list[Period]) -> None:
+        with self._transaction() as cur:
+            self._merge_periods(cur, periods)
+
+    @staticmethod
+    def _merge_periods(cur: duckdb.DuckDBPyConnection, periods: list[Period]) -> None:
         frame = pd.DataFrame(
             {
                 "period_id": [p.period_id for p in periods],
@@ -249,15 +254,13 @@ class Store:
                 "label": [p.label for p in periods],
             }
         ).drop_duplicates("period_id")
-        with self._transaction() as cur:
-            cur.register("incoming", frame)
-            cur.execute(
-                "MERGE INTO periods USING incoming ON periods.period_id = incoming.period_id "
-                "WHEN NOT MATCHED THEN INSERT (period_id, granularity, start_date, end_date, label) "
-                "VALUES (incoming.period_id, incoming.granularity, incoming.start_date, "
-                "incoming.end_date, incoming.label)"
-            )
-            cur.unregister("incoming")
+        cur.register("incoming_periods", frame)
+        cur.execute(
+            "MERGE INTO periods USING incoming_periods i ON periods.period_id = i.period_id "
+            "WHEN NOT MATCHED THEN INSERT (period_id, granularity, start_date, end_date, label) "
+            "VALUES (i.period_id, i.granularity, i.start_date, i.end_date, i.label)"
+        )
+        cur.unregister("incoming_periods")
 
     # -- loads ------------------------------------------------------------------------------
 
@@ -432,6 +435,12 @@ class Store:
         row["locked_until"] = None if pd.isna(locked) else pd.Timestamp(locked).to_pydatetime()
         row["password_hash"] = None if pd.isna(row["password_hash"]) else row["password_hash"]
         return row
+
+    def username_for_email(self, email: str) -> str | None:
+        """The active account whose email matches (case-insensitively), for single sign-on."""
+        return self._scalar(
+            "SELECT username FROM users WHERE lower(email) = lower(?) AND active ORDER BY username LIMIT 1", [email]
+        )
 
     def users(self) -> pd.DataFrame:
         """Every account without its password hash, with its partnerships."""

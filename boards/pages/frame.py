@@ -1,11 +1,14 @@
-"""The frame every page shares: the database, its failures shown as a page, the demo notice."""
+"""The frame every page shares: the database, who is signed in, failures shown as a page, the demo notice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
+from boards.access import Actor
+from boards.accounts import SignInError, session_expired, settings, sign_in_with_identity, sign_out, utc_now
 from boards.database import open_database
 from boards.store import Store, StoreError, resolve_db_path
 
@@ -37,6 +40,52 @@ def open_store(cli_db: str | None = None) -> Store:
 def current_store() -> Store:
     """The store opened by ``dashboard.py`` for this run."""
     return st.session_state["store"]
+
+
+def single_sign_on_configured() -> bool:
+    """Whether ``[auth]`` is set in .streamlit/secrets.toml (OIDC through st.login)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return False
+
+
+def start_session(actor: Actor) -> None:
+    st.session_state["actor"] = actor
+    st.session_state["last_activity"] = utc_now()
+
+
+def end_session(store: Store, reason: str) -> None:
+    actor = st.session_state.pop("actor", None)
+    if actor is not None:
+        sign_out(store, actor, reason=reason)
+    if single_sign_on_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def signed_in_actor(store: Store) -> Actor | None:
+    """The signed-in user of this browser session, ending it after too long without activity."""
+    actor: Actor | None = st.session_state.get("actor")
+    if actor is not None:
+        if session_expired(st.session_state["last_activity"], store):
+            end_session(store, "session expired after inactivity")
+            minutes = settings(store)["session_timeout_minutes"]
+            st.info(f"You were signed out after {minutes} minutes without activity.", icon=":material/timer_off:")
+            return None
+        st.session_state["last_activity"] = utc_now()
+        return actor
+    if single_sign_on_configured() and st.user.is_logged_in:
+        try:
+            actor = sign_in_with_identity(store, st.user.get("email"))
+        except SignInError as exc:
+            st.error(str(exc), icon=":material/person_off:")
+            return None
+        start_session(actor)
+    return actor
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get("actor")
 
 
 def demo_notice(sources: set[str]) -> None:
