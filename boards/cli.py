@@ -33,6 +33,7 @@ from boards.accounts import (
 from boards.catalogue import CatalogueError, load_catalogue
 from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
+from boards.imports.commands import CommandExit, add_commands
 from boards.reference import ReferenceDataError, load_reference
 from boards.store import Store, StoreError, resolve_db_path
 
@@ -266,6 +267,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--csv", metavar="OUT", help="write the whole trail to a CSV file")
     audit.add_argument("--last", type=int, default=50, help="rows to show (default 50)")
     audit.set_defaults(run=_audit)
+    add_commands(commands, common)
     return parser
 
 
@@ -276,5 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return 1
+    except CommandExit as exc:
+        print(f"boards {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
     print(output)
     return 0

@@ -15,22 +15,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from boards.access import Actor
 from boards.catalogue import Indicator, catalogue_frame, load_catalogue
+from boards.imports.pipeline import commit_plan, inspect_upload
 from boards.periods import Period, quarter, quarters_between, whole_months_between
-from boards.published import national_population, read_published
 from boards.reference import REFERENCE_DIR, Reference, load_reference
 from boards.store import Store
 
 DEMO_SEED = 20250401
 DEMO_QUARTERS = quarters_between(quarter(2024, 3), quarter(2026, 2))
 DEMO_LOADED_BY = "demo build"
+DEMO_ACTOR = Actor(DEMO_LOADED_BY, "Demo database build", "analyst")
 PUBLISHED_FILES = (
     "dfe/csww_indicators_2017_to_2025.csv",
     "dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
     "dfe/d3_cpps_subsequent_plan_2013_to_2025.csv",
     "dfe/b1_children_in_need_2013_to_2025.csv",
 )
-POPULATION_FILE = "dfe/ons_mid-year_population_estimates_2012_to_2024.csv"
 OFSTED_FILES = (
     "ofsted/LA_Inspection_Outcomes_31Mar2025__ILACS_inspection_history.csv",
     "ofsted/ilacs_latest_by_la_2026.csv",
@@ -60,21 +61,11 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, progress: Progress | None
     indicators = load_catalogue()
     prepare_reference(store, ref, indicators)
 
-    populations = national_population(REFERENCE_DIR / POPULATION_FILE)
+    # The published files go through the same import as any upload of them.
     for step, name in enumerate(PUBLISHED_FILES, start=1):
         report(step / (len(PUBLISHED_FILES) + 3), f"Loading {Path(name).name}")
         path = REFERENCE_DIR / name
-        published = read_published(path, indicators, ref, populations)
-        store.ensure_periods(published.periods)
-        store.commit_load(
-            published.observations,
-            benchmarks=published.benchmarks,
-            source="published",
-            loaded_by=DEMO_LOADED_BY,
-            file_name=path.name,
-            file_hash=_file_hash(path),
-            note=f"{published.skipped_rows} rows of former LAs not mappable to one current LA",
-        )
+        commit_plan(store, inspect_upload(store, path.name, path.read_bytes(), actor=DEMO_ACTOR))
 
     report(0.75, "Deriving Ofsted inspection indicators")
     store.ensure_periods(DEMO_QUARTERS)

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "boards.duckdb"
 OBSERVATION_KEY = ("area_code", "indicator_id", "period_id")
 OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "numerator", "denominator", "status", "note")
-BENCHMARK_COLUMNS = ("geography_code", "indicator_id", "period_id", "value", "numerator", "denominator", "status")
+BENCHMARK_KEY = ("geography_code", "indicator_id", "period_id")
+BENCHMARK_COLUMNS = (*BENCHMARK_KEY, "value", "numerator", "denominator", "status")
 STATUSES = ("reported", "c", "x", "z", "low", "u", "missing")
 SOURCES = ("published", "local", "demo")
 
@@ -40,6 +41,14 @@ class StoreError(RuntimeError):
 
 class SchemaTooNewError(StoreError):
     """The database was written by a newer version of this application."""
+
+
+class AlreadyLoadedError(StoreError):
+    """A committed load already holds a file with the same content hash."""
+
+    def __init__(self, load_id: int) -> None:
+        self.load_id = load_id
+        super().__init__(f"this file was already imported as load {load_id}")
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -92,6 +101,35 @@ class LoadResult:
     rows_added: int
     rows_changed: int
     rows_unchanged: int
+
+
+@dataclass(frozen=True)
+class RollbackResult:
+    load_id: int
+    rows_restored: int  # values the load had replaced, current again
+    rows_removed: int  # values the load had added, gone again
+
+
+# Staging of a load against the current observations ($1 = the load's source): a row is changed
+# when any stored field differs, including the source it came from.
+_STAGE_OBSERVATIONS = (
+    "SELECT i.*, o.area_code IS NULL AS is_new, "
+    "  o.area_code IS NOT NULL AND ("
+    "    o.value IS DISTINCT FROM i.value OR o.numerator IS DISTINCT FROM i.numerator "
+    "    OR o.denominator IS DISTINCT FROM i.denominator OR o.status IS DISTINCT FROM i.status "
+    "    OR o.note IS DISTINCT FROM i.note OR o.source IS DISTINCT FROM $1) AS is_changed "
+    "FROM incoming i LEFT JOIN observations o USING (area_code, indicator_id, period_id)"
+)
+
+
+def _refuse_duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
+    """Duplicate keys inside one MERGE batch would pass silently, so refuse them before writing."""
+    duplicated = frame.duplicated(list(key), keep=False)
+    if duplicated.any():
+        first = frame[duplicated].iloc[0]
+        raise ValueError(
+            f"{int(duplicated.sum())} rows share a key, e.g. " + " / ".join(str(first[c]) for c in key)
+        )
 
 
 class Store:
@@ -275,40 +313,43 @@ class Store:
         rows_rejected: int = 0,
         note: str | None = None,
         benchmarks: pd.DataFrame | None = None,
+        periods: list[Period] | None = None,
+        problems: pd.DataFrame | None = None,
+        audit: AuditEntry | None = None,
     ) -> LoadResult:
         """Write one load of observations (and optional published benchmarks) atomically.
 
         New keys are added; a changed value replaces the current one, which moves to
-        ``observation_history`` with the load that replaced it; identical rows are counted
-        as unchanged and left alone.
+        ``observation_history`` (``benchmark_history`` for benchmarks) with the load that
+        replaced it; identical rows are counted as unchanged and left alone. The load's periods,
+        the problems of rows it left out (line, column_name, value, reason) and its audit row
+        (its target set to the new load) are written in the same transaction. A file whose hash
+        a committed load already has is refused with AlreadyLoadedError.
         """
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
         incoming = observations.loc[:, list(OBSERVATION_COLUMNS)]
-        duplicated = incoming.duplicated(list(OBSERVATION_KEY), keep=False)
-        if duplicated.any():
-            first = incoming[duplicated].iloc[0]
-            raise ValueError(
-                f"{int(duplicated.sum())} rows share a key, e.g. {first.area_code} / "
-                f"{first.indicator_id} / {first.period_id}"
-            )
+        _refuse_duplicate_keys(incoming, OBSERVATION_KEY)
+        incoming_benchmarks = None
+        if benchmarks is not None and len(benchmarks):
+            incoming_benchmarks = benchmarks.loc[:, list(BENCHMARK_COLUMNS)]
+            _refuse_duplicate_keys(incoming_benchmarks, BENCHMARK_KEY)
         with self._transaction() as cur:
+            if file_hash is not None:
+                previous = cur.execute(
+                    "SELECT min(load_id) FROM loads WHERE file_hash = ? AND status = 'committed'", [file_hash]
+                ).fetchone()[0]
+                if previous is not None:
+                    raise AlreadyLoadedError(int(previous))
+            if periods:
+                self._merge_periods(cur, periods)
             load_id = cur.execute(
                 "INSERT INTO loads (loaded_by, file_name, file_hash, source, rows_rejected, note) "
                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING load_id",
                 [loaded_by, file_name, file_hash, source, rows_rejected, note],
             ).fetchone()[0]
             cur.register("incoming", incoming)
-            cur.execute(
-                "CREATE TEMP TABLE staged AS "
-                "SELECT i.*, o.area_code IS NULL AS is_new, "
-                "  o.area_code IS NOT NULL AND ("
-                "    o.value IS DISTINCT FROM i.value OR o.numerator IS DISTINCT FROM i.numerator "
-                "    OR o.denominator IS DISTINCT FROM i.denominator OR o.status IS DISTINCT FROM i.status "
-                "    OR o.note IS DISTINCT FROM i.note OR o.source IS DISTINCT FROM ?) AS is_changed "
-                "FROM incoming i LEFT JOIN observations o USING (area_code, indicator_id, period_id)",
-                [source],
-            )
+            cur.execute(f"CREATE TEMP TABLE staged AS {_STAGE_OBSERVATIONS}", [source])
             cur.unregister("incoming")
             added, changed, unchanged = cur.execute(
                 "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
@@ -337,25 +378,170 @@ class Store:
                 [source, load_id, source, load_id],
             )
             cur.execute("DROP TABLE staged")
-            if benchmarks is not None and len(benchmarks):
-                cur.register("incoming_benchmarks", benchmarks.loc[:, list(BENCHMARK_COLUMNS)])
+            if incoming_benchmarks is not None:
+                self._write_benchmarks(cur, incoming_benchmarks, load_id)
+            if problems is not None and len(problems):
+                cur.register("incoming_problems", problems)
                 cur.execute(
-                    "MERGE INTO published_benchmarks b USING incoming_benchmarks i "
-                    "ON b.geography_code = i.geography_code AND b.indicator_id = i.indicator_id "
-                    "AND b.period_id = i.period_id "
-                    "WHEN MATCHED THEN UPDATE SET value = i.value, numerator = i.numerator, "
-                    "denominator = i.denominator, status = i.status, load_id = ? "
-                    "WHEN NOT MATCHED THEN INSERT (geography_code, indicator_id, period_id, value, "
-                    "numerator, denominator, status, load_id) VALUES (i.geography_code, i.indicator_id, "
-                    "i.period_id, i.value, i.numerator, i.denominator, i.status, ?)",
-                    [load_id, load_id],
+                    "INSERT INTO load_problems (load_id, line, column_name, value, reason) "
+                    "SELECT ?, line, column_name, value, reason FROM incoming_problems",
+                    [load_id],
                 )
-                cur.unregister("incoming_benchmarks")
+                cur.unregister("incoming_problems")
             cur.execute(
                 "UPDATE loads SET rows_added = ?, rows_changed = ?, rows_unchanged = ? WHERE load_id = ?",
                 [added, changed, unchanged, load_id],
             )
+            if audit is not None:
+                self._write_audit(cur, replace(audit, target=f"load {load_id}"))
         return LoadResult(int(load_id), int(added), int(changed), int(unchanged))
+
+    @staticmethod
+    def _write_benchmarks(cur: duckdb.DuckDBPyConnection, benchmarks: pd.DataFrame, load_id: int) -> None:
+        """New and changed benchmarks only; the replaced ones move to ``benchmark_history``."""
+        cur.register("incoming_benchmarks", benchmarks)
+        cur.execute(
+            "CREATE TEMP TABLE staged_benchmarks AS "
+            "SELECT i.*, b.geography_code IS NULL AS is_new, b.geography_code IS NOT NULL AND ("
+            "  b.value IS DISTINCT FROM i.value OR b.numerator IS DISTINCT FROM i.numerator "
+            "  OR b.denominator IS DISTINCT FROM i.denominator OR b.status IS DISTINCT FROM i.status"
+            ") AS is_changed "
+            "FROM incoming_benchmarks i LEFT JOIN published_benchmarks b "
+            "USING (geography_code, indicator_id, period_id)"
+        )
+        cur.unregister("incoming_benchmarks")
+        cur.execute(
+            "INSERT INTO benchmark_history (geography_code, indicator_id, period_id, value, numerator, "
+            "denominator, status, load_id, superseded_by_load) "
+            "SELECT b.geography_code, b.indicator_id, b.period_id, b.value, b.numerator, b.denominator, "
+            "b.status, b.load_id, ? FROM published_benchmarks b "
+            "JOIN staged_benchmarks s USING (geography_code, indicator_id, period_id) WHERE s.is_changed",
+            [load_id],
+        )
+        cur.execute(
+            "MERGE INTO published_benchmarks b "
+            "USING (SELECT * FROM staged_benchmarks WHERE is_new OR is_changed) i "
+            "ON b.geography_code = i.geography_code AND b.indicator_id = i.indicator_id "
+            "AND b.period_id = i.period_id "
+            "WHEN MATCHED THEN UPDATE SET value = i.value, numerator = i.numerator, "
+            "denominator = i.denominator, status = i.status, load_id = ? "
+            "WHEN NOT MATCHED THEN INSERT (geography_code, indicator_id, period_id, value, "
+            "numerator, denominator, status, load_id) VALUES (i.geography_code, i.indicator_id, "
+            "i.period_id, i.value, i.numerator, i.denominator, i.status, ?)",
+            [load_id, load_id],
+        )
+        cur.execute("DROP TABLE staged_benchmarks")
+
+    # -- imports and rollback ----------------------------------------------------------------
+
+    def preview_load(self, observations: pd.DataFrame, *, source: str) -> tuple[int, int, int]:
+        """(added, changed, unchanged) that committing these observations would give; writes nothing."""
+        with self._cursor() as cur:
+            cur.register("incoming", observations.loc[:, list(OBSERVATION_COLUMNS)])
+            counts = cur.execute(
+                "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
+                f"count(*) FILTER (NOT is_new AND NOT is_changed) FROM ({_STAGE_OBSERVATIONS})",
+                [source],
+            ).fetchone()
+            cur.unregister("incoming")
+        added, changed, unchanged = (int(count) for count in counts)
+        return added, changed, unchanged
+
+    def load_record(self, load_id: int) -> dict[str, Any] | None:
+        """The ``loads`` row of one load, or None."""
+        frame = self._frame("SELECT * FROM loads WHERE load_id = ?", [load_id])
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def committed_load_with_hash(self, file_hash: str) -> dict[str, Any] | None:
+        """The earliest committed (not rolled back) load of a file with this content hash, or None."""
+        frame = self._frame(
+            "SELECT * FROM loads WHERE file_hash = ? AND status = 'committed' ORDER BY load_id LIMIT 1",
+            [file_hash],
+        )
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def load_area_codes(self, load_id: int) -> list[str]:
+        """Every area whose figures the load wrote or replaced."""
+        frame = self._frame(
+            "SELECT DISTINCT area_code FROM ("
+            " SELECT area_code FROM observations WHERE load_id = $1"
+            " UNION ALL SELECT area_code FROM observation_history WHERE load_id = $1 OR superseded_by_load = $1"
+            ") ORDER BY area_code",
+            [load_id],
+        )
+        return frame["area_code"].tolist()
+
+    def load_problems(self, load_id: int) -> pd.DataFrame:
+        """The rows a load left out, with why (line, column_name, value, reason)."""
+        return self._frame(
+            "SELECT line, column_name, value, reason FROM load_problems WHERE load_id = ? ORDER BY line NULLS FIRST",
+            [load_id],
+        )
+
+    def rollback_load(self, load_id: int, *, audit: AuditEntry) -> RollbackResult:
+        """Undo a committed load exactly: restore the values it replaced, remove the ones it added.
+
+        Refused while a later committed load has replaced some of its values (roll that one back
+        first), so the history is always undone in reverse order and nothing is lost.
+        """
+        with self._transaction() as cur:
+            found = cur.execute(
+                "SELECT file_name, status, rolled_back_by, rolled_back_at FROM loads WHERE load_id = ?", [load_id]
+            ).fetchone()
+            if found is None:
+                raise StoreError(f"There is no load {load_id}; 'boards loads' lists them.")
+            file_name, status, rolled_back_by, rolled_back_at = found
+            if status == "rolled_back":
+                raise StoreError(
+                    f"Load {load_id} ({file_name}) was already rolled back by {rolled_back_by} "
+                    f"on {rolled_back_at:%d %b %Y %H:%M} UTC."
+                )
+            later = cur.execute(
+                "SELECT superseded_by_load, count(*) FROM ("
+                " SELECT superseded_by_load FROM observation_history WHERE load_id = $1"
+                " UNION ALL SELECT superseded_by_load FROM benchmark_history WHERE load_id = $1"
+                ") GROUP BY superseded_by_load ORDER BY superseded_by_load",
+                [load_id],
+            ).fetchall()
+            if later:
+                loads = ", ".join(str(other) for other, _ in later)
+                replaced = sum(count for _, count in later)
+                raise StoreError(
+                    f"Load {load_id} ({file_name}) cannot be rolled back: later load{'s' if len(later) > 1 else ''} "
+                    f"{loads} replaced {replaced} of the values it wrote. Roll back load {later[-1][0]} first."
+                )
+            restored = cur.execute(
+                "SELECT count(*) FROM observation_history WHERE superseded_by_load = ?", [load_id]
+            ).fetchone()[0]
+            cur.execute(
+                "MERGE INTO observations o "
+                "USING (SELECT * FROM observation_history WHERE superseded_by_load = ?) h "
+                "ON o.area_code = h.area_code AND o.indicator_id = h.indicator_id AND o.period_id = h.period_id "
+                "WHEN MATCHED THEN UPDATE SET value = h.value, numerator = h.numerator, "
+                "denominator = h.denominator, status = h.status, source = h.source, load_id = h.load_id, "
+                "note = h.note",
+                [load_id],
+            )
+            # What still carries the load's id after the restore is what it added.
+            removed = cur.execute("DELETE FROM observations WHERE load_id = ?", [load_id]).fetchone()[0]
+            cur.execute("DELETE FROM observation_history WHERE superseded_by_load = ?", [load_id])
+            cur.execute(
+                "MERGE INTO published_benchmarks b "
+                "USING (SELECT * FROM benchmark_history WHERE superseded_by_load = ?) h "
+                "ON b.geography_code = h.geography_code AND b.indicator_id = h.indicator_id "
+                "AND b.period_id = h.period_id "
+                "WHEN MATCHED THEN UPDATE SET value = h.value, numerator = h.numerator, "
+                "denominator = h.denominator, status = h.status, load_id = h.load_id",
+                [load_id],
+            )
+            cur.execute("DELETE FROM published_benchmarks WHERE load_id = ?", [load_id])
+            cur.execute("DELETE FROM benchmark_history WHERE superseded_by_load = ?", [load_id])
+            cur.execute(
+                "UPDATE loads SET status = 'rolled_back', rolled_back_at = ?, rolled_back_by = ? WHERE load_id = ?",
+                [audit.occurred_at, audit.actor, load_id],
+            )
+            self._write_audit(cur, replace(audit, target=f"load {load_id}"))
+        return RollbackResult(load_id, int(restored), int(removed))
 
     # -- reads ------------------------------------------------------------------------------
 

@@ -71,4 +71,4 @@ def test_newer_schema_gives_a_clear_page(tmp_path, monkeypatch):
     app = AppTest.from_file("../dashboard.py", default_timeout=30).run()
     assert not app.exception
     assert "The database cannot be opened" in app.error[0].value
-    assert "newer than this application's 2" in app.error[0].value
+    assert "newer than this application's 3" in app.error[0].value

@@ -1,0 +1,153 @@
+"""Import benchmark: prints figures, it is not a timed test.
+
+- Throughput of importing a 1,000,000-row long-format file (read, validate, compare, commit)
+  against DuckDB's own ``read_csv`` of the same file into a table, in the same run, and the ratio;
+- a 6,000-row quarterly file end to end (median of 5 imports into fresh databases, and the first);
+- peak memory (resident set) of the process that imports the 1,000,000-row file.
+
+Run: ``uv run python benchmarks/imports.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from boards.access import Actor
+from boards.catalogue import load_catalogue
+from boards.demo import prepare_reference
+from boards.imports.pipeline import commit_plan, inspect_upload
+from boards.imports.templates import local_return_indicators
+from boards.periods import quarter, quarters_between
+from boards.reference import load_reference
+from boards.store import Store
+
+LARGE_ROWS = 1_000_000
+QUARTERLY_ROWS = 6_000
+OPERATOR = Actor("system:benchmark", "Benchmark", "admin")
+LATEST_QUARTER = quarter(2025, 4)  # ended 31 March 2026
+
+
+def long_file(path: Path, rows: int, seed: int) -> None:
+    """``rows`` valid figures: every area and local-return indicator, quarter by quarter back in time."""
+    ref = load_reference()
+    indicators = local_return_indicators(load_catalogue())
+    per_quarter = len(ref.areas) * len(indicators)
+    quarters = quarters_between(quarter(1900, 1), LATEST_QUARTER)[::-1][: rows // per_quarter + 1]
+    rng = np.random.default_rng(seed)
+    periods = np.repeat([q.period_id for q in quarters], per_quarter)[:rows]
+    areas = np.tile(np.repeat(ref.areas["area_code"].to_numpy(), len(indicators)), len(quarters))[:rows]
+    ids = np.tile([i.indicator_id for i in indicators], len(ref.areas) * len(quarters))[:rows]
+    percent = np.tile([i.unit == "percent" for i in indicators], len(ref.areas) * len(quarters))[:rows]
+    denominator = rng.integers(1, 400, rows)
+    numerator = rng.binomial(denominator, 0.8)
+    value = np.where(percent, np.round(numerator / denominator * 100, 1), rng.integers(0, 40, rows))
+    with path.open("w", encoding="utf-8") as out:
+        out.write("area_code,period,indicator,value,numerator,denominator,note\n")
+        out.writelines(
+            f"{a},{p},{i},{v:g},{n if pc else ''},{d if pc else ''},\n"
+            for a, p, i, v, n, d, pc in zip(areas, periods, ids, value, numerator, denominator, percent)
+        )
+
+
+def reference_database(path: Path) -> None:
+    store = Store.open(path)
+    prepare_reference(store, load_reference(), load_catalogue())
+    store.close()
+
+
+def raw_read_csv(csv: Path, database: Path, *, keyed: bool) -> float:
+    """Seconds for DuckDB to read the file into a table of its own, in a new database file; ``keyed``
+    gives the table the primary key observations has, which every upsert has to maintain."""
+    con = duckdb.connect(str(database))
+    started = time.perf_counter()
+    if keyed:
+        con.execute(
+            "CREATE TABLE raw (area_code TEXT, period TEXT, indicator TEXT, value DOUBLE, numerator DOUBLE, "
+            "denominator DOUBLE, note TEXT, PRIMARY KEY (area_code, indicator, period))"
+        )
+        con.execute("INSERT INTO raw SELECT * FROM read_csv(?)", [str(csv)])
+    else:
+        con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?)", [str(csv)])
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def import_once(db: Path, csv: Path) -> dict[str, float]:
+    """Import the file into ``db``; seconds to validate (the dry run) and to commit, and peak memory."""
+    store = Store.open(db)
+    data = csv.read_bytes()
+    started = time.perf_counter()
+    plan = inspect_upload(store, csv.name, data, actor=OPERATOR, max_bytes=len(data) + 1)
+    validated = time.perf_counter()
+    result = commit_plan(store, plan)
+    committed = time.perf_counter()
+    store.close()
+    assert not plan.problems and result.rows_added == plan.summary.rows_read, (plan.problems[:3], result)
+    return {
+        "validate": validated - started,
+        "commit": committed - validated,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        reference = work / "reference.duckdb"
+        reference_database(reference)
+
+        large = work / "large.csv"
+        long_file(large, LARGE_ROWS, seed=1)
+        raw = raw_read_csv(large, work / "raw.duckdb", keyed=False)
+        keyed = raw_read_csv(large, work / "keyed.duckdb", keyed=True)
+        shutil.copy(reference, work / "large.duckdb")
+        # A process of its own, so that its peak memory is the import's alone.
+        measured = json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--import", str(work / "large.duckdb"), str(large)],
+                check=True, capture_output=True, text=True,
+            ).stdout
+        )
+        total = measured["validate"] + measured["commit"]
+        size_mb = large.stat().st_size / 1024 / 1024
+        print(f"1,000,000-row long file ({size_mb:.0f} MB):")
+        print(f"  DuckDB read_csv into a table: {raw:.2f} s ({LARGE_ROWS / raw:,.0f} rows/s)")
+        print(f"  the same into a table with the observations' primary key: {keyed:.2f} s")
+        print(
+            f"  boards import:                {total:.2f} s ({LARGE_ROWS / total:,.0f} rows/s): "
+            f"read and validate {measured['validate']:.2f} s, commit {measured['commit']:.2f} s"
+        )
+        print(f"  ratio import / read_csv:      {total / raw:.1f}x")
+        print(f"  peak memory of the import:    {measured['peak_mb']:,.0f} MB")
+
+        quarterly = work / "quarterly.csv"
+        long_file(quarterly, QUARTERLY_ROWS, seed=2)
+        timings = []
+        for run in range(5):
+            db = work / f"quarterly{run}.duckdb"
+            shutil.copy(reference, db)
+            result = import_once(db, quarterly)
+            timings.append(result["validate"] + result["commit"])
+        print(
+            f"6,000-row quarterly file end to end: median {statistics.median(timings):.3f} s of 5 "
+            f"(target under 0.5 s); the first in this process {timings[0]:.3f} s, with pandera's one-time setup"
+        )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--import"]:
+        print(json.dumps(import_once(Path(sys.argv[2]), Path(sys.argv[3]))))
+    else:
+        main()

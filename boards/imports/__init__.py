@@ -1,0 +1,14 @@
+"""Importing quarterly returns and DfE files: validated, atomic, with provenance, history and rollback.
+
+The API the upload page and ``boards import`` call (boards.imports.pipeline):
+
+- ``inspect_upload(store, file_name, data, *, actor, mapping=None, sheet=None)`` -> ImportPlan: the
+  file read and validated against the catalogue, the reference data and the database, with every
+  problem (line, column, value, reason) and what committing would add, change or leave unchanged;
+  UnusableFile when the file cannot be read as a return at all;
+- ``commit_plan(store, plan, *, accept_valid_rows=False)`` -> ImportResult: one transaction;
+- ``rollback(store, load_id, *, actor)`` -> RollbackResult: a load undone exactly.
+
+Templates and the data dictionary: boards.imports.templates; mappings of EES files:
+boards.imports.mappings.
+"""

@@ -1,0 +1,202 @@
+"""The ``boards`` subcommands of the import: import, loads, rollback, template and dictionary.
+
+``boards import`` validates every file first and writes only if all are acceptable; its exit
+status is 0 when imported (or nothing to do), 1 when validation rejected a file (nothing was
+written) and 2 when a file is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from boards.access import Actor, system_actor
+from boards.accounts import actor_for
+from boards.catalogue import load_catalogue
+from boards.exports import to_csv_bytes
+from boards.imports.mappings import mapping_from_path
+from boards.imports.pipeline import ImportPlan, commit_plan, inspect_upload, rollback
+from boards.imports.problems import UnusableFile
+from boards.imports.reading import DEFAULT_MAX_BYTES, size_text
+from boards.imports.templates import data_dictionary, long_template, wide_template
+from boards.store import Store
+
+EXIT_REJECTED, EXIT_UNUSABLE = 1, 2  # 1 is also the status of any other error
+PROBLEMS_SHOWN = 50
+LOADS_COLUMNS = ["load_id", "loaded_at", "loaded_by", "source", "file_name", "rows_added", "rows_changed",
+                 "rows_unchanged", "rows_rejected", "status"]
+
+
+class CommandExit(Exception):
+    """A command that ends with a non-zero exit status; the message goes to stderr."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        self.exit_code = exit_code
+        super().__init__(message)
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Register the import subcommands on the ``boards`` parser."""
+    act_as = {"dest": "as_user", "metavar": "USERNAME",
+              "help": "act as this database user, whose role and areas apply (default: the operator)"}
+    imports = commands.add_parser(
+        "import", parents=[common], help="validate quarterly returns or DfE EES files and import them"
+    )
+    imports.add_argument("files", nargs="+", metavar="FILE", help="CSV or Excel files")
+    imports.add_argument("--dry-run", action="store_true", help="validate and compare with the database; write nothing")
+    imports.add_argument("--mapping", metavar="FILE", help="mapping of an EES file's columns (data/mappings/README.md)")
+    imports.add_argument("--sheet", metavar="NAME", help="the sheet of an Excel workbook to read (default: the first)")
+    imports.add_argument("--report", metavar="OUT.csv",
+                         help="write every problem with its line, column, value and reason")
+    imports.add_argument("--accept-valid-rows", action="store_true",
+                         help="import the valid rows even if others have problems (those are recorded with the load)")
+    imports.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, metavar="MB",
+                         help=f"refuse larger files (default {size_text(DEFAULT_MAX_BYTES)})")
+    imports.add_argument("--as", **act_as)
+    imports.set_defaults(run=run_import)
+
+    loads = commands.add_parser("loads", parents=[common], help="list every load: who, when, what, counts, status")
+    loads.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    loads.set_defaults(run=run_loads)
+
+    undo = commands.add_parser("rollback", parents=[common], help="undo a load, restoring the values it replaced")
+    undo.add_argument("load_id", type=int, metavar="LOAD_ID")
+    undo.add_argument("--as", **act_as)
+    undo.set_defaults(run=run_rollback)
+
+    template = commands.add_parser("template", parents=[common], help="write the quarterly return template (CSV)")
+    template.add_argument("out", metavar="OUT.csv")
+    template.add_argument("--wide", action="store_true", help="one column per indicator instead of one row per figure")
+    template.set_defaults(run=run_template)
+    dictionary = commands.add_parser(
+        "dictionary", parents=[common], help="write the data dictionary of the template (CSV)"
+    )
+    dictionary.add_argument("out", metavar="OUT.csv")
+    dictionary.set_defaults(run=run_dictionary)
+
+
+def _actor(store: Store, username: str | None) -> Actor:
+    return actor_for(store, username) if username else system_actor(getpass.getuser())
+
+
+def _existing_store(db: Path) -> Store:
+    if not db.exists():
+        raise CommandExit(f"{db} does not exist; create it with 'boards init' or 'boards demo'", EXIT_REJECTED)
+    return Store.open(db)
+
+
+def _summary_line(plan: ImportPlan) -> str:
+    s = plan.summary
+    line = (
+        f"{plan.file_name}: {s.rows_read} rows read; {s.rows_to_add} figures to add, {s.rows_to_change} to change, "
+        f"{s.rows_unchanged} unchanged; {s.rows_rejected} rows rejected"
+    )
+    if s.benchmarks:
+        line += f"; {s.benchmarks} National and Regional benchmarks"
+    return line + "".join(f"; left out: {count} {reason}" for reason, count in s.skipped.items())
+
+
+def run_import(args: argparse.Namespace, db: Path) -> str:
+    store = _existing_store(db)
+    actor = _actor(store, args.as_user)
+    try:
+        mapping = mapping_from_path(Path(args.mapping), load_catalogue()) if args.mapping else None
+    except UnusableFile as exc:
+        raise CommandExit(str(exc), EXIT_UNUSABLE) from exc
+    plans: list[ImportPlan] = []
+    unusable: list[tuple[str, str]] = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            if not path.is_file():
+                raise UnusableFile(f"{name} does not exist.")
+            plans.append(
+                inspect_upload(store, path.name, path.read_bytes(), actor=actor, mapping=mapping, sheet=args.sheet,
+                               max_bytes=int(args.max_size * 1024 * 1024))
+            )
+        except UnusableFile as exc:
+            unusable.append((path.name, str(exc)))
+    if args.report:
+        _write_report(Path(args.report), plans, unusable)
+
+    lines = [_summary_line(plan) for plan in plans if plan.already_loaded is None]
+    with_problems = [plan for plan in plans if plan.problems]
+    if unusable or (with_problems and not args.accept_valid_rows):
+        messages = [f"{name}: {message}" for name, message in unusable]
+        shown = 0
+        for plan in with_problems:
+            for problem in plan.problems[: max(PROBLEMS_SHOWN - shown, 0)]:
+                messages.append(f"{plan.file_name}: {problem.message}")
+            shown += len(plan.problems)
+        if shown > PROBLEMS_SHOWN:
+            where = args.report or "a file given with --report OUT.csv"
+            messages.append(f"... and {shown - PROBLEMS_SHOWN} more problems (every one is listed in {where})")
+        verdict = "unusable" if unusable else "rejected by validation"
+        messages.append(f"{len(unusable) or len(with_problems)} file(s) {verdict}; nothing was written.")
+        raise CommandExit("\n".join([*lines, *messages]), EXIT_UNUSABLE if unusable else EXIT_REJECTED)
+
+    output = []
+    for plan in plans:
+        if plan.already_loaded is not None:
+            previous = plan.already_loaded
+            output.append(
+                f"{plan.file_name}: already imported as load {previous['load_id']} on "
+                f"{previous['loaded_at']:%d %b %Y %H:%M} UTC by {previous['loaded_by']}; nothing to do"
+            )
+            continue
+        output.append(_summary_line(plan))
+        if args.dry_run:
+            output.append("  dry run: nothing was written")
+            continue
+        result = commit_plan(store, plan, accept_valid_rows=args.accept_valid_rows)
+        if result.already_loaded_as is not None:
+            output.append(f"  already imported as load {result.already_loaded_as}; nothing to do")
+            continue
+        output.append(
+            f"  imported as load {result.load_id}: {result.rows_added} added, {result.rows_changed} changed, "
+            f"{result.rows_unchanged} unchanged, {result.rows_rejected} rows rejected"
+        )
+    return "\n".join(output)
+
+
+def _write_report(path: Path, plans: list[ImportPlan], unusable: list[tuple[str, str]]) -> None:
+    """Every problem of every file, one row each: file, line, column, value, reason, message."""
+    frames = [plan.problem_report.assign(file=plan.file_name) for plan in plans]
+    frames += [pd.DataFrame({"file": [name], "reason": [message], "message": [message]}) for name, message in unusable]
+    columns = ["file", "line", "column", "value", "reason", "message"]
+    report = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame(columns=columns)], ignore_index=True)
+    path.write_bytes(to_csv_bytes(report.reindex(columns=columns)))
+
+
+def run_loads(args: argparse.Namespace, db: Path) -> str:
+    loads = _existing_store(db).loads()
+    if args.json:
+        return json.dumps(loads.to_dict("records"), indent=2, default=str)
+    if loads.empty:
+        return "no loads"
+    return loads[LOADS_COLUMNS].to_string(index=False)
+
+
+def run_rollback(args: argparse.Namespace, db: Path) -> str:
+    store = _existing_store(db)
+    record = store.load_record(args.load_id)
+    result = rollback(store, args.load_id, actor=_actor(store, args.as_user))
+    return (
+        f"Rolled back load {result.load_id} ({record['file_name']}): restored {result.rows_restored} values it "
+        f"had replaced and removed {result.rows_removed} it had added."
+    )
+
+
+def run_template(args: argparse.Namespace, db: Path) -> str:
+    indicators = load_catalogue()
+    Path(args.out).write_bytes(wide_template(indicators) if args.wide else long_template())
+    return f"Wrote the {'wide' if args.wide else 'long'} quarterly template to {args.out}"
+
+
+def run_dictionary(args: argparse.Namespace, db: Path) -> str:
+    Path(args.out).write_bytes(data_dictionary(load_catalogue()))
+    return f"Wrote the data dictionary to {args.out}"

@@ -1,0 +1,515 @@
+"""The import of one uploaded file: read, resolve, validate, compare with the database, commit.
+
+``inspect_upload`` does everything but write: its ImportPlan lists every problem (line, column,
+value, reason) and what committing would add, change or leave unchanged (the dry run).
+``commit_plan`` writes it in one transaction, all or nothing unless the caller explicitly
+accepts only the valid rows. Re-uploading an identical file is a no-op; ``rollback`` undoes a
+load exactly. The upload page and the ``boards import`` command both call exactly these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping as MappingType
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from boards.access import Actor, require_rollback, require_upload
+from boards.catalogue import Indicator, catalogue_frame, load_catalogue
+from boards.imports.areas import AreaIndex
+from boards.imports.cells import BLANK, CELL_STATUSES, INVALID, REPORTED, not_a_number_reason
+from boards.imports.ees import ees_entries, fill_population
+from boards.imports.layouts import ROLES, Entries, header_names, indicator_keys, long_entries, wide_entries
+from boards.imports.mappings import Mapping, is_ees, recognise
+from boards.imports.period_forms import PeriodFormError, read_period
+from boards.imports.problems import Problem, UnusableFile, problems_frame
+from boards.imports.reading import DEFAULT_MAX_BYTES, read_table
+from boards.imports.validation import broken_rules
+from boards.periods import Period
+from boards.store import (
+    BENCHMARK_COLUMNS,
+    OBSERVATION_COLUMNS,
+    AlreadyLoadedError,
+    AuditEntry,
+    STATUSES,
+    RollbackResult,
+    Store,
+    StoreError,
+)
+
+
+LAYOUT_NAMES = {"long": "long layout", "wide": "wide layout", "ees": "DfE EES file"}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows_read: int  # data rows in the file (blank rows not counted)
+    rows_rejected: int  # rows with at least one problem
+    rows_to_add: int  # figures new to the database
+    rows_to_change: int  # figures that replace a different current value
+    rows_unchanged: int  # figures the database already holds
+    benchmarks: int  # National and Regional figures of a DfE file
+    skipped: dict[str, int] = field(default_factory=dict)  # rows left out on purpose, by reason
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """A validated upload, compared with the database, ready to commit (or to show as a dry run)."""
+
+    file_name: str
+    file_hash: str
+    actor: Actor
+    source: str  # local (the quarterly template) or published (DfE EES files)
+    layout: str | None  # long, wide or ees; None when the file was already imported
+    mapping_title: str | None
+    observations: pd.DataFrame  # the valid figures, in the store's OBSERVATION_COLUMNS
+    benchmarks: pd.DataFrame  # the valid National and Regional figures, BENCHMARK_COLUMNS
+    periods: tuple[Period, ...]
+    problems: tuple[Problem, ...]
+    summary: ImportSummary
+    already_loaded: dict[str, Any] | None = None  # the committed load of this very file
+
+    @property
+    def problem_report(self) -> pd.DataFrame:
+        return problems_frame(list(self.problems))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    load_id: int | None  # None when nothing was written
+    rows_added: int
+    rows_changed: int
+    rows_unchanged: int
+    rows_rejected: int
+    already_loaded_as: int | None = None
+
+
+class ImportRejected(ValueError):
+    """Validation found problems and the caller did not accept only the valid rows: nothing was written."""
+
+    def __init__(self, plan: ImportPlan, reason: str) -> None:
+        self.plan = plan
+        super().__init__(reason)
+
+
+def content_hash(data: bytes, mapping: Mapping | None = None, sheet: str | None = None) -> str:
+    """SHA-256 of the file, and of the mapping and sheet when they choose what the file means."""
+    digest = hashlib.sha256(data)
+    if mapping is not None:
+        digest.update(b"\0mapping\0" + mapping.text)
+    if sheet is not None:
+        digest.update(b"\0sheet\0" + sheet.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def inspect_upload(
+    store: Store,
+    file_name: str,
+    data: bytes,
+    *,
+    actor: Actor,
+    mapping: Mapping | None = None,
+    sheet: str | None = None,
+    today: date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ImportPlan:
+    """Read and validate an upload against the catalogue, the reference data and the database.
+
+    Raises UnusableFile when the file cannot be read as a return at all, and PermissionDenied
+    when the actor may not upload it; otherwise every problem is in the plan.
+    """
+    file_hash = content_hash(data, mapping, sheet)
+    previous = store.committed_load_with_hash(file_hash)
+    if previous is not None:
+        return _already_loaded_plan(file_name, file_hash, actor, previous)
+    table = read_table(file_name, data, sheet=sheet, max_bytes=max_bytes)
+    if table.cells.empty and not table.problems:
+        raise UnusableFile(f"{file_name} has a header but no rows of figures.")
+    indicators = load_catalogue()
+    areas = AreaIndex.from_store(store)
+    entries = _entries(table, indicators, areas, mapping)
+    if entries.frame.empty and not (table.problems or entries.problems or entries.skipped):
+        raise UnusableFile(f"{file_name} holds no figures: every indicator cell is blank.")
+    checked = _Checked(entries, table.line_label, indicators, areas, today or date.today())
+    checked.problems += table.problems
+    frame = checked.resolve(store)
+
+    rejected_lines = {p.line for p in checked.problems if p.line is not None}
+    valid = frame[~frame["line"].isin(rejected_lines)]
+    observations = _observations(valid[valid["scope"] == "local"])
+    benchmarks = _benchmarks(valid[valid["scope"] == "benchmark"])
+    require_upload(
+        actor, observations["area_code"].unique(), published=entries.source == "published", area_names=areas.names
+    )
+    added, changed, unchanged = store.preview_load(observations, source=entries.source)
+    used = set(valid["period_id"])
+    return ImportPlan(
+        file_name=file_name,
+        file_hash=file_hash,
+        actor=actor,
+        source=entries.source,
+        layout=entries.layout,
+        mapping_title=entries.mapping.title if entries.mapping else None,
+        observations=observations,
+        benchmarks=benchmarks,
+        periods=tuple(sorted(p for p in checked.periods.values() if p.period_id in used)),
+        problems=tuple(sorted(checked.problems, key=lambda p: (p.line or 0, p.column or ""))),
+        summary=ImportSummary(
+            rows_read=len(table.cells) + len(table.problems),
+            rows_rejected=len(rejected_lines),
+            rows_to_add=added,
+            rows_to_change=changed,
+            rows_unchanged=unchanged,
+            benchmarks=len(benchmarks),
+            skipped=entries.skipped,
+        ),
+    )
+
+
+def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = False) -> ImportResult:
+    """Write a plan in one transaction; with problems, only if ``accept_valid_rows`` (the rest is recorded)."""
+    if plan.already_loaded is not None:
+        return ImportResult(None, 0, 0, 0, 0, already_loaded_as=int(plan.already_loaded["load_id"]))
+    if plan.problems and not accept_valid_rows:
+        raise ImportRejected(plan, f"{_count(len(plan.problems), 'problem')} found; nothing was written.")
+    if plan.observations.empty and plan.benchmarks.empty:
+        raise ImportRejected(plan, "No row of the file is valid; nothing was written.")
+    areas = AreaIndex.from_store(store)
+    require_upload(
+        plan.actor, plan.observations["area_code"].unique(), published=plan.source == "published",
+        area_names=areas.names,
+    )
+    layout = LAYOUT_NAMES[plan.layout] + (f" (mapping: {plan.mapping_title})" if plan.mapping_title else "")
+    skipped = "; ".join(f"{count} {reason}" for reason, count in plan.summary.skipped.items())
+    report = plan.problem_report.rename(columns={"column": "column_name"})
+    try:
+        result = store.commit_load(
+            plan.observations,
+            benchmarks=plan.benchmarks,
+            periods=list(plan.periods),
+            source=plan.source,
+            loaded_by=plan.actor.username,
+            file_name=plan.file_name,
+            file_hash=plan.file_hash,
+            rows_rejected=plan.summary.rows_rejected,
+            note=layout + (f"; left out: {skipped}" if skipped else ""),
+            problems=report[["line", "column_name", "value", "reason"]],
+            audit=AuditEntry(utc_now(), plan.actor.username, "data_imported", None, f"{plan.file_name} ({layout})"),
+        )
+    except AlreadyLoadedError as exc:
+        return ImportResult(None, 0, 0, 0, 0, already_loaded_as=exc.load_id)
+    return ImportResult(
+        result.load_id, result.rows_added, result.rows_changed, result.rows_unchanged, plan.summary.rows_rejected
+    )
+
+
+def rollback(store: Store, load_id: int, *, actor: Actor) -> RollbackResult:
+    """Undo a load exactly, if the actor may (see boards.access)."""
+    record = store.load_record(load_id)
+    if record is None:
+        raise StoreError(f"There is no load {load_id}; 'boards loads' lists them.")
+    require_rollback(
+        actor, load_by=record["loaded_by"], load_area_codes=store.load_area_codes(load_id), load_id=load_id
+    )
+    audit = AuditEntry(utc_now(), actor.username, "load_rolled_back", None, str(record["file_name"]))
+    return store.rollback_load(load_id, audit=audit)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _already_loaded_plan(file_name: str, file_hash: str, actor: Actor, previous: dict[str, Any]) -> ImportPlan:
+    return ImportPlan(
+        file_name=file_name,
+        file_hash=file_hash,
+        actor=actor,
+        source=str(previous["source"]),
+        layout=None,
+        mapping_title=None,
+        observations=pd.DataFrame(columns=list(OBSERVATION_COLUMNS)),
+        benchmarks=pd.DataFrame(columns=list(BENCHMARK_COLUMNS)),
+        periods=(),
+        problems=(),
+        summary=ImportSummary(0, 0, 0, 0, 0, 0),
+        already_loaded=previous,
+    )
+
+
+def _entries(
+    table, indicators: MappingType[str, Indicator], areas: AreaIndex, mapping: Mapping | None
+) -> Entries:
+    names = header_names(table)
+    header = set(names)
+    if mapping is not None or is_ees(header):
+        chosen = mapping or recognise(header, indicators)
+        if chosen is None:
+            raise UnusableFile(
+                "This is a DfE Explore Education Statistics file, but none of the shipped mappings "
+                "(data/mappings/) matches its columns, so no catalogue indicator can be read from it. "
+                "Write a mapping (format in data/mappings/README.md) and give it with --mapping FILE."
+            )
+        return ees_entries(table, names, chosen, indicators, areas)
+    if "indicator" in header:
+        return long_entries(table, names, indicators)
+    keys = indicator_keys(indicators)
+    if {"area_code", "period"} <= header or any(name in keys or name.rpartition("_")[0] in keys for name in names):
+        return wide_entries(table, names, indicators)
+    raise UnusableFile(
+        "The first row is not the header of a quarterly return: expected the long layout (area_code, "
+        "period, indicator, value, numerator, denominator, note), the wide layout (area_code, period and "
+        "one column per indicator id) or a DfE Explore Education Statistics file. "
+        "Download the template to start from."
+    )
+
+
+class _Checked:
+    """Entries taken through area and period resolution, derived values and the rules."""
+
+    def __init__(
+        self, entries: Entries, line_label: str, indicators: MappingType[str, Indicator], areas: AreaIndex,
+        today: date,
+    ) -> None:
+        self.entries = entries
+        self.line_label = line_label
+        self.indicators = indicators
+        self.catalogue = catalogue_frame(indicators).set_index("indicator_id")
+        self.areas = areas
+        self.today = today
+        self.problems: list[Problem] = list(entries.problems)
+        self.periods: dict[str, Period] = {}
+
+    def add_problems(self, rows: pd.DataFrame, column: str, value: str, reasons: Any) -> None:
+        """One problem per row of ``rows``, naming the cell by the entry fields ``column`` and ``value``."""
+        self.problems += [
+            Problem(int(line), written, text, reason, self.line_label)
+            for line, written, text, reason in zip(rows["line"], rows[column], rows[value], reasons)
+        ]
+
+    def per_indicator(self, frame: pd.DataFrame, field: str) -> np.ndarray:
+        """A catalogue field for every entry, taken through the indicator codes."""
+        categories = frame["indicator_id"].cat.categories
+        return self.catalogue[field].reindex(categories).to_numpy()[frame["indicator_id"].cat.codes.to_numpy()]
+
+    def resolve(self, store: Store) -> pd.DataFrame:
+        frame = self.entries.frame.astype({"indicator_id": "category"})
+        if self.entries.layout != "ees":
+            frame = self._areas(frame.assign(scope="local", denominator_is_population=False))
+        frame = self._periods(frame)
+        if frame["denominator_is_population"].any():
+            frame = fill_population(frame, store.table("area_population"))
+        frame = self._statuses(frame)
+        for role in ROLES:
+            invalid = frame[frame[f"{role}_status"] == INVALID]
+            reasons = [not_a_number_reason(text) for text in invalid[f"{role}_text"]]
+            self.add_problems(invalid, f"{role}_column", f"{role}_text", reasons)
+        self._rules(frame)
+        self._duplicates(frame)
+        self.problems = list(dict.fromkeys(self.problems))
+        return frame
+
+    def _areas(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Area codes for the area cells; a joint return's row is repeated for each of its LAs."""
+        codes, texts = pd.factorize(frame["area_text"])
+        found = [self.areas.resolve(text) for text in texts]
+        failed = np.array([f.error is not None for f in found], dtype=bool)[codes]
+        self.add_problems(frame[failed], "area_column", "area_text", [found[c].error for c in codes[failed]])
+        targets = [f.area_codes or ("",) for f in found]
+        widths = np.array([len(t) for t in targets], dtype=np.int64)
+        first = np.cumsum(widths) - widths  # where each resolution's codes start in ``flat``
+        names, flat = np.unique(np.array([code for t in targets for code in t], dtype=object), return_inverse=True)
+        repeat = widths[codes]
+        rows = np.repeat(np.arange(len(frame)), repeat)
+        within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        expanded = frame.iloc[rows].reset_index(drop=True) if (repeat != 1).any() else frame
+        expanded["area_code"] = pd.Categorical.from_codes(flat[first[codes[rows]] + within], categories=names)
+        auto_notes = np.array([f.note or "" for f in found], dtype=object)
+        if (auto_notes != "").any():
+            own = expanded["note"].astype(str)
+            auto = pd.Series(auto_notes[codes[rows]], dtype="str")
+            expanded["note"] = auto.where(own == "", auto + "; " + own).where(auto != "", own)
+        expanded["joint"] = np.array([f.joint for f in found], dtype=bool)[codes[rows]]
+        return expanded
+
+    def _periods(self, frame: pd.DataFrame) -> pd.DataFrame:
+        text_codes, texts = pd.factorize(frame["period_text"])
+        indicator_codes = frame["indicator_id"].cat.codes.to_numpy().astype(np.int64)
+        indicator_ids = frame["indicator_id"].cat.categories
+        codes, pairs = pd.factorize(text_codes * len(indicator_ids) + indicator_codes)
+        period_ids, ends, reasons = [], [], []
+        for pair in pairs:
+            text = texts[pair // len(indicator_ids)]
+            indicator = self.indicators[indicator_ids[pair % len(indicator_ids)]]
+            try:
+                period = read_period(text, indicator.period_type, indicator.name, self.today)
+            except PeriodFormError as exc:
+                period_ids.append(None)
+                ends.append(np.datetime64("NaT"))
+                reasons.append(str(exc))
+                continue
+            self.periods[period.period_id] = period
+            period_ids.append(period.period_id)
+            ends.append(np.datetime64(period.end))
+            reasons.append(None)
+        failed = np.array([r is not None for r in reasons], dtype=bool)[codes]
+        self.add_problems(frame[failed], "period_column", "period_text", [reasons[c] for c in codes[failed]])
+        known = sorted({p for p in period_ids if p is not None})
+        recoded = np.array([known.index(p) if p is not None else -1 for p in period_ids], dtype=np.int32)
+        return frame.assign(
+            period_id=pd.Categorical.from_codes(recoded[codes], categories=known),
+            period_end=np.array(ends, dtype="datetime64[D]")[codes],
+        )
+
+    def _statuses(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The stored status and value. A blank value is derived from both counts when they are given
+        (always, for a DfE file mapped without a value column); a DfE blank is stored as missing."""
+        status_code = CELL_STATUSES.index
+        multiplier = self.per_indicator(frame, "multiplier").astype(float)
+        numerator, denominator = frame["numerator"].to_numpy(), frame["denominator"].to_numpy()
+        value_status = frame["value_status"].cat.codes.to_numpy()
+        numerator_status = frame["numerator_status"].cat.codes.to_numpy()
+        counts_status = np.where(
+            numerator_status != status_code(REPORTED), numerator_status, frame["denominator_status"].cat.codes
+        )
+        blank = value_status == status_code(BLANK)
+        ees = self.entries.layout == "ees"
+        computed = frame["value_computed"].to_numpy(dtype=bool) if ees else np.zeros(len(frame), dtype=bool)
+        derivable = (computed | (blank & (not ees))) & (counts_status == status_code(REPORTED))
+        zero = derivable & (denominator == 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(derivable & ~zero, numerator / denominator * multiplier, frame["value"].to_numpy())
+        status = np.where(computed, counts_status, value_status)
+        status = np.where(zero, status_code("z"), np.where(derivable, status_code(REPORTED), status))
+        if ees:
+            # DfE leaves a cell blank where the figure was never collected.
+            status = np.where(status == status_code(BLANK), status_code("missing"), status)
+        else:
+            missing = frame[blank & ~derivable]
+            reasons = [
+                f'no value for "{self.indicators[i].name}": write the figure (or the numerator and denominator it '
+                "comes from), or a symbol such as x (not available)"
+                for i in missing["indicator_id"]
+            ]
+            self.add_problems(missing, "value_column", "value_text", reasons)
+        reported = status == status_code(REPORTED)
+        return frame.assign(
+            status=pd.Categorical.from_codes(status.astype(np.int8), categories=CELL_STATUSES),
+            value=np.where(reported, value, np.nan),
+            value_derived=derivable,
+            multiplier=multiplier,
+        )
+
+    def _rules(self, frame: pd.DataFrame) -> None:
+        status = frame["status"]
+        figures = pd.DataFrame(
+            {
+                # Cells that are blank or not a number have their problem already; their row is rejected.
+                "status": status.where(status.isin(STATUSES), "missing"),
+                "value": frame["value"],
+                "numerator": frame["numerator"].where(frame["numerator_status"] == REPORTED),
+                "denominator": frame["denominator"].where(frame["denominator_status"] == REPORTED),
+                "value_derived": frame["value_derived"],
+                "multiplier": frame["multiplier"],
+                "value_half": frame["value_half"],
+                "numerator_half": frame["numerator_half"],
+                "denominator_half": frame["denominator_half"],
+                "value_percent_sign": frame["value_percent_sign"].astype(bool),
+                "counts_exact": self.entries.source == "local",
+                "unit": self.per_indicator(frame, "unit"),
+                "min_value": self.per_indicator(frame, "min_value").astype(float),
+                "max_value": self.per_indicator(frame, "max_value").astype(float),
+            }
+        )
+        broken = broken_rules(figures)
+        if not broken:
+            return
+        rows = [row for row, _ in broken]
+        context = frame.iloc[rows].reset_index(drop=True)
+        details = figures.iloc[rows].reset_index(drop=True).assign(
+            name=[self.indicators[i].name for i in context["indicator_id"]],
+            value_text=context["value_text"], numerator_text=context["numerator_text"],
+            denominator_text=context["denominator_text"],
+        )
+        for (_, rule), entry, detail in zip(broken, context.to_dict("records"), details.to_dict("records")):
+            self.problems.append(
+                Problem(int(entry["line"]), entry[f"{rule.column}_column"], entry[f"{rule.column}_text"],
+                        rule.reason(detail), self.line_label)
+            )
+
+    def _duplicates(self, frame: pd.DataFrame) -> None:
+        """Two figures for one area, indicator and period: both are refused, an exact copy only once."""
+        resolved = frame[frame["period_id"].notna() & (frame["area_code"] != "")]
+        key = ["scope", "area_code", "indicator_id", "period_id"]
+        clashing = resolved[resolved.duplicated(key, keep=False)]
+        same = ["value_text", "numerator_text", "denominator_text", "note"]
+        for _, group in clashing.groupby(key, sort=False, observed=True):
+            first = group.iloc[0]
+            what = f"{self.areas.label(first['area_code'])}, {first['indicator_id']}, {first['period_id']}"
+            lines = sorted(set(group["line"]))
+            if len(lines) == 1:
+                self.problems.append(
+                    Problem(int(lines[0]), None, None, f"this row gives {what} twice", self.line_label)
+                )
+            elif len(group.drop_duplicates(same)) == 1:
+                self.problems += [
+                    Problem(int(line), None, None, f"this row repeats line {lines[0]} ({what}); delete one of them",
+                            self.line_label)
+                    for line in lines[1:]
+                ]
+            else:
+                listed = ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
+                both = "both" if len(lines) == 2 else "all"
+                reason = f"lines {listed} {both} give a figure for {what}: keep the right one"
+                self.problems += [Problem(int(line), None, None, reason, self.line_label) for line in lines]
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Plain Python strings (None for blank): DuckDB scans these far faster than Arrow-backed pandas text."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # The last entry is what code -1 (no category) takes.
+        lookup = np.array([name or None for name in column.cat.categories] + [None], dtype=object)
+        return pd.Series(lookup[column.cat.codes.to_numpy()], dtype=object)
+    blank = (column.isna() | (column.astype(str).str.len() == 0)).to_numpy()
+    values = np.full(len(column), None, dtype=object)
+    values[~blank] = column[~blank].to_numpy(dtype=object)
+    return pd.Series(values, dtype=object)
+
+
+def _observations(frame: pd.DataFrame) -> pd.DataFrame:
+    reported = (frame["status"] == REPORTED).to_numpy()
+    counts = reported & ~frame["joint"].to_numpy(dtype=bool)
+    return pd.DataFrame(
+        {
+            "area_code": _text(frame["area_code"]),
+            "indicator_id": _text(frame["indicator_id"]),
+            "period_id": _text(frame["period_id"]),
+            "value": np.where(reported, frame["value"], np.nan),
+            "numerator": np.where(counts & (frame["numerator_status"] == REPORTED), frame["numerator"], np.nan),
+            "denominator": np.where(counts & (frame["denominator_status"] == REPORTED), frame["denominator"], np.nan),
+            "status": _text(frame["status"]),
+            "note": _text(frame["note"]),
+        }
+    )
+
+
+def _benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
+    reported = (frame["status"] == REPORTED).to_numpy()
+    return pd.DataFrame(
+        {
+            "geography_code": _text(frame["area_code"]),
+            "indicator_id": _text(frame["indicator_id"]),
+            "period_id": _text(frame["period_id"]),
+            "value": np.where(reported, frame["value"], np.nan),
+            "numerator": np.where(reported & (frame["numerator_status"] == REPORTED), frame["numerator"], np.nan),
+            "denominator": np.where(reported & (frame["denominator_status"] == REPORTED), frame["denominator"], np.nan),
+            "status": _text(frame["status"]),
+        }
+    )
