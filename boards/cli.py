@@ -31,6 +31,8 @@ from boards.accounts import (
     settings,
 )
 from boards.catalogue import CatalogueError, load_catalogue
+from boards.compare.command import add_flags_command
+from boards.compare.errors import ComparisonError
 from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
 from boards.imports.commands import CommandExit, add_commands
@@ -268,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--last", type=int, default=50, help="rows to show (default 50)")
     audit.set_defaults(run=_audit)
     add_commands(commands, common)
+    add_flags_command(commands, common)
     return parser
 
 
@@ -275,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         output = args.run(args, resolve_db_path(args.db))
-    except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied) as exc:
+    except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
+            ComparisonError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return 1
     except CommandExit as exc:

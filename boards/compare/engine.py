@@ -1,0 +1,708 @@
+"""The comparison engine: every partnership against England, its region and its neighbours.
+
+``compare(store, period_id)`` reads the database once (named queries in ``boards/sql``) and
+computes, for every partnership, indicator and period at once (vectorised, no loop over rows):
+benchmarks, rank and percentile, confidence intervals, the funnel verdict with the
+overdispersion rule, robust z-scores, trends and runs of "worse"; then, for the period asked
+for, the limits and sentences of each result and the ranked concern scores.
+
+Benchmarks, per indicator and period:
+
+- England: the published national figure, recomputed from its numerator and denominator when
+  it has them (the published value is rounded; the funnel needs the unrounded target); else
+  pooled over the partnerships' numerators and denominators (local returns, which nobody
+  publishes); else the median of the partnerships' values ("the median of areas": counts,
+  grades). ``england_basis`` says which.
+- Region: the same rules within the partnership's region.
+- Statistical neighbours: median and mean of the values of the partnership's neighbours.
+- Quartiles of the partnerships' values, in England and in each region.
+- Rank 1 = best with polarity applied (for context indicators, rank 1 = highest value);
+  percentile 100 = best, 0 = worst; quartile 1 = best quarter.
+
+The verdict ("flag") of a judged indicator, against England:
+
+- proportions (unit percent with numerators and denominators) and rates (per 10,000): the
+  funnel, exact binomial or Poisson limits at 95% and 99.8% around England at the partnership's
+  denominator, widened for overdispersion when ``funnel.choose_adjustment`` says so
+  (``funnel.py`` has the sources and the rule). The Fingertips comparison of the confidence
+  interval with England is kept beside it as ``ci_flag`` for spine charts: with areas as
+  overdispersed as LAs are, it calls most large areas different, which is why it does not
+  drive the flags.
+- values with no usable denominator (caseload, months since inspection, counts, absence rate
+  whose denominator is not published): robust z against the median of areas (``robust.py``).
+- grades (ILACS): a robust z of a 4-point scale cannot reach 1.96 (with England's spread of
+  grades an Inadequate LA scores 1.35), and the grade is already Ofsted's judgement, so the
+  lowest grade is "worse" (at the 99.8% level) and the highest "better"; the robust z is still
+  reported.
+- "did not report": a quarterly local indicator with status ``missing``, or no row at all, in
+  a period others reported it; "not compared": suppressed, not applicable, or no counts to
+  test (a joint return's shared rate); "not judged": context indicators.
+
+Periods: a comparison is "as at" the end of a period (by default the latest quarter). Each
+indicator contributes its latest period with data that ended by then and no more than
+``AS_AT_MAX_AGE_DAYS`` before (a quarter's comparison uses the latest annual DfE figures
+available at its end, and says so in its sentences: "Caseload 19.8 (year to 30 Sep 2025)").
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from boards.compare import funnel, sentences
+from boards.compare.errors import ComparisonError
+from boards.compare.funnel import BINOMIAL, POISSON
+from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
+from boards.compare.inputs import ComparisonInputs, read_inputs
+from boards.compare.intervals import poisson_count_interval, wilson_interval
+from boards.compare.robust import robust_z
+from boards.compare.score import (
+    BETTER,
+    DID_NOT_REPORT,
+    NOT_COMPARED,
+    NOT_JUDGED,
+    SIMILAR,
+    WORSE,
+    FLAG_NAMES,
+    ConcernWeights,
+    COUNTS,
+    concern_components,
+    concern_scores,
+    load_weights,
+)
+from boards.compare.trend import QUARTERS_IN_WINDOW, YEARS_IN_WINDOW, trend_statistics, worse_streak
+from boards.store import Store
+
+ENGLAND_CODE = "E92000001"
+AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
+ROBUST_LEVELS = {"95": 1.959964, "99.8": 3.090232}  # two-sided normal critical values
+METHODS = ("proportion", "rate", "robust", "grade")
+FAMILY_OF_METHOD = {"proportion": BINOMIAL, "rate": POISSON}
+BASES = ("published", "pooled", "median", "none")
+ADJUSTMENT_NAMES = ("", *funnel.ADJUSTMENTS)  # "" where there is no funnel
+TREND_NAMES = ("worsening", "improving", "no significant change", "rising", "falling", "not tested")
+
+AREA_RESULT_COLUMNS = [
+    "partnership_id", "partnership_name", "region_code", "indicator_id", "short_name", "domain", "unit", "polarity",
+    "decimals", "method", "period_id", "period_label", "granularity", "end_date", "status", "value", "numerator",
+    "denominator", "england", "england_basis", "region", "neighbour_median", "neighbour_mean", "neighbour_count",
+    "areas_median", "rank", "ranked_areas", "percentile", "quartile", "ci_lower_95", "ci_upper_95", "ci_lower_99_8",
+    "ci_upper_99_8", "ci_flag", "ci_flag_level", "adjustment", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
+    "funnel_position", "plain_flag", "plain_flag_level", "robust_z", "direction", "flag", "flag_level", "worse_streak",
+    "trend", "trend_p", "trend_slope", "trend_points", "points", "sentence",
+]
+
+# The limits and sentence are worked out for the chosen period only.
+HISTORY_COLUMNS = [
+    column for column in AREA_RESULT_COLUMNS
+    if column not in ("lower_95", "upper_95", "lower_99_8", "upper_99_8", "sentence")
+]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every result of one comparison, as tidy DataFrames for the pages and the command line.
+
+    - ``area_results``: one row per partnership and indicator as at ``period_id``, with value,
+      intervals, benchmarks, rank, limits, verdicts, trend and its sentence;
+    - ``scores``: one row per partnership as at ``period_id``, ranked by concern score;
+    - ``benchmarks``: England and each region per indicator and period (value, basis, quartiles);
+    - ``overdispersion``: per indicator and period with a funnel: target, phi, its p-value, tau2,
+      the adjustment used and the range of denominators;
+    - ``history``: every partnership, indicator and period (``area_results`` without limits
+      and sentences), for trend charts;
+    - ``score_history``: the concern scores as at every period.
+
+    Columns of a result that need a word: ``method`` (proportion, rate, robust, grade);
+    ``flag`` (worse, similar, better, not compared, did not report, not judged) and
+    ``flag_level`` ('95', '99.8' or ''), the verdict the scores use; ``direction`` (+1 above
+    England, -1 below, when flagged); ``plain_flag`` the funnel verdict without the
+    overdispersion adjustment and ``ci_flag`` the Fingertips comparison of the confidence
+    interval with England, both for charts; ``funnel_position`` where the area falls in the
+    in-control distribution (above 0.999 is beyond the upper 99.8% limit); ``lower_95`` ..
+    ``upper_99_8`` the limits used, at the area's denominator; ``worse_streak`` periods running
+    flagged worse; ``trend_slope`` change per period in the display unit; ``points`` what the
+    result adds to the concern score.
+    """
+
+    period_id: str
+    period_label: str
+    as_at: date
+    area_results: pd.DataFrame
+    scores: pd.DataFrame
+    benchmarks: pd.DataFrame
+    overdispersion: pd.DataFrame
+    history: pd.DataFrame
+    score_history: pd.DataFrame
+
+    def funnel_curve(
+        self, indicator_id: str, period_id: str | None = None, *, adjustment: str | None = None, points: int = 100
+    ) -> pd.DataFrame:
+        """Funnel limits over a range of denominators, for a chart: one row per denominator.
+
+        ``period_id`` defaults to the indicator's period in this comparison; ``adjustment`` to
+        the one the rule chose (or 'none', 'multiplicative', 'random_effects'). Values are in
+        the indicator's display unit (percent, per 10,000).
+        """
+        if period_id is None:
+            used = self.area_results.loc[self.area_results["indicator_id"] == indicator_id, "period_id"]
+            if used.empty:
+                raise ComparisonError(f"no indicator {indicator_id!r} in this comparison")
+            period_id = used.iloc[0]
+        found = self.overdispersion[
+            (self.overdispersion["indicator_id"] == indicator_id) & (self.overdispersion["period_id"] == period_id)
+        ]
+        if found.empty:
+            raise ComparisonError(f"{indicator_id} has no funnel in {period_id} (no numerators and denominators)")
+        spec = found.iloc[0]
+        chosen = adjustment or spec["adjustment"]
+        if chosen not in funnel.ADJUSTMENTS:
+            raise ComparisonError(f"adjustment must be one of {', '.join(funnel.ADJUSTMENTS)}, not {chosen!r}")
+        family, theta, multiplier = spec["family"], spec["target"] / spec["multiplier"], spec["multiplier"]
+        low, high = max(spec["min_denominator"] / 2, 1.0), spec["max_denominator"] * 1.2
+        denominators = np.geomspace(low, high, points)
+        if family == BINOMIAL:
+            denominators = np.unique(funnel.whole_trials(denominators))
+        widen = funnel.inflation(chosen, family, theta, denominators, spec["phi"], spec["tau2"])
+        curve = {"denominator": denominators, "target": np.full(len(denominators), spec["target"])}
+        for level in funnel.LEVELS:
+            lower, upper = funnel.limits(family, theta, denominators, level, widen)
+            curve[f"lower_{_suffix(level)}"] = lower * multiplier
+            curve[f"upper_{_suffix(level)}"] = upper * multiplier
+        frame = pd.DataFrame(curve)
+        frame["adjustment"] = chosen
+        return frame
+
+
+def compare(store: Store, period_id: str | None = None, *, weights: ConcernWeights | None = None) -> Comparison:
+    """Compare every partnership as at ``period_id`` (default: the latest quarter with data)."""
+    return compare_inputs(read_inputs(store), period_id, weights=weights)
+
+
+def compare_inputs(
+    inputs: ComparisonInputs, period_id: str | None = None, *, weights: ConcernWeights | None = None
+) -> Comparison:
+    """``compare`` on inputs already read (or built by a simulation or a benchmark)."""
+    if inputs.values.empty:
+        raise ComparisonError("the database holds no observations to compare; load data first")
+    periods = inputs.periods.reset_index(drop=True)
+    if period_id is None:
+        quarters = periods[periods["granularity"] == "quarter"]
+        chosen = int(pd.to_datetime((quarters if len(quarters) else periods)["end_date"]).idxmax())
+    elif period_id in set(periods["period_id"]):
+        chosen = int(np.flatnonzero(periods["period_id"] == period_id)[0])
+    else:
+        known = ", ".join(periods.sort_values("end_date")["period_id"].iloc[-4:])
+        raise ComparisonError(f"no data for period {period_id!r}; the latest periods are {known}")
+    weights = weights or load_weights()
+    grid, groups, benchmarks, overdispersion = _analyse(inputs, weights)
+    as_at = _as_at_groups(groups, periods)
+
+    rows, as_at_of_row = _rows_of_groups(grid["group"].to_numpy(), as_at["group"].to_numpy(), as_at["as_at"].to_numpy())
+    components = grid.loc[rows, ["points", "assessed_weight", *COUNTS]].reset_index(drop=True)
+    components["as_at_period_id"] = as_at_of_row
+    components["partnership_id"] = grid["partnership_code"].to_numpy()[rows]
+    score_history = concern_scores(components, weights)
+    partnerships = inputs.partnerships.reset_index(drop=True)
+    score_history["as_at_period_id"] = periods["period_id"].to_numpy()[score_history["as_at_period_id"]]
+    score_history = pd.concat(
+        [
+            score_history.drop(columns="partnership_id"),
+            partnerships.loc[score_history["partnership_id"], ["partnership_id", "partnership_name", "region_code"]]
+            .reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    score_history["summary"] = _score_summaries(score_history)
+    columns = ["as_at_period_id", "rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
+               "points", "assessed_weight", *COUNTS]
+    score_history = score_history[columns]
+
+    chosen_groups = as_at.loc[as_at["as_at"] == chosen, "group"].to_numpy()
+    selected = grid[np.isin(grid["group"].to_numpy(), chosen_groups)]
+    chosen_id = periods.at[chosen, "period_id"]
+    area_results = _with_limits_and_sentences(selected, chosen_id)
+    history = grid[HISTORY_COLUMNS]
+    scores = score_history[score_history["as_at_period_id"] == chosen_id].drop(columns="as_at_period_id")
+    return Comparison(
+        period_id=chosen_id,
+        period_label=periods.at[chosen, "label"],
+        as_at=periods.at[chosen, "end_date"],
+        area_results=area_results,
+        scores=scores.reset_index(drop=True),
+        benchmarks=benchmarks,
+        overdispersion=overdispersion,
+        history=history,
+        score_history=score_history,
+    )
+
+
+def _suffix(level: str) -> str:
+    return level.replace(".", "_")
+
+
+def _positions_in(known: pd.Series, values: pd.Series) -> np.ndarray:
+    """Position of each of ``values`` in ``known`` (-1 if absent), matching each distinct text once."""
+    codes, uniques = pd.factorize(values)
+    return pd.Index(known).get_indexer(uniques)[codes] if len(uniques) else np.zeros(0, dtype=np.int64)
+
+
+def _lookup(column: pd.Series, codes: np.ndarray) -> pd.Categorical:
+    """``column[codes]`` as a categorical: repeated text taken by integer codes, not copied."""
+    table_codes, uniques = pd.factorize(column)
+    return pd.Categorical.from_codes(table_codes[codes], categories=uniques)
+
+
+# -- the analysis of every period ----------------------------------------------------------
+
+
+def _analyse(
+    inputs: ComparisonInputs, weights: ConcernWeights
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    grid, groups = _grid(inputs)
+    benchmarks = _benchmarks(grid, groups, inputs)
+    _neighbours(grid, groups, inputs)
+    _ranks(grid)
+    _intervals(grid)
+    overdispersion = _funnel_verdicts(grid, groups)
+    _robust_verdicts(grid)
+    _flags(grid)
+    _trends(grid)
+    components = concern_components(grid, weights)
+    for column in components:
+        grid[column] = components[column].to_numpy()
+    return grid, groups, benchmarks, overdispersion
+
+
+def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The values with their catalogue, period and partnership columns, each series in period order.
+
+    Returns the grid and its groups (one row per indicator and period, indexed by ``group``).
+    """
+    values = inputs.values
+    indicators = inputs.indicators.reset_index(drop=True)
+    periods = inputs.periods.reset_index(drop=True)
+    partnerships = inputs.partnerships.reset_index(drop=True)
+    indicator = _positions_in(indicators["indicator_id"], values["indicator_id"])
+    period = _positions_in(periods["period_id"], values["period_id"])
+    partnership = _positions_in(partnerships["partnership_id"], values["partnership_id"])
+    known = np.flatnonzero((indicator >= 0) & (period >= 0) & (partnership >= 0))
+    chronological = np.argsort(np.argsort(pd.to_datetime(periods["end_date"]).to_numpy(), kind="stable"))
+    position = indicators["position"].to_numpy()
+    order = known[np.lexsort((chronological[period[known]], partnership[known], position[indicator[known]]))]
+    indicator, period, partnership = indicator[order], period[order], partnership[order]
+
+    region_index = pd.Index(inputs.regions["region_code"])
+    grid = pd.DataFrame(
+        {
+            "partnership_id": pd.Categorical.from_codes(partnership, categories=partnerships["partnership_id"]),
+            "partnership_name": _lookup(partnerships["partnership_name"], partnership),
+            "region_code": _lookup(partnerships["region_code"], partnership),
+            "indicator_id": pd.Categorical.from_codes(indicator, categories=indicators["indicator_id"]),
+            "short_name": _lookup(indicators["short_name"], indicator),
+            "domain": _lookup(indicators["domain"], indicator),
+            "unit": _lookup(indicators["unit"], indicator),
+            "polarity": _lookup(indicators["polarity"], indicator),
+            "decimals": indicators["decimals"].to_numpy()[indicator],
+            "multiplier": indicators["multiplier"].to_numpy(dtype=float)[indicator],
+            "min_value": indicators["min_value"].to_numpy(dtype=float)[indicator],
+            "max_value": indicators["max_value"].to_numpy(dtype=float)[indicator],
+            "period_id": pd.Categorical.from_codes(period, categories=periods["period_id"]),
+            "period_label": _lookup(periods["label"], period),
+            "granularity": _lookup(periods["granularity"], period),
+            "end_date": periods["end_date"].to_numpy()[period],
+            "status": _lookup(values["status"], order),
+            "local_return": values["local_return"].to_numpy()[order],
+            "value": values["value"].to_numpy(dtype=float)[order],
+            "numerator": values["numerator"].to_numpy(dtype=float)[order],
+            "denominator": values["denominator"].to_numpy(dtype=float)[order],
+            "position": position[indicator],
+            "partnership_code": partnership,
+            "region_index": region_index.get_indexer(partnerships["region_code"].to_numpy()[partnership]),
+        }
+    )
+    new_series = np.ones(len(grid), dtype=bool)
+    new_series[1:] = (indicator[1:] != indicator[:-1]) | (partnership[1:] != partnership[:-1])
+    grid["series"] = np.cumsum(new_series)
+    group_key = indicator * len(periods) + period
+    unique_keys, group = np.unique(group_key, return_inverse=True)
+    grid["group"] = group
+    groups = pd.DataFrame({"indicator": unique_keys // len(periods), "period": unique_keys % len(periods)})
+    groups["indicator_id"] = indicators["indicator_id"].to_numpy()[groups["indicator"]]
+    groups["period_id"] = periods["period_id"].to_numpy()[groups["period"]]
+    groups["end_date"] = periods["end_date"].to_numpy()[groups["period"]]
+    groups["multiplier"] = indicators["multiplier"].to_numpy(dtype=float)[groups["indicator"]]
+
+    reported = one_of(grid["status"], ("reported",))
+    numerator, denominator = grid["numerator"].to_numpy(), grid["denominator"].to_numpy()
+    has_counts = reported & np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
+    grid["has_counts"] = has_counts
+    any_counts = np.bincount(group, weights=has_counts, minlength=len(groups)) > 0
+    unit = indicators["unit"].to_numpy(dtype=object)[groups["indicator"]]  # one per group: few
+    method_code = np.select(
+        [(unit == "percent") & any_counts, (unit == "per_10k") & any_counts, unit == "grade"], [0, 1, 3], 2
+    )
+    groups["method"] = np.array(METHODS, dtype=object)[method_code]
+    grid["method"] = pd.Categorical.from_codes(method_code[group], categories=METHODS)
+    method = groups["method"].to_numpy()[group]
+    value = grid["value"].to_numpy()
+    grid["usable"] = np.select(
+        [method == "proportion", method == "rate"],
+        [has_counts & (numerator >= 0) & (numerator <= denominator), has_counts & (numerator >= 0)],
+        reported & np.isfinite(value),
+    )
+    grid["ranked"] = reported & np.isfinite(value)
+    grid["polarity_sign"] = np.select(
+        [one_of(grid["polarity"], ("higher_better",)), one_of(grid["polarity"], ("lower_better",))], [1, -1], 0
+    )
+    grid["missing_return"] = grid["local_return"].to_numpy() & one_of(grid["status"], ("missing", "absent"))
+    return grid, groups
+
+
+def _benchmark_table(
+    grid: pd.DataFrame, keys: np.ndarray, size: int, published: np.ndarray, multiplier: np.ndarray
+) -> pd.DataFrame:
+    """Value, basis, areas and quartiles for each benchmark key 0..size-1 (see the module docstring)."""
+    counted = grid["has_counts"].to_numpy() & ~one_of(grid["method"], ("grade",))
+    numerator = np.bincount(keys[counted], weights=grid["numerator"].to_numpy()[counted], minlength=size)
+    denominator = np.bincount(keys[counted], weights=grid["denominator"].to_numpy()[counted], minlength=size)
+    ranked_values = np.where(grid["ranked"].to_numpy(), grid["value"].to_numpy(), np.nan)
+    lower_quartile, median, upper_quartile = group_quantiles(ranked_values, keys, size, (0.25, 0.5, 0.75))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = np.where(denominator > 0, numerator / denominator * multiplier, np.nan)
+    basis = np.select([np.isfinite(published), np.isfinite(pooled), np.isfinite(median)], [0, 1, 2], 3)
+    return pd.DataFrame(
+        {
+            "value": np.where(np.isfinite(published), published, np.where(np.isfinite(pooled), pooled, median)),
+            "basis": pd.Categorical.from_codes(basis, categories=BASES),
+            "areas": group_counts(ranked_values, keys, size),
+            "lower_quartile": lower_quartile,
+            "median": median,
+            "upper_quartile": upper_quartile,
+        }
+    )
+
+
+def _benchmarks(grid: pd.DataFrame, groups: pd.DataFrame, inputs: ComparisonInputs) -> pd.DataFrame:
+    """England and regional benchmarks per indicator and period, in the display unit.
+
+    Also writes england, england_basis, areas_median and region onto the grid.
+    """
+    published = inputs.published[inputs.published["status"] == "reported"]
+    multiplier = inputs.indicators.set_index("indicator_id")["multiplier"].reindex(published["indicator_id"]).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recomputed = published["numerator"].to_numpy() / published["denominator"].to_numpy() * multiplier
+    has_counts = published["numerator"].notna().to_numpy() & (published["denominator"].to_numpy() > 0)
+    published_value = np.where(has_counts, recomputed, published["value"].to_numpy())
+    group_index = pd.MultiIndex.from_arrays([groups["indicator_id"], groups["period_id"]])
+    published_group = group_index.get_indexer(pd.MultiIndex.from_arrays([published["indicator_id"], published["period_id"]]))
+    regions = inputs.regions.reset_index(drop=True)
+    region_of = pd.Index(regions["region_code"]).get_indexer(published["geography_code"])
+    is_england = (published["geography_code"] == ENGLAND_CODE).to_numpy()
+
+    group = grid["group"].to_numpy()
+    size = len(groups)
+    england_published = np.full(size, np.nan)
+    rows = is_england & (published_group >= 0)
+    england_published[published_group[rows]] = published_value[rows]
+    england = _benchmark_table(grid, group, size, england_published, groups["multiplier"].to_numpy())
+
+    region_count = len(regions)
+    region_index = grid["region_index"].to_numpy()
+    in_region = region_index >= 0
+    # One key per (group, region); rows of a partnership outside every region share a last, dropped key.
+    region_keys = np.where(in_region, group * region_count + region_index, size * region_count)
+    regional_published = np.full(size * region_count + 1, np.nan)
+    rows = (region_of >= 0) & (published_group >= 0)
+    regional_published[published_group[rows] * region_count + region_of[rows]] = published_value[rows]
+    regional = _benchmark_table(
+        grid, region_keys, size * region_count + 1, regional_published,
+        np.append(np.repeat(groups["multiplier"].to_numpy(), region_count), np.nan),
+    ).iloc[:-1]
+
+    grid["england"] = england["value"].to_numpy()[group]
+    grid["england_basis"] = pd.Categorical.from_codes(england["basis"].cat.codes.to_numpy()[group], categories=BASES)
+    grid["areas_median"] = england["median"].to_numpy()[group]
+    grid["region"] = np.where(in_region, regional["value"].to_numpy()[np.minimum(region_keys, len(regional) - 1)], np.nan)
+
+    england = england.assign(indicator_id=groups["indicator_id"], period_id=groups["period_id"],
+                             geography_code=ENGLAND_CODE, geography_name="England")
+    regional = regional.assign(
+        indicator_id=np.repeat(groups["indicator_id"].to_numpy(), region_count),
+        period_id=np.repeat(groups["period_id"].to_numpy(), region_count),
+        geography_code=np.tile(regions["region_code"].to_numpy(), size),
+        geography_name=np.tile(regions["region_name"].to_numpy(), size),
+    )
+    regional = regional[regional["basis"] != "none"]
+    columns = ["indicator_id", "period_id", "geography_code", "geography_name", "value", "basis", "areas",
+               "lower_quartile", "median", "upper_quartile"]
+    return pd.concat([england[columns], regional[columns]], ignore_index=True)
+
+
+def _neighbours(grid: pd.DataFrame, groups: pd.DataFrame, inputs: ComparisonInputs) -> None:
+    """Median, mean and count of the neighbours' values, through a partnership x group matrix."""
+    index = pd.Index(inputs.partnerships["partnership_id"])
+    row_of = grid["partnership_code"].to_numpy()
+    group = grid["group"].to_numpy()
+    matrix = np.full((len(index), len(groups)), np.nan)
+    ranked = grid["ranked"].to_numpy()
+    matrix[row_of[ranked], group[ranked]] = grid["value"].to_numpy()[ranked]
+    rows = index.get_indexer(inputs.neighbours["partnership_id"])
+    neighbours = index.get_indexer(inputs.neighbours["neighbour_id"])
+    slot = pd.Series(rows).groupby(rows).cumcount().to_numpy()
+    slots = np.full((len(index), int(slot.max(initial=0)) + 1), -1)
+    slots[rows, slot] = neighbours
+    stacked = np.where((slots >= 0)[:, :, None], matrix[np.maximum(slots, 0)], np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # partnerships whose neighbours have no value
+        median = np.nanmedian(stacked, axis=1)
+        mean = np.nanmean(stacked, axis=1)
+    count = np.isfinite(stacked).sum(axis=1)
+    grid["neighbour_median"] = median[row_of, group]
+    grid["neighbour_mean"] = mean[row_of, group]
+    grid["neighbour_count"] = count[row_of, group]
+
+
+def _ranks(grid: pd.DataFrame) -> None:
+    """Rank 1 = best (highest value for context), percentile 100 = best, quartile 1 = best."""
+    ranked = grid["ranked"].to_numpy()
+    orientation = np.where(grid["polarity_sign"].to_numpy() < 0, 1.0, -1.0)
+    signed = pd.Series(np.where(ranked, grid["value"].to_numpy() * orientation, np.nan))
+    group = grid["group"].to_numpy()
+    rank = signed.groupby(group).rank(method="min").to_numpy()
+    areas = np.bincount(group, weights=ranked)[group].astype(int)
+    grid["rank"] = rank
+    grid["ranked_areas"] = areas
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percentile = np.where(areas > 1, 100 * (areas - rank) / (areas - 1), 100.0)
+    grid["percentile"] = np.where(ranked, percentile, np.nan)
+    grid["quartile"] = 1 + np.floor(4 * (rank - 1) / np.maximum(areas, 1))
+
+
+def _intervals(grid: pd.DataFrame) -> None:
+    """Wilson (proportions) and Byar/exact (rates) intervals, and the Fingertips comparison."""
+    usable = grid["usable"].to_numpy()
+    numerator, denominator = grid["numerator"].to_numpy(), grid["denominator"].to_numpy()
+    multiplier = grid["multiplier"].to_numpy()
+    proportion = usable & one_of(grid["method"], ("proportion",))
+    rate = usable & one_of(grid["method"], ("rate",))
+    england = grid["england"].to_numpy()
+    ci_direction = {}
+    for level, (confidence, _, _) in funnel.LEVELS.items():
+        lower, upper = np.full(len(grid), np.nan), np.full(len(grid), np.nan)
+        low, high = wilson_interval(numerator[proportion], denominator[proportion], confidence)
+        lower[proportion], upper[proportion] = low * multiplier[proportion], high * multiplier[proportion]
+        low, high = poisson_count_interval(numerator[rate], confidence)
+        lower[rate] = low / denominator[rate] * multiplier[rate]
+        upper[rate] = high / denominator[rate] * multiplier[rate]
+        grid[f"ci_lower_{_suffix(level)}"] = lower
+        grid[f"ci_upper_{_suffix(level)}"] = upper
+        ci_direction[level] = np.select([lower > england, upper < england], [1, -1], 0)
+    direction = ci_direction["95"]
+    level = np.where(ci_direction["99.8"] != 0, 2, np.abs(direction))
+    grid["ci_flag"], grid["ci_flag_level"] = _verdicts(grid, direction, level, proportion | rate)
+
+
+def _verdicts(
+    grid: pd.DataFrame, direction: np.ndarray, level: np.ndarray, compared: np.ndarray
+) -> tuple[pd.Categorical, pd.Categorical]:
+    """(flag, level) from the direction of a difference, its level code, polarity, and whether compared."""
+    sign = grid["polarity_sign"].to_numpy()
+    goodness = np.asarray(direction) * sign
+    level = np.asarray(level).astype(np.int8)
+    codes = [FLAG_NAMES.index(name) for name in (NOT_JUDGED, DID_NOT_REPORT, NOT_COMPARED, WORSE, BETTER, SIMILAR)]
+    flag = np.select(
+        [sign == 0, grid["missing_return"].to_numpy(), ~compared, goodness < 0, goodness > 0], codes[:5], codes[5]
+    )
+    judged = (flag == FLAG_NAMES.index(WORSE)) | (flag == FLAG_NAMES.index(BETTER))
+    return (
+        pd.Categorical.from_codes(flag, categories=FLAG_NAMES),
+        pd.Categorical.from_codes(np.where(judged, level, 0), categories=funnel.LEVEL_NAMES),
+    )
+
+
+def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Positions in the funnel, plain and with the rule's adjustment; the overdispersion table."""
+    group = grid["group"].to_numpy()
+    family = np.array([FAMILY_OF_METHOD.get(m, "") for m in groups["method"]], dtype=object)[group]
+    usable = grid["usable"].to_numpy()
+    judged = funnel.judge(
+        family,
+        np.where(usable, grid["numerator"].to_numpy(), np.nan),
+        grid["denominator"].to_numpy(),
+        grid["england"].to_numpy() / grid["multiplier"].to_numpy(),
+        group,
+        len(groups),
+    )
+    valid = np.isfinite(judged.position)
+    adjusted = valid & (judged.summary["adjustment"].to_numpy()[group] == funnel.RANDOM_EFFECTS)
+    adjustment_code = np.where(adjusted, ADJUSTMENT_NAMES.index(funnel.RANDOM_EFFECTS), ADJUSTMENT_NAMES.index(funnel.NO_ADJUSTMENT))
+    grid["adjustment"] = pd.Categorical.from_codes(np.where(valid, adjustment_code, 0), categories=ADJUSTMENT_NAMES)
+    grid["trials"], grid["widen"] = judged.trials, judged.widen
+    grid["funnel_z"], grid["funnel_position"] = judged.z, judged.position
+    direction, level = funnel.outside_level(judged.plain_position)
+    grid["plain_flag"], grid["plain_flag_level"] = _verdicts(grid, direction, level, valid)
+    grid["_funnel_direction"], grid["_funnel_level"] = funnel.outside_level(judged.position)
+
+    table = groups[["indicator_id", "period_id", "multiplier"]].copy()
+    table["family"] = [FAMILY_OF_METHOD.get(m) for m in groups["method"]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["target"] = group_sums(np.where(valid, grid["england"], np.nan), group, len(groups)) / group_counts(
+            np.where(valid, 1.0, np.nan), group, len(groups)
+        )
+    trials = pd.Series(judged.trials).groupby(group)
+    table["min_denominator"] = trials.min().reindex(range(len(groups))).to_numpy()
+    table["max_denominator"] = trials.max().reindex(range(len(groups))).to_numpy()
+    table = table.join(judged.summary)
+    table = table[table["areas"] > 0].copy()
+    table["tau"] = np.sqrt(table["tau2"]) * table["multiplier"]
+    return table[["indicator_id", "period_id", "family", "target", "multiplier", "areas", "phi", "p_value", "tau2",
+                  "tau", "adjustment", "min_denominator", "max_denominator"]].reset_index(drop=True)
+
+
+def _robust_verdicts(grid: pd.DataFrame) -> None:
+    """Robust z for values without a denominator; grades judged on the grade itself."""
+    grade = one_of(grid["method"], ("grade",))
+    robust_rows = (one_of(grid["method"], ("robust",)) | grade) & grid["usable"].to_numpy()
+    value = grid["value"].to_numpy()
+    z, _ = robust_z(np.where(robust_rows, value, np.nan), grid["group"].to_numpy())
+    grid["robust_z"] = z
+    direction = np.select([z > ROBUST_LEVELS["95"], z < -ROBUST_LEVELS["95"]], [1, -1], 0)
+    level = np.where(np.abs(z) > ROBUST_LEVELS["99.8"], 2, np.abs(direction))
+    lower_better = grid["polarity_sign"].to_numpy() < 0
+    low, high = grid["min_value"].to_numpy(), grid["max_value"].to_numpy()
+    worst, best = np.where(lower_better, high, low), np.where(lower_better, low, high)
+    towards_worst = np.sign(worst - best)
+    grade_direction = np.select([value == worst, value == best], [towards_worst, -towards_worst], 0)
+    direction = np.where(grade, grade_direction, direction)
+    level = np.where(grade, 2 * np.abs(grade_direction), level)
+    grid["_robust_direction"] = np.where(robust_rows, direction, 0)
+    grid["_robust_level"] = np.where(robust_rows, level, 0)
+
+
+def _flags(grid: pd.DataFrame) -> None:
+    funnel_rows = one_of(grid["method"], tuple(FAMILY_OF_METHOD))
+    direction = np.where(funnel_rows, grid["_funnel_direction"], grid["_robust_direction"])
+    level = np.where(funnel_rows, grid["_funnel_level"], grid["_robust_level"])
+    compared = grid["usable"].to_numpy() & (~funnel_rows | np.isfinite(grid["funnel_position"].to_numpy()))
+    flag, flag_level = _verdicts(grid, direction, level, compared)
+    codes = flag.codes
+    judged = (codes == FLAG_NAMES.index(WORSE)) | (codes == FLAG_NAMES.index(BETTER))
+    grid["direction"] = np.where(judged, direction, 0)
+    grid["flag"], grid["flag_level"] = flag, flag_level
+    for column in ("_funnel_direction", "_funnel_level", "_robust_direction", "_robust_level"):
+        del grid[column]
+    grid["worse_streak"] = worse_streak(grid["series"].to_numpy(), codes == FLAG_NAMES.index(WORSE))
+
+
+def _trends(grid: pd.DataFrame) -> None:
+    usable = grid["usable"].to_numpy()
+    family = np.array([FAMILY_OF_METHOD.get(m, "") for m in METHODS], dtype=object)[grid["method"].cat.codes.to_numpy()]
+    counted = family != ""
+    statistics = trend_statistics(
+        series=grid["series"].to_numpy(),
+        window=np.where(one_of(grid["granularity"], ("quarter",)), QUARTERS_IN_WINDOW, YEARS_IN_WINDOW),
+        family=family,
+        numerator=np.where(usable & counted, grid["numerator"], np.nan),
+        denominator=np.where(usable & counted, grid["denominator"], np.nan),
+        value=np.where(usable & ~counted, grid["value"], np.nan),
+        multiplier=grid["multiplier"].to_numpy(),
+        group=grid["group"].to_numpy(),
+    )
+    for column in statistics:
+        grid[column] = statistics[column].to_numpy()
+    direction = grid["trend_direction"].to_numpy()
+    sign = grid["polarity_sign"].to_numpy()
+    goodness = direction * sign
+    tested = np.isfinite(grid["trend_p"].to_numpy())
+    code = np.select(
+        [~tested, (sign == 0) & (direction > 0), (sign == 0) & (direction < 0), goodness < 0, goodness > 0],
+        [TREND_NAMES.index(name) for name in ("not tested", "rising", "falling", "worsening", "improving")],
+        TREND_NAMES.index("no significant change"),
+    )
+    grid["trend"] = pd.Categorical.from_codes(code, categories=TREND_NAMES)
+
+
+# -- periods: which figures a comparison as at a period uses -------------------------------
+
+
+def _as_at_groups(groups: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """(as_at, group): at each period's end, each indicator's latest figures (indices, not ids)."""
+    pairs = pd.DataFrame(
+        {
+            "as_at": np.repeat(np.arange(len(periods)), len(groups)),
+            "group": np.tile(np.arange(len(groups)), len(periods)),
+        }
+    )
+    as_at_end = pd.to_datetime(periods["end_date"]).to_numpy()[pairs["as_at"]]
+    group_end = pd.to_datetime(groups["end_date"]).to_numpy()[pairs["group"]]
+    oldest = as_at_end - np.timedelta64(AS_AT_MAX_AGE_DAYS, "D")
+    pairs = pairs[(group_end <= as_at_end) & (group_end > oldest)]
+    pairs = pairs.assign(indicator=groups["indicator"].to_numpy()[pairs["group"]], end=group_end[pairs.index])
+    latest = pairs.sort_values("end").groupby(["as_at", "indicator"]).tail(1)
+    return latest[["as_at", "group"]].reset_index(drop=True)
+
+
+def _rows_of_groups(row_groups: np.ndarray, groups: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every grid row of each of ``groups`` (repeats allowed), with the matching ``labels``."""
+    order = np.argsort(row_groups, kind="stable")
+    starts = np.searchsorted(row_groups[order], np.arange(row_groups.max() + 1))
+    sizes = np.bincount(row_groups, minlength=len(starts))
+    counts = sizes[groups]
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = order[np.repeat(starts[groups], counts) + offsets]
+    return rows, np.repeat(labels, counts)
+
+
+def _score_summaries(scores: pd.DataFrame) -> list[str]:
+    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed' per partnership."""
+    summaries = []
+    for worse, strong, worsening, missing, assessed in zip(
+        scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"], scores["assessed"],
+        strict=True,
+    ):
+        parts = [f"{worse} worse" + (f" ({strong} beyond 99.8%)" if strong else "")]
+        if worsening:
+            parts.append(f"{worsening} worsening")
+        if missing:
+            parts.append(f"{missing} not reported")
+        summaries.append(", ".join(parts) + f", of {assessed} assessed")
+    return summaries
+
+
+# -- one period: limits and sentences ------------------------------------------------------
+
+SENTENCE_COLUMNS = (
+    "flag", "flag_level", "unit", "decimals", "short_name", "period_id", "granularity", "end_date", "status", "value",
+    "england", "england_basis", "method", "direction", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
+    "robust_z", "areas_median", "worse_streak", "trend", "trend_p", "trend_points",
+)
+
+
+def _with_limits_and_sentences(selected: pd.DataFrame, period_id: str) -> pd.DataFrame:
+    """The chosen period's rows with their funnel limits (display unit) and sentences."""
+    results = selected.sort_values(["partnership_code", "position"]).reset_index(drop=True)
+    family = np.select(
+        [one_of(results["method"], ("proportion",)), one_of(results["method"], ("rate",))], [BINOMIAL, POISSON], ""
+    )
+    theta = (results["england"] / results["multiplier"]).to_numpy()
+    trials, widen = results["trials"].to_numpy(), results["widen"].to_numpy()
+    multiplier = results["multiplier"].to_numpy()
+    for level in funnel.LEVELS:
+        lower, upper = np.full(len(results), np.nan), np.full(len(results), np.nan)
+        for name in (BINOMIAL, POISSON):
+            rows = (family == name) & np.isfinite(trials)
+            n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
+            low, high = funnel.limits(name, theta[rows], n, level, widen[rows])
+            lower[rows], upper[rows] = low * multiplier[rows], high * multiplier[rows]
+        results[f"lower_{_suffix(level)}"] = lower
+        results[f"upper_{_suffix(level)}"] = upper
+    columns = [results[name].tolist() for name in SENTENCE_COLUMNS]
+    results["sentence"] = [
+        sentences.sentence(dict(zip(SENTENCE_COLUMNS, row, strict=True)), period_id) for row in zip(*columns, strict=True)
+    ]
+    return results[AREA_RESULT_COLUMNS]

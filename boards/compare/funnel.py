@@ -1,0 +1,275 @@
+"""Funnel plot control limits, the verdict they give each area, and overdispersion.
+
+Sources:
+
+- Spiegelhalter, "Funnel plots for comparing institutional performance", Statistics in
+  Medicine 24 (2005) 1185-1202: control limits around a target ``theta`` as a function of the
+  denominator ``n``, exact binomial for proportions and Poisson for rates. For a discrete
+  distribution with cumulative ``F`` the ``p`` limit interpolates between counts (his
+  appendix A.1.1): ``r_p`` is the smallest count with ``F(r_p) >= p``,
+  ``alpha = (F(r_p) - p) / (F(r_p) - F(r_p - 1))`` and the limit is ``(r_p - alpha) / n``.
+- Spiegelhalter, "Handling over-dispersion of performance indicators", Quality and Safety in
+  Health Care 14 (2005) 347-351: z-scores ``z_i = (y_i - theta) / s_i`` with
+  ``s_i = sqrt(V(theta) / n_i)``, winsorised at their 10th and 90th percentiles; the
+  multiplicative estimate ``phi = mean(z^2)``; the test ``I phi ~ chi2(I - 1)``; and the
+  additive random-effects estimate
+  ``tau2 = max(0, (I phi - (I - 1)) / (sum w - sum w^2 / sum w))`` with ``w_i = 1 / s_i^2``.
+
+How limits and verdicts are computed here:
+
+- The interpolated limit is the inverse of the piecewise-linear cumulative ``G`` through the
+  points ``(k, F(k))``. An area is above the ``p`` limit exactly when ``G(y n) > p`` and below
+  it when ``G(y n) < 1 - p``, so the verdict needs one evaluation of ``F`` at two counts per
+  area rather than a quantile search: that is what makes every area in every period cheap.
+- Overdispersion widens the distance of each exact limit from the target by an inflation
+  factor: ``sqrt(phi)`` (multiplicative) or ``sqrt(1 + tau2 / s_i^2)`` (additive). Where the
+  normal approximation holds this is Spiegelhalter's ``theta +/- z sqrt(phi) s_i`` and
+  ``theta +/- z sqrt(s_i^2 + tau2)``; with no overdispersion it is the exact limit. An area is
+  judged by deflating its distance from the target by the same factor.
+- Full-time-equivalent denominators (workforce) are rounded to whole people for the binomial.
+
+The rule (``choose_adjustment``): with at least ``MIN_AREAS`` areas, when ``I phi`` exceeds the
+95th percentile of chi-square on ``I - 1`` degrees of freedom the limits use the additive
+random-effects adjustment; otherwise the plain exact limits. Additive rather than
+multiplicative because LA denominators span two orders of magnitude (the Isles of Scilly to
+Kent): multiplicative limits still shrink to nothing as ``n`` grows, so every large LA whose
+practice differs at all would be flagged, whereas the additive model accepts that each LA has
+its own true rate around the benchmark with spread ``tau``. NHS England's SHMI (the Summary
+Hospital-level Mortality Indicator) uses the same additive model with 10% winsorisation.
+
+Known property, kept as published: winsorising shrinks ``phi`` (its mean is about 0.68, not 1,
+when areas differ by chance alone), so the test is conservative and ``tau2`` is an
+underestimate. In ``benchmarks/compare_simulation.py``, with true rates spread as the real
+LAs' re-referrals, the adjusted 99.8% limits put 0.56% of ordinary LAs outside (plain: 50%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from boards.compare.arrays import group_counts, group_quantiles, group_sums
+
+BINOMIAL = "binomial"
+POISSON = "poisson"
+
+# Two-sided limits: (confidence, lower tail probability, upper tail probability).
+LEVELS = {"95": (0.95, 0.025, 0.975), "99.8": (0.998, 0.001, 0.999)}
+LEVEL_NAMES = ("", "95", "99.8")  # a verdict's level code 0, 1, 2
+
+WINSOR_SHARE = 0.10
+MIN_AREAS = 10
+OVERDISPERSION_SIGNIFICANCE = 0.05
+
+NO_ADJUSTMENT = "none"
+MULTIPLICATIVE = "multiplicative"
+RANDOM_EFFECTS = "random_effects"
+ADJUSTMENTS = (NO_ADJUSTMENT, MULTIPLICATIVE, RANDOM_EFFECTS)
+
+
+def whole_trials(denominator: np.ndarray) -> np.ndarray:
+    """Binomial trials: denominators rounded to whole units (FTE to people), at least 1."""
+    return np.maximum(np.rint(np.asarray(denominator, dtype=float)), 1).astype(np.int64)
+
+
+def variance_function(family: str, theta: np.ndarray) -> np.ndarray:
+    """Variance of one unit of denominator at the target: theta(1 - theta) or theta."""
+    theta = np.asarray(theta, dtype=float)
+    return theta * (1 - theta) if family == BINOMIAL else theta
+
+
+def cumulative(family: str, count: np.ndarray, n: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """P(R <= count) for whole counts, R ~ Binomial(n, theta) or Poisson(n theta); 0 below 0."""
+    count = np.asarray(count, dtype=float)
+    if family == BINOMIAL:
+        trials = np.asarray(n, dtype=np.int64)
+        clipped = np.clip(count, 0, trials).astype(np.int64)
+        result = special.bdtr(clipped, trials, theta)
+    else:
+        result = special.pdtr(np.maximum(count, 0), np.asarray(n, dtype=float) * theta)
+    return np.where(count < 0, 0.0, result)
+
+
+def interpolated_cumulative(family: str, count: np.ndarray, n: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """G(count): F at whole counts, joined linearly between them (the curve Spiegelhalter inverts)."""
+    count = np.asarray(count, dtype=float)
+    n = np.broadcast_to(np.asarray(n), count.shape)
+    theta = np.broadcast_to(np.asarray(theta, dtype=float), count.shape)
+    upper = np.ceil(count)
+    at = cumulative(family, upper, n, theta)
+    between = np.flatnonzero(count < upper)  # whole counts need no second evaluation
+    result = at.copy()
+    below = cumulative(family, upper[between] - 1, n[between], theta[between])
+    result[between] = below + (count[between] - (upper[between] - 1)) * (at[between] - below)
+    return result
+
+
+def discrete_quantile(family: str, p: float, n: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """The smallest whole count ``r`` with ``F(r) >= p`` (what ``scipy.stats.binom.ppf`` returns).
+
+    Starts from the Cornish-Fisher approximation and steps to the exact answer with ``F``
+    itself, so only ``scipy.special`` is needed (``scipy.stats`` takes over a second to import).
+    """
+    n = np.asarray(n)
+    theta = np.broadcast_to(np.asarray(theta, dtype=float), n.shape)
+    mean = n * theta
+    variance = mean * (1 - theta) if family == BINOMIAL else mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(variance)
+        skew = np.where(sd > 0, ((1 - 2 * theta) if family == BINOMIAL else 1.0) / sd, 0.0)
+    z = special.ndtri(p)
+    guess = np.floor(mean + sd * (z + skew * (z**2 - 1) / 6))
+    ceiling = n if family == BINOMIAL else np.inf
+    r = np.clip(np.nan_to_num(guess, nan=0.0), 0, ceiling)
+    active = np.ones(r.shape, dtype=bool)
+    while active.any():
+        index = np.flatnonzero(active)
+        rows = r[index]
+        down = cumulative(family, rows - 1, n[index], theta[index]) >= p
+        up = ~down & (cumulative(family, rows, n[index], theta[index]) < p)
+        r[index] = rows - down + up
+        active[index] = down | up
+    return r
+
+
+def exact_limit(family: str, theta: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    """Spiegelhalter's interpolated exact ``p`` limit, as a proportion or a rate per unit of n."""
+    theta = np.asarray(theta, dtype=float)
+    n = np.asarray(n)
+    r_p = discrete_quantile(family, p, n, theta)
+    at = cumulative(family, r_p, n, theta)
+    below = cumulative(family, r_p - 1, n, theta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = np.where(at > below, (at - p) / (at - below), 0.0)
+    return (r_p - alpha) / n
+
+
+def inflation(adjustment: str, family: str, theta: np.ndarray, n: np.ndarray, phi: np.ndarray, tau2: np.ndarray) -> np.ndarray:
+    """The factor widening the exact limits' distance from the target (1 when not adjusted)."""
+    shape = np.broadcast(theta, n, phi, tau2).shape
+    if adjustment == MULTIPLICATIVE:
+        return np.broadcast_to(np.sqrt(np.maximum(phi, 1.0)), shape)
+    if adjustment == RANDOM_EFFECTS:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.asarray(tau2) * np.asarray(n) / variance_function(family, theta)
+        return np.sqrt(1 + np.where(np.isfinite(ratio), ratio, 0.0))
+    return np.ones(shape)
+
+
+def limits(family: str, theta: np.ndarray, n: np.ndarray, level: str, widen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) limits at ``level`` ('95' or '99.8'), widened, kept inside the possible range."""
+    _, low_p, high_p = LEVELS[level]
+    theta = np.asarray(theta, dtype=float)
+    lower = theta + (exact_limit(family, theta, n, low_p) - theta) * widen
+    upper = theta + (exact_limit(family, theta, n, high_p) - theta) * widen
+    ceiling = 1.0 if family == BINOMIAL else np.inf
+    return np.clip(lower, 0.0, ceiling), np.clip(upper, 0.0, ceiling)
+
+
+def positions(family: str, observed: np.ndarray, n: np.ndarray, theta: np.ndarray, widen: np.ndarray) -> np.ndarray:
+    """Where each area falls in the in-control distribution: G of its count, deflated by ``widen``.
+
+    Above 0.999 means above the 99.8% upper limit, below 0.025 below the 95% lower limit, and so on.
+    """
+    deflated = theta + (np.asarray(observed, dtype=float) - theta) / widen
+    return interpolated_cumulative(family, deflated * n, n, theta)
+
+
+def outside_level(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(direction, level) per area: direction +1 above, -1 below, 0 inside; level 2 beyond the
+    99.8% limit, 1 beyond the 95% limit only, 0 inside (``LEVEL_NAMES`` names them)."""
+    position = np.asarray(position, dtype=float)
+    direction = np.select([position > LEVELS["95"][2], position < LEVELS["95"][1]], [1, -1], 0)
+    strong = (position > LEVELS["99.8"][2]) | (position < LEVELS["99.8"][1])
+    return direction, np.where(strong, 2, np.abs(direction))
+
+
+def overdispersion(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int) -> pd.DataFrame:
+    """Spiegelhalter's winsorised ``phi``, its chi-square test and ``tau2`` for groups 0..size-1.
+
+    ``z`` are the areas' z-scores against the target (NaN where an area has none), ``weight``
+    their ``1 / s_i^2``. Returns one row per group: areas, phi, p_value, tau2, adjustment.
+    """
+    z = np.asarray(z, dtype=float)
+    present = np.isfinite(z)
+    low, high = group_quantiles(z, groups, size, (WINSOR_SHARE, 1 - WINSOR_SHARE))
+    winsorised = np.clip(z, low[groups], high[groups])
+    areas = group_counts(z, groups, size)
+    weight = np.where(present, weight, np.nan)
+    sum_w, sum_w2 = group_sums(weight, groups, size), group_sums(weight**2, groups, size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = group_sums(winsorised**2, groups, size) / areas
+        statistic = areas * phi
+        tau2 = (statistic - (areas - 1)) / (sum_w - sum_w2 / sum_w)
+    p_value = special.chdtrc(np.maximum(areas - 1, 1), statistic)
+    summary = pd.DataFrame(
+        {"areas": areas, "phi": phi, "p_value": p_value, "tau2": np.maximum(np.nan_to_num(tau2), 0.0)}
+    )
+    summary["adjustment"] = choose_adjustment(areas, p_value)
+    return summary
+
+
+def choose_adjustment(areas: np.ndarray, p_value: np.ndarray) -> np.ndarray:
+    """The documented rule: additive random effects when overdispersion is significant, else none."""
+    significant = (areas >= MIN_AREAS) & (p_value < OVERDISPERSION_SIGNIFICANCE)
+    return np.where(significant, RANDOM_EFFECTS, NO_ADJUSTMENT)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Funnel verdicts of many areas in many groups at once; NaN where an area is not judged."""
+
+    trials: np.ndarray  # the denominator the limits are drawn at (whole units for the binomial)
+    z: np.ndarray  # (y - theta) / s: the overdispersion estimate's input
+    widen: np.ndarray  # the inflation factor the rule applied (1 when not adjusted)
+    plain_position: np.ndarray  # G of the area without adjustment
+    position: np.ndarray  # G of the area with the rule's adjustment
+    summary: pd.DataFrame  # per group 0..size-1: areas, phi, p_value, tau2, adjustment
+
+
+def judge(
+    family: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, theta: np.ndarray, groups: np.ndarray, size: int
+) -> Judgement:
+    """Judge every area against its target ``theta`` (a proportion, or a rate per unit of denominator).
+
+    ``family`` is 'binomial', 'poisson' or '' per area; ``groups`` (0..size-1) are the sets of
+    areas compared together (one indicator and period), within which overdispersion is
+    estimated and the rule applied.
+    """
+    family = np.asarray(family, dtype=object)
+    numerator, denominator = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    theta = np.asarray(theta, dtype=float)
+    binomial = family == BINOMIAL
+    trials = np.where(binomial, whole_trials(np.nan_to_num(denominator, nan=1.0)), denominator)
+    variance = np.where(binomial, theta * (1 - theta), theta)
+    valid = (
+        (binomial | (family == POISSON)) & np.isfinite(numerator) & (denominator > 0) & np.isfinite(theta) & (variance > 0)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = numerator / denominator
+        z = np.where(valid, (observed - theta) / np.sqrt(variance / trials), np.nan)
+        weight = np.where(valid, trials / variance, np.nan)
+    summary = overdispersion(z, weight, groups, size)
+    adjusted = valid & (summary["adjustment"].to_numpy()[groups] == RANDOM_EFFECTS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        widen = np.where(adjusted, np.sqrt(1 + summary["tau2"].to_numpy()[groups] * trials / variance), 1.0)
+    plain, position = np.full(len(family), np.nan), np.full(len(family), np.nan)
+    for name in (BINOMIAL, POISSON):
+        rows = valid & (family == name)
+        n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
+        plain[rows] = positions(name, observed[rows], n, theta[rows], np.ones(int(rows.sum())))
+        widened = rows & adjusted
+        position[rows] = plain[rows]
+        n = trials[widened].astype(np.int64) if name == BINOMIAL else trials[widened]
+        position[widened] = positions(name, observed[widened], n, theta[widened], widen[widened])
+    return Judgement(
+        trials=np.where(valid, trials, np.nan),
+        z=z,
+        widen=np.where(valid, widen, np.nan),
+        plain_position=plain,
+        position=position,
+        summary=summary,
+    )

@@ -1,0 +1,37 @@
+"""What the comparison reads from the store: one call per named query in ``boards/sql``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from boards.store import Store
+
+
+@dataclass(frozen=True)
+class ComparisonInputs:
+    """Everything the engine needs, as read from the database (or built by a simulation)."""
+
+    values: pd.DataFrame  # compare_partnership_values: one row per partnership, indicator, period
+    partnerships: pd.DataFrame  # partnership_id, partnership_name, region_code, member_count, member_codes
+    neighbours: pd.DataFrame  # partnership_id, neighbour_id
+    indicators: pd.DataFrame  # the catalogue columns the comparison uses
+    periods: pd.DataFrame  # period_id, granularity, start_date, end_date, label
+    published: pd.DataFrame  # geography_code, indicator_id, period_id, status, value, numerator, denominator
+    regions: pd.DataFrame  # region_code, region_name
+
+
+def read_inputs(store: Store) -> ComparisonInputs:
+    periods = store.read("compare_periods")
+    for column in ("start_date", "end_date"):
+        periods[column] = pd.to_datetime(periods[column]).dt.date
+    return ComparisonInputs(
+        values=store.read("compare_partnership_values"),
+        partnerships=store.read("compare_partnerships"),
+        neighbours=store.read("compare_neighbours"),
+        indicators=store.read("compare_catalogue"),
+        periods=periods,
+        published=store.read("compare_published_benchmarks"),
+        regions=store.read("compare_regions"),
+    )

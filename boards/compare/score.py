@@ -1,0 +1,179 @@
+"""The concern score: one number per partnership and period, from its flags, with its weights.
+
+For the indicators *assessed* for a partnership at a period (judged indicators that were
+compared with England, or that it did not report; context and suppressed ones are left out),
+each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d``:
+
+- ``flag[95]`` points if worse than England beyond its 95% limit, or ``flag[99.8]`` points if
+  beyond its 99.8% limit (a robust z beyond 1.96 or 3.09, an Inadequate grade for grades);
+- ``did_not_report`` points if it is a quarterly local indicator the partnership did not
+  report (a missing return is a concern of its own, not a zero);
+- ``trend[worsening]`` points more if it is significantly worsening over its window;
+- ``persistence[worse_3_running]`` points more if it was flagged worse in each of the last
+  3 periods or more.
+
+    score = 100 x points / (flag[99.8] x sum of w_d over the assessed indicators)
+
+so 100 means "every assessed indicator beyond its 99.8% limit" (the trend and persistence
+extras can take a partnership past it). Dividing by what was assessed, rather than by the whole
+catalogue, means a partnership with fewer figures is not flattered by the gaps, and counting
+the indicators it did not report as assessed means not reporting cannot lower its score.
+Partnerships are ranked by score (rank 1 = most concern); ties by the number of 99.8% flags,
+then by the number of flags. The weights live in ``data/concern_weights.csv`` with a comment
+for each; a partnership with nothing assessed has no score and ranks last.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from boards.catalogue import DOMAINS
+from boards.compare.arrays import one_of
+from boards.compare.errors import ComparisonError
+
+WEIGHTS_PATH = Path(__file__).resolve().parents[2] / "data" / "concern_weights.csv"
+_KEYS = {
+    "flag": ("95", "99.8"),
+    "did_not_report": ("indicator",),
+    "trend": ("worsening",),
+    "persistence": ("worse_3_running",),
+    "domain": tuple(DOMAINS),
+}
+PERSISTENT_RUN = 3
+
+# Flags, as the comparison names them.
+WORSE = "worse"
+SIMILAR = "similar"
+BETTER = "better"
+NOT_COMPARED = "not compared"
+DID_NOT_REPORT = "did not report"
+NOT_JUDGED = "not judged"
+ASSESSED = (WORSE, SIMILAR, BETTER, DID_NOT_REPORT)
+FLAG_NAMES = (WORSE, SIMILAR, BETTER, NOT_COMPARED, DID_NOT_REPORT, NOT_JUDGED)  # a flag's code 0-5
+
+
+class WeightsError(ComparisonError):
+    """The weights file is malformed; the message names the line."""
+
+
+@dataclass(frozen=True)
+class ConcernWeights:
+    domain: dict[str, float]
+    flag_95: float
+    flag_99_8: float
+    did_not_report: float
+    worsening: float
+    persistent: float
+
+
+def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
+    """Read and check ``data/concern_weights.csv``: every key once, every weight a number >= 0."""
+    found: dict[tuple[str, str], float] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            key = (row["kind"].strip(), row["key"].strip())
+            if key[1] not in _KEYS.get(key[0], ()):
+                raise WeightsError(f"{path.name} line {line}: unknown weight {key[0]}/{key[1]}")
+            if key in found:
+                raise WeightsError(f"{path.name} line {line}: {key[0]}/{key[1]} is given twice")
+            try:
+                weight = float(row["weight"])
+            except ValueError:
+                raise WeightsError(f"{path.name} line {line}: weight {row['weight']!r} is not a number") from None
+            if not weight >= 0:
+                raise WeightsError(f"{path.name} line {line}: weight {weight} is negative")
+            found[key] = weight
+    missing = [f"{kind}/{key}" for kind, keys in _KEYS.items() for key in keys if (kind, key) not in found]
+    if missing:
+        raise WeightsError(f"{path.name}: no weight for {', '.join(missing)}")
+    if found[("flag", "99.8")] <= 0:
+        raise WeightsError(f"{path.name}: flag/99.8 sets the score's scale and must be above 0")
+    return ConcernWeights(
+        domain={key: found[("domain", key)] for key in DOMAINS},
+        flag_95=found[("flag", "95")],
+        flag_99_8=found[("flag", "99.8")],
+        did_not_report=found[("did_not_report", "indicator")],
+        worsening=found[("trend", "worsening")],
+        persistent=found[("persistence", "worse_3_running")],
+    )
+
+
+def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:
+    """What each result contributes to its partnership's score: points, weight assessed, counts.
+
+    ``frame`` needs: domain, flag, flag_level, trend, worse_streak (one row per result).
+    """
+    domain = frame["domain"].astype("category")
+    by_domain = np.array([weights.domain.get(name, 0.0) for name in domain.cat.categories] + [0.0])
+    domain_weight = by_domain[domain.cat.codes.to_numpy()]  # code -1 (no domain) takes the last, 0
+    flag = frame["flag"]
+    assessed = one_of(flag, ASSESSED)
+    worse = one_of(flag, (WORSE,))
+    strong = worse & one_of(frame["flag_level"], ("99.8",))
+    missing = one_of(flag, (DID_NOT_REPORT,))
+    worsening = assessed & one_of(frame["trend"], ("worsening",))
+    persistent = worse & (frame["worse_streak"].to_numpy() >= PERSISTENT_RUN)
+    points = domain_weight * (
+        np.where(strong, weights.flag_99_8, np.where(worse, weights.flag_95, 0.0))
+        + missing * weights.did_not_report
+        + worsening * weights.worsening
+        + persistent * weights.persistent
+    )
+    return pd.DataFrame(
+        {
+            "points": points,
+            "assessed_weight": np.where(assessed, domain_weight, 0.0),
+            "assessed": assessed,
+            "worse": worse,
+            "worse_99_8": strong,
+            "worsening": worsening,
+            "worse_3_running": persistent,
+            "did_not_report": missing,
+            "better": one_of(flag, (BETTER,)),
+            "not_compared": one_of(flag, (NOT_COMPARED,)),
+        }
+    )
+
+
+COUNTS = ("assessed", "worse", "worse_99_8", "worsening", "worse_3_running", "did_not_report", "better", "not_compared")
+
+
+def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:
+    """Scores per (as_at_period_id, partnership_id): components summed, scored and ranked.
+
+    ``components`` are ``concern_components`` rows with the two key columns added, one row per
+    partnership and indicator as at each period.
+    """
+    keys = ["as_at_period_id", "partnership_id"]
+    scores = components.groupby(keys, sort=False, observed=True).sum().reset_index()
+    scores[list(COUNTS)] = scores[list(COUNTS)].astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores["score"] = 100 * scores["points"] / (weights.flag_99_8 * scores["assessed_weight"])
+    scores.loc[scores["assessed_weight"] <= 0, "score"] = np.nan
+    return rank_scores(scores)
+
+
+def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Rank 1 = most concern within each period; equal score, 99.8% flags and flags share a rank."""
+    ordered = scores.sort_values(
+        ["as_at_period_id", "score", "worse_99_8", "worse", "partnership_id"],
+        ascending=[True, False, False, False, True],
+        na_position="last",
+    ).reset_index(drop=True)
+    period = ordered["as_at_period_id"].to_numpy()
+    score = ordered["score"].fillna(-1.0).round(9).to_numpy()
+    changed = np.ones(len(ordered), dtype=bool)
+    changed[1:] = (
+        (period[1:] != period[:-1])
+        | (score[1:] != score[:-1])
+        | (np.diff(ordered["worse_99_8"].to_numpy()) != 0)
+        | (np.diff(ordered["worse"].to_numpy()) != 0)
+    )
+    position = ordered.groupby("as_at_period_id", sort=False).cumcount().to_numpy() + 1
+    ordered["rank"] = pd.Series(np.where(changed, position, np.nan)).ffill().astype(int)
+    return ordered

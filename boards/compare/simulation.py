@@ -1,0 +1,129 @@
+"""Monte-Carlo checks of the funnel verdicts, through the engine's own ``funnel.judge``.
+
+Each replication is one "England" of areas with given denominators, judged as a group, so a
+thousand replications are one vectorised call. ``benchmarks/compare_simulation.py`` prints the
+full runs; ``tests/compare/test_simulation.py`` keeps small seeded ones.
+
+- ``in_control``: every area is drawn from the benchmark. At the 99.8% limits about 0.2% of
+  areas should fall outside (0.1% each side), at the 95% limits 5%.
+- ``planted_outliers``: ``outliers`` random areas per replication have a true rate ``shift``
+  above the benchmark (worse, for a lower-is-better indicator); the rest are drawn from the
+  benchmark, or, with ``spread`` > 0, from a normal distribution of true rates around it (an
+  overdispersed England like the real one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from boards.compare import funnel
+
+
+@dataclass(frozen=True)
+class Share:
+    """A proportion of Monte-Carlo trials, with its standard error sqrt(p(1 - p) / trials)."""
+
+    hits: int
+    trials: int
+
+    @property
+    def value(self) -> float:
+        return self.hits / self.trials
+
+    @property
+    def standard_error(self) -> float:
+        return float(np.sqrt(self.value * (1 - self.value) / self.trials))
+
+    def __str__(self) -> str:
+        return f"{100 * self.value:.3f}% (Monte-Carlo s.e. {100 * self.standard_error:.3f}%, {self.hits} of {self.trials})"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outside_99_8: Share  # areas outside either 99.8% limit
+    outside_95: Share  # areas outside either 95% limit
+    above_99_8: Share  # areas above the upper 99.8% limit (the worse side when lower is better)
+    plain_outside_99_8: Share  # outside either plain (unadjusted) 99.8% limit
+    adjusted_replications: Share  # replications in which the rule chose the overdispersion adjustment
+
+
+@dataclass(frozen=True)
+class Detection:
+    detected_99_8: Share  # planted outliers above the upper 99.8% limit
+    detected_95: Share  # planted outliers above the upper 95% limit
+    false_99_8: Share  # other areas outside either 99.8% limit
+    plain_false_99_8: Share  # other areas outside either plain (unadjusted) 99.8% limit
+    adjusted_replications: Share
+
+
+def _judge(true_rates: np.ndarray, trials: np.ndarray, target: float, rng: np.random.Generator) -> funnel.Judgement:
+    replications, areas = true_rates.shape
+    counts = rng.binomial(np.broadcast_to(trials, true_rates.shape), true_rates).astype(float)
+    groups = np.repeat(np.arange(replications), areas)
+    return funnel.judge(
+        np.full(counts.size, funnel.BINOMIAL, dtype=object),
+        counts.ravel(),
+        np.broadcast_to(trials, true_rates.shape).ravel().astype(float),
+        np.full(counts.size, target),
+        groups,
+        replications,
+    )
+
+
+def _adjusted(judged: funnel.Judgement) -> Share:
+    chosen = judged.summary["adjustment"].to_numpy() == funnel.RANDOM_EFFECTS
+    return Share(int(chosen.sum()), len(chosen))
+
+
+def in_control(denominators: np.ndarray, target: float, replications: int, seed: int) -> Outcome:
+    """Every area drawn from ``target`` at its denominator, ``replications`` times."""
+    rng = np.random.default_rng(seed)
+    trials = funnel.whole_trials(denominators)
+    judged = _judge(np.full((replications, len(trials)), target), trials, target, rng)
+    direction, level = funnel.outside_level(judged.position)
+    _, plain_level = funnel.outside_level(judged.plain_position)
+    total = len(level)
+    return Outcome(
+        outside_99_8=Share(int((level == 2).sum()), total),
+        outside_95=Share(int((level >= 1).sum()), total),
+        above_99_8=Share(int(((level == 2) & (direction > 0)).sum()), total),
+        plain_outside_99_8=Share(int((plain_level == 2).sum()), total),
+        adjusted_replications=_adjusted(judged),
+    )
+
+
+def planted_outliers(
+    denominators: np.ndarray,
+    target: float,
+    shift: float,
+    replications: int,
+    seed: int,
+    *,
+    outliers: int = 10,
+    spread: float = 0.0,
+) -> Detection:
+    """``outliers`` random areas per replication with a true rate ``target + shift``."""
+    rng = np.random.default_rng(seed)
+    trials = funnel.whole_trials(denominators)
+    true_rates = np.full((replications, len(trials)), target)
+    if spread > 0:
+        true_rates = np.clip(true_rates + rng.normal(0.0, spread, true_rates.shape), 0.001, 0.999)
+    planted = np.argsort(rng.random(true_rates.shape), axis=1)[:, :outliers]
+    is_planted = np.zeros(true_rates.shape, dtype=bool)
+    np.put_along_axis(is_planted, planted, True, axis=1)
+    true_rates = np.where(is_planted, np.minimum(target + shift, 0.999), true_rates)
+    judged = _judge(true_rates, trials, target, rng)
+    direction, level = funnel.outside_level(judged.position)
+    _, plain_level = funnel.outside_level(judged.plain_position)
+    planted_rows = is_planted.ravel()
+    above = direction > 0
+    others = int((~planted_rows).sum())
+    return Detection(
+        detected_99_8=Share(int((above & (level == 2) & planted_rows).sum()), int(planted_rows.sum())),
+        detected_95=Share(int((above & (level >= 1) & planted_rows).sum()), int(planted_rows.sum())),
+        false_99_8=Share(int(((level == 2) & ~planted_rows).sum()), others),
+        plain_false_99_8=Share(int(((plain_level == 2) & ~planted_rows).sum()), others),
+        adjusted_replications=_adjusted(judged),
+    )

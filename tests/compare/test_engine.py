@@ -1,0 +1,261 @@
+"""The engine end to end: the small world of world.py (worked by hand) and the demo database."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from boards.compare.engine import ComparisonError, compare
+from boards.store import Store
+
+from .world import PARTNERSHIP, area, result
+
+
+def test_default_period_is_the_latest_quarter_with_the_latest_annual_figures(small_comparison):
+    """As at 2025-26 Q4 (31 Mar 2026): re-referrals from 2024-25, caseload from Sep 2025, quarterly from Q4."""
+    periods = small_comparison.area_results.groupby("indicator_id", observed=True)["period_id"].first().astype(str)
+    assert small_comparison.period_id == "2025-26 Q4"
+    assert periods.to_dict() == {
+        "referral_rate": "2024-25", "rereferral_rate": "2024-25", "assessment_timeliness": "2025-26 Q4",
+        "ilacs_grade": "2025-26 Q4", "months_since_inspection": "2025-26 Q4", "caseload": "Sep 2025",
+    }
+
+
+def test_a_partnership_of_two_las_sums_counts_and_prefers_its_own_return(small_comparison):
+    """P-AB: re-referrals (200 + 260) / (1000 + 1000); its own return 170/200 wins over its LAs' 10/100;
+    ILACS grades agree (Good); months since inspection differ (10, 20), so not compared."""
+    rereferrals = result(small_comparison, PARTNERSHIP, "rereferral_rate")
+    assert (rereferrals["numerator"], rereferrals["denominator"], rereferrals["value"]) == (460, 2000, 23.0)
+    own = result(small_comparison, PARTNERSHIP, "assessment_timeliness")
+    assert (own["numerator"], own["denominator"], own["value"]) == (170, 200, 85.0)
+    assert result(small_comparison, PARTNERSHIP, "ilacs_grade")["value"] == 2.0
+    months = result(small_comparison, PARTNERSHIP, "months_since_inspection")
+    assert (months["status"], months["flag"]) == ("x", "not compared")
+    assert set(small_comparison.scores["partnership_id"]) == {PARTNERSHIP, *(area(n) for n in range(3, 13))}
+
+
+def test_benchmarks_and_their_basis(small_comparison):
+    """England: published counts recomputed (22,000 / 100,000), pooled local returns (815 / 1,000), the median
+    of areas for grades; regions: published counts, a published value only, or pooled."""
+    england = {
+        row.indicator_id: (round(row.value, 6), row.basis)
+        for row in small_comparison.benchmarks[
+            (small_comparison.benchmarks["geography_code"] == "E92000001")
+            & small_comparison.benchmarks["period_id"].isin(["2024-25", "2025-26 Q4", "Sep 2025"])
+        ].itertuples()
+    }
+    assert england == {
+        "referral_rate": (465.0, "pooled"), "rereferral_rate": (22.0, "published"),
+        "assessment_timeliness": (81.5, "pooled"), "ilacs_grade": (2.0, "median"),
+        "months_since_inspection": (23.0, "median"), "caseload": (15.2, "published"),
+    }
+    assert result(small_comparison, area(3), "rereferral_rate")["region"] == 23.0
+    assert result(small_comparison, area(7), "rereferral_rate")["region"] == 21.0
+    assert result(small_comparison, area(3), "caseload")["region"] == pytest.approx(46 / 3)  # (310 + 140 + 150 + 170 + 150) / 60
+
+
+def test_neighbours_are_partnerships_other_than_itself(small_comparison):
+    """Area 3's ten neighbours (LAs 1, 2, 4-11) are nine partnerships: P-AB counts once."""
+    row = result(small_comparison, area(3), "rereferral_rate")
+    values = [23.0, 21.8, 22.0, 22.2, 22.4, 22.6, 22.8, 23.0, 23.0]
+    assert row["neighbour_count"] == 9
+    assert row["neighbour_median"] == pytest.approx(np.median(values))
+    assert row["neighbour_mean"] == pytest.approx(np.mean(values))
+
+
+def test_ranks_apply_polarity(small_comparison):
+    """Re-referrals (lower is better): 21.6% ranks 1 of 11, 40% ranks 11; the referral rate (context) ranks the
+    highest first; quartile 1 is the best quarter."""
+    best, worst = result(small_comparison, area(3), "rereferral_rate"), result(small_comparison, area(12), "rereferral_rate")
+    assert (best["rank"], best["ranked_areas"], best["percentile"], best["quartile"]) == (1, 11, 100.0, 1)
+    assert (worst["rank"], worst["percentile"], worst["quartile"]) == (11, 0.0, 4)
+    assert result(small_comparison, area(12), "referral_rate")["rank"] == 1
+
+
+def test_flags(small_comparison):
+    """Worse beyond 99.8% for the outlier, Inadequate and a caseload of 30; not compared for a joint return;
+    did not report for a missing row and a 'missing' status; context never judged."""
+    expected = {
+        (area(12), "rereferral_rate"): ("worse", "99.8"),
+        (area(12), "assessment_timeliness"): ("worse", "99.8"),
+        (area(12), "caseload"): ("worse", "99.8"),
+        (area(8), "ilacs_grade"): ("worse", "99.8"),
+        (area(7), "ilacs_grade"): ("better", "99.8"),
+        (area(11), "rereferral_rate"): ("not compared", ""),
+        (area(9), "assessment_timeliness"): ("did not report", ""),
+        (area(10), "assessment_timeliness"): ("did not report", ""),
+        (area(12), "referral_rate"): ("not judged", ""),
+        (area(3), "rereferral_rate"): ("similar", ""),
+    }
+    for (partnership, indicator), flag in expected.items():
+        row = result(small_comparison, partnership, indicator)
+        assert (row["flag"], row["flag_level"]) == flag, (partnership, indicator)
+    worse = small_comparison.area_results[small_comparison.area_results["flag"] == "worse"]
+    assert len(worse) == 4
+
+
+def test_caseload_robust_z_worked_by_hand(small_comparison):
+    """Caseloads 14,14,15,15,15,15,15.5,16,16,17,30: median 15, MAD 1, z(30) = 15 / 1.4826."""
+    assert result(small_comparison, area(12), "caseload")["robust_z"] == pytest.approx(15 / 1.4826)
+
+
+def test_trend_and_run(small_comparison):
+    """Area 12's re-referrals 30%, 35%, 40%: worse three years running and worsening; its assessments
+    85, 80, 70, 50%: worsening, worse two quarters running."""
+    rereferrals = result(small_comparison, area(12), "rereferral_rate")
+    assert (rereferrals["worse_streak"], rereferrals["trend"]) == (3, "worsening")
+    assert rereferrals["trend_slope"] == pytest.approx(5.0)
+    assessments = result(small_comparison, area(12), "assessment_timeliness")
+    assert (assessments["worse_streak"], assessments["trend"]) == (2, "worsening")
+
+
+def test_sentence_with_an_independent_limit(small_comparison):
+    """The limit in the sentence is the exact 99.8% binomial limit at n = 1,000 around 22%, per scipy.stats."""
+    n, theta, p = 1000, 0.22, 0.999
+    r = stats.binom.ppf(p, n, theta)
+    at, below = stats.binom.cdf(r, n, theta), stats.binom.cdf(r - 1, n, theta)
+    limit = (r - (at - p) / (at - below)) / n * 100
+    assert result(small_comparison, area(12), "rereferral_rate")["sentence"] == (
+        f"Re-referrals 40.0% (year to 31 Mar 2025) against England 22.0%: above the 99.8% limit ({limit:.1f}%); "
+        "worse for 3 years running; worsening over the last 3 years (p < 0.001)."
+    )
+
+
+def test_scores_worked_by_hand(small_comparison):
+    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2 = 7.5 points
+    over 5 assessed: 100 x 7.5 / 10 = 75. Inadequate area 8: 2 / 10 = 20. Areas 9 and 10: 0.5 / 10 = 5, tied."""
+    scores = small_comparison.scores.set_index("partnership_id")
+    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 75.0, 7.5, 5]
+    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 20.0]
+    assert scores.loc[[area(9), area(10)], "rank"].tolist() == [3, 3]
+    assert scores.loc[area(12), "summary"] == "3 worse (3 beyond 99.8%), 2 worsening, of 5 assessed"
+
+
+def test_an_earlier_period(small_store):
+    """As at 2025-26 Q2 there is no ILACS grade yet and the quarter's own figures are used."""
+    comparison = compare(small_store, "2025-26 Q2")
+    indicators = set(comparison.area_results["indicator_id"].astype(str))
+    assert "ilacs_grade" not in indicators
+    assert result(comparison, area(12), "assessment_timeliness")["value"] == 80.0
+    assert set(comparison.score_history["as_at_period_id"]) >= {"2025-26 Q2", "2025-26 Q4"}
+
+
+def test_funnel_curve(small_comparison):
+    """Limits over denominators for a chart: narrowing with n, and equal to the area's own limits at its n."""
+    curve = small_comparison.funnel_curve("rereferral_rate")
+    assert list(curve.columns) == ["denominator", "target", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
+                                   "adjustment"]
+    assert curve["upper_99_8"].is_monotonic_decreasing
+    at_1000 = small_comparison.funnel_curve("rereferral_rate", points=2)  # the range ends: 500 and 2,400
+    assert at_1000["denominator"].tolist() == [500, 2400]
+    own = result(small_comparison, area(3), "rereferral_rate")
+    exact = small_comparison.funnel_curve("rereferral_rate", adjustment="none")
+    assert (exact["upper_99_8"] > exact["upper_95"]).all()
+    assert own["upper_99_8"] == pytest.approx(
+        small_comparison.funnel_curve("rereferral_rate", points=200)
+        .set_index("denominator")["upper_99_8"].get(1000, own["upper_99_8"])
+    )
+
+
+def test_funnel_curve_errors(small_comparison):
+    """No funnel for a value without denominator, or an unknown adjustment."""
+    with pytest.raises(ComparisonError, match="caseload has no funnel in Sep 2025"):
+        small_comparison.funnel_curve("caseload")
+    with pytest.raises(ComparisonError, match="adjustment must be one of"):
+        small_comparison.funnel_curve("rereferral_rate", adjustment="wide")
+
+
+def test_unknown_period_and_empty_database(small_store, tmp_path):
+    """A period without data, and a database without observations, are refused in words."""
+    with pytest.raises(ComparisonError, match="no data for period '2030-31 Q1'; the latest periods are"):
+        compare(small_store, "2030-31 Q1")
+    empty = Store.open(tmp_path / "empty.duckdb")
+    with pytest.raises(ComparisonError, match="holds no observations"):
+        compare(empty)
+    empty.close()
+
+
+# -- the demo database ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_comparison(demo_store):
+    return compare(demo_store)
+
+
+def test_demo_comparison_covers_every_partnership(demo_comparison):
+    """153 partnerships scored and ranked as at 2026-27 Q2, 30 indicators each; judged results explain
+    themselves and context ones never do."""
+    results = demo_comparison.area_results
+    assert demo_comparison.period_id == "2026-27 Q2"
+    assert len(demo_comparison.scores) == 153
+    assert demo_comparison.scores["rank"].iloc[0] == 1
+    assert len(results) == 153 * 30
+    judged = results["polarity"] != "context"
+    assert results.loc[judged, "sentence"].notna().all()
+    assert results.loc[~judged, "sentence"].isna().all()
+    assert (results.loc[~judged, "flag"] == "not judged").all()
+
+
+def test_demo_joint_return_is_not_compared(demo_comparison):
+    """Kingston upon Thames and Richmond upon Thames share one workforce return (a rate, no counts): their
+    vacancy rate is ranked but not compared; caseload has no denominator to need, so it is judged."""
+    for code in ("E09000021", "E09000027"):
+        vacancy = result(demo_comparison, code, "vacancy_rate")
+        assert (vacancy["period_id"], vacancy["flag"]) == ("Sep 2025", "not compared")
+        assert vacancy["rank"] > 0
+        assert result(demo_comparison, code, "caseload")["flag"] in ("similar", "better", "worse")
+
+
+def independent_counts(history, indicator_id, period_id):
+    """(plain, adjusted) LAs beyond 99.8% either side, recomputed with scipy.stats from the history's counts."""
+    rows = history[(history["indicator_id"] == indicator_id) & (history["period_id"] == period_id)
+                   & history["funnel_position"].notna()]
+    theta = rows["england"].iloc[0] / 100
+    n = np.maximum(np.rint(rows["denominator"].to_numpy()), 1)
+    y = (rows["numerator"] / rows["denominator"]).to_numpy()
+    s = np.sqrt(theta * (1 - theta) / n)
+    z = (y - theta) / s
+    low, high = np.quantile(z, [0.1, 0.9])
+    phi = np.mean(np.clip(z, low, high) ** 2)
+    w = 1 / s**2
+    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+
+    def limit(p):
+        r = stats.binom.ppf(p, n, theta)
+        at, below = stats.binom.cdf(r, n, theta), stats.binom.cdf(r - 1, n, theta)
+        return (r - np.where(at > below, (at - p) / (at - below), 0)) / n
+
+    widen = np.sqrt(1 + tau2 / s**2) if stats.chi2.sf(len(z) * phi, len(z) - 1) < 0.05 else 1.0
+    plain = (y > limit(0.999)) | (y < limit(0.001))
+    adjusted = (y > theta + (limit(0.999) - theta) * widen) | (y < theta + (limit(0.001) - theta) * widen)
+    return int(plain.sum()), int(adjusted.sum())
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "plain", "adjusted"), [("rereferral_rate", 103, 2), ("repeat_cp_plans", 27, 3)]
+)
+def test_real_data_plain_against_adjusted_limits(demo_comparison, indicator_id, plain, adjusted):
+    """DfE 2024-25: LAs beyond the plain and the overdispersion-adjusted 99.8% limits (either side), equal to
+    an independent recomputation with scipy.stats."""
+    history = demo_comparison.history
+    rows = history[(history["indicator_id"] == indicator_id) & (history["period_id"] == "2024-25")]
+    engine_plain = int(rows["plain_flag_level"].eq("99.8").sum())
+    engine_adjusted = int(rows["flag_level"].eq("99.8").sum())
+    assert (engine_plain, engine_adjusted) == (plain, adjusted)
+    assert independent_counts(history, indicator_id, "2024-25") == (plain, adjusted)
+
+
+def test_score_history_covers_every_period(demo_comparison):
+    """Scores as at every period in the database, 153 partnerships each."""
+    sizes = demo_comparison.score_history.groupby("as_at_period_id").size()
+    assert len(sizes) == 30
+    assert (sizes == 153).all()
+
+
+def test_history_has_every_result(demo_comparison):
+    """Every partnership x indicator x period the indicator has data for."""
+    history = demo_comparison.history
+    assert len(history) == 40_545
+    assert not history.duplicated(["partnership_id", "indicator_id", "period_id"]).any()
+    assert isinstance(history, pd.DataFrame)

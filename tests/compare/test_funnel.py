@@ -1,0 +1,152 @@
+"""Funnel limits (Spiegelhalter 2005), verdicts, and the overdispersion estimate and rule."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from boards.compare import funnel
+
+
+def independent_limit(distribution, p: float, n: np.ndarray) -> np.ndarray:
+    """Spiegelhalter's appendix A.1.1 interpolation, computed with scipy.stats only."""
+    r = distribution.ppf(p)
+    at, below = distribution.cdf(r), distribution.cdf(r - 1)
+    alpha = np.where(at > below, (at - p) / (at - below), 0.0)
+    return (r - alpha) / n
+
+
+def test_interpolated_limit_worked_by_hand():
+    """n = 4, theta = 0.5, p = 0.999: r_p = 4, alpha = (1 - 0.999) / (1 - 0.9375) = 0.016, limit 0.996."""
+    assert float(funnel.exact_limit(funnel.BINOMIAL, 0.5, np.array([4]), 0.999)[0]) == pytest.approx(0.996)
+
+
+@pytest.mark.parametrize("p", [0.001, 0.025, 0.975, 0.999])
+@pytest.mark.parametrize("theta", [0.023, 0.226, 0.86])
+def test_binomial_limits_match_scipy(p, theta):
+    """Exact binomial limits over denominators 1 to 50,000 equal the same interpolation done with scipy.stats.binom."""
+    n = np.array([1, 2, 5, 13, 40, 100, 357, 1000, 4506, 50_000])
+    expected = independent_limit(stats.binom(n, theta), p, n)
+    assert funnel.exact_limit(funnel.BINOMIAL, theta, n, p) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.001, 0.025, 0.975, 0.999])
+def test_poisson_limits_match_scipy(p):
+    """Exact Poisson rate limits (per person) equal the same interpolation done with scipy.stats.poisson."""
+    theta = 0.0519  # 519 referrals per 10,000 children
+    n = np.array([100.0, 319.0, 2_000.0, 21_090.0, 355_390.0])
+    expected = independent_limit(stats.poisson(n * theta), p, n)
+    assert funnel.exact_limit(funnel.POISSON, theta, n, p) == pytest.approx(expected, rel=1e-12)
+
+
+def test_discrete_quantile_is_scipy_ppf():
+    """The quantile search gives scipy.stats' ppf on 2,000 random denominators and targets."""
+    rng = np.random.default_rng(7)
+    n, theta = rng.integers(1, 30_000, 2_000), rng.uniform(0.0005, 0.9995, 2_000)
+    for p in (0.001, 0.025, 0.975, 0.999):
+        assert np.array_equal(funnel.discrete_quantile(funnel.BINOMIAL, p, n, theta), stats.binom.ppf(p, n, theta))
+        mean = n * theta
+        assert np.array_equal(funnel.discrete_quantile(funnel.POISSON, p, mean, 1.0), stats.poisson.ppf(p, mean))
+
+
+def test_large_denominators_approach_the_normal_limits():
+    """With n = 1,000,000 the 95% limits are theta +/- 1.96 sqrt(theta (1 - theta) / n) to within 0.1%."""
+    theta, n = 0.2258, np.array([1_000_000])
+    half_width = 1.959964 * np.sqrt(theta * (1 - theta) / n[0])
+    assert float(funnel.exact_limit(funnel.BINOMIAL, theta, n, 0.975)[0]) - theta == pytest.approx(half_width, rel=1e-3)
+
+
+def test_a_count_on_the_limit_sits_at_its_tail_probability():
+    """G at the (interpolated) limit is the limit's probability: the verdict and the drawn limit agree."""
+    n = np.array([7, 100, 2_020])
+    for p in (0.025, 0.999):
+        limit = funnel.exact_limit(funnel.BINOMIAL, 0.3, n, p)
+        assert funnel.positions(funnel.BINOMIAL, limit, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, p))
+
+
+def test_positions_are_the_cumulative_probability_for_whole_counts():
+    """For a whole count r, the position is P(R <= r) (scipy.stats.binom.cdf)."""
+    n = np.array([10, 200, 200])
+    r = np.array([3, 57, 80])
+    got = funnel.positions(funnel.BINOMIAL, r / n, n, 0.3, np.ones(3))
+    assert got == pytest.approx(stats.binom.cdf(r, n, 0.3))
+
+
+def test_verdict_levels():
+    """Above 0.999 is beyond the upper 99.8% limit; below 0.025 beyond the lower 95% one only."""
+    direction, level = funnel.outside_level(np.array([0.9995, 0.98, 0.5, 0.02, 0.0005]))
+    assert direction.tolist() == [1, 1, 0, -1, -1]
+    assert level.tolist() == [2, 1, 0, 1, 2]
+
+
+def test_overdispersion_worked_by_hand():
+    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10; tau2 = (14.73 - 9) / (10 - 1)."""
+    z = np.array([-3.0, -1, -1, 0, 0, 0, 1, 1, 2, 5])
+    summary = funnel.overdispersion(z, np.ones(10), np.zeros(10, dtype=int), 1).iloc[0]
+    assert summary["areas"] == 10
+    assert summary["phi"] == pytest.approx(1.473)
+    assert summary["tau2"] == pytest.approx(5.73 / 9)
+    assert summary["p_value"] == pytest.approx(stats.chi2.sf(14.73, 9))
+    assert summary["adjustment"] == funnel.NO_ADJUSTMENT  # p = 0.099: not significant at 5%
+
+
+def test_significant_overdispersion_chooses_random_effects():
+    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328; weights 4: tau2 = (93.28 - 9) / (40 - 160/40)."""
+    z = np.array([-6.0, -4, -3, -2, 0, 0, 2, 3, 4, 6])
+    summary = funnel.overdispersion(z, np.full(10, 4.0), np.zeros(10, dtype=int), 1).iloc[0]
+    assert summary["phi"] == pytest.approx(9.328)
+    assert summary["tau2"] == pytest.approx(84.28 / 36)
+    assert summary["adjustment"] == funnel.RANDOM_EFFECTS
+
+
+def test_too_few_areas_are_never_adjusted():
+    """Fewer than 10 areas: no overdispersion adjustment, however spread."""
+    z = np.array([-9.0, -5, 0, 5, 9])
+    assert funnel.overdispersion(z, np.ones(5), np.zeros(5, dtype=int), 1).iloc[0]["adjustment"] == funnel.NO_ADJUSTMENT
+
+
+def test_random_effects_limits_approach_theta_plus_z_sqrt_s2_plus_tau2():
+    """Spiegelhalter (QSHC 2005): additive limits theta +/- z sqrt(s^2 + tau2) where the normal approximation holds."""
+    theta, tau2, n = 0.2258, 0.0011, np.array([200_000])
+    widen = funnel.inflation(funnel.RANDOM_EFFECTS, funnel.BINOMIAL, theta, n, 1.0, tau2)
+    _, upper = funnel.limits(funnel.BINOMIAL, theta, n, "99.8", widen)
+    s2 = theta * (1 - theta) / n[0]
+    assert float(upper[0]) == pytest.approx(theta + 3.090232 * np.sqrt(s2 + tau2), rel=2e-3)
+
+
+def test_multiplicative_limits_scale_by_root_phi():
+    """Multiplicative: the distance from the target times sqrt(phi)."""
+    n = np.array([500])
+    plain = funnel.exact_limit(funnel.BINOMIAL, 0.3, n, 0.975)
+    widen = funnel.inflation(funnel.MULTIPLICATIVE, funnel.BINOMIAL, 0.3, n, 4.0, 0.0)
+    _, upper = funnel.limits(funnel.BINOMIAL, 0.3, n, "95", widen)
+    assert float(upper[0]) == pytest.approx(0.3 + 2 * (float(plain[0]) - 0.3))
+
+
+def test_judge_flags_outliers_without_overdispersion():
+    """Twelve areas of 1,000 at 22%, one at 40%: only that one is beyond 99.8%, with no adjustment."""
+    counts = np.array([216.0, 218, 220, 222, 224, 226, 228, 230, 214, 212, 220, 400])
+    judged = funnel.judge(np.full(12, funnel.BINOMIAL, dtype=object), counts, np.full(12, 1000.0),
+                          np.full(12, 0.22), np.zeros(12, dtype=int), 1)
+    direction, level = funnel.outside_level(judged.position)
+    assert direction.tolist() == [0] * 11 + [1]
+    assert level.tolist() == [0] * 11 + [2]
+    assert judged.summary.iloc[0]["adjustment"] == funnel.NO_ADJUSTMENT
+    assert np.array_equal(judged.position, judged.plain_position)
+
+
+def test_judge_ignores_rows_without_counts():
+    """Rows with no numerator, no denominator or no family are not judged (NaN)."""
+    judged = funnel.judge(np.array([funnel.BINOMIAL, funnel.BINOMIAL, ""], dtype=object), np.array([np.nan, 5.0, 5.0]),
+                          np.array([10.0, 0.0, 10.0]), np.full(3, 0.5), np.zeros(3, dtype=int), 1)
+    assert np.isnan(judged.position).all()
+    assert judged.summary.iloc[0]["areas"] == 0
+
+
+def test_summary_is_a_frame_per_group():
+    """One summary row per group, in group order."""
+    z = np.r_[np.zeros(10), np.linspace(-5, 5, 10)]
+    groups = np.repeat([0, 1], 10)
+    summary = funnel.overdispersion(z, np.ones(20), groups, 2)
+    assert isinstance(summary, pd.DataFrame)
+    assert summary["adjustment"].tolist() == [funnel.NO_ADJUSTMENT, funnel.RANDOM_EFFECTS]

@@ -1,0 +1,66 @@
+"""Seeded, cheap Monte-Carlo checks of the funnel verdicts (the full runs: benchmarks/compare_simulation.py).
+
+Tolerances are 3 Monte-Carlo standard errors of the nominal rate, sqrt(p (1 - p) / trials): a
+correct engine fails such a check about 3 times in 1,000 seeds, and these seeds are fixed.
+"""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from boards.compare.simulation import in_control, planted_outliers
+
+REPLICATIONS = 1000
+
+
+@pytest.fixture(scope="module")
+def rereferrals(demo_store):
+    """The 153 LAs' real 2024-25 referral counts (denominators) and their rates, and England's rate."""
+    values = demo_store.read("compare_partnership_values")
+    rows = values[(values["indicator_id"] == "rereferral_rate") & (values["period_id"] == "2024-25")
+                  & (values["denominator"] > 0)]
+    return rows["denominator"].to_numpy(), (rows["numerator"] / rows["denominator"]).to_numpy(), 142_900 / 632_830
+
+
+def within_monte_carlo_error(share, nominal):
+    tolerance = 3 * np.sqrt(nominal * (1 - nominal) / share.trials)
+    assert abs(share.value - nominal) <= tolerance, (str(share), nominal, tolerance)
+
+
+def test_in_control_areas_fall_outside_at_the_nominal_rate(rereferrals):
+    """Every area drawn from England: 0.2% outside the 99.8% limits, 5% outside the 95% ones, 0.1% above."""
+    denominators, _, england = rereferrals
+    outcome = in_control(denominators, england, REPLICATIONS, seed=1)
+    within_monte_carlo_error(outcome.outside_99_8, 0.002)
+    within_monte_carlo_error(outcome.outside_95, 0.05)
+    within_monte_carlo_error(outcome.above_99_8, 0.001)
+    assert outcome.adjusted_replications.value < 0.05  # winsorising makes the test conservative in control
+
+
+def test_outliers_two_between_area_sds_worse_are_detected(rereferrals):
+    """10 areas 2 SDs of the real LAs' rates (5.1 points) above England: detected beyond 99.8% at least 80%."""
+    denominators, rates, england = rereferrals
+    detection = planted_outliers(denominators, england, 2 * rates.std(ddof=1), REPLICATIONS, seed=2)
+    assert detection.detected_99_8.value >= 0.80
+    within_monte_carlo_error(detection.false_99_8, 0.002)
+
+
+def test_two_standard_errors_is_beyond_any_test_at_these_levels():
+    """A shift of 2 standard errors of the area's own rate is detected at the normal theory's power only:
+    P(Z > 3.09 - 2) = 13.8% at 99.8% and P(Z > 1.96 - 2) = 51.6% at 95% (n = 3,000 for every area)."""
+    england, n = 0.2258, 3000
+    shift = 2 * np.sqrt(england * (1 - england) / n)
+    detection = planted_outliers(np.full(153, float(n)), england, shift, REPLICATIONS, seed=3)
+    within_monte_carlo_error(detection.detected_99_8, stats.norm.sf(3.090232 - 2))
+    within_monte_carlo_error(detection.detected_95, stats.norm.sf(1.959964 - 2))
+
+
+def test_overdispersed_areas_need_the_adjustment(rereferrals):
+    """Areas spread around England as real LAs are (tau = 3.3 points): the plain limits put over a third of
+    ordinary areas beyond 99.8%, the adjusted ones under 1%, while 2-SD outliers are still flagged at 95%."""
+    denominators, rates, england = rereferrals
+    detection = planted_outliers(denominators, england, 2 * rates.std(ddof=1), 200, seed=4, spread=0.0334)
+    assert detection.adjusted_replications.value == 1.0
+    assert detection.plain_false_99_8.value > 0.33
+    assert detection.false_99_8.value < 0.01
+    assert detection.detected_95.value >= 0.95
