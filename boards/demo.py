@@ -3,7 +3,9 @@
 Published: DfE workforce, referrals, child protection plans, children in need and population;
 Ofsted ILACS grades and how long since each LA was inspected, as in force at each quarter end.
 Invented (source ``demo``): eight quarters of the local quarterly return (partner attendance,
-review timeliness, audits, supervision) drawn from a fixed seed, so every build is identical.
+audits, supervision) and a case review register of every area (reviews since 2017, their themes
+and recommendations), from which the case review indicators are derived as from any upload;
+all drawn from a fixed seed, so every build is identical.
 """
 
 from __future__ import annotations
@@ -17,15 +19,23 @@ import pandas as pd
 
 from boards.access import Actor
 from boards.catalogue import Indicator, catalogue_frame, load_catalogue
-from boards.imports.pipeline import commit_plan, inspect_upload
+from boards.exports import to_csv_bytes
+from boards.imports.pipeline import commit_plan, content_hash, inspect_register, inspect_upload
+from boards.imports.reading import read_table
+from boards.imports.register import RECOMMENDATIONS, REVIEWS
 from boards.periods import Period, quarter, quarters_between, whole_months_between
 from boards.reference import REFERENCE_DIR, Reference, load_reference
+from boards.reviews.derive import REGISTER_INDICATORS
+from boards.reviews.register import AGENCIES
+from boards.reviews.themes import load_themes
+from boards.reviews.workdays import add_working_days
 from boards.store import Store
 
 DEMO_SEED = 20250401
 DEMO_QUARTERS = quarters_between(quarter(2024, 3), quarter(2026, 2))
 DEMO_LOADED_BY = "demo build"
 DEMO_ACTOR = Actor(DEMO_LOADED_BY, "Demo database build", "analyst")
+DEMO_REGISTER_AS_AT = DEMO_QUARTERS[-1].end  # the invented register is as it stood at the last quarter's end
 PUBLISHED_FILES = (
     "dfe/csww_indicators_2017_to_2025.csv",
     "dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
@@ -87,6 +97,18 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, progress: Progress | None
         file_name=f"synthetic local returns (seed {seed})",
         note="Invented for the demonstration: not real data about any area",
     )
+
+    report(0.92, "Inventing a case review register")
+    # The register goes through the same validation and derivation as an upload of it.
+    reviews, recommendations = synthetic_register(ref, DEMO_QUARTERS, seed)
+    files = {REVIEWS: to_csv_bytes(reviews), RECOMMENDATIONS: to_csv_bytes(recommendations)}
+    name = f"synthetic case review register (seed {seed})"
+    plan = inspect_register(
+        store, name, content_hash(files[REVIEWS] + files[RECOMMENDATIONS]),
+        {part: (read_table(f"{name}: {part}", data), None) for part, data in files.items()},
+        actor=DEMO_ACTOR, today=DEMO_REGISTER_AS_AT, source="demo", quarters=DEMO_QUARTERS,
+    )
+    commit_plan(store, plan)
     report(1.0, "Demo database ready")
 
 
@@ -156,23 +178,21 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def synthetic_returns(
-    ref: Reference, indicators: Mapping[str, Indicator], periods: list[Period], seed: int
-) -> pd.DataFrame:
-    """Invented quarterly returns for every area with realistic sizes, spread and a few weak areas."""
-    rng = np.random.default_rng(seed)
-    areas = ref.areas.sort_values("area_code")["area_code"].to_numpy()
+def _population(ref: Reference, areas: np.ndarray) -> np.ndarray:
     latest_year = ref.population["year"].max()
-    population = (
+    return (
         ref.population[ref.population["year"] == latest_year]
         .set_index("area_code")["population_0_17"]
         .reindex(areas)
         .fillna(ref.population["population_0_17"].min())
         .to_numpy(dtype=float)
     )
-    n_areas, n_periods = len(areas), len(periods)
 
-    # Positive "concern" means worse practice, whatever the indicator's polarity.
+
+def _area_concern(rng: np.random.Generator, n_areas: int, n_periods: int) -> tuple[np.ndarray, np.ndarray]:
+    """(concern, trend over the periods) of each area: the first draws of the seed, shared by the invented
+    returns and the invented register so that the same areas are weak in both. Positive concern means
+    worse practice, whatever an indicator's polarity."""
     concern = rng.normal(0.0, 0.3, n_areas)
     weak = rng.choice(n_areas, _WEAK_AREAS, replace=False)
     concern[weak] += 0.9
@@ -180,6 +200,19 @@ def synthetic_returns(
     others = np.setdiff1d(np.arange(n_areas), weak)
     deteriorating = rng.choice(others, _DETERIORATING_AREAS, replace=False)
     trend[deteriorating] = np.linspace(0.0, 1.2, n_periods)
+    return concern, trend
+
+
+def synthetic_returns(
+    ref: Reference, indicators: Mapping[str, Indicator], periods: list[Period], seed: int
+) -> pd.DataFrame:
+    """Invented quarterly returns for every area with realistic sizes, spread and a few weak areas."""
+    rng = np.random.default_rng(seed)
+    areas = ref.areas.sort_values("area_code")["area_code"].to_numpy()
+    population = _population(ref, areas)
+    n_areas, n_periods = len(areas), len(periods)
+
+    concern, trend = _area_concern(rng, n_areas, n_periods)
     missed = rng.random((n_areas, n_periods)) < _MISSED_RETURN_RATE
     missed[:, -1] |= rng.random(n_areas) < 0.06  # the latest quarter is still coming in
 
@@ -217,12 +250,13 @@ def synthetic_returns(
         probability = 1.0 / (1.0 + np.exp(-logit))
         denominator = denominators[volume]
         numerator = rng.binomial(denominator.astype(np.int64), probability).astype(float)
+        if indicator_id in REGISTER_INDICATORS:
+            continue  # derived from the invented register; drawn all the same, so the other figures stay put
         frames.append(_frame(areas, periods, indicator_id, numerator, denominator, indicator.multiplier, missed))
 
     s47s = per_quarter("s47s_12_months")
     frames.append(_frame(areas, periods, "s47_rate", s47s, np.repeat(population[:, None], n_periods, axis=1),
                          indicators["s47_rate"].multiplier, missed))
-    frames.append(_counts(areas, periods, "serious_incident_notifications", notifications, missed))
     audits = rng.poisson((2 + population / 25_000)[:, None] * np.exp(-(concern[:, None] + trend)))
     frames.append(_counts(areas, periods, "multi_agency_audits", audits.astype(float), missed))
     return pd.concat(frames, ignore_index=True)
@@ -274,3 +308,135 @@ def _counts(
             "note": None,
         }
     )
+
+
+# -- invented case review register -------------------------------------------------------------
+# Serious incidents as England has them (about 405 notifications a year for 12.18 million
+# children), known from April 2021; serious case reviews from before 2018 published 2017-2020.
+_REGISTER_FROM = np.datetime64("2021-04-01")
+_INCIDENTS_PER_CHILD_PER_YEAR = 405 / 12_183_016
+_LEGACY_REVIEWS_PER_AREA = 1.2
+_PRACTICE_REVIEW_SHARE = 0.3  # rapid reviews that lead to a local child safeguarding practice review
+_ON_TIME = {"notified": 0.84, "rapid_review": 0.74, "published": 0.45, "completed": 0.75}
+_THEME_WEIGHTS = np.array([1.6, 1.4, 1.4, 1.4, 1.2, 1.0, 1.0, 0.8, 0.8, 0.6, 1.0, 0.8])
+_AGENCY_WEIGHTS = np.array([0.3, 0.2, 0.25, 0.1, 0.04, 0.03, 0.06, 0.02])
+_REVIEW_COLUMNS = ["partnership", "review_id", "kind", "incident_known_date", "notification_date",
+                   "rapid_review_date", "decision_date", "published_date", "themes"]
+_RECOMMENDATION_COLUMNS = ["partnership", "review_id", "recommendation_id", "owner_agency", "due_date", "status",
+                           "completed_date"]
+
+
+def _on_time(rng: np.random.Generator, expected: float, concern: np.ndarray) -> np.ndarray:
+    return rng.random(len(concern)) < 1.0 / (1.0 + np.exp(-(_logit(expected) - concern)))
+
+
+def _day_text(days: np.ndarray) -> np.ndarray:
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    text[np.isnat(days)] = ""
+    return text
+
+
+def synthetic_register(ref: Reference, periods: list[Period], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An invented register of every area as at the end of ``periods``: (reviews, recommendations) in the
+    upload layout. Weak areas are late more often and their themes come back more often."""
+    areas = ref.areas.sort_values("area_code")["area_code"].to_numpy()
+    concern, trend = _area_concern(np.random.default_rng(seed), len(areas), len(periods))
+    rng = np.random.default_rng([seed, 2])
+    as_at = np.datetime64(periods[-1].end)
+    ends = np.array([p.end for p in periods], dtype="datetime64[D]")
+
+    span = int((as_at - _REGISTER_FROM).astype(int))
+    expected = _population(ref, areas) * _INCIDENTS_PER_CHILD_PER_YEAR * span / 365.25
+    counts = rng.poisson(expected * np.exp(rng.normal(0, 0.25, len(areas))))
+    area = np.repeat(np.arange(len(areas)), counts)
+    known = _REGISTER_FROM + rng.integers(0, span, len(area)).astype("timedelta64[D]")
+    # Practice in the quarters shown follows each area's trend; before them, its level.
+    worse = concern[area] + trend[area, np.clip(np.searchsorted(ends, known), 0, len(periods) - 1)] * (
+        known > np.datetime64(periods[0].start))
+    notified_in = np.where(_on_time(rng, _ON_TIME["notified"], worse), rng.integers(1, 6, len(area)),
+                           rng.integers(6, 16, len(area)))
+    notified = _add_each(known, notified_in)
+    reviewed_in = np.where(_on_time(rng, _ON_TIME["rapid_review"], worse), rng.integers(8, 16, len(area)),
+                           rng.integers(16, 36, len(area)))
+    rapid = _add_each(notified, reviewed_in)
+    rapid[rapid > as_at] = np.datetime64("NaT")
+    practice = ~np.isnat(rapid) & (rng.random(len(area)) < _PRACTICE_REVIEW_SHARE)
+    decision = np.where(practice & (rng.random(len(area)) < 0.2),
+                        rapid + rng.integers(5, 21, len(area)).astype("timedelta64[D]"), np.datetime64("NaT"))
+    decision[decision > as_at] = np.datetime64("NaT")
+    start = np.where(np.isnat(decision), rapid, decision)
+    published = start + np.where(_on_time(rng, _ON_TIME["published"], worse), rng.integers(100, 179, len(area)),
+                                 rng.integers(200, 501, len(area))).astype("timedelta64[D]")
+    published[~practice | (published > as_at)] = np.datetime64("NaT")
+    keep = notified <= as_at
+    incidents = pd.DataFrame({
+        "area": area, "kind": np.where(practice, "lcspr", "rapid_review"), "incident_known_date": known,
+        "notification_date": notified, "rapid_review_date": rapid, "decision_date": decision,
+        "published_date": published,
+    })[keep]
+
+    legacy_area = np.repeat(np.arange(len(areas)), rng.poisson(_LEGACY_REVIEWS_PER_AREA, len(areas)))
+    legacy = pd.DataFrame({
+        "area": legacy_area, "kind": "legacy_scr",
+        "published_date": np.datetime64("2017-01-01") + rng.integers(0, 1461, len(legacy_area)).astype(
+            "timedelta64[D]"),
+    })
+    reviews = pd.concat([legacy, incidents], ignore_index=True)
+    for column in ("incident_known_date", "notification_date", "rapid_review_date", "decision_date"):
+        reviews[column] = reviews[column].astype("datetime64[s]")
+    reviews["reviewed_on"] = reviews["rapid_review_date"].fillna(reviews["published_date"])
+    reviews = reviews.sort_values(["area", "incident_known_date", "published_date"], na_position="first",
+                                  kind="stable", ignore_index=True)
+    prefix = np.where(reviews["kind"] == "legacy_scr", "SCR", "R")
+    number = reviews.groupby(["area", prefix]).cumcount() + 1
+    reviews["review_id"] = [f"{p}{n:03d}" for p, n in zip(prefix, number)]
+    reviews["partnership"] = areas[reviews["area"].to_numpy()]
+
+    # Themes: every area leans to two of its own, more strongly the weaker it is, so they come back.
+    themes = [t.theme_id for t in load_themes()]
+    leaning = np.tile(_THEME_WEIGHTS, (len(areas), 1))
+    sticky = np.argsort(rng.random((len(areas), len(themes))), axis=1)[:, :2]
+    np.put_along_axis(leaning, sticky, np.take_along_axis(leaning, sticky, 1) * (2.0 + 4.0 * np.clip(
+        concern, 0, None))[:, None], axis=1)
+    chosen = []
+    for area_index, k in zip(reviews["area"], 1 + rng.binomial(2, 0.4, len(reviews))):
+        weights = leaning[area_index] / leaning[area_index].sum()
+        chosen.append("; ".join(themes[i] for i in sorted(rng.choice(len(themes), k, replace=False, p=weights))))
+    reviews["themes"] = chosen
+
+    # Recommendations of every review that has reported: 3 or more from a practice or serious case review,
+    # the odd one from a rapid review; late or open more often in weak areas.
+    dated = reviews[reviews["reviewed_on"].notna()]
+    many = dated["kind"] != "rapid_review"
+    per_review = np.where(many, 3 + rng.poisson(2, len(dated)), rng.poisson(1.0, len(dated)))
+    rows = dated.loc[dated.index.repeat(per_review)].reset_index(drop=True)
+    rows["recommendation_id"] = rows.groupby(["area", "review_id"]).cumcount() + 1
+    made = rows["reviewed_on"].to_numpy(dtype="datetime64[D]")
+    due = made + rng.integers(60, 366, len(rows)).astype("timedelta64[D]")
+    late = ~_on_time(rng, _ON_TIME["completed"], concern[rows["area"].to_numpy()])
+    completed = np.where(late, due + rng.integers(10, 301, len(rows)).astype("timedelta64[D]"),
+                         due - rng.integers(0, 61, len(rows)).astype("timedelta64[D]"))
+    completed = np.maximum(completed, made)
+    done = completed <= as_at
+    recommendations = pd.DataFrame({
+        "partnership": rows["partnership"],
+        "review_id": rows["review_id"],
+        "recommendation_id": rows["recommendation_id"].astype(str),
+        "owner_agency": np.array(list(AGENCIES))[rng.choice(len(AGENCIES), len(rows), p=_AGENCY_WEIGHTS)],
+        "due_date": _day_text(due),
+        "status": np.where(done, "completed", np.where(rng.random(len(rows)) < 0.7, "in_progress", "not_started")),
+        "completed_date": _day_text(np.where(done, completed, np.datetime64("NaT"))),
+    })
+    for column in ("incident_known_date", "notification_date", "rapid_review_date", "decision_date",
+                   "published_date"):
+        reviews[column] = _day_text(reviews[column].to_numpy(dtype="datetime64[D]"))
+    return reviews[_REVIEW_COLUMNS], recommendations[_RECOMMENDATION_COLUMNS]
+
+
+def _add_each(days: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each day plus its own number of working days."""
+    result = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    for count in np.unique(counts):
+        chosen = counts == count
+        result[chosen] = add_working_days(days[chosen], int(count))
+    return result

@@ -545,6 +545,13 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------------
 
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever a load is committed or rolled back: the key of cached comparisons."""
+        row = self._frame(
+            "SELECT count(*) AS loads, count(rolled_back_at) AS rollbacks FROM loads"
+        ).iloc[0]
+        return int(row["loads"]), int(row["rollbacks"])
+
     def has_observations(self) -> bool:
         return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM observations)"))
 
@@ -700,3 +707,34 @@ class Store:
                 [key, value],
             )
             self._write_audit(cur, audit)
+
+    # -- case review register ----------------------------------------------------------------
+    # Snapshots keyed by the file's content hash (boards/migrations/004_case_reviews.sql): written
+    # before the load that commits them, and read only once a committed load has that hash.
+
+    _REGISTER_TABLES = {
+        "register_snapshots": ("file_hash", "partnership_id", "part"),
+        "case_reviews": ("file_hash", "partnership_id", "review_id"),
+        "case_review_themes": ("file_hash", "partnership_id", "review_id", "theme_id"),
+        "review_recommendations": ("file_hash", "partnership_id", "review_id", "recommendation_id"),
+    }
+
+    def stage_register(self, file_hash: str, tables: dict[str, pd.DataFrame]) -> None:
+        """Store the register snapshot of one file (``tables`` by table name, without ``file_hash``), in one
+        transaction; a snapshot already stored under this hash (the same file) is left as it is."""
+        unknown = set(tables) - set(self._REGISTER_TABLES)
+        if unknown:
+            raise ValueError(f"not register tables: {sorted(unknown)}")
+        with self._transaction() as cur:
+            for table, frame in tables.items():
+                incoming = frame.assign(file_hash=file_hash)
+                key = self._REGISTER_TABLES[table]
+                _refuse_duplicate_keys(incoming, key)
+                columns = ", ".join(incoming.columns)
+                matched = " AND ".join(f"t.{c} = i.{c}" for c in key)
+                cur.register("incoming_register", incoming)
+                cur.execute(
+                    f"MERGE INTO {table} t USING incoming_register i ON {matched} "
+                    f"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({', '.join(f'i.{c}' for c in incoming.columns)})"
+                )
+                cur.unregister("incoming_register")

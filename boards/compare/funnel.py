@@ -254,8 +254,9 @@ def judge(
         weight = np.where(valid, trials / variance, np.nan)
     summary = overdispersion(z, weight, groups, size)
     adjusted = valid & (summary["adjustment"].to_numpy()[groups] == RANDOM_EFFECTS)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        widen = np.where(adjusted, np.sqrt(1 + summary["tau2"].to_numpy()[groups] * trials / variance), 1.0)
+    # Only the adjusted areas are divided: the others may have no variance at all.
+    inflation = np.divide(summary["tau2"].to_numpy()[groups] * trials, variance, out=np.zeros(len(family)), where=adjusted)
+    widen = np.sqrt(1 + inflation)
     plain, position = np.full(len(family), np.nan), np.full(len(family), np.nan)
     for name in (BINOMIAL, POISSON):
         rows = valid & (family == name)

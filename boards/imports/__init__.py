@@ -9,6 +9,12 @@ The API the upload page and ``boards import`` call (boards.imports.pipeline):
 - ``commit_plan(store, plan, *, accept_valid_rows=False)`` -> ImportResult: one transaction;
 - ``rollback(store, load_id, *, actor)`` -> RollbackResult: a load undone exactly.
 
+A case review register (reviews and recommendations: boards.imports.register) goes through the
+same three calls: ``inspect_upload`` recognises it by its header (or a workbook by its sheets
+``reviews`` and ``recommendations``), the plan's ``register`` holds its rows and its observations
+are the indicators derived from it (boards.reviews.derive); ``commit_plan`` makes the register and
+those figures current in one load, and ``rollback`` restores the previous ones.
+
 Templates and the data dictionary: boards.imports.templates; mappings of EES files:
 boards.imports.mappings.
 """

@@ -63,3 +63,28 @@ def not_a_number_reason(text: str) -> str:
     if "," in text and text.replace(",", "").replace(".", "", 1).lstrip("+-").isdigit():
         return f'"{text}" is not a number: write the decimal point as "." (for example 85.2)'
     return f'"{text}" is not a number or one of the symbols {SYMBOLS_TEXT}'
+
+
+# Dates as people write them in England, and as reading.py writes spreadsheet dates (ISO). Day
+# before month: 04/01/2026 is 4 January.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+DATE_EXAMPLE = "2026-01-04 or 04/01/2026 (day first) or 4 Jan 2026"
+_MIDNIGHT = r"(?:[T ]00:00(?::00(?:\.0+)?)?)$"
+
+
+def parse_dates(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(dates, invalid) for stripped text cells: a blank cell is NaT and valid; text that is no date in
+    DATE_FORMATS is NaT and invalid."""
+    text = text.astype("str").str.replace(_MIDNIGHT, "", regex=True)
+    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for form in DATE_FORMATS:
+        missing = dates.isna() & (text != "")
+        if not missing.any():
+            break
+        dates[missing] = pd.to_datetime(text[missing], format=form, errors="coerce")
+    invalid = (dates.isna() & (text != "")).to_numpy(dtype=bool)
+    return dates, invalid
+
+
+def not_a_date_reason(text: str) -> str:
+    return f'"{text}" is not a date: write it as {DATE_EXAMPLE}'

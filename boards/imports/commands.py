@@ -22,7 +22,13 @@ from boards.imports.mappings import mapping_from_path
 from boards.imports.pipeline import ImportPlan, commit_plan, inspect_upload, rollback
 from boards.imports.problems import UnusableFile
 from boards.imports.reading import DEFAULT_MAX_BYTES, size_text
-from boards.imports.templates import data_dictionary, long_template, wide_template
+from boards.imports.templates import (
+    data_dictionary,
+    long_template,
+    register_dictionary,
+    register_template,
+    wide_template,
+)
 from boards.store import Store
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2  # 1 is also the status of any other error
@@ -68,14 +74,22 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     undo.add_argument("--as", **act_as)
     undo.set_defaults(run=run_rollback)
 
-    template = commands.add_parser("template", parents=[common], help="write the quarterly return template (CSV)")
+    template = commands.add_parser(
+        "template", parents=[common], help="write the quarterly return template, or a case review register file (CSV)"
+    )
     template.add_argument("out", metavar="OUT.csv")
-    template.add_argument("--wide", action="store_true", help="one column per indicator instead of one row per figure")
+    layout = template.add_mutually_exclusive_group()
+    layout.add_argument("--wide", action="store_true", help="one column per indicator instead of one row per figure")
+    layout.add_argument("--reviews", action="store_true", help="the reviews file of the case review register")
+    layout.add_argument("--recommendations", action="store_true",
+                        help="the recommendations file of the case review register")
     template.set_defaults(run=run_template)
     dictionary = commands.add_parser(
         "dictionary", parents=[common], help="write the data dictionary of the template (CSV)"
     )
     dictionary.add_argument("out", metavar="OUT.csv")
+    dictionary.add_argument("--register", action="store_true",
+                            help="the dictionary of the case review register: its columns and themes")
     dictionary.set_defaults(run=run_dictionary)
 
 
@@ -125,7 +139,9 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
 
     lines = [_summary_line(plan) for plan in plans if plan.already_loaded is None]
     with_problems = [plan for plan in plans if plan.problems]
-    if unusable or (with_problems and not args.accept_valid_rows):
+    # A case review register is a complete list: it is never imported with rows left out.
+    refused = [plan for plan in with_problems if not args.accept_valid_rows or plan.register is not None]
+    if unusable or refused:
         messages = [f"{name}: {message}" for name, message in unusable]
         shown = 0
         for plan in with_problems:
@@ -136,7 +152,7 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
             where = args.report or "a file given with --report OUT.csv"
             messages.append(f"... and {shown - PROBLEMS_SHOWN} more problems (every one is listed in {where})")
         verdict = "unusable" if unusable else "rejected by validation"
-        messages.append(f"{len(unusable) or len(with_problems)} file(s) {verdict}; nothing was written.")
+        messages.append(f"{len(unusable) or len(refused)} file(s) {verdict}; nothing was written.")
         raise CommandExit("\n".join([*lines, *messages]), EXIT_UNUSABLE if unusable else EXIT_REJECTED)
 
     output = []
@@ -192,11 +208,18 @@ def run_rollback(args: argparse.Namespace, db: Path) -> str:
 
 
 def run_template(args: argparse.Namespace, db: Path) -> str:
+    for part in ("reviews", "recommendations"):
+        if getattr(args, part):
+            Path(args.out).write_bytes(register_template(part))
+            return f"Wrote the {part} file of the case review register to {args.out}"
     indicators = load_catalogue()
     Path(args.out).write_bytes(wide_template(indicators) if args.wide else long_template())
     return f"Wrote the {'wide' if args.wide else 'long'} quarterly template to {args.out}"
 
 
 def run_dictionary(args: argparse.Namespace, db: Path) -> str:
+    if args.register:
+        Path(args.out).write_bytes(register_dictionary())
+        return f"Wrote the data dictionary of the case review register to {args.out}"
     Path(args.out).write_bytes(data_dictionary(load_catalogue()))
     return f"Wrote the data dictionary to {args.out}"

@@ -27,9 +27,12 @@ from boards.imports.layouts import ROLES, Entries, header_names, indicator_keys,
 from boards.imports.mappings import Mapping, is_ees, recognise
 from boards.imports.period_forms import PeriodFormError, read_period
 from boards.imports.problems import Problem, UnusableFile, problems_frame
-from boards.imports.reading import DEFAULT_MAX_BYTES, read_table
+from boards.imports.reading import DEFAULT_MAX_BYTES, Table, is_workbook, read_table, workbook_sheet_names
+from boards.imports.register import PARTS, PartnershipIndex, RegisterCheck, check_register, register_part
 from boards.imports.validation import broken_rules
 from boards.periods import Period
+from boards.reviews.derive import derive_observations, derived_quarters
+from boards.reviews.register import current_register
 from boards.store import (
     BENCHMARK_COLUMNS,
     OBSERVATION_COLUMNS,
@@ -42,7 +45,7 @@ from boards.store import (
 )
 
 
-LAYOUT_NAMES = {"long": "long layout", "wide": "wide layout", "ees": "DfE EES file"}
+LAYOUT_NAMES = {"long": "long layout", "wide": "wide layout", "ees": "DfE EES file", "register": "case review register"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class ImportPlan:
     problems: tuple[Problem, ...]
     summary: ImportSummary
     already_loaded: dict[str, Any] | None = None  # the committed load of this very file
+    # A case review register: its rows, which replace the register parts of its partnerships; the
+    # observations are then the indicators derived from the register (boards.reviews.derive).
+    register: RegisterCheck | None = None
 
     @property
     def problem_report(self) -> pd.DataFrame:
@@ -130,9 +136,16 @@ def inspect_upload(
     previous = store.committed_load_with_hash(file_hash)
     if previous is not None:
         return _already_loaded_plan(file_name, file_hash, actor, previous)
+    register_tables = _register_tables(file_name, data, sheet, max_bytes)
+    if register_tables:
+        return inspect_register(store, file_name, file_hash, register_tables, actor=actor, today=today or date.today())
     table = read_table(file_name, data, sheet=sheet, max_bytes=max_bytes)
     if table.cells.empty and not table.problems:
         raise UnusableFile(f"{file_name} has a header but no rows of figures.")
+    part = register_part(header_names(table))
+    if part is not None:
+        return inspect_register(store, file_name, file_hash, {part: (table, sheet)}, actor=actor,
+                                today=today or date.today())
     indicators = load_catalogue()
     areas = AreaIndex.from_store(store)
     entries = _entries(table, indicators, areas, mapping)
@@ -178,6 +191,8 @@ def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = Fal
     """Write a plan in one transaction; with problems, only if ``accept_valid_rows`` (the rest is recorded)."""
     if plan.already_loaded is not None:
         return ImportResult(None, 0, 0, 0, 0, already_loaded_as=int(plan.already_loaded["load_id"]))
+    if plan.register is not None:
+        return _commit_register(store, plan)
     if plan.problems and not accept_valid_rows:
         raise ImportRejected(plan, f"{_count(len(plan.problems), 'problem')} found; nothing was written.")
     if plan.observations.empty and plan.benchmarks.empty:
@@ -216,11 +231,121 @@ def rollback(store: Store, load_id: int, *, actor: Actor) -> RollbackResult:
     record = store.load_record(load_id)
     if record is None:
         raise StoreError(f"There is no load {load_id}; 'boards loads' lists them.")
-    require_rollback(
-        actor, load_by=record["loaded_by"], load_area_codes=store.load_area_codes(load_id), load_id=load_id
-    )
+    require_rollback(actor, load_by=record["loaded_by"], load_area_codes=_member_codes(store, load_id), load_id=load_id)
+    later = store.read("review_register_later_loads", load_id=load_id)
+    if record["status"] == "committed" and not later.empty:
+        latest = later.iloc[-1]
+        raise StoreError(
+            f"Load {load_id} ({record['file_name']}) cannot be rolled back: load {latest['load_id']} "
+            f"({latest['file_name']}) has since loaded the case review register of the same partnership. "
+            f"Roll back load {latest['load_id']} first."
+        )
     audit = AuditEntry(utc_now(), actor.username, "load_rolled_back", None, str(record["file_name"]))
     return store.rollback_load(load_id, audit=audit)
+
+
+def _member_codes(store: Store, load_id: int) -> list[str]:
+    """The LAs a load wrote figures for; a register's figures are filed under a partnership, which stands
+    for its member LAs."""
+    members = store.table("partnerships").groupby("partnership_id")["area_code"].agg(list).to_dict()
+    return sorted({code for area in store.load_area_codes(load_id) for code in members.get(area, [area])})
+
+
+def _register_tables(file_name: str, data: bytes, sheet: str | None, max_bytes: int) -> dict[str, tuple[Table, str]]:
+    """Both parts of a register workbook (sheets named reviews and recommendations), read whole; else {}."""
+    if sheet is not None or not is_workbook(data) or len(data) > max_bytes:
+        return {}
+    sheets = {name.strip().lower(): name for name in workbook_sheet_names(file_name, data)}
+    if not all(part in sheets for part in PARTS):
+        return {}
+    return {part: (read_table(file_name, data, sheet=sheets[part], max_bytes=max_bytes), sheets[part])
+            for part in PARTS}
+
+
+def inspect_register(
+    store: Store,
+    file_name: str,
+    file_hash: str,
+    tables: dict[str, tuple[Table, str | None]],
+    *,
+    actor: Actor,
+    today: date,
+    source: str = "local",
+    quarters: list[Period] | None = None,
+) -> ImportPlan:
+    """Validate a case review register upload (boards.imports.register) and, when it has no problem, derive
+    its partnerships' indicators for ``quarters`` (by default boards.reviews.derive.derived_quarters)."""
+    partnerships = PartnershipIndex.from_store(store)
+    current = current_register(store)
+    check = check_register(tables, current=current, partnerships=partnerships, today=today)
+    members = [code for pid in check.partnership_ids for code in partnerships.members.get(pid, (pid,))]
+    require_upload(actor, members, published=False, area_names=partnerships.areas.names)
+    observations = pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
+    chosen: list[Period] = []
+    if not check.problems:
+        ids = check.partnership_ids
+        after = check.merged_with(current)
+        dates = pd.concat([after.only(ids).dates, current.only(ids).dates], ignore_index=True)
+        chosen = quarters if quarters is not None else derived_quarters(dates, today)
+        observations = derive_observations(after, ids, chosen)
+    added, changed, unchanged = store.preview_load(observations, source=source)
+    order = {label: n for n, label in enumerate(dict.fromkeys(p.line_label for p in check.problems))}
+    return ImportPlan(
+        file_name=file_name,
+        file_hash=file_hash,
+        actor=actor,
+        source=source,
+        layout="register",
+        mapping_title=None,
+        observations=observations,
+        benchmarks=pd.DataFrame(columns=list(BENCHMARK_COLUMNS)),
+        periods=tuple(chosen),
+        problems=tuple(sorted(check.problems, key=lambda p: (order[p.line_label], p.line or 0))),
+        summary=ImportSummary(
+            rows_read=check.rows_read,
+            rows_rejected=check.rejected_rows,
+            rows_to_add=added,
+            rows_to_change=changed,
+            rows_unchanged=unchanged,
+            benchmarks=0,
+        ),
+        register=check,
+    )
+
+
+def _commit_register(store: Store, plan: ImportPlan) -> ImportResult:
+    """The register snapshot and its derived figures, which become current when the load commits."""
+    if plan.problems:
+        raise ImportRejected(
+            plan, f"{_count(len(plan.problems), 'problem')} found; a register is a complete list, so it is imported "
+                  "only without problems. Nothing was written.")
+    check = plan.register
+    partnerships = PartnershipIndex.from_store(store)
+    members = [code for pid in check.partnership_ids for code in partnerships.members.get(pid, (pid,))]
+    require_upload(plan.actor, members, published=False, area_names=partnerships.areas.names)
+    store.stage_register(plan.file_hash, check.store_tables())
+    reviews, recommendations = len(check.register.reviews), len(check.register.recommendations)
+    note = (f"{LAYOUT_NAMES['register']}: {_count(reviews, 'review')} and {_count(recommendations, 'recommendation')} "
+            f"for {_partnerships_text(check.partnership_ids)}; figures derived for {_count(len(plan.periods), 'quarter')}")
+    try:
+        result = store.commit_load(
+            plan.observations,
+            periods=list(plan.periods),
+            source=plan.source,
+            loaded_by=plan.actor.username,
+            file_name=plan.file_name,
+            file_hash=plan.file_hash,
+            note=note,
+            audit=AuditEntry(utc_now(), plan.actor.username, "data_imported", None,
+                             f"{plan.file_name} ({LAYOUT_NAMES['register']})"),
+        )
+    except AlreadyLoadedError as exc:
+        return ImportResult(None, 0, 0, 0, 0, already_loaded_as=exc.load_id)
+    return ImportResult(result.load_id, result.rows_added, result.rows_changed, result.rows_unchanged, 0)
+
+
+def _partnerships_text(ids: tuple[str, ...]) -> str:
+    return ", ".join(ids) if len(ids) <= 3 else _count(len(ids), "partnership")
 
 
 def _count(n: int, noun: str) -> str:

@@ -284,3 +284,18 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, timedelta):
         return str(cell)
     return str(cell)
+
+
+def is_workbook(data: bytes) -> bool:
+    return data.startswith(SPREADSHEET_SIGNATURES)
+
+
+def workbook_sheet_names(file_name: str, data: bytes) -> list[str]:
+    """The sheets of a workbook, in order."""
+    try:
+        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except (CalamineError, ValueError) as exc:
+        raise UnusableFile(
+            f"{file_name} looks like a spreadsheet but cannot be read ({exc}). Save it again as .xlsx "
+            "or CSV and upload that."
+        ) from exc

@@ -1,4 +1,5 @@
-"""The downloadable quarterly template (long and wide) and its data dictionary, from the catalogue.
+"""The downloadable quarterly template (long and wide) and its data dictionary, from the catalogue;
+and the two files of the case review register (reviews, recommendations) with their dictionary.
 
 The template covers the indicators of the local quarterly return; the dictionary explains every
 column and every catalogue indicator, since any of them may be uploaded.
@@ -16,6 +17,8 @@ from boards.imports.cells import SYMBOLS_TEXT
 from boards.imports.layouts import LONG_COLUMNS
 from boards.imports.period_forms import EXPECTED
 from boards.imports.validation import UNIT_PHRASES, number_text
+from boards.reviews.register import AGENCIES, KINDS, STATUSES
+from boards.reviews.themes import load_themes
 
 LOCAL_RETURN_SOURCE = "Local quarterly return"
 EXAMPLE_AREA = "E06000001"  # Hartlepool
@@ -101,3 +104,76 @@ def data_dictionary(indicators: MappingType[str, Indicator]) -> bytes:
             }
         )
     return to_csv_bytes(pd.DataFrame(rows, columns=DICTIONARY_COLUMNS).fillna(""))
+
+
+# -- the case review register (boards.imports.register) ----------------------------------------
+REGISTER_EXAMPLE_REVIEWS = [
+    {"partnership": EXAMPLE_AREA, "review_id": "RR-2025-03", "kind": "rapid_review", "incident_known_date": "2025-06-02",
+     "notification_date": "2025-06-05", "rapid_review_date": "2025-06-24", "decision_date": "", "published_date": "",
+     "themes": "information_sharing; voice_of_the_child"},
+    {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "kind": "lcspr", "incident_known_date": "2025-01-13",
+     "notification_date": "2025-01-16", "rapid_review_date": "2025-02-05", "decision_date": "",
+     "published_date": "2025-07-30", "themes": "neglect; management_oversight; multi_agency_working"},
+]
+REGISTER_EXAMPLE_RECOMMENDATIONS = [
+    {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "1", "owner_agency": "health",
+     "due_date": "2025-12-31", "status": "completed", "completed_date": "2025-11-28"},
+    {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "2",
+     "owner_agency": "local_authority", "due_date": "2026-03-31", "status": "in_progress", "completed_date": ""},
+]
+_DATES = "A date: 2026-01-04, 04/01/2026 (day first) or 4 Jan 2026; Excel date cells are read as dates."
+REGISTER_COLUMNS = {
+    "reviews": {
+        "partnership": ("yes", "The partnership: its id from data/partnerships.csv, its name, or the code or name of "
+                               "one of its local authorities."),
+        "review_id": ("yes", "The partnership's own reference for the review, unique within the partnership."),
+        "kind": ("yes", "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items()) + "."),
+        "incident_known_date": ("for rapid reviews and practice reviews",
+                                "The day the local authority became aware of the serious incident. " + _DATES),
+        "notification_date": ("for rapid reviews and practice reviews",
+                               "The day the serious incident was notified to the Child Safeguarding Practice Review "
+                               "Panel: due within 5 working days of the incident becoming known. " + _DATES),
+        "rapid_review_date": ("no", "The day the rapid review was completed and sent to the panel: due within 15 "
+                                    "working days of the notification. Blank while it is under way. " + _DATES),
+        "decision_date": ("no", "Practice reviews only: the day the partners decided to hold the review, if not at the "
+                                "rapid review (blank means the rapid review date). Publication is due 6 months "
+                                "after it. " + _DATES),
+        "published_date": ("no", "Practice reviews and serious case reviews: the day the final report was "
+                                 "published. Blank while unpublished. " + _DATES),
+        "themes": ("no", "What the review found, as theme ids or names from data/review_themes.csv, separated by ';' "
+                         "(listed below)."),
+    },
+    "recommendations": {
+        "partnership": ("no", "As in the reviews file; may be left blank when the review id is in one partnership's "
+                              "register only."),
+        "review_id": ("yes", "The review the recommendation comes from: it must be in the register (upload the "
+                             "register first, or both as one workbook with sheets reviews and recommendations)."),
+        "recommendation_id": ("yes", "The recommendation's number or reference, unique within the review."),
+        "owner_agency": ("yes", "The agency that owns it. One of: " + "; ".join(
+            f"{k} ({v})" for k, v in AGENCIES.items()) + "."),
+        "due_date": ("yes", "The day it is due. " + _DATES),
+        "status": ("yes", "One of: " + "; ".join(f"{k} ({v})" for k, v in STATUSES.items()) + "."),
+        "completed_date": ("when completed", "The day it was completed. " + _DATES),
+    },
+}
+REGISTER_DICTIONARY_COLUMNS = ["file", "column", "required", "description"]
+
+
+def register_template(part: str) -> bytes:
+    """The reviews or the recommendations file of the register: its header and two example rows."""
+    rows = REGISTER_EXAMPLE_REVIEWS if part == "reviews" else REGISTER_EXAMPLE_RECOMMENDATIONS
+    return to_csv_bytes(pd.DataFrame(rows, columns=list(REGISTER_COLUMNS[part])))
+
+
+def register_dictionary() -> bytes:
+    """Every column of both register files, then every theme of the taxonomy."""
+    rows = [
+        {"file": part, "column": column, "required": required, "description": description}
+        for part, columns in REGISTER_COLUMNS.items()
+        for column, (required, description) in columns.items()
+    ]
+    rows += [
+        {"file": "themes", "column": theme.theme_id, "required": "", "description": f"{theme.name}: {theme.description}"}
+        for theme in load_themes()
+    ]
+    return to_csv_bytes(pd.DataFrame(rows, columns=REGISTER_DICTIONARY_COLUMNS))

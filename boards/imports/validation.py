@@ -158,16 +158,24 @@ SCHEMA = pa.DataFrameSchema(
 
 def broken_rules(figures: pd.DataFrame) -> list[tuple[int, Rule]]:
     """(row label, rule) for every rule a row of ``figures`` breaks, in row order."""
+    return rule_failures(SCHEMA, RULES, figures)
+
+
+def rule_failures(schema: pa.DataFrameSchema, rules: tuple[Rule, ...], frame: pd.DataFrame) -> list[tuple[int, Rule]]:
+    """(row label, rule) for every rule of ``rules`` (the named checks of ``schema``) a row breaks, in row order.
+
+    Any other failure of the schema (a column of the wrong type) is a bug and raises."""
+    by_name = {rule.name: rule for rule in rules}
     try:
-        SCHEMA.validate(figures, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        failed = cases.loc[cases["check"].isin(RULES_BY_NAME), ["index", "check"]].drop_duplicates()
-        unexpected = cases[~cases["check"].isin(RULES_BY_NAME)]
+        failed = cases.loc[cases["check"].isin(by_name), ["index", "check"]].drop_duplicates()
+        unexpected = cases[~cases["check"].isin(by_name)]
         if not unexpected.empty:
             raise
         return sorted(
-            ((int(index), RULES_BY_NAME[check]) for index, check in zip(failed["index"], failed["check"])),
-            key=lambda found: (found[0], RULES.index(found[1])),
+            ((int(index), by_name[check]) for index, check in zip(failed["index"], failed["check"])),
+            key=lambda found: (found[0], rules.index(found[1])),
         )
     return []

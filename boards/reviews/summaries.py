@@ -1,0 +1,91 @@
+"""The tables the Case reviews page draws, from the register and the comparison (no Streamlit here).
+
+Every table is as at a day ``as_at`` (the end of the chosen period):
+
+- ``theme_matrix``: per partnership and theme, the reviews of the 3 years to ``as_at`` that found the
+  theme, and how many of those findings were a recurrence (boards.reviews.themes);
+- ``recurrence_timeline``: one partnership's findings up to ``as_at``, with the earlier review each
+  recurrence repeats;
+- ``overdue_by_agency``: recommendations open at ``as_at`` by owner agency, overdue or not yet due,
+  with the median days overdue (boards.reviews.derive);
+- ``review_indicators``: a partnership's case review indicators beside England, its region and its
+  statistical neighbours, taken from the comparison engine's results.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from boards.reviews.derive import median_days, recommendations_as_at
+from boards.reviews.register import AGENCIES, KINDS, Register
+from boards.reviews.themes import RECURRENCE_YEARS, theme_names
+
+MATRIX_COLUMNS = ["partnership_id", "partnership_name", "theme_id", "theme", "reviews", "recurrences"]
+TIMELINE_COLUMNS = ["review_id", "kind", "reviewed_on", "theme_id", "theme", "recurs", "earlier_review_id",
+                    "earlier_reviewed_on"]
+AGENCY_COLUMNS = ["owner_agency", "agency", "open", "overdue", "not_yet_due", "median_days_overdue"]
+INDICATOR_COLUMNS = ["indicator_id", "short_name", "unit", "decimals", "period_label", "status", "value",
+                     "numerator", "denominator", "england", "region", "neighbour_median", "flag", "flag_level",
+                     "sentence"]
+
+
+def _window(findings: pd.DataFrame, as_at) -> pd.DataFrame:
+    end = pd.Timestamp(as_at)
+    start = end - pd.DateOffset(years=RECURRENCE_YEARS)
+    return findings[(findings["reviewed_on"] > start) & (findings["reviewed_on"] <= end)]
+
+
+def theme_matrix(findings: pd.DataFrame, as_at, partnership_names: pd.Series) -> pd.DataFrame:
+    """Every partnership of ``partnership_names`` (id -> name, in the order wanted) x every theme."""
+    names = theme_names()
+    recent = _window(findings, as_at)
+    recent = recent[recent["partnership_id"].isin(partnership_names.index)]
+    counted = recent.groupby(["partnership_id", "theme_id"]).agg(
+        reviews=("review_id", "nunique"), recurrences=("recurs", "sum"))
+    grid = pd.MultiIndex.from_product([partnership_names.index, list(names)], names=["partnership_id", "theme_id"])
+    matrix = counted.reindex(grid, fill_value=0).reset_index()
+    matrix["partnership_name"] = matrix["partnership_id"].map(partnership_names)
+    matrix["theme"] = matrix["theme_id"].map(names)
+    return matrix.astype({"reviews": int, "recurrences": int})[MATRIX_COLUMNS]
+
+
+def recurrence_timeline(findings: pd.DataFrame, partnership_id: str, as_at) -> pd.DataFrame:
+    """One partnership's findings up to ``as_at``, oldest first."""
+    mine = findings[(findings["partnership_id"] == partnership_id) & (findings["reviewed_on"] <= pd.Timestamp(as_at))]
+    timeline = mine.assign(theme=mine["theme_id"].map(theme_names()), kind=mine["kind"].map(KINDS))
+    return timeline[TIMELINE_COLUMNS].reset_index(drop=True)
+
+
+def overdue_by_agency(register: Register, partnership_ids, as_at) -> pd.DataFrame:
+    """Recommendations open at ``as_at`` by owner agency (every agency listed, in AGENCIES order)."""
+    state = recommendations_as_at(register.only(partnership_ids).recommendations_with_reviews(), as_at)
+    open_now = state[state["open"]]
+    grouped = open_now.groupby("owner_agency").agg(open=("open", "size"), overdue=("overdue", "sum"))
+    grouped = grouped.reindex(list(AGENCIES), fill_value=0).astype(int)
+    medians = open_now[open_now["overdue"]].groupby("owner_agency")["days_overdue"].agg(median_days)
+    table = grouped.assign(
+        not_yet_due=grouped["open"] - grouped["overdue"],
+        median_days_overdue=medians.reindex(grouped.index),
+    ).reset_index(names="owner_agency")
+    table["agency"] = table["owner_agency"].map(AGENCIES)
+    return table[AGENCY_COLUMNS]
+
+
+def review_indicators(area_results: pd.DataFrame, partnership_id: str) -> pd.DataFrame:
+    """The partnership's case review results of a comparison, in catalogue order."""
+    rows = area_results[(area_results["partnership_id"] == partnership_id)
+                        & (area_results["domain"] == "case_reviews")]
+    return rows[INDICATOR_COLUMNS].reset_index(drop=True)
+
+
+def neighbours_of(neighbours: pd.DataFrame, partnership_id: str) -> list[str]:
+    """The partnership and its statistical neighbours (compare_neighbours.sql rows)."""
+    return [partnership_id, *neighbours.loc[neighbours["partnership_id"] == partnership_id, "neighbour_id"]]
+
+
+def most_recurring(findings: pd.DataFrame, as_at, count: int) -> list[str]:
+    """The ``count`` partnerships with the most recurring findings in the 3 years to ``as_at`` (ties by id)."""
+    recent = _window(findings, as_at)
+    totals = recent.groupby("partnership_id")["recurs"].sum()
+    totals = totals[totals > 0].reset_index().sort_values(["recurs", "partnership_id"], ascending=[False, True])
+    return totals["partnership_id"].head(count).tolist()

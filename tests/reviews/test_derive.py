@@ -1,0 +1,101 @@
+"""Indicators derived from a small hand-made register (tests/reviews/conftest.py), worked by hand.
+
+Hartlepool, 2025-26 Q3 (1 Oct to 31 Dec 2025):
+- notifications: R1 (8 Oct) and R2 (31 Dec): 2. R1 known Wed 1 Oct, due by Wed 8 Oct: on time. R2 known Fri 19 Dec,
+  due by Tue 30 Dec (Christmas and Boxing Day skipped): late. 1 of 2 = 50.0%.
+- rapid reviews completed: R1 on 29 Oct, due 15 working days after 8 Oct = 29 Oct: on time. 1 of 1 = 100.0%.
+- publication deadlines in the quarter: R4 (rapid review 25 Apr 2025, no decision date: due 25 Oct 2025, published
+  20 Oct: on time) and R5 (decided 30 May 2025: due 30 Nov 2025, unpublished: late). 1 of 2 = 50.0%.
+- recommendations open at 31 Dec: R3-2 (due 30 Jun, 184 days over), R3-3 (due 30 Sep, completed 15 Jan 2026: 92
+  days over), R4-1 (due 31 Dec: not yet over), R4-2 (due 2026), R1-1 (due 30 Nov: 31 days over); R3-1 was completed
+  and R2-1 not yet made (R2's rapid review is 22 Jan 2026). 3 of 5 = 60.0% overdue, median 92 days.
+- themes found in 2025: R4 (information sharing: again after the 2023 serious case review R6; management oversight:
+  new), R5 (voice of the child: new), R1 (neglect: again after R3 in 2024; information sharing: again after R4).
+  3 of 5 = 60.0%.
+"""
+
+import pandas as pd
+import pytest
+
+from boards.compare.engine import compare
+from boards.imports.pipeline import commit_plan
+from boards.reviews.derive import REGISTER_INDICATORS, recommendations_as_at
+from boards.reviews.register import current_register
+
+from .conftest import inspect, recommendations_csv, reviews_csv
+
+EXPECTED_Q3 = {
+    "serious_incident_notifications": (2.0, None, None),
+    "notification_timeliness": (50.0, 1.0, 2.0),
+    "rapid_review_timeliness": (100.0, 1.0, 1.0),
+    "review_publication_timeliness": (50.0, 1.0, 2.0),
+    "review_actions_overdue": (60.0, 3.0, 5.0),
+    "review_actions_days_overdue": (92.0, None, None),
+    "recurring_review_themes": (60.0, 3.0, 5.0),
+}
+
+
+@pytest.fixture
+def loaded(store):
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv()))
+    commit_plan(store, inspect(store, "recommendations.csv", recommendations_csv()))
+    return store
+
+
+def figures(store, period_id):
+    frame = store.table("observations")
+    rows = frame[(frame.area_code == "E06000001") & (frame.period_id == period_id)].set_index("indicator_id")
+    return {i: (r.value, None if pd.isna(r.numerator) else r.numerator, None if pd.isna(r.denominator) else r.denominator)
+            for i, r in rows.iterrows()}
+
+
+def test_derived_figures_of_the_hand_made_register(loaded):
+    """Every derived indicator for 2025-26 Q3 equals the hand-worked value (module docstring)."""
+    assert figures(loaded, "2025-26 Q3") == EXPECTED_Q3
+
+
+def test_nothing_to_count_is_not_applicable(loaded):
+    """2026-27 Q2: no notification or rapid review in the quarter: z with a reason, never 0%; R2's publication
+    deadline (22 Jul 2026, 6 months after its rapid review) fell in it unpublished: 0 of 1."""
+    frame = loaded.table("observations")
+    rows = frame[(frame.period_id == "2026-27 Q2")].set_index("indicator_id")
+    assert rows.loc["serious_incident_notifications", "value"] == 0
+    assert tuple(rows.loc["review_publication_timeliness", ["value", "numerator", "denominator"]]) == (0.0, 0.0, 1.0)
+    for indicator in ("notification_timeliness", "rapid_review_timeliness"):
+        assert rows.loc[indicator, "status"] == "z" and pd.isna(rows.loc[indicator, "value"])
+    assert rows.loc["notification_timeliness", "note"] == "No serious incident notifications in the quarter"
+
+
+def test_derived_for_the_twelve_quarters_to_the_latest_ended(loaded):
+    """Today is 22 Nov 2026: figures for 2023-24 Q3 to 2026-27 Q2 (12 quarters), 7 indicators each, source local,
+    written by the register loads."""
+    frame = loaded.table("observations")
+    assert sorted(frame["period_id"].unique())[0] == "2023-24 Q3"
+    assert sorted(frame["period_id"].unique())[-1] == "2026-27 Q2"
+    assert len(frame) == 12 * len(REGISTER_INDICATORS)
+    assert set(frame["source"]) == {"local"}
+    assert set(frame["load_id"]) <= set(loaded.loads()["load_id"])
+
+
+def test_comparison_engine_judges_the_derived_figures(loaded):
+    """compare() takes the derived figures like any other: Hartlepool's recurring themes 60.0% of 5, as a
+    proportion; the median days overdue by robust z; notifications context only."""
+    results = compare(loaded, "2025-26 Q3").area_results
+    mine = results[results.partnership_id == "E06000001"].set_index("indicator_id")
+    assert (mine.loc["recurring_review_themes", "value"], mine.loc["recurring_review_themes", "denominator"]) == (
+        60.0, 5.0)
+    assert mine.loc["recurring_review_themes", "method"] == "proportion"
+    assert mine.loc["review_actions_days_overdue", "method"] == "robust"
+    assert mine.loc["serious_incident_notifications", "flag"] == "not judged"
+    others = results[(results.partnership_id == "E06000002") & (results.indicator_id == "review_actions_overdue")]
+    assert others["flag"].iloc[0] == "did not report"
+
+
+def test_recommendation_state_at_a_day(loaded):
+    """At 31 Dec 2025, R4-1 due that very day is open but not overdue; R3-3 completed later is still open."""
+    register = current_register(loaded)
+    state = recommendations_as_at(register.recommendations_with_reviews(), "2025-12-31").set_index(
+        ["review_id", "recommendation_id"])
+    assert tuple(state.loc[("R4", "1"), ["open", "overdue"]]) == (True, False)
+    assert tuple(state.loc[("R3", "3"), ["open", "overdue", "days_overdue"]]) == (True, True, 92.0)
+    assert not state.loc[("R2", "1"), "made"]
