@@ -23,12 +23,54 @@ arguments, _ = parser.parse_known_args(sys.argv[1:])
 store = open_store(arguments.db)
 actor = signed_in_actor(store)
 
-home = st.Page(
-    "boards/pages/home.py",
-    title="Home",
-    icon=":material/home:",
+overview = st.Page(
+    "boards/pages/overview.py",
+    title="Overview",
+    icon=":material/leaderboard:",
     default=True,
+    help="Every partnership ranked by concern score, the indicator matrix and the map of England.",
+)
+profile = st.Page(
+    "boards/pages/profile.py",
+    title="Partnership",
+    icon=":material/location_city:",
+    url_path="partnership",
+    help="One partnership: every indicator against England, its region and its statistical neighbours.",
+)
+explorer = st.Page(
+    "boards/pages/explorer.py",
+    title="Indicator",
+    icon=":material/query_stats:",
+    url_path="indicator",
+    help="One indicator across every partnership: ranked values, the funnel plot and change over time.",
+)
+reviews = st.Page(
+    "boards/pages/reviews.py",
+    title="Case reviews",
+    icon=":material/menu_book:",
+    url_path="case-reviews",
+    help="Review timeliness, recommendations carried out and themes that keep coming back.",
+)
+upload = st.Page(
+    "boards/pages/upload.py",
+    title="Upload",
+    icon=":material/upload_file:",
+    url_path="upload",
+    help="Upload a quarterly return, see every problem row by row, confirm; the history of loads and rollback.",
+)
+data = st.Page(
+    "boards/pages/home.py",
+    title="Data",
+    icon=":material/database:",
+    url_path="data",
     help="What the database holds: areas, indicators, periods, sources and how fresh each figure is.",
+)
+about = st.Page(
+    "boards/pages/about.py",
+    title="About",
+    icon=":material/info:",
+    url_path="about",
+    help="Every indicator's definition and source, the methods in plain words, and the licences.",
 )
 account = st.Page(
     "boards/pages/sign_in.py",
@@ -47,5 +89,6 @@ admin = st.Page(
 if actor is None and not settings(store)["read_without_sign_in"]:
     pages = [st.Page("boards/pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)]
 else:
-    pages = [home, account] + ([admin] if actor is not None and actor.can_manage() else [])
+    pages = [overview, profile, explorer, reviews, upload, data, about, account]
+    pages += [admin] if actor is not None and actor.can_manage() else []
 st.navigation(pages, position="top").run()

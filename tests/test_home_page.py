@@ -1,10 +1,11 @@
-"""The home page, run in-process with AppTest on the session's demo database."""
+"""The Data page (what the database holds), run in-process with AppTest on the session's demo database."""
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from boards.store import Store
+from boards.catalogue import DOMAINS, load_catalogue
+from boards.store import SCHEMA_VERSION, Store
 
 
 @pytest.fixture
@@ -12,6 +13,7 @@ def home(demo_db_path, monkeypatch):
     monkeypatch.setenv("BOARDS_DB", str(demo_db_path))
     st.cache_resource.clear()
     app = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    app.switch_page("boards/pages/home.py").run()
     yield app
     st.cache_resource.clear()
 
@@ -19,12 +21,12 @@ def home(demo_db_path, monkeypatch):
 def test_title_and_counts(home):
     """The page names itself and shows the database's counts."""
     assert not home.exception
-    assert home.title[0].value == "Safeguarding board effectiveness"
+    assert home.title[0].value == "What the database holds"
     metrics = {m.label: m.value for m in home.metric}
     assert metrics == {
         "Local authorities": "153",
         "Partnerships": "153",
-        "Indicators": "30",
+        "Indicators": "32",
         "Observations": f"{Store.open(home.session_state['store'].path).summary()['observations']:,}",
     }
 
@@ -41,10 +43,10 @@ def test_freshness_table_equals_the_store(home):
     expected = store.read("indicator_freshness")
     assert shown["indicator_id"].tolist() == expected["indicator_id"].tolist()
     assert shown["areas_reported"].tolist() == expected["areas_reported"].tolist()
-    assert len(shown) == 30
+    assert len(shown) == 32
     # Catalogue order, with the domains' display labels.
     assert shown[["domain", "indicator_id"]].iloc[0].tolist() == ["Demand", "referral_rate"]
-    assert shown["domain"].iloc[-1] == "Partnership"
+    assert shown["domain"].iloc[-1] == DOMAINS[list(load_catalogue().values())[-1].domain]
     caseload = shown.set_index("indicator_id").loc["caseload"]
     assert (caseload["sources"], caseload["latest_period"]) == ("published", "Year to 30 Sep 2025")
 
@@ -71,4 +73,4 @@ def test_newer_schema_gives_a_clear_page(tmp_path, monkeypatch):
     app = AppTest.from_file("../dashboard.py", default_timeout=30).run()
     assert not app.exception
     assert "The database cannot be opened" in app.error[0].value
-    assert "newer than this application's 3" in app.error[0].value
+    assert f"newer than this application's {SCHEMA_VERSION}" in app.error[0].value

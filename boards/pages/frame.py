@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from boards.access import Actor
 from boards.accounts import SignInError, session_expired, settings, sign_in_with_identity, sign_out, utc_now
+from boards.compare.engine import Comparison, compare
+from boards.compare.errors import ComparisonError
 from boards.database import open_database
 from boards.store import Store, StoreError, resolve_db_path
 
@@ -40,6 +43,36 @@ def open_store(cli_db: str | None = None) -> Store:
 def current_store() -> Store:
     """The store opened by ``dashboard.py`` for this run."""
     return st.session_state["store"]
+
+
+@st.cache_resource(show_spinner="Comparing every partnership with England, its region and its neighbours…", max_entries=12)
+def _cached_comparison(path: str, version: tuple[int, int], period_id: str | None, _store: Store) -> Comparison:
+    return compare(_store, period_id)
+
+
+def comparison(period_id: str | None = None) -> Comparison:
+    """Every partnership compared as at ``period_id``, shared by all sessions until data changes.
+
+    Pages must treat the frames as read-only: one object serves every session (no copies, so ten
+    sessions cost the memory of one).
+    """
+    store = current_store()
+    try:
+        return _cached_comparison(store.path, store.data_version(), period_id, store)
+    except ComparisonError as exc:
+        st.error(f"**Nothing to compare.** {exc}", icon=":material/error:")
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_periods(path: str, version: tuple[int, int], _store: Store) -> pd.DataFrame:
+    return _store.read("compare_periods").iloc[::-1].reset_index(drop=True)
+
+
+def comparable_periods() -> pd.DataFrame:
+    """Periods holding data, newest first: period_id, granularity, start_date, end_date, label."""
+    store = current_store()
+    return _cached_periods(store.path, store.data_version(), store)
 
 
 def single_sign_on_configured() -> bool:

@@ -1,4 +1,4 @@
-"""Home: what the database holds and how fresh it is."""
+"""Data: what the database holds and how fresh it is."""
 
 import streamlit as st
 
@@ -9,7 +9,7 @@ from boards.pages.frame import current_store, demo_notice
 store = current_store()
 summary = store.summary()
 
-st.title("Safeguarding board effectiveness")
+st.title("What the database holds")
 st.caption(
     "Which local safeguarding partnerships in England are weak, on what, against whom, "
     "and whether it is real or noise."

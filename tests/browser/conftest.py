@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 STARTUP_TIMEOUT_S = 60
+ADMIN_USERNAME = "admin.tester"
+ADMIN_PASSWORD = "correct horse battery staple 42"
 APP_TIMEOUT_MS = 60_000
 
 
@@ -38,6 +40,16 @@ def wait_for_app(page: Page) -> None:
     )
     # Lazily loaded elements such as dataframes show skeletons for a while after the run ends.
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=APP_TIMEOUT_MS)
+
+
+def sign_in(page: Page, app_url: str, username: str, password: str) -> None:
+    """Sign in through the Account page, by keyboard as a user would."""
+    page.goto(f"{app_url}/account")
+    wait_for_app(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)  # the label alone also matches "Show password"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=APP_TIMEOUT_MS)
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -77,6 +89,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()[-40:]
         pytest.fail(f"`boards demo` exited {result.returncode}:\n" + "\n".join(output))
+    # An administrator for the pages only admins see; added before the server holds the file.
+    result = subprocess.run(
+        [sys.executable, "-m", "boards", "users", "add", ADMIN_USERNAME, "--role", "admin",
+         "--password-env", "BOARDS_TEST_ADMIN_PASSWORD", "--db", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BOARDS_TEST_ADMIN_PASSWORD": ADMIN_PASSWORD},
+    )
+    if result.returncode != 0:
+        pytest.fail(f"`boards users add` exited {result.returncode}: {result.stderr.strip()}")
     return path
 
 

@@ -8,12 +8,12 @@ from .conftest import screenshot, wait_for_app
 pytestmark = pytest.mark.browser
 
 
-def test_home_page_shows_title_and_authority_count(page: Page, app_url: str) -> None:
-    page.goto(app_url)
+def test_data_page_shows_title_and_authority_count(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/data")
     wait_for_app(page)
 
-    expect(page.locator("h1")).to_have_text("Safeguarding board effectiveness")
+    expect(page.locator("h1")).to_have_text("What the database holds")
     # Word boundaries so "153" cannot match inside a longer number such as 2153.
     expect(page.get_by_text(re.compile(r"\b153\b")).first).to_be_visible()
 
-    screenshot(page, "home")
+    screenshot(page, "data")

@@ -1,0 +1,1 @@
+"""Chart functions: tidy DataFrames in, Plotly figures out. No Streamlit here."""

@@ -1,0 +1,154 @@
+"""What an upload would do, figure by figure, and which loads an actor may roll back.
+
+``ImportPlan.summary`` counts the figures a commit would add, change or leave unchanged
+(``Store.preview_load``). Before confirming, an uploader also needs to see WHICH current values
+their file replaces, by partnership and indicator: ``planned_figures`` compares the plan with
+the stored figures by the same rule as the store (a figure changes when its value, counts,
+status, note or source differ), and its counts equal the plan's. ``load_history`` lists every
+load with whether the actor may roll it back, decided by ``boards.access.require_rollback``,
+the very check ``pipeline.rollback`` makes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from boards.access import Actor, PermissionDenied, require_rollback
+from boards.catalogue import Indicator
+from boards.imports.pipeline import ImportPlan
+from boards.store import Store
+
+ACTIONS = ("add", "change", "unchanged")
+STATUS_WORDS = {
+    "c": "c (confidential)",
+    "x": "x (not available)",
+    "z": "z (not applicable)",
+    "low": "low (rounds to 0)",
+    "u": "u (low reliability)",
+    "missing": "missing",
+}
+# The stored fields a change is judged on (as the store's staging does), in the words shown to the uploader.
+_COMPARED = {"value": "value", "numerator": "counts", "denominator": "counts", "status": "status", "note": "note"}
+FIGURE_COLUMNS = ["partnership_name", "area_code", "area_name", "indicator_id", "indicator_name", "period_id",
+                  "action", "current", "new", "what_changes", "current_source", "current_load_id"]
+
+
+def figure_text(value: float | None, status: str | None, numerator: float | None = None,
+                denominator: float | None = None) -> str:
+    """A stored figure in words: "85.7143 (6 of 7)", "x (not available)", or "" when there is none."""
+    if status is None or (isinstance(status, float) and math.isnan(status)):
+        return ""
+    if status != "reported":
+        return STATUS_WORDS.get(status, status)
+    text = _number(value)
+    if not _blank(numerator) and not _blank(denominator):
+        text += f" ({_number(numerator)} of {_number(denominator)})"
+    return text
+
+
+def planned_figures(store: Store, plan: ImportPlan, indicators: Mapping[str, Indicator]) -> pd.DataFrame:
+    """Every figure of the plan with what committing it does: add, change (from what) or leave unchanged.
+
+    Columns FIGURE_COLUMNS; ``current`` and ``new`` are figure_text, ``what_changes`` names the
+    fields that differ ("value, source"). Benchmarks of a DfE file are not listed (the summary counts them).
+    """
+    incoming = plan.observations
+    if incoming.empty:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    current = store.read(
+        "upload_current_figures",
+        area_codes=sorted(incoming["area_code"].unique()),
+        indicator_ids=sorted(incoming["indicator_id"].unique()),
+    )
+    key = ["area_code", "indicator_id", "period_id"]
+    both = incoming.merge(current, on=key, how="left", suffixes=("", "_current"), indicator="found")
+    found = (both.pop("found") == "both").to_numpy()
+    differs = pd.DataFrame({column: _distinct(both[column], both[f"{column}_current"]) for column in _COMPARED})
+    differs["source"] = both["source"].ne(plan.source).to_numpy()
+    changed = found & differs.any(axis=1).to_numpy()
+    action = pd.Series("unchanged", index=both.index).where(found, "add").where(~changed, "change")
+    what_changes = [
+        _changed_fields(row, old_source, plan.source) if is_changed else ""
+        for row, is_changed, old_source in zip(differs.to_dict("records"), changed, both["source"])
+    ]
+    names = store.table("areas").set_index("area_code")["name"]
+    partnerships = store.table("partnerships").drop_duplicates("area_code").set_index("area_code")["name"]
+    return pd.DataFrame(
+        {
+            "partnership_name": both["area_code"].map(partnerships).fillna(both["area_code"]),
+            "area_code": both["area_code"],
+            "area_name": both["area_code"].map(names).fillna(both["area_code"]),
+            "indicator_id": both["indicator_id"],
+            "indicator_name": both["indicator_id"].map(lambda i: indicators[i].name if i in indicators else i),
+            "period_id": both["period_id"],
+            "action": pd.Categorical(action, categories=ACTIONS),
+            "current": [
+                figure_text(v, s, n, d) if f else ""
+                for v, s, n, d, f in zip(both["value_current"], both["status_current"], both["numerator_current"],
+                                         both["denominator_current"], found)
+            ],
+            "new": [figure_text(v, s, n, d) for v, s, n, d in
+                    zip(both["value"], both["status"], both["numerator"], both["denominator"])],
+            "what_changes": what_changes,
+            "current_source": both["source"].where(found, None),
+            "current_load_id": both["load_id"].astype("Int64"),
+        },
+        columns=FIGURE_COLUMNS,
+    ).sort_values(["partnership_name", "indicator_name", "period_id", "area_code"], ignore_index=True)
+
+
+def by_partnership_and_indicator(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures to add, change and leave unchanged, per partnership and indicator, with the periods."""
+    columns = ["partnership_name", "indicator_name", "periods", *ACTIONS]
+    if figures.empty:
+        return pd.DataFrame(columns=columns)
+    groups = figures.groupby(["partnership_name", "indicator_name"], sort=True, observed=True)
+    counts = groups["action"].value_counts().unstack(fill_value=0).reindex(columns=list(ACTIONS), fill_value=0)
+    periods = groups["period_id"].agg(lambda p: ", ".join(sorted(set(p))))
+    return counts.assign(periods=periods).rename_axis(columns=None).reset_index()[columns]
+
+
+def load_history(store: Store, actor: Actor | None) -> pd.DataFrame:
+    """Every load, newest first, with ``may_roll_back``: committed and allowed for this actor by the core's check."""
+    loads = store.loads().iloc[::-1].reset_index(drop=True)
+    allowed = []
+    for load in loads.itertuples():
+        if load.status != "committed":
+            allowed.append(False)
+            continue
+        try:
+            require_rollback(actor, load_by=load.loaded_by, load_area_codes=store.load_area_codes(load.load_id),
+                             load_id=load.load_id)
+        except PermissionDenied:
+            allowed.append(False)
+        else:
+            allowed.append(True)
+    return loads.assign(may_roll_back=allowed)
+
+
+def _changed_fields(differs: dict[str, bool], old_source: str, new_source: str) -> str:
+    """The fields that differ, in words: "value, counts, source (demo to local)"."""
+    words = [_COMPARED[column] for column in _COMPARED if differs[column]]
+    if differs["source"]:
+        words.append(f"source ({old_source} to {new_source})")
+    return ", ".join(dict.fromkeys(words))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _number(value: float | None) -> str:
+    if _blank(value):
+        return ""
+    return f"{float(value):,.4f}".rstrip("0").rstrip(".")
+
+
+def _distinct(new: pd.Series, old: pd.Series) -> pd.Series:
+    """IS DISTINCT FROM, as SQL: two blanks are the same, a blank and a value differ."""
+    new_blank, old_blank = new.isna(), old.isna()
+    equal = (new_blank & old_blank) | (~new_blank & ~old_blank & (new.astype(object) == old.astype(object)))
+    return ~equal

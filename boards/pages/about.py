@@ -1,0 +1,284 @@
+"""About: every indicator's definition, polarity and source; the methods in plain words; the
+data sources and their licence; the accessibility statement.
+
+Every sentence here is the project's own text or read from its own files (the catalogue,
+``data/concern_weights.csv``, ``data/reference/PROVENANCE.md``); the thresholds are read from the
+comparison engine's constants, so the words cannot drift from what the engine does.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from boards.catalogue import DOMAINS, catalogue_frame, load_catalogue
+from boards.charts.explorer import POLARITY_WORDS, UNIT_WORDS
+from boards.compare import funnel
+from boards.compare.engine import AS_AT_MAX_AGE_DAYS
+from boards.compare.score import PERSISTENT_RUN, WEIGHTS_PATH
+from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
+from boards.exports import to_csv_bytes
+from boards.pages.frame import comparison, current_store
+from boards.provenance import attribution, source_files
+
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+FREQUENCY_WORDS = {
+    "quarter": "Quarterly",
+    "year_to_march": "Annual, year to 31 March",
+    "year_to_september": "Annual, year to 30 September",
+}
+WEIGHT_COLUMNS = {"kind": "Kind", "key": "Applies to", "weight": "Weight", "comment": "Why"}
+
+st.title("About this dashboard")
+st.write(
+    "This dashboard compares every local safeguarding children partnership in England with England, "
+    "its region and its statistical neighbours, so that partnerships that may be weak stand out early, "
+    "with the reason and with how sure we can be that the difference is real and not chance."
+)
+st.markdown(
+    "- [Indicators](#indicators)\n- [How partnerships are compared](#how-partnerships-are-compared)\n"
+    "- [Data sources and licence](#data-sources-and-licence)\n- [Accessibility statement](#accessibility-statement)"
+)
+
+# -- indicators ------------------------------------------------------------------------------
+
+st.header("Indicators", anchor="indicators")
+catalogue = catalogue_frame(load_catalogue())
+st.write(
+    f"{len(catalogue)} indicators in {catalogue['domain'].nunique()} domains. Polarity says which direction "
+    "is better; context indicators are shown and compared with England but never judged."
+)
+indicators = pd.DataFrame(
+    {
+        "Domain": catalogue["domain"].map(DOMAINS),
+        "Indicator": catalogue["name"],
+        "Code": catalogue["indicator_id"],
+        "Definition": catalogue["definition"],
+        "Numerator": catalogue["numerator"],
+        "Denominator": catalogue["denominator"].fillna("None"),
+        "Polarity": catalogue["polarity"].map(POLARITY_WORDS),
+        "Unit": catalogue["unit"].map(UNIT_WORDS),
+        "Frequency": catalogue["period_type"].map(FREQUENCY_WORDS),
+        "Source": catalogue["source"],
+    }
+)
+for domain in DOMAINS.values():
+    st.subheader(domain)
+    in_domain = indicators[indicators["Domain"] == domain]
+    st.table(in_domain[["Indicator", "Definition", "Polarity", "Unit", "Frequency", "Source"]], hide_index=True)
+st.download_button(
+    "Download every indicator (CSV, with each numerator and denominator)",
+    to_csv_bytes(indicators),
+    file_name="indicators.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="indicators_download",
+)
+
+# -- methods ---------------------------------------------------------------------------------
+
+st.header("How partnerships are compared", anchor="how-partnerships-are-compared")
+winsor = round(funnel.WINSOR_SHARE * 100)
+st.markdown(
+    f"""
+#### Benchmarks
+Each partnership is set against **England** (the published national figure; for local returns,
+which nobody publishes, all partnerships' figures added together; for counts and grades, the
+median of partnerships), its **region** worked out the same way, and its **statistical
+neighbours** (the ten areas most like it in the Department for Education's 2025 model). Rank 1
+is the best value, with the indicator's polarity applied.
+
+#### How sure is a figure? Confidence intervals
+A small partnership's percentage can swing a long way by chance. The 95% interval shown around a
+value is the range its true value most likely lies in. Percentages use the **Wilson** score
+interval; rates per 10,000 children use the **exact Poisson** interval below 10 events and
+**Byar's** approximation from 10 events up. These are the methods Public Health England's
+Fingertips profiles use.
+
+#### Real difference or chance? Funnel plots
+A funnel plot compares each partnership with England *at its own size*. Around the England line it
+draws two pairs of control limits, wide for small partnerships and narrow for large ones: the
+**95%** limits, outside which a partnership would fall by chance about once in 20, and the
+**99.8%** limits, about once in 500. Percentages use exact binomial limits and rates exact
+Poisson limits, as Spiegelhalter set out in *Funnel plots for comparing institutional performance*
+(Statistics in Medicine, 2005). A partnership outside the 95% limits on the bad side is flagged
+**worse**; outside the 99.8% limits the evidence is strong. On the good side it is **better**.
+
+#### When partnerships differ more than chance allows: overdispersion
+Local authorities differ for real reasons (population, local practice, how things are recorded),
+so they usually vary more than chance alone would explain. Left alone, plain limits would then
+flag a large share of big authorities. The dashboard tests for this with **Spiegelhalter's
+overdispersion test** (each partnership's distance from England, with the most extreme {winsor}%
+at each end pulled in, so a few outliers cannot drive it), whenever at least {funnel.MIN_AREAS}
+partnerships report. When the test is significant (p < {funnel.OVERDISPERSION_SIGNIFICANCE}) the
+limits are **widened with an additive random-effects model**, the method NHS England uses for its
+hospital mortality indicator (SHMI): each partnership is accepted to have its own true level
+around England, and only one further away than partnerships usually are is flagged. The funnel
+on each indicator's page says whether its limits were widened.
+"""
+)
+if current_store().has_observations():
+    rereferrals = comparison().area_results
+    rereferrals = rereferrals[rereferrals["indicator_id"] == "rereferral_rate"]
+    if len(rereferrals):
+        judged = ["worse", "better"]
+        plain = int((rereferrals["plain_flag"].isin(judged) & (rereferrals["plain_flag_level"] == "99.8")).sum())
+        widened = int((rereferrals["flag"].isin(judged) & (rereferrals["flag_level"] == "99.8")).sum())
+        st.markdown(
+            f"For example, on the latest re-referral figures, plain limits would put **{plain}** of "
+            f"{len(rereferrals)} partnerships beyond the 99.8% limits; the widened limits put **{widened}**."
+        )
+st.markdown(
+    f"""
+#### Figures with no denominator: robust z-scores
+Caseloads, months since inspection, counts of audits and the sickness absence rate (whose
+denominator is not published) cannot be put on a funnel. Each partnership is instead measured
+against the others: its **robust z-score** is its distance from the median of partnerships
+divided by their typical spread (1.4826 times the median absolute deviation, Iglewicz and Hoaglin,
+1993). Beyond 1.96 either way is outside 95%, beyond 3.09 outside 99.8%: the same two levels as
+the funnels. Median and spread are not pulled by the very outliers they look for. **Ofsted
+grades** are Ofsted's own judgement: an Inadequate grade is flagged worse, Outstanding better.
+
+#### Getting better or worse? Trends
+For each partnership the last {QUARTERS_IN_WINDOW} quarters (quarterly figures) or
+{YEARS_IN_WINDOW} years (annual figures), with at least {MIN_POINTS} of them reported, are tested
+for a steady rise or fall at the 5% level: **Armitage's chi-square test for trend** for
+percentages and its Poisson counterpart for rates, allowing for partnerships' figures moving about
+more than chance from one period to the next. Figures with no denominator are compared by how fast
+they change against how fast other partnerships change. A partnership flagged worse in several
+periods in a row is said to be "worse for N quarters (or years) running".
+
+#### Missing returns and suppressed figures
+A partnership that did not send a quarterly figure others sent is flagged **did not report**:
+a missing return is a signal, never a zero. Figures the publisher suppressed (to protect
+confidentiality, or too small to be reliable) are **not compared**.
+
+#### Which period is compared
+A comparison is made as at the end of a quarter. Annual figures count as at that quarter with
+their latest year that had ended by then (no more than {AS_AT_MAX_AGE_DAYS // 365} years old),
+and every page names the period it shows: "year to 31 Mar 2025", "year to 30 Sep 2025".
+
+#### The concern score
+One number per partnership that sums up its flags, to put partnerships in order of concern.
+For every indicator assessed for a partnership (judged indicators it was compared on, and those
+it did not report), it earns points: for being worse than England beyond the 95% limit, more
+beyond the 99.8% limit, for not reporting, and extra for a significant worsening trend and for
+being worse {PERSISTENT_RUN} periods running; each indicator's points are multiplied by its
+domain's weight. The score is
+
+**score = 100 × points ÷ (the 99.8% weight × the sum of the domain weights of the indicators assessed)**
+
+so 100 means every assessed indicator is beyond its 99.8% limit (trends and runs can push a
+partnership past 100). Dividing by what was assessed means a partnership with fewer figures is not
+flattered by its gaps, and not reporting can never lower a score. Rank 1 is the most concern;
+ties are broken by the number of 99.8% flags, then by the number of flags. The weights, with the
+reason for each, are in `data/concern_weights.csv`:
+"""
+)
+weights = pd.read_csv(WEIGHTS_PATH).rename(columns=WEIGHT_COLUMNS)
+st.table(weights, hide_index=True)
+st.download_button(
+    "Download the weights (CSV)",
+    to_csv_bytes(weights),
+    file_name="concern_weights.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="weights_download",
+)
+
+# -- data sources ----------------------------------------------------------------------------
+
+st.header("Data sources and licence", anchor="data-sources-and-licence")
+st.markdown(
+    f"""
+**{attribution()}** [Read the licence]({OGL_URL}).
+
+- **Department for Education**: Children in need statistics (referrals and re-referrals, table
+  C1; children in need, table B1; repeat child protection plans, table D3), year to 31 March; and
+  Children's social work workforce statistics, year to 30 September.
+- **Ofsted**: local authority inspection outcomes (ILACS judgements and dates).
+- **Office for National Statistics**: mid-year population estimates of children aged 0 to 17, and
+  local authority and region codes.
+- **Statistical neighbours**: the Department for Education's 2025 model.
+- The files came from the MIT-licensed repositories dfe-analytical-services/CSC_outcomes_and_enablers,
+  dfe-analytical-services/dfe-published-data-qa, data-to-insight/ofsted-ilacs-scrape-tool and
+  odileeds/hexmaps (the hex map layout). Every file, its origin and its licence:
+"""
+)
+files = source_files()
+# A grid, not a static table: long file paths would overflow static cells into regions a
+# keyboard cannot scroll.
+st.dataframe(
+    files[["file", "what it is", "source repository and path", "licence"]],
+    hide_index=True,
+    column_config={
+        "file": st.column_config.TextColumn("File", width="medium"),
+        "what it is": st.column_config.TextColumn("What it holds", width="large"),
+        "source repository and path": st.column_config.TextColumn("Where it came from", width="medium"),
+        "licence": st.column_config.TextColumn("Licence", width="small"),
+    },
+)
+st.download_button(
+    "Download the list of source files (CSV)",
+    to_csv_bytes(files),
+    file_name="data_sources.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="sources_download",
+)
+
+st.subheader("Invented demonstration figures")
+freshness = current_store().read("indicator_freshness")
+invented = freshness[freshness["sources"].fillna("").str.contains("demo")]
+if len(invented):
+    st.warning(
+        "In this database the local quarterly returns are **invented**: drawn from a fixed random seed, "
+        "they describe no real area. Published DfE and Ofsted figures are real.",
+        icon=":material/science:",
+    )
+    st.write(f"The {len(invented)} indicators whose figures here are invented: " + "; ".join(invented["name"]) + ".")
+else:
+    st.write("This database holds no invented figures.")
+
+# -- accessibility ---------------------------------------------------------------------------
+
+st.header("Accessibility statement", anchor="accessibility-statement")
+st.markdown(
+    """
+We want as many people as possible to be able to use this dashboard. It aims to meet the **Web
+Content Accessibility Guidelines (WCAG) 2.2 at level AA**, the standard UK public sector websites
+must meet under the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility
+Regulations 2018. You should be able to:
+
+- reach every choice, link, table and download with a keyboard alone;
+- read every chart as a table, and download its figures as a spreadsheet (CSV);
+- tell verdicts apart without colour: worse, similar and better each have their own symbol
+  (▼ ● ▲) and word, and the colours are chosen to stay distinct with colour-blindness;
+- share or bookmark what you are looking at: the indicator, period and partnership are in the
+  web address.
+
+#### How accessible this dashboard is
+Every chart has a title, labelled axes, a one-sentence summary and a table with the same figures.
+We know of these limitations:
+
+- points on a chart cannot be reached with a keyboard or read by a screen reader one by one; the
+  table under each chart holds the same figures, and a partnership's profile opens from the
+  partnership list as well as from a click on a chart;
+- the charts' hover labels need a mouse.
+
+#### How we test it
+Every page is checked automatically in a real browser (Chromium) with the axe-core accessibility
+engine against the WCAG 2.0, 2.1 and 2.2 A and AA rules, each time the software is tested; a page
+with a serious or critical failure does not pass. The browser tests also make choices with the
+keyboard, and we look at screenshots of each page whenever it changes. The dashboard has not yet
+been tested by disabled users or audited independently.
+
+#### Reporting a problem
+If you find a problem not listed here, or need a page in another format, tell the administrator
+of this dashboard in your organisation: say which page, what you were trying to do, and which
+browser and assistive technology you use. We aim to reply within 5 working days.
+
+If you are not happy with how we respond, contact the
+[Equality Advisory and Support Service (EASS)](https://www.equalityadvisoryservice.com/). The
+Equality and Human Rights Commission (EHRC) is responsible for enforcing the accessibility
+regulations.
+"""
+)

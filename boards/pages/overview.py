@@ -1,0 +1,212 @@
+"""Overview: every partnership ranked by concern score, its verdicts on each indicator, the map.
+
+Choices live in the URL (``?period=...&region=London&la_type=...&neighbours_of=E08000021``), so a
+link opens the same view. Selecting a row, a matrix cell or a hex opens that partnership.
+"""
+
+import streamlit as st
+
+from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
+from boards.exports import to_csv_bytes
+from boards.overview import Filters, area_concern, headline, league_table, matching_partnerships, read_reference
+from boards.pages.choices import url_selectbox, choose_period, partnership_names
+from boards.pages.figures import figure_with_table
+from boards.pages.frame import comparison, current_store, demo_notice
+from boards.pages.plain import plain
+
+MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def overview_reference(path: str, version: tuple[int, int], _store):
+    return read_reference(_store)
+
+
+def open_partnership(partnership_id: str, period_id: str) -> None:
+    st.switch_page("boards/pages/profile.py", query_params={"partnership": partnership_id, "period": period_id})
+
+
+def chosen_point(event) -> str | None:
+    """The partnership id of a clicked chart point, if any."""
+    points = event["selection"]["points"] if event else []
+    return str(points[0]["customdata"][0]) if points and points[0].get("customdata") else None
+
+
+store = current_store()
+reference = overview_reference(store.path, store.data_version(), store)
+
+st.title("Safeguarding board effectiveness")
+st.caption(
+    "Which local safeguarding partnerships in England are weak, on what, against whom, "
+    "and whether it is real or noise."
+)
+demo_notice(set(store.summary()["observations_by_source"]))
+
+period_column, region_column, type_column, neighbour_column = st.columns(4)
+period_id = choose_period(period_column)
+region_names = region_column.multiselect(
+    "Region", list(reference.region_names().values()), key="region", bind="query-params", placeholder="All regions"
+)
+la_types = type_column.multiselect(
+    "Local authority type", reference.la_types(), key="la_type", bind="query-params", placeholder="All types"
+)
+names = partnership_names()
+# Kept in the URL by its code, as the shared choices are (``?neighbours_of=E08000021``).
+neighbours_of = url_selectbox(
+    neighbour_column,
+    "Statistical neighbours of",
+    names.index.tolist(),
+    key="neighbours_of",
+    default=None,
+    index=None,
+    format_func=names.__getitem__,
+    placeholder="Any partnership",
+    help="The partnership and the ten whose LAs are the DfE statistical neighbours of its LAs.",
+)
+filters = Filters(tuple(region_names), tuple(la_types), neighbours_of)
+
+result = comparison(period_id)
+everyone = league_table(result.scores, reference)
+chosen = matching_partnerships(result.scores, reference, filters)
+table = everyone[everyone["partnership_id"].isin(chosen)].reset_index(drop=True)
+st.caption(
+    f"Compared as at {result.as_at:%-d %B %Y}: quarterly returns for {result.period_label}, annual DfE "
+    "figures for the latest year that had ended by then."
+)
+
+# -- the headline ---------------------------------------------------------------------------
+summary = headline(table)
+shown = f"of {summary.partnerships}" + (" shown" if filters.active() else "")
+metrics = st.columns(3)
+metrics[0].metric(
+    "Worse beyond 99.8% on 3 or more indicators", f"{summary.strong} {shown}", border=True,
+    help="Worse than England beyond the 99.8% limit: a difference chance alone would give about once in 500.",
+)
+metrics[1].metric("Worse than England on at least one indicator", f"{summary.any_worse} {shown}", border=True)
+metrics[2].metric("Did not report part of their return", f"{summary.not_reporting} {shown}", border=True)
+st.markdown(plain(summary.top_sentence()))
+
+# -- the league table -------------------------------------------------------------------------
+st.header("Partnerships ranked by concern score")
+st.caption(
+    "The concern score adds up each indicator worse than England (more beyond the 99.8% limit), "
+    "each one not reported, each getting worse, and each worse three periods running, weighted by "
+    "domain, out of what was assessed: 100 means every assessed indicator beyond its 99.8% limit. "
+    "Select a row to open the partnership."
+)
+if table.empty:
+    st.info("No partnership matches these filters. Remove one to see more.", icon=":material/filter_alt_off:")
+    st.stop()
+top_score = max(100.0, float(table["score"].max()))
+selection = st.dataframe(
+    table,
+    key="league",
+    on_select="rerun",
+    selection_mode="single-row",
+    hide_index=True,
+    height=min(38 + 35 * len(table), 460),
+    column_order=[
+        "rank", "partnership_name", "region_name", "score", "worse", "worse_99_8", "worsening", "did_not_report", "summary",
+    ],
+    column_config={
+        "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+        "partnership_id": None,
+        "partnership_name": st.column_config.TextColumn("Partnership", width="medium"),
+        "region_code": None,
+        "region_name": st.column_config.TextColumn("Region"),
+        "score": st.column_config.ProgressColumn(
+            "Concern score", format="%.1f", min_value=0.0, max_value=top_score,
+            help="0 = no concern; 100 = every assessed indicator worse than England beyond its 99.8% limit.",
+        ),
+        "summary": st.column_config.TextColumn("What drives it", width="large"),
+        "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
+        "worse_99_8": st.column_config.NumberColumn("Beyond 99.8%", format="%d", help="Of those, beyond the 99.8% limit."),
+        "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
+        "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
+    },
+)
+st.download_button(
+    "Download this table (CSV)",
+    to_csv_bytes(
+        table.drop(columns="region_code").rename(
+            columns={
+                "rank": "Rank", "partnership_id": "Partnership code", "partnership_name": "Partnership",
+                "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
+                "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
+            }
+        )
+    ),
+    file_name=f"concern_scores_{period_id}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="league_download",
+)
+if selection.selection.rows:
+    open_partnership(table.loc[selection.selection.rows[0], "partnership_id"], period_id)
+
+# -- the matrix -----------------------------------------------------------------------------
+st.header("Each partnership's verdicts, indicator by indicator")
+show_all = len(table) > MATRIX_ROWS and st.toggle(
+    f"Show all {len(table)} partnerships (the {MATRIX_ROWS} of highest concern are shown)", key="matrix_all"
+)
+in_matrix = table if show_all or len(table) <= MATRIX_ROWS else table.head(MATRIX_ROWS)
+cells = matrix_cells(result.area_results, in_matrix["partnership_id"].tolist())
+rows_said = f"the {len(in_matrix)} partnerships of highest concern" if len(in_matrix) < len(table) else (
+    f"all {len(in_matrix)} partnerships" + (" that match the filters" if filters.active() else "")
+)
+worse_cells = int((cells["flag"] == "worse").sum())
+context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
+context_names = ", ".join(context["short_name"].astype(str).unique())
+event = figure_with_table(
+    verdict_matrix(cells, title=f"Verdicts against England, {result.period_label}"),
+    matrix_table(cells),
+    file_name=f"verdicts_{period_id}.csv",
+    key="matrix",
+    summary=(
+        f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
+        f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
+        f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit, ▽ hollow beyond 95%. "
+        "Select a cell to open the partnership."
+    ),
+    on_select="rerun",
+)
+if (picked := chosen_point(event)) is not None:
+    open_partnership(picked, period_id)
+
+# -- the map --------------------------------------------------------------------------------
+st.header("Concern across England")
+areas = area_concern(reference, everyone).assign(in_filter=lambda frame: frame["partnership_id"].isin(chosen))
+map_column, reading_column = st.columns([3, 2], gap="large")
+with reading_column:
+    st.subheader("How to read the verdicts")
+    st.markdown(
+        "- **▼ Worse** or **▲ better**: the partnership differs from England by more than chance would "
+        "explain, given its size (figures without counts, such as caseloads, against the middle of all "
+        "partnerships): solid beyond the 99.8% limit (about 1 in 500 by chance), hollow (▽ △) beyond "
+        "the 95% limit only.\n"
+        "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
+        "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test.\n"
+        "- Context indicators (such as the referral rate) describe demand, not performance: they are "
+        "shown on each partnership's page but never judged.\n"
+        "- For rates and percentages the limits are widened when partnerships differ from one another "
+        "more than chance allows, so a flag means a difference beyond the usual spread between areas."
+    )
+with map_column:
+    event = figure_with_table(
+        concern_map(
+            areas, title=f"Concern score by local authority, {result.period_id}",
+            total=len(everyone), highlight=filters.active(),
+        ),
+        map_table(areas),
+        file_name=f"concern_map_{period_id}.csv",
+        key="hexmap",
+        summary=(
+            "Each hexagon is a local authority, coloured by its partnership's concern score: darker is more "
+            "concern, hollow is no score. "
+            + ("Partnerships that match the filters are outlined; the rest are faded. " if filters.active() else "")
+            + "Select a hexagon to open the partnership."
+        ),
+        on_select="rerun",
+    )
+if (picked := chosen_point(event)) is not None:
+    open_partnership(picked, period_id)

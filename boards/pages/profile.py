@@ -1,0 +1,192 @@
+"""Partnership profile: one partnership against England, its region and its statistical neighbours.
+
+Its flags with the engine's sentences, the spine chart of every indicator, trends over time,
+and where every figure came from (published, local or demo; which load) with the returns it
+did not make. The comparison is cached (``frame.comparison``); this page only filters it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from boards import profile
+from boards.catalogue import DOMAINS
+from boards.charts.palette import verdict_style
+from boards.charts.spine import spine_chart, spine_table
+from boards.charts.trends import trend_chart, trend_table
+from boards.compare.spine import spine_rows
+from boards.pages.choices import choose_partnership, choose_period
+from boards.pages.figures import figure_with_table, table_and_download
+from boards.pages.frame import comparison, current_store, demo_notice
+
+FLAG_SYMBOLS = {
+    profile.WORSE_99_8: verdict_style("worse").symbol,
+    profile.WORSE_95: verdict_style("worse").symbol,
+    profile.WORSENING: "↘",
+    profile.DID_NOT_REPORT: verdict_style("did not report").symbol,
+    profile.BETTER: verdict_style("better").symbol,
+}
+
+store = current_store()
+choices = st.columns([3, 2])
+partnership_id = choose_partnership(choices[0])
+period_id = choose_period(choices[1])
+if partnership_id is None:
+    st.title("Partnership profile")
+    st.info(
+        "Choose a partnership above to see where it stands against England, its region and its "
+        "statistical neighbours, why it is flagged, and where its figures come from.",
+        icon=":material/location_city:",
+    )
+    st.stop()
+
+compared = comparison(period_id)
+results = profile.partnership_results(compared.area_results, partnership_id)
+members = store.read("profile_members", partnership_id=partnership_id)
+partnership_name = members["partnership_name"].iloc[0]
+if results.empty:
+    st.title(partnership_name)
+    st.info(f"The database holds no figures for {partnership_name} as at {compared.period_label}.")
+    st.stop()
+score = compared.scores[compared.scores["partnership_id"] == partnership_id].iloc[0]
+# The engine's region of a partnership (that of most of its LAs), named as its LAs' region.
+region_code = score["region_code"]
+region_name = members.loc[members["region_code"] == region_code, "region_name"].iloc[0]
+provenance = profile.provenance(
+    results,
+    store.read("profile_provenance", partnership_id=partnership_id),
+    store.read("profile_benchmark_loads", region_code=region_code),
+    compared.benchmarks,
+    region_code,
+)
+
+# -- header ----------------------------------------------------------------------------------
+st.title(partnership_name)
+covers = ", ".join(f"{name} ({code})" for name, code in zip(members["area_name"], members["area_code"], strict=True))
+st.text(f"Region: {region_name}. Covers: {covers}. Compared as at {compared.period_label}.")
+metrics = st.columns(3)
+metrics[0].metric(
+    "Concern score", "–" if pd.isna(score["score"]) else f"{score['score']:.1f}",
+    help="100 means every assessed indicator beyond its 99.8% limit. Weights and reasons: data/concern_weights.csv.",
+)
+metrics[1].metric(
+    "Rank by concern", f"{int(score['rank'])} of {len(compared.scores)}", help="1 is the partnership of most concern."
+)
+metrics[2].metric("Indicators assessed", int(score["assessed"]))
+st.text(f"In short: {score['summary']}.")
+demo_notice(profile.figure_sources(provenance))
+
+# -- flags -----------------------------------------------------------------------------------
+st.header("Flags")
+found = profile.flags(results)
+if found.empty:
+    st.success("No flags: nothing worse than England, getting worse, or not reported.", icon=":material/check_circle:")
+for group, rows in found.groupby("group", observed=True, sort=True):
+    with st.container(border=True):
+        st.subheader(f"{FLAG_SYMBOLS[group]} {group} ({len(rows)})")
+        for sentence in rows["sentence"]:
+            st.text(f"{FLAG_SYMBOLS[group]} {sentence}")
+
+# -- spine chart -----------------------------------------------------------------------------
+st.header("Every indicator against England")
+spine = spine_rows(compared.area_results, compared.benchmarks, partnership_id)
+shown = spine[spine["x_worst"].notna()]
+figure_with_table(
+    spine_chart(
+        shown, partnership_name=partnership_name, region_name=region_name,
+        title=f"{partnership_name} against England, {compared.period_label}",
+    ),
+    spine_table(spine),
+    file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
+    key="spine",
+    summary=(
+        f"Each row is one indicator. The black line is England; the light bar runs from the worst to the best "
+        f"area and the darker bar covers the middle half of areas, with better always to the right. "
+        f"{partnership_name}'s marker shows its verdict by colour and shape (▼ worse, ● similar, ▲ better); "
+        f"the small square is {region_name} and the star the median of its statistical neighbours. "
+        f"Context indicators (not judged) run from lowest to highest. {int(score['worse'])} indicators are worse "
+        f"than England, {int(score['better'])} better."
+    ),
+)
+
+# -- trends ----------------------------------------------------------------------------------
+st.header("Trends")
+domains = [d for d in DOMAINS if d in set(results["domain"].astype(str))]
+flagged = found.merge(results[["indicator_id", "domain"]].astype(str), on="indicator_id")
+default_domain = flagged["domain"].mode().iloc[0] if len(flagged) else domains[0]
+domain = st.segmented_control(
+    "Domain to show", domains, default=default_domain, format_func=DOMAINS.__getitem__, key="trend_domain"
+) or default_domain
+indicator_ids = results.loc[results["domain"].astype(str) == domain, "indicator_id"].astype(str).tolist()
+trends = profile.trend_frame(
+    compared.history, compared.benchmarks, partnership_id, region_code, indicator_ids, compared.as_at
+)
+figure_with_table(
+    trend_chart(
+        trends, partnership_name=partnership_name, region_name=region_name,
+        title=f"{DOMAINS[domain]}: {partnership_name} over time",
+    ),
+    trend_table(trends, partnership_name=partnership_name, region_name=region_name),
+    file_name=f"trends_{partnership_id}_{domain}.csv",
+    key="trends",
+    summary=(
+        f"One panel per indicator of {DOMAINS[domain]}, up to {compared.period_label}: {partnership_name} "
+        f"(solid line, circles), England (dashed, squares), {region_name} (dotted, diamonds) and the median "
+        f"of its statistical neighbours (dash-dot, triangles)."
+    ),
+)
+
+# -- provenance and missing returns --------------------------------------------------------
+st.header("Where the figures come from")
+counts = provenance.dropna(subset=["source"]).drop_duplicates(["indicator_id"])["source"].value_counts()
+described = ", ".join(f"{n} {source}" for source, n in counts.items())
+st.text(
+    f"The {len(results)} figures of {partnership_name} above: {described or 'none stored'}. "
+    "Published figures are DfE and Ofsted statistics; local figures are uploaded quarterly returns; "
+    "demo figures are invented for the demonstration."
+)
+table_and_download(
+    provenance[
+        ["short_name", "period_label", "source", "status", "load_id", "file_name", "loaded_at", "loaded_by",
+         "area_code", "area_name", "end_date", "england_figure", "region_figure"]
+    ].rename(
+        columns={
+            "short_name": "Indicator", "period_label": "Period", "source": "Source", "status": "Status",
+            "load_id": "Load", "file_name": "File", "loaded_at": "Loaded at", "loaded_by": "Loaded by",
+            "area_code": "Area code", "area_name": "Area", "end_date": "Period ended",
+            "england_figure": "England figure", "region_figure": "Region figure",
+        }
+    ),
+    file_name=f"sources_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
+    key="provenance",
+)
+
+st.subheader("Missing returns")
+expected = profile.expected_returns(store, partnership_id, compared.as_at)
+missing = profile.missing_returns(expected)
+quarters = expected.drop_duplicates("period_id")
+if expected.empty:
+    st.text("No quarterly local returns were collected in the quarters up to this period.")
+elif missing.empty:
+    st.text(f"Every quarterly local return came in for the last {len(quarters)} quarters "
+            f"({quarters['period_id'].iloc[-1]} to {quarters['period_id'].iloc[0]}).")
+else:
+    for quarter in quarters.itertuples():
+        due = expected[expected["period_id"] == quarter.period_id]
+        gone = missing[missing["period_id"] == quarter.period_id]
+        if gone.empty:
+            st.text(f"{quarter.period_label}: all {len(due)} returns came in.")
+        elif len(gone) == len(due):
+            st.text(f"{quarter.period_label}: none of the {len(due)} returns came in.")
+        else:
+            names = ", ".join(dict.fromkeys(gone["short_name"]))
+            st.text(f"{quarter.period_label}: {len(gone)} of {len(due)} returns missing: {names}.")
+    table_and_download(
+        missing[["period_label", "short_name", "area_code", "area_name", "what", "load_id"]].rename(
+            columns={"period_label": "Quarter", "short_name": "Indicator", "area_code": "Area code",
+                     "area_name": "Area", "what": "What the store holds", "load_id": "Load"}
+        ),
+        file_name=f"missing_returns_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
+        key="missing",
+    )

@@ -1,0 +1,169 @@
+"""Case reviews: are reviews timely, are their recommendations carried out, do the same findings come back?"""
+
+import pandas as pd
+import streamlit as st
+
+from boards.charts.reviews import (
+    RECURS,
+    overdue_by_agency_chart,
+    recurrence_timeline_chart,
+    review_indicators_chart,
+    theme_matrix_chart,
+)
+from boards.pages.choices import choose_partnership, choose_period, partnership_names
+from boards.pages.figures import figure_with_table
+from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice
+from boards.reviews.register import current_register, register_sources
+from boards.reviews.summaries import (
+    most_recurring,
+    neighbours_of,
+    overdue_by_agency,
+    recurrence_timeline,
+    review_indicators,
+    theme_matrix,
+)
+from boards.reviews.themes import theme_names
+
+ENGLAND_ROWS = 20
+NEIGHBOURS, REGION = "Its statistical neighbours", "Its region"
+ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _register(path: str, version: tuple[int, int], _store):
+    """The current register, its theme findings and the sources it came from; shared, read-only."""
+    register = current_register(_store)
+    return register, register.findings(), register_sources(_store)
+
+
+store = current_store()
+st.title("Case reviews")
+st.caption(
+    "Are serious incidents notified and reviewed on time, are review recommendations carried out, and do the "
+    "same findings keep coming back? From each partnership's case review register."
+)
+register, findings, sources = _register(store.path, store.data_version(), store)
+demo_notice(sources)
+if "demo" in sources:
+    st.caption(
+        ":material/science: **Synthetic register, invented.** The reviews, themes and recommendations below were "
+        "made up for the demonstration; they describe no real child, review or area."
+    )
+if register.reviews.empty:
+    st.info(
+        "No case review register has been uploaded yet. Upload the reviews and recommendations files (templates: "
+        "`boards template --reviews` and `--recommendations`) on the Upload page.",
+        icon=":material/menu_book:",
+    )
+    st.stop()
+
+controls = st.columns(2)
+with controls[0]:
+    period_id = choose_period()
+with controls[1]:
+    partnership_id = choose_partnership()
+period = comparable_periods().set_index("period_id").loc[period_id]
+as_at = pd.Timestamp(period["end_date"])
+as_at_text = f"{as_at.day} {as_at:%b %Y}"
+names = partnership_names()
+name = names.get(partnership_id) if partnership_id else None
+has_register = partnership_id is not None and partnership_id in set(register.reviews["partnership_id"])
+
+if partnership_id is None:
+    st.info("Choose a partnership to see its reviews beside England and its neighbours, and the timeline of its "
+            "themes. Below: England.", icon=":material/location_city:")
+elif not has_register:
+    st.info(f"{name} has not uploaded a case review register.", icon=":material/info:")
+
+# -- the partnership's review indicators against England and its neighbours --------------------
+if partnership_id is not None:
+    st.header(f"{name}: review indicators", divider="gray")
+    rows = review_indicators(comparison(period_id).area_results, partnership_id)
+    worse = rows[rows["flag"] == "worse"]["short_name"].tolist()
+    figure_with_table(
+        review_indicators_chart(rows, f"{name}, as at {period['label']}: against England, region and neighbours"),
+        rows.drop(columns=["decimals"]),
+        file_name=f"case_review_indicators_{partnership_id}_{period_id}.csv",
+        key="review_indicators",
+        summary=(f"Worse than England on: {', '.join(worse)}." if worse else
+                 "Not worse than England on any case review indicator.")
+        + " Each indicator's figure, England (black bar), its region and the median of its statistical neighbours.",
+        column_config={"indicator_id": None, "unit": None, "short_name": "Indicator", "period_label": "Period",
+                       "neighbour_median": "Neighbours (median)", "flag": "Verdict", "flag_level": "Level",
+                       "sentence": st.column_config.TextColumn("Why", width="large")},
+    )
+
+# -- themes x partnerships -----------------------------------------------------------------------
+st.header("Themes that keep coming back", divider="gray")
+if partnership_id is not None:
+    scope = st.radio("Partnerships shown", [NEIGHBOURS, REGION, ENGLAND], horizontal=True, key="review_scope")
+else:
+    scope = ENGLAND
+if scope == NEIGHBOURS:
+    shown = neighbours_of(store.read("compare_neighbours"), partnership_id)
+elif scope == REGION:
+    partnerships = store.read("compare_partnerships").set_index("partnership_id")
+    region = partnerships.loc[partnership_id, "region_code"]
+    shown = [partnership_id, *sorted(set(partnerships.index[partnerships["region_code"] == region]) - {partnership_id},
+                                     key=names.get)]
+else:
+    shown = most_recurring(findings, as_at, ENGLAND_ROWS)
+if not shown:
+    st.info(f"No theme was found again within 3 years in the 3 years to {as_at_text}.", icon=":material/info:")
+else:
+    matrix = theme_matrix(findings, as_at, names.reindex(shown))
+    recurring = matrix[matrix["recurrences"] > 0]
+    figure_with_table(
+        theme_matrix_chart(matrix, f"Reviews that found each theme in the 3 years to {as_at_text}"),
+        matrix.drop(columns=["partnership_id", "theme_id"]),
+        file_name=f"review_themes_{period_id}.csv",
+        key="theme_matrix",
+        summary=(f"Numbers are reviews that found the theme; {RECURS} marks a theme found again within 3 years of an "
+                 f"earlier review of the same partnership ({len(recurring)} of {int((matrix['reviews'] > 0).sum())} "
+                 "partnership-theme pairs with reviews)."),
+        column_config={"partnership_name": "Partnership", "theme": "Theme", "reviews": "Reviews",
+                       "recurrences": "Found again within 3 years"},
+    )
+
+# -- one partnership's timeline ----------------------------------------------------------------
+if has_register:
+    st.header(f"{name}: when each theme was found", divider="gray")
+    timeline = recurrence_timeline(findings, partnership_id, as_at)
+    again = timeline[timeline["recurs"]]
+    figure_with_table(
+        recurrence_timeline_chart(timeline, list(theme_names().values()),
+                                  f"{name}: themes of its reviews up to {as_at_text}"),
+        timeline.drop(columns=["theme_id"]),
+        file_name=f"review_theme_timeline_{partnership_id}.csv",
+        key="theme_timeline",
+        summary=(f"{len(again)} of {len(timeline)} findings repeated a theme an earlier review had found within "
+                 "3 years (joined by a line to that review)."),
+        column_config={"review_id": "Review", "kind": "Kind", "reviewed_on": st.column_config.DateColumn(
+            "Reviewed on", format="D MMM YYYY"), "theme": "Theme", "recurs": "Found again within 3 years",
+            "earlier_review_id": "Earlier review", "earlier_reviewed_on": st.column_config.DateColumn(
+                "Earlier review on", format="D MMM YYYY")},
+    )
+
+# -- recommendations by owner agency -----------------------------------------------------------
+whose = name if has_register else "England"
+st.header(f"{whose}: overdue recommendations by owner agency", divider="gray")
+counted = [partnership_id] if has_register else register.reviews["partnership_id"].unique()
+agencies = overdue_by_agency(register, counted, as_at)
+open_count, overdue_count = int(agencies["open"].sum()), int(agencies["overdue"].sum())
+figure_with_table(
+    overdue_by_agency_chart(agencies, f"{whose}: review recommendations open at {as_at_text}"),
+    agencies.drop(columns=["owner_agency"]),
+    file_name=f"review_recommendations_by_agency_{partnership_id or 'england'}_{period_id}.csv",
+    key="overdue_by_agency",
+    summary=(f"{overdue_count} of {open_count} open recommendations were past their due date at {as_at_text}"
+             + (f"; the most overdue agency: {agencies.sort_values('overdue').iloc[-1]['agency']}." if overdue_count
+                else ".")),
+    column_config={"agency": "Owner agency", "open": "Open", "overdue": "Overdue", "not_yet_due": "Not yet due",
+                   "median_days_overdue": st.column_config.NumberColumn("Median days overdue", format="%d")},
+)
+st.caption(
+    f"Overdue: not completed by {as_at_text} and due before it. Timescales: notification within 5 working days of "
+    "the local authority becoming aware of the incident, rapid review within 15 working days of the notification, "
+    "practice review published within 6 months of the decision to hold it (working days without English bank "
+    "holidays). A theme recurs when an earlier review of the same partnership found it within 3 years."
+)

@@ -1,0 +1,60 @@
+"""The partnership profile in Chromium: the spine chart drawn, axe, a full-page screenshot, and
+changing the partnership with the keyboard alone (the URL follows)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from boards.catalogue import load_catalogue
+
+from .conftest import APP_TIMEOUT_MS, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PETERBOROUGH = "E06000031"
+NORFOLK = "E10000020"
+
+
+def open_profile(page: Page, app_url: str, partnership_id: str) -> None:
+    page.goto(f"{app_url}/partnership?partnership={partnership_id}")
+    wait_for_app(page)
+
+
+def test_spine_chart_is_drawn_and_passes_axe(page: Page, app_url: str) -> None:
+    open_profile(page, app_url, PETERBOROUGH)
+    expect(page.get_by_role("heading", name="Peterborough", level=1)).to_be_visible()
+    spine = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(spine).to_be_visible()
+    expect(spine.locator(".gtitle")).to_have_text("Peterborough against England, 2026-27 Q2 (Jul-Sep 2026)")
+    # One row per indicator of the catalogue, named on the axis.
+    expect(spine.locator(".ytick")).to_have_count(len(load_catalogue()))
+    expect(spine.locator(".ytick", has_text="Assessments in 45 days")).to_have_count(1)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert blocking == []
+    # The app scrolls inside its own container, so a full-page shot needs a viewport as tall as it.
+    height = page.locator('[data-testid="stMain"]').evaluate("main => main.scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": int(height) + 40})
+    wait_for_app(page)
+    screenshot(page, "profile")
+
+
+def test_switching_partnership_by_keyboard_updates_the_url(page: Page, app_url: str) -> None:
+    open_profile(page, app_url, PETERBOROUGH)
+    chooser = page.get_by_role("combobox", name=re.compile("^Partnership"))
+    chooser.focus()
+    expect(chooser).to_be_focused()
+    page.keyboard.type("Norfolk")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"partnership={NORFOLK}"), timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Norfolk", level=1)).to_be_visible(timeout=APP_TIMEOUT_MS)

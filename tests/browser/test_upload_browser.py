@@ -1,0 +1,233 @@
+"""The upload page in Chromium: two users signed in at once, problems, dry run, result, rollback, axe, keyboard.
+
+Uploads write to the database, so this module runs its OWN server on a copy of the session's demo
+database (the shared server's database stays as other browser tests expect it). Bea uploads for
+Barnsley, Hal for Hartlepool, Vic only reads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import APP_TIMEOUT_MS, ROOT, STARTUP_TIMEOUT_S, free_port, is_healthy, log_tail, screenshot, sign_in, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SAMPLES = ROOT / "tests" / "data" / "upload_page"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+USERS = {  # username: (name, role, partnerships, password)
+    "bea": ("Bea Barnsley", "uploader", "E08000038", "bea uploads for barnsley"),
+    "hal": ("Hal Hartlepool", "uploader", "E06000001", "hal uploads for hartlepool"),
+    "vic": ("Vic Viewer", "viewer", None, "vic only reads the figures"),
+}
+
+
+@pytest.fixture(scope="module")
+def upload_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of our own on a copy of the demo database, with the three users added by the CLI."""
+    folder = tmp_path_factory.mktemp("upload_app")
+    db = folder / "upload.duckdb"
+    shutil.copy(demo_db, db)
+    if Path(f"{demo_db}.wal").exists():  # changes the shared server has not checkpointed yet
+        shutil.copy(f"{demo_db}.wal", f"{db}.wal")
+    for username, (name, role, areas, password) in USERS.items():
+        command = [sys.executable, "-m", "boards", "users", "add", username, "--role", role, "--name", name,
+                   "--password-env", "BOARDS_TEST_UPLOAD_PASSWORD", "--db", str(db)]
+        command += ["--areas", areas] if areas else []
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "BOARDS_TEST_UPLOAD_PASSWORD": password})
+        if result.returncode != 0:
+            pytest.fail(f"`boards users add {username}` exited {result.returncode}: {result.stderr.strip()}")
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder / "streamlit.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not is_healthy(url):
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def new_page(browser: Browser) -> Page:
+    """A page in a browser context of its own: its own cookies, so its own signed-in user."""
+    return browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+
+
+def sign_in_and_open_upload(page: Page, url: str, username: str) -> None:
+    sign_in(page, url, username, USERS[username][3])
+    # A new page load would be a new session, signed out: follow the link instead.
+    page.get_by_role("link", name="Upload").click()
+    page.get_by_role("heading", name="Upload a quarterly return").wait_for()
+    wait_for_app(page)
+
+
+def choose_file(page: Page, name: str) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(SAMPLES / name)
+
+
+def blocking_violations(page: Page) -> list[str]:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_signed_out_visitor_gets_the_templates_and_no_uploader(browser: Browser, upload_url: str) -> None:
+    page = new_page(browser)
+    page.goto(f"{upload_url}/upload")
+    wait_for_app(page)
+    expect(page.get_by_text("Uploaders send figures for their own partnerships")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in on the Account page")).to_be_visible()
+    expect(page.get_by_role("button", name="Data dictionary (CSV)")).to_be_visible()
+    expect(page.locator('[data-testid="stFileUploader"]')).to_have_count(0)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Template, one figure a row (CSV)").click()
+    assert download.value.suggested_filename == "quarterly_return_template.csv"
+    screenshot(page, "upload_signed_out")
+    assert blocking_violations(page) == []
+    page.context.close()
+
+
+def test_two_uploaders_and_a_viewer_at_once(browser: Browser, upload_url: str) -> None:
+    """Bea, Hal and Vic signed in at the same time in three contexts, each seeing only what their role allows."""
+    bea, hal, vic = new_page(browser), new_page(browser), new_page(browser)
+    for page, username in ((bea, "bea"), (hal, "hal"), (vic, "vic")):
+        sign_in_and_open_upload(page, upload_url, username)
+    expect(bea.get_by_text("You upload figures for: Barnsley.")).to_be_visible()
+    expect(hal.get_by_text("You upload figures for: Hartlepool.")).to_be_visible()
+
+    # The viewer: told why, no uploader.
+    expect(vic.get_by_text("Your viewer account can read the dashboard but not upload")).to_be_visible()
+    expect(vic.locator('[data-testid="stFileUploader"]')).to_have_count(0)
+
+    # Bea's file with problems: every row listed, nothing written.
+    choose_file(bea, "barnsley_problems.csv")
+    expect(bea.get_by_text("3 problems in 3 rows: nothing was written.")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(bea)
+    problems = bea.get_by_role("alert").filter(has_text="3 problems")
+    expect(problems).to_be_visible()
+    expect(bea.get_by_role("button", name="Download the problems (CSV)")).to_be_visible()
+    expect(bea.get_by_role("button", name="Confirm")).to_have_count(0)
+    table = bea.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_contain_text("is not a local authority we know")
+    screenshot(bea, "upload_problems")
+
+    # Hal tries to change Barnsley's figures: the core refuses, in words.
+    choose_file(hal, "barnsley_valid.csv")
+    expect(hal.get_by_text(
+        "You may upload figures for Hartlepool only; this file has rows for Barnsley (E08000038). Nothing was written."
+    )).to_be_visible(timeout=APP_TIMEOUT_MS)
+    expect(hal.get_by_role("button", name="Confirm")).to_have_count(0)
+
+    # Bea's valid file: the dry run, then the result.
+    choose_file(bea, "barnsley_valid.csv")
+    expect(bea.get_by_text("What this upload will do")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(bea)
+    metrics = bea.locator('[data-testid="stMetric"]')
+    expect(metrics).to_have_text(["Figures to add2", "Figures to change1", "Figures unchanged0", "Rows left out0"])
+    screenshot(bea, "upload_dry_run")
+    assert blocking_violations(bea) == []
+    bea.get_by_role("button", name="Confirm: import 3 figures").click()
+    imported = bea.get_by_text(re.compile(r"^Imported as load \d+\.$"))
+    expect(imported).to_be_visible(timeout=APP_TIMEOUT_MS)
+    load_id = int(re.search(r"\d+", imported.inner_text()).group())
+    wait_for_app(bea)
+    screenshot(bea, "upload_result")
+
+    # Hal sees Bea's load in the history but may not roll it back.
+    hal.get_by_role("button", name="Data dictionary (CSV)").click()  # any interaction reruns Hal's page
+    wait_for_app(hal)
+    expect(hal.locator('[data-testid="stDataFrame"]').last).to_contain_text("barnsley_valid.csv")
+    expect(hal.get_by_text("None of these loads is yours to roll back.")).to_be_visible()
+
+    # Bea asks to roll her load back: the confirm step says what it will do.
+    bea.get_by_role("combobox", name="Load to roll back").click()
+    bea.get_by_role("option", name=f"Load {load_id}: barnsley_valid.csv").click()
+    bea.get_by_role("button", name="Roll back this load…").click()
+    expect(bea.get_by_text(f"Roll back load {load_id} (barnsley_valid.csv)?")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(bea)
+    bea.get_by_role("heading", name="Loads").scroll_into_view_if_needed()
+    screenshot(bea, "upload_history")
+    assert blocking_violations(bea) == []
+    bea.get_by_role("button", name=f"Yes, roll back load {load_id}").click()
+    expect(bea.get_by_text(f"Rolled back load {load_id}.")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    for page in (bea, hal, vic):
+        page.context.close()
+
+
+def test_keyboard_only_sign_in_and_upload(browser: Browser, upload_url: str) -> None:
+    """Sign in, go to Upload, open the file chooser and confirm, all with the keyboard.
+
+    The one step no keyboard can do in a headless browser is picking a file in the operating
+    system's dialog: the dialog is opened by the keyboard, and Playwright fills it.
+    """
+    page = new_page(browser)
+    page.goto(f"{upload_url}/account")
+    wait_for_app(page)
+    username = page.get_by_role("textbox", name="Username")
+    tab_until(page, username)
+    page.keyboard.type("hal")
+    page.keyboard.press("Tab")
+    page.keyboard.type(USERS["hal"][3])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=APP_TIMEOUT_MS)
+
+    upload_link = page.get_by_role("link", name="Upload")
+    tab_until(page, upload_link)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Upload a quarterly return").wait_for()
+    wait_for_app(page)
+
+    browse = page.locator('[data-testid="stFileUploaderDropzone"] button')
+    tab_until(page, browse)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(SAMPLES / "hartlepool_valid.csv")
+    confirm = page.get_by_role("button", name="Confirm: import 2 figures")
+    expect(confirm).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    tab_until(page, confirm)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Imported as load")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    page.context.close()
+
+
+def tab_until(page: Page, target, limit: int = 80) -> None:
+    """Press Tab until ``target`` has the keyboard focus (fails after ``limit`` presses)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"{target} never received the focus after {limit} presses of Tab")

@@ -1,0 +1,147 @@
+"""The Overview's core (boards/overview.py): filters, headline and map areas, on the demo database
+and on small frames where a partnership covers several LAs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from boards.compare.engine import compare
+from boards.overview import (
+    Filters,
+    OverviewReference,
+    area_concern,
+    headline,
+    league_table,
+    matching_partnerships,
+    read_reference,
+)
+
+NEWCASTLE_AND_ITS_NEIGHBOURS = {
+    "E06000002", "E06000009", "E06000018", "E06000044", "E06000045", "E08000003",
+    "E08000006", "E08000021", "E08000025", "E08000035", "E08000039",
+}
+
+
+@pytest.fixture(scope="module")
+def reference(demo_store) -> OverviewReference:
+    return read_reference(demo_store)
+
+
+@pytest.fixture(scope="module")
+def latest(demo_store):
+    return compare(demo_store, "2026-27 Q2")
+
+
+@pytest.fixture
+def joint() -> tuple[pd.DataFrame, OverviewReference]:
+    """Three LAs in two partnerships: Cambridgeshire (a county) with Peterborough (a unitary)."""
+    scores = pd.DataFrame(
+        {
+            "rank": [1, 2],
+            "partnership_id": ["CAMBS_PETERBOROUGH", "E06000033"],
+            "partnership_name": ["Cambridgeshire and Peterborough", "Southend-on-Sea"],
+            "region_code": ["E12000006", "E12000006"],
+            "score": [20.0, float("nan")],
+            "summary": ["2 worse, of 20 assessed", "nothing assessed"],
+            "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0],
+        }
+    )
+    reference = OverviewReference(
+        local_authorities=pd.DataFrame(
+            {
+                "area_code": ["E06000031", "E10000003", "E06000033"],
+                "name": ["Peterborough", "Cambridgeshire", "Southend-on-Sea"],
+                "la_type": ["Unitary Authority", "County", "Unitary Authority"],
+                "region_code": ["E12000006"] * 3,
+                "hex_q": [10, 11, 12],
+                "hex_r": [8, 8, 6],
+                "partnership_id": ["CAMBS_PETERBOROUGH", "CAMBS_PETERBOROUGH", "E06000033"],
+            }
+        ),
+        regions=pd.DataFrame({"region_code": ["E12000006"], "region_name": ["East of England"]}),
+        neighbours=pd.DataFrame({"partnership_id": ["E06000033"], "neighbour_id": ["CAMBS_PETERBOROUGH"]}),
+    )
+    return scores, reference
+
+
+def test_reference_holds_every_la_with_its_type_hex_and_partnership(reference):
+    authorities = reference.local_authorities
+    assert len(authorities) == 153
+    assert authorities["la_type"].value_counts().to_dict() == {
+        "Unitary Authority": 63, "Metropolitan District": 36, "London Borough": 33, "County": 21,
+    }
+    hartlepool = authorities.set_index("area_code").loc["E06000001"]
+    assert (hartlepool["hex_q"], hartlepool["hex_r"], hartlepool["partnership_id"]) == (12, 14, "E06000001")
+    assert reference.la_types() == ["County", "London Borough", "Metropolitan District", "Unitary Authority"]
+    assert list(reference.region_names().values())[:2] == ["North East", "North West"]
+
+
+def test_no_filter_keeps_every_partnership(latest, reference):
+    assert not Filters().active()
+    assert matching_partnerships(latest.scores, reference, Filters()) == set(latest.scores["partnership_id"].astype(str))
+
+
+def test_region_filter_uses_the_engines_region(latest, reference):
+    north_east = matching_partnerships(latest.scores, reference, Filters(region_names=("North East",)))
+    assert len(north_east) == 12
+    assert north_east == set(latest.scores.loc[latest.scores["region_code"] == "E12000001", "partnership_id"].astype(str))
+
+
+def test_neighbours_filter_is_the_partnership_and_its_ten_neighbours(latest, reference):
+    chosen = matching_partnerships(latest.scores, reference, Filters(neighbours_of="E08000021"))
+    assert chosen == NEWCASTLE_AND_ITS_NEIGHBOURS
+
+
+def test_filters_combine(latest, reference):
+    assert len(matching_partnerships(latest.scores, reference, Filters(la_types=("Metropolitan District",)))) == 36
+    both = Filters(region_names=("North East", "London"), la_types=("Metropolitan District",))
+    assert len(matching_partnerships(latest.scores, reference, both)) == 5
+    assert matching_partnerships(
+        latest.scores, reference, Filters(region_names=("North East",), neighbours_of="E08000021")
+    ) == {"E06000002", "E08000021"}
+
+
+def test_a_partnership_of_several_las_has_each_of_their_types(joint):
+    scores, reference = joint
+    assert matching_partnerships(scores, reference, Filters(la_types=("County",))) == {"CAMBS_PETERBOROUGH"}
+    assert matching_partnerships(scores, reference, Filters(la_types=("Unitary Authority",))) == {
+        "CAMBS_PETERBOROUGH", "E06000033",
+    }
+    assert matching_partnerships(scores, reference, Filters(neighbours_of="E06000033")) == {
+        "E06000033", "CAMBS_PETERBOROUGH",
+    }
+
+
+def test_every_la_of_a_partnership_takes_its_score(joint):
+    scores, reference = joint
+    areas = area_concern(reference, league_table(scores, reference)).set_index("area_code")
+    assert areas.loc[["E06000031", "E10000003"], "score"].tolist() == [20.0, 20.0]
+    assert areas.loc["E10000003", "partnership_name"] == "Cambridgeshire and Peterborough"
+    assert pd.isna(areas.loc["E06000033", "score"])
+
+
+def test_league_table_is_the_engines_scores_with_region_names(latest, reference):
+    table = league_table(latest.scores, reference)
+    scores = latest.scores
+    assert table["partnership_id"].tolist() == scores["partnership_id"].astype(str).tolist()
+    assert table["rank"].tolist() == scores["rank"].tolist()
+    assert table["score"].tolist() == scores["score"].tolist()
+    assert table.loc[0, ["partnership_name", "region_name"]].tolist() == ["Peterborough", "East of England"]
+    assert table.loc[1, "region_name"] == "North East"
+
+
+def test_headline_counts_and_names_the_highest_concerns(latest, reference):
+    summary = headline(league_table(latest.scores, reference))
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 8, 81, 15)
+    assert summary.top_sentence() == (
+        "Highest concern score: Peterborough (51.9), Newcastle upon Tyne (46.9) and Kingston upon Thames (40.0)."
+    )
+
+
+def test_headline_without_concern_says_so(joint):
+    scores, reference = joint
+    calm = league_table(scores.assign(score=[0.0, float("nan")], worse=[0, 0], worse_99_8=[0, 0]), reference)
+    summary = headline(calm)
+    assert (summary.strong, summary.any_worse, summary.top) == (0, 0, ())
+    assert summary.top_sentence() == "No partnership has a concern score above 0."

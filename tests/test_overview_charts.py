@@ -1,0 +1,120 @@
+"""The Overview's charts (boards/charts/overview.py, hexmap.py, palette.py): every cell and hex is
+the engine's, readable without colour, and clickable through its partnership id."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from boards.charts.hexmap import hex_map
+from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
+from boards.charts.palette import VERDICTS, verdict_marker, verdict_text
+from boards.compare.engine import compare
+from boards.overview import area_concern, league_table, read_reference
+
+TOP = ["E06000031", "E08000021", "E09000021"]  # the three of highest concern in 2026-27 Q2
+
+
+@pytest.fixture(scope="module")
+def latest(demo_store):
+    return compare(demo_store, "2026-27 Q2")
+
+
+@pytest.fixture(scope="module")
+def areas(demo_store, latest):
+    reference = read_reference(demo_store)
+    return area_concern(reference, league_table(latest.scores, reference)).assign(in_filter=True)
+
+
+def test_verdict_text_and_markers_need_no_colour():
+    assert verdict_text("worse", "99.8") == "▼ Worse (99.8%)"
+    assert verdict_text("worse", "95") == "▽ Worse (95%)"
+    assert verdict_text("better", "95") == "△ Better (95%)"
+    assert verdict_text("did not report") == "! Did not report"
+    assert verdict_marker("worse", "99.8", size=10)["symbol"] == "triangle-down"
+    assert verdict_marker("worse", "95", size=10)["symbol"] == "triangle-down-open"
+    # White verdicts are drawn in dark grey, never white on white.
+    assert verdict_marker("not compared", size=10)["color"] == "#505a5f"
+    shapes = [style.marker for style in VERDICTS.values()]
+    assert len(set(shapes)) == len(shapes)
+
+
+def test_matrix_cells_are_the_judged_indicators_in_the_given_order(latest):
+    results = latest.area_results
+    judged = results.loc[results["polarity"].astype(str) != "context", "indicator_id"].nunique()
+    cells = matrix_cells(results, TOP)
+    assert cells["partnership_id"].drop_duplicates().tolist() == TOP
+    assert len(cells) == 3 * judged
+    # Context indicators are never judged: their columns would say nothing.
+    assert not cells["indicator_id"].isin(["referral_rate", "cin_rate", "s47_rate", "serious_incident_notifications"]).any()
+    assert cells["indicator_id"].iloc[:2].tolist() == ["rereferral_rate", "assessment_timeliness"]
+
+
+def test_matrix_draws_each_cell_once_with_its_verdict_and_partnership(latest):
+    cells = matrix_cells(latest.area_results, TOP)
+    figure = verdict_matrix(cells, title="Verdicts")
+    drawn = pd.concat(
+        pd.DataFrame({"partnership_id": np.asarray(trace.customdata)[:, 0], "name": trace.name, "symbol": trace.marker.symbol})
+        for trace in figure.data
+    )
+    assert len(drawn) == len(cells)
+    expected = cells.assign(name=[verdict_text(f, lv).split(" ", 1)[1] for f, lv in zip(cells["flag"], cells["flag_level"])])
+    assert drawn.groupby("name").size().to_dict() == expected.groupby("name").size().to_dict()
+    peterborough = expected[expected["partnership_id"] == "E06000031"]
+    assert (peterborough["flag"] == "worse").sum() == 12
+    assert set(drawn.loc[drawn["name"] == "Worse (99.8%)", "symbol"]) == {"triangle-down"}
+    assert list(figure.layout.yaxis.ticktext) == ["Peterborough", "Newcastle upon Tyne", "Kingston upon Thames"]
+
+
+def test_matrix_table_states_value_england_and_verdict(latest):
+    cells = matrix_cells(latest.area_results, TOP)
+    table = matrix_table(cells)
+    first = table.iloc[0]
+    engine = latest.area_results.set_index(["partnership_id", "indicator_id"]).loc[("E06000031", "rereferral_rate")]
+    assert first["Partnership"] == "Peterborough"
+    assert first["Domain"] == "Demand"
+    assert (first["Value"], first["England"]) == (engine["value"], engine["england"])
+    assert first["Verdict"] == verdict_text(str(engine["flag"]), str(engine["flag_level"]))
+    assert (table["Verdict"].str.startswith("▼") | table["Verdict"].str.startswith("▽")).sum() == 12 + 10 + 10
+
+
+def test_hex_map_has_one_clickable_hex_per_la(areas):
+    figure = concern_map(areas, title="Concern", total=153, highlight=False)
+    centres = figure.data[0]
+    assert len(centres.x) == len(figure.layout.shapes) == 153
+    assert set(np.asarray(centres.customdata)[:, 0]) == set(areas["partnership_id"])
+    assert "Concern score 51.9, rank 1 of 153" in "".join(centres.hovertext)
+    # The darkest hex is the highest score; none is faded or outlined without a filter.
+    darkest = figure.layout.shapes[int(areas["score"].to_numpy().argmax())]
+    assert darkest.fillcolor == "rgb(127, 39, 4)"
+    assert {shape.opacity for shape in figure.layout.shapes} == {1.0}
+
+
+def test_hex_map_draws_areas_without_a_score_hollow_and_outlines_the_filter():
+    frame = pd.DataFrame(
+        {
+            "area_code": ["A", "B", "C"], "name": ["A", "B", "C"], "hex_q": [0, 1, 0], "hex_r": [0, 0, 1],
+            "score": [10.0, np.nan, 0.0], "chosen": [True, False, False],
+        }
+    )
+    figure = hex_map(frame, value="score", title="t", colour_title="Score", highlight="chosen")
+    chosen, hollow, calm = figure.layout.shapes
+    assert list(np.asarray(figure.data[0].customdata)[:, 0]) == ["A", "B", "C"]
+    assert figure.data[0].hovertext[1] == "B<br>No data"
+    assert hollow.fillcolor == "rgba(0,0,0,0)" and hollow.line.width == 1.5
+    assert (chosen.opacity, chosen.line.width, chosen.line.color) == (1.0, 2.5, "#0b0c0c")
+    assert (calm.opacity, calm.fillcolor) == (0.3, "rgb(254, 230, 206)")
+
+
+def test_map_table_lists_every_la_highest_concern_first(areas):
+    table = map_table(areas)
+    assert len(table) == 153
+    assert table.iloc[0][["Local authority", "Rank", "Concern score"]].tolist() == ["Peterborough", 1, pytest.approx(51.923077)]
+
+
+def test_matrix_columns_are_grouped_by_domain(latest):
+    cells = matrix_cells(latest.area_results, TOP[:1])
+    domains = cells.sort_values("column")["domain"].tolist()
+    runs = [domain for place, domain in enumerate(domains) if place == 0 or domain != domains[place - 1]]
+    assert runs == ["demand", "child_protection", "case_reviews", "inspection_audit", "workforce", "partnership"]

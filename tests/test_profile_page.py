@@ -1,0 +1,187 @@
+"""The partnership profile page, run in-process with AppTest on the session's demo database.
+
+Every figure the page shows is checked against the comparison engine or the store for the same
+data; the literal values are those of the seeded demo (Peterborough ranks first as at 2026-27 Q2).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from boards.catalogue import DOMAINS
+from boards.compare.engine import compare
+
+PETERBOROUGH = "E06000031"
+NORFOLK = "E10000020"  # sent none of its local returns for the last three quarters
+LATEST = "2026-27 Q2"
+FIRST_WORSE = (
+    "Assessments in 45 days 47.2% against England 83.1%: below the 99.8% limit (65.5%); worse for 7 quarters running."
+)
+
+
+def open_profile(db_path, monkeypatch, **query):
+    monkeypatch.setenv("BOARDS_DB", str(db_path))
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    # Set after the first run: the default page has a period selector of its own, bound to the URL.
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.switch_page("boards/pages/profile.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.fixture(scope="module")
+def store(demo_store):
+    return demo_store
+
+
+@pytest.fixture(scope="module")
+def latest(store):
+    return compare(store, LATEST)
+
+
+@pytest.fixture
+def peterborough(demo_db_path, monkeypatch):
+    app = open_profile(demo_db_path, monkeypatch, partnership=PETERBOROUGH, period=LATEST)
+    yield app
+    st.cache_resource.clear()
+
+
+def table_with(app, column: str) -> pd.DataFrame:
+    found = [frame.value for frame in app.dataframe if column in frame.value.columns]
+    assert len(found) == 1, column
+    return found[0]
+
+
+def test_without_a_partnership_the_page_only_asks_for_one(demo_db_path, monkeypatch):
+    """No choice in the URL: a title, the two selectors and a prompt; no figures."""
+    app = open_profile(demo_db_path, monkeypatch)
+    assert [t.value for t in app.title] == ["Partnership profile"]
+    assert "Choose a partnership" in app.info[0].value
+    assert not app.get("plotly_chart") and not app.dataframe and not app.metric
+    st.cache_resource.clear()
+
+
+def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
+    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 1 of 153, the engine's summary."""
+    score = latest.scores.set_index("partnership_id").loc[PETERBOROUGH]
+    assert [t.value for t in peterborough.title] == ["Peterborough"]
+    assert peterborough.selectbox(key="partnership").value == PETERBOROUGH
+    metrics = {m.label: m.value for m in peterborough.metric}
+    assert metrics == {
+        "Concern score": f"{score['score']:.1f}",
+        "Rank by concern": "1 of 153",
+        "Indicators assessed": str(score["assessed"]),
+    }
+    texts = [t.value for t in peterborough.text]
+    header = "Region: East of England. Covers: Peterborough (E06000031). Compared as at 2026-27 Q2 (Jul-Sep 2026)."
+    assert header in texts
+    assert f"In short: {score['summary']}." in texts
+    assert score["summary"].startswith("12 worse (9 beyond 99.8%), 2 worsening")
+    assert any("Demonstration data" in w.value for w in peterborough.warning)
+
+
+def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
+    """12 worse flags, the 99.8% ones first, each the engine's sentence as plain text."""
+    shown = [t.value.removeprefix("▼ ") for t in peterborough.text if t.value.startswith("▼ ")]
+    results = latest.area_results[latest.area_results["partnership_id"] == PETERBOROUGH]
+    worse = results[results["flag"] == "worse"]
+    expected = pd.concat([worse[worse["flag_level"] == "99.8"], worse[worse["flag_level"] == "95"]])
+    assert len(shown) == 12
+    assert shown == expected["sentence"].tolist()
+    assert shown[0] == FIRST_WORSE
+    headings = [h.value for h in peterborough.subheader]
+    assert headings[:3] == [
+        "▼ Worse than England, beyond the 99.8% limit (9)",
+        "▼ Worse than England, beyond the 95% limit (3)",
+        "↘ Getting worse over time (1)",
+    ]
+
+
+def test_spine_table_values_equal_the_comparison(peterborough, latest):
+    """One row per indicator; value, England, region, neighbours' median at the indicator's decimals."""
+    table = table_with(peterborough, "Verdict").set_index("Indicator")
+    results = latest.area_results[latest.area_results["partnership_id"] == PETERBOROUGH]
+    assert len(table) == len(results) >= 30
+    assert list(dict.fromkeys(table["Domain"])) == list(DOMAINS.values())  # grouped by domain
+    table = table.loc[results["short_name"].astype(str)]
+    for shown, column in (("Value", "value"), ("England", "england"), ("Region", "region"),
+                          ("Neighbours' median", "neighbour_median")):
+        expected = [round(v, int(d)) for v, d in zip(results[column], results["decimals"], strict=True)]
+        np.testing.assert_allclose(table[shown].to_numpy(dtype=float), expected, equal_nan=True)
+    assessments = table.loc["Assessments in 45 days"]
+    shown = assessments[["Value", "England", "Rank (1 = best, or highest)", "Verdict"]].tolist()
+    assert shown == [47.2, 83.1, "138 of 138", "▼ Worse (99.8%)"]
+    assert table.loc["Referrals per 10k", "Verdict"] == "· Context, not judged"
+
+
+def test_two_charts_with_titles(peterborough):
+    """The spine chart and the trends, each a Plotly chart with a title naming the partnership."""
+    charts = peterborough.get("plotly_chart")
+    assert len(charts) == 2
+    titles = [chart.proto.spec for chart in charts]
+    assert "Peterborough against England, 2026-27 Q2 (Jul-Sep 2026)" in titles[0]
+    assert "Peterborough over time" in titles[1]
+
+
+def test_provenance_lists_every_figure_with_its_source_and_load(peterborough, store, latest):
+    """Each figure from one stored row: the 11 DfE and Ofsted figures published, the rest invented."""
+    table = table_with(peterborough, "Source")
+    figures = (latest.area_results["partnership_id"] == PETERBOROUGH).sum()
+    assert len(table) == figures
+    counts = table["Source"].value_counts().to_dict()
+    assert counts == {"demo": figures - 11, "published": 11}
+    loads = store.loads().set_index("load_id")
+    for row in table.itertuples():
+        assert loads.at[row.Load, "source"] == row.Source
+        assert loads.at[row.Load, "file_name"] == row.File
+    caseload_load = table.set_index("Indicator").at["Caseload", "Load"]
+    assert loads.at[caseload_load, "file_name"] == "csww_indicators_2017_to_2025.csv"
+    summary = f"The {figures} figures of Peterborough above: {figures - 11} demo, 11 published."
+    assert summary in " ".join(t.value for t in peterborough.text)
+    assert any("Every quarterly local return came in" in t.value for t in peterborough.text)
+
+
+def test_missing_returns_equal_what_the_store_holds(demo_db_path, monkeypatch, store):
+    """Norfolk marked every local return missing in the last three quarters: the rows the store holds."""
+    app = open_profile(demo_db_path, monkeypatch, partnership=NORFOLK, period=LATEST)
+    table = table_with(app, "What the store holds")
+    observations = store.table("observations")
+    quarters = ["2025-26 Q3", "2025-26 Q4", "2026-27 Q1", "2026-27 Q2"]
+    held = observations[
+        (observations["area_code"] == NORFOLK) & (observations["status"] == "missing")
+        & observations["period_id"].isin(quarters)
+    ]
+    assert len(table) == len(held) > 0
+    assert set(held["period_id"]) == set(quarters[1:])
+    shown = set(zip(table["Quarter"].str.slice(0, 10), table["Indicator"]))
+    names = store.table("indicators").set_index("indicator_id")["short_name"]
+    assert shown == set(zip(held["period_id"], held["indicator_id"].map(names)))
+    assert set(table["What the store holds"]) == {"marked missing"}
+    texts = [t.value for t in app.text]
+    for quarter, label in (("2026-27 Q2", "2026-27 Q2 (Jul-Sep 2026)"), ("2025-26 Q3", "2025-26 Q3 (Oct-Dec 2025)")):
+        local = observations[(observations["period_id"] == quarter) & observations["source"].isin(["local", "demo"])]
+        due, gone = local["indicator_id"].nunique(), (held["period_id"] == quarter).sum()
+        if gone == 0:
+            assert f"{label}: all {due} returns came in." in texts
+        elif gone == due:
+            assert f"{label}: none of the {due} returns came in." in texts
+        else:
+            assert any(text.startswith(f"{label}: {gone} of {due} returns missing: ") for text in texts)
+    st.cache_resource.clear()
+
+
+def test_an_earlier_period_compares_as_at_its_end(demo_db_path, monkeypatch, store):
+    """?period=2025-26 Q2: the spine table is that comparison's, not the latest one's."""
+    app = open_profile(demo_db_path, monkeypatch, partnership=PETERBOROUGH, period="2025-26 Q2")
+    earlier = compare(store, "2025-26 Q2")
+    results = earlier.area_results[earlier.area_results["partnership_id"] == PETERBOROUGH]
+    table = table_with(app, "Verdict").set_index("Indicator").loc[results["short_name"].astype(str)]
+    expected = [round(v, int(d)) for v, d in zip(results["value"], results["decimals"], strict=True)]
+    np.testing.assert_allclose(table["Value"].to_numpy(dtype=float), expected, equal_nan=True)
+    assert table.at["Assessments in 45 days", "Period"] == "2025-26 Q2 (Jul-Sep 2025)"
+    assert any("Compared as at 2025-26 Q2 (Jul-Sep 2025)." in t.value for t in app.text)
+    st.cache_resource.clear()
