@@ -254,8 +254,9 @@ def judge(
         weight = np.where(valid, trials / variance, np.nan)
     summary = overdispersion(z, weight, groups, size)
     adjusted = valid & (summary["adjustment"].to_numpy()[groups] == RANDOM_EFFECTS)
-    # Only the adjusted areas are divided: the others may have no variance at all.
-    inflation = np.divide(summary["tau2"].to_numpy()[groups] * trials, variance, out=np.zeros(len(family)), where=adjusted)
+    # Only the adjusted areas are computed: the others may have no variance or no finite denominator.
+    inflation = np.zeros(len(family))
+    inflation[adjusted] = summary["tau2"].to_numpy()[groups][adjusted] * trials[adjusted] / variance[adjusted]
     widen = np.sqrt(1 + inflation)
     plain, position = np.full(len(family), np.nan), np.full(len(family), np.nan)
     for name in (BINOMIAL, POISSON):
