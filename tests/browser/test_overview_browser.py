@@ -33,7 +33,7 @@ def open_overview(page: Page, url: str) -> float:
     return elapsed
 
 
-def test_league_table_renders_fast_and_a_row_opens_the_partnership(page: Page, app_url: str) -> None:
+def test_league_table_shows_and_a_row_opens_the_partnership(page: Page, app_url: str) -> None:
     elapsed = open_overview(page, app_url)
     print(f"league table shown after {elapsed:.1f} s")
     expect(page.locator("h1").first).to_have_text("Safeguarding board effectiveness")

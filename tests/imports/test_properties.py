@@ -68,14 +68,14 @@ def import_and_undo(store, name, data):
     assert_same(store, {name: before[name] for name in DATA_TABLES})
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400), name=st.sampled_from(["upload.csv", "upload.xlsx", "upload"]))
 def test_arbitrary_bytes_import_or_fail_clearly(shared_store, data, name):
     """Random bytes never crash the import and never leave a trace when refused."""
     import_and_undo(shared_store, name, data)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=st.lists(
         st.one_of(
@@ -97,7 +97,7 @@ def test_plausible_returns_import_or_fail_clearly(shared_store, rows, delimiter,
     import_and_undo(shared_store, "return.csv", (newline.join(lines) + newline).encode(encoding))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.binary(max_size=300))
 def test_a_real_header_over_arbitrary_bytes_imports_or_fails_clearly(shared_store, body):
     """Garbage under a valid header reaches the row checks and still never crashes or half-writes."""
