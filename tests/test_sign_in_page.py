@@ -7,8 +7,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from boards.access import system_actor
-from boards.accounts import add_user, change_setting, utc_now
+from boards.accounts import add_user, change_setting, set_active, set_partnerships, set_role, utc_now
 from boards.demo import build_demo
+from boards.pages.plain import plain
 from boards.store import Store
 
 OPERATOR = system_actor("tester")
@@ -69,6 +70,30 @@ def test_session_expires_after_inactivity(app):
     app.run()
     assert "actor" not in app.session_state
     assert app.info[0].value == "You were signed out after 30 minutes without activity."
+
+
+def test_changes_to_an_account_apply_to_its_open_session(app, db_path):
+    """An administrator's changes reach a user already signed in at their next click: new partnerships
+    and role at once; a disabled account is signed out, with the reason in the audit trail."""
+    store = Store.open(db_path)
+    add_user(store, OPERATOR, username="cal", display_name="Cal Changes", role="uploader",
+             password="cal changes often", partnership_ids=["E08000038"])
+    sign_in_as(app, "cal", "cal changes often")
+    assert app.session_state["actor"].partnership_names == ("Barnsley",)
+
+    set_partnerships(store, OPERATOR, "cal", ["E06000001"])
+    set_role(store, OPERATOR, "cal", "viewer")
+    app.run()
+    assert app.session_state["actor"].partnership_names == ("Hartlepool",)
+    assert app.session_state["actor"].role == "viewer"
+
+    set_active(store, OPERATOR, "cal", False)
+    app.run()
+    assert "actor" not in app.session_state
+    assert app.warning[0].value == "Your account is no longer active, so you were signed out."
+    last = store.audit_log().iloc[-1]
+    assert (last["action"], last["actor"]) == ("sign_out", "cal")
+    assert "account disabled or removed" in last["detail"]
 
 
 def test_admin_page_is_not_offered_to_an_uploader(app):
@@ -135,7 +160,7 @@ def test_single_sign_on_without_an_account_is_refused(app):
     app.user = {"is_logged_in": True, "email": "stranger@elsewhere.example"}
     app.run()
     assert "actor" not in app.session_state
-    assert app.error[0].value.startswith("You signed in as stranger@elsewhere.example, but no active user")
+    assert app.error[0].value.startswith(plain("You signed in as stranger@elsewhere.example, but no active user"))
 
 
 def test_sign_in_with_organisation_button_only_when_configured(app):

@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from boards.access import Actor
-from boards.accounts import SignInError, session_expired, settings, sign_in_with_identity, sign_out, utc_now
+from boards.access import Actor, PermissionDenied
+from boards.accounts import AccountError, SignInError, actor_for, session_expired, settings, sign_in_with_identity, sign_out, utc_now
 from boards.compare.engine import Comparison, compare
 from boards.compare.errors import ComparisonError
 from boards.database import open_database
+from boards.pages.plain import plain
 from boards.store import Store, StoreError, resolve_db_path
 
 
@@ -105,13 +106,22 @@ def signed_in_actor(store: Store) -> Actor | None:
             minutes = settings(store)["session_timeout_minutes"]
             st.info(f"You were signed out after {minutes} minutes without activity.", icon=":material/timer_off:")
             return None
+        # Read the account again on every run: a user disabled, removed, given another role or other
+        # partnerships since signing in must get exactly what the account now allows.
+        try:
+            actor = actor_for(store, actor.username)
+        except (AccountError, PermissionDenied):
+            end_session(store, "account disabled or removed")
+            st.warning("Your account is no longer active, so you were signed out.", icon=":material/person_off:")
+            return None
+        st.session_state["actor"] = actor
         st.session_state["last_activity"] = utc_now()
         return actor
     if single_sign_on_configured() and st.user.is_logged_in:
         try:
             actor = sign_in_with_identity(store, st.user.get("email"))
         except SignInError as exc:
-            st.error(str(exc), icon=":material/person_off:")
+            st.error(plain(exc), icon=":material/person_off:")
             return None
         start_session(actor)
     return actor
