@@ -74,3 +74,25 @@ def test_newer_schema_gives_a_clear_page(tmp_path, monkeypatch):
     assert not app.exception
     assert "The database cannot be opened" in app.error[0].value
     assert f"newer than this application's {SCHEMA_VERSION}" in app.error[0].value
+
+
+def test_every_load_rolled_back_says_there_is_nothing_yet(tmp_path, monkeypatch):
+    """After an administrator rolls back every load, the pages say the database holds no figures
+    instead of failing."""
+    from boards.access import system_actor
+    from boards.demo import build_demo
+    from boards.imports.pipeline import rollback
+
+    path = tmp_path / "emptied.duckdb"
+    store = Store.open(path)
+    build_demo(store)
+    monkeypatch.setenv("BOARDS_DB", str(path))
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    assert app.title[0].value == "Safeguarding board effectiveness"
+    for load_id in sorted(store.table("loads")["load_id"], reverse=True):
+        rollback(store, int(load_id), actor=system_actor("tester"))
+    app.run()
+    assert not app.exception
+    assert app.info[0].value.startswith("**No figures yet.** This database holds no period with data")
+    st.cache_resource.clear()

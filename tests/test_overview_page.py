@@ -132,6 +132,17 @@ def test_url_gives_the_period_and_the_neighbours_view(open_overview, engine):
     assert shown["score"].tolist() == expected["score"].tolist()
 
 
+def test_a_link_to_an_unknown_period_is_said_as_text(open_overview):
+    """A period the database does not hold is named in a warning as typed, never as a working link,
+    and the latest quarter is shown instead."""
+    app = open_overview(period="[Sign in](https://phish.example)")
+    assert app.warning[1].value == (
+        'The link asked for period "\\[Sign in\\]\\(https\\:\\/\\/phish\\.example\\)", '
+        "which this database does not hold."
+    )
+    assert app.selectbox(key="period").value == "2026-27 Q2"
+
+
 def test_url_regions_and_types(open_overview):
     app = open_overview(region=["North East", "North West"], la_type="Metropolitan District")
     assert len(league(app)) == 20

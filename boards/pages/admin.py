@@ -18,6 +18,7 @@ from boards.accounts import (
 )
 from boards.exports import to_csv_bytes
 from boards.pages.frame import current_actor, current_store
+from boards.pages.plain import plain
 
 store = current_store()
 actor = current_actor()
@@ -34,7 +35,7 @@ def attempt(action, success: str) -> None:
     try:
         action()
     except (AccountError, PermissionDenied, ValueError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
     else:
         st.success(success, icon=":material/check_circle:")
 
@@ -71,7 +72,7 @@ with users_tab:
         attempt(
             lambda: add_user(store, actor, username=username, display_name=display_name, role=role,
                              password=password, partnership_ids=chosen, email=email or None),
-            f"Added {username}. Their password, shown once: `{password}`",
+            f"Added {plain(username)}. Their password, shown once: `{password}`",
         )
 
     if len(users):
@@ -82,20 +83,20 @@ with users_tab:
         with left:
             new_role = st.selectbox("New role", ROLES, index=ROLES.index(current["role"]), format_func=ROLE_LABELS.get)
             if st.button("Change role"):
-                attempt(lambda: set_role(store, actor, who, new_role), f"{who} is now {new_role}.")
+                attempt(lambda: set_role(store, actor, who, new_role), f"{plain(who)} is now {new_role}.")
             now_active = bool(current["active"])
             if st.button("Disable account" if now_active else "Enable account and clear lock"):
                 attempt(lambda: set_active(store, actor, who, not now_active),
-                        f"{who} {'disabled' if now_active else 'enabled'}.")
+                        f"{plain(who)} {'disabled' if now_active else 'enabled'}.")
         with right:
             held = store.user_partnerships(who)
             new_areas = st.multiselect("Uploads for", list(partnerships), default=held, format_func=partnerships.get)
             if st.button("Save partnerships"):
-                attempt(lambda: set_partnerships(store, actor, who, new_areas), f"Saved {who}'s partnerships.")
+                attempt(lambda: set_partnerships(store, actor, who, new_areas), f"Saved {plain(who)}'s partnerships.")
             if st.button("Reset password"):
                 password = generate_password()
                 attempt(lambda: reset_password(store, actor, who, password),
-                        f"New password for {who}, shown once: `{password}`")
+                        f"New password for {plain(who)}, shown once: `{password}`")
 
 with settings_tab:
     values = settings(store)

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from boards.pages.frame import comparable_periods, current_store
+from boards.pages.plain import plain
 
 PERIOD = "period"
 PARTNERSHIP = "partnership"
@@ -33,7 +34,7 @@ def url_selectbox(container, label: str, options: list[str], *, key: str, defaul
         if in_url in options:  # opened from a link, from another page, or by the back button
             current = in_url
         else:
-            st.warning(f"The link asked for {key} {in_url!r}, which this database does not hold.", icon=":material/link_off:")
+            st.warning(f"The link asked for {key} \"{plain(in_url)}\", which this database does not hold.", icon=":material/link_off:")
     st.session_state[key] = current if current in options else default
     value = container.selectbox(label, options, key=key, **kwargs)
     if value is None:
@@ -47,6 +48,10 @@ def url_selectbox(container, label: str, options: list[str], *, key: str, defaul
 def choose_period(container=st, *, label: str = "Period") -> str:
     """A period with data, newest first; the latest quarter unless the URL says otherwise."""
     periods = comparable_periods()
+    if periods.empty:  # every load rolled back, or a database given without data
+        st.info("**No figures yet.** This database holds no period with data: an analyst or administrator "
+                "can load DfE files or a quarterly return on the Upload page.", icon=":material/database_off:")
+        st.stop()
     labels = dict(zip(periods["period_id"], periods["label"]))
     quarters = periods.loc[periods["granularity"] == "quarter", "period_id"]
     return url_selectbox(

@@ -5,15 +5,16 @@ import streamlit as st
 from boards.access import ROLE_LABELS
 from boards.accounts import SignInError, sign_in
 from boards.pages.frame import current_actor, current_store, end_session, single_sign_on_configured, start_session
+from boards.pages.plain import plain
 
 store = current_store()
 actor = current_actor()
 
 if actor is not None:
     st.title("Your account")
-    st.write(f"Signed in as **{actor.display_name}** ({actor.username}), {ROLE_LABELS[actor.role].lower()}.")
+    st.write(f"Signed in as **{plain(actor.display_name)}** ({plain(actor.username)}), {ROLE_LABELS[actor.role].lower()}.")
     if actor.role == "uploader":
-        st.write(f"You upload figures for: {', '.join(actor.partnership_names)}.")
+        st.write(f"You upload figures for: {plain(', '.join(actor.partnership_names))}.")
     if st.button("Sign out", icon=":material/logout:"):
         end_session(store, "signed out")
         st.rerun()

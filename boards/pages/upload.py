@@ -187,7 +187,7 @@ def show_dry_run(plan: ImportPlan, figures: pd.DataFrame, key: tuple) -> None:
     extras = []
     if summary.benchmarks:
         extras.append(f"{count(summary.benchmarks, 'National or Regional figure')} kept as benchmarks")
-    extras += [f"{count(n, 'row')} left out on purpose: {reason}" for reason, n in summary.skipped.items()]
+    extras += [f"{count(n, 'row')} left out on purpose: {plain(reason)}" for reason, n in summary.skipped.items()]
     if extras:
         st.caption("; ".join(extras) + ".")
 
