@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from boards.demo import OFSTED_FILES, POPULATION_FILE, PUBLISHED_FILES, build_demo
-from boards.reference import REFERENCE_DIR
+from boards.demo import OFSTED_FILES, PUBLISHED_FILES, build_demo
+from boards.reference import POPULATION_FILE, REFERENCE_DIR
 from boards.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,6 +17,7 @@ import pandas as pd
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 PARTNERSHIPS_FILE = "partnerships.csv"
+POPULATION_FILE = "dfe/ons_mid-year_population_estimates_2012_to_2024.csv"  # under REFERENCE_DIR
 
 ALIAS_KINDS = ("new_code", "old_code", "recoded_code", "former_code", "name", "former_name")
 LA_TYPES = ("County", "London Borough", "Metropolitan District", "Unitary Authority")
@@ -123,7 +124,7 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     utla = _read_csv(ref_dir / "geography" / "LTLA-UTLA_Apr23_Lookup_England-Wales.csv")
     hexes = _read_hexjson(ref_dir / "geography" / "england_153_la_hexmap.hexjson")
     sn_model = _read_csv(ref_dir / "dfe" / "sn_model_2025_wide.csv")
-    population = _read_csv(ref_dir / "dfe" / "ons_mid-year_population_estimates_2012_to_2024.csv")
+    population = _read_csv(ref_dir / POPULATION_FILE)
     history = _read_csv(ref_dir / "ofsted" / "LA_Inspection_Outcomes_31Mar2025__ILACS_inspection_history.csv")
     scrape = _read_csv(ref_dir / "ofsted" / "ilacs_latest_by_la_2026.csv")
 
