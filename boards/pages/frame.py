@@ -9,7 +9,16 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from boards.access import Actor, PermissionDenied
-from boards.accounts import AccountError, SignInError, actor_for, session_expired, settings, sign_in_with_identity, sign_out, utc_now
+from boards.accounts import (
+    AccountError,
+    SignInError,
+    actor_for,
+    session_expired,
+    settings,
+    sign_in_with_identity,
+    sign_out,
+    utc_now,
+)
 from boards.compare.engine import Comparison, compare
 from boards.compare.errors import ComparisonError
 from boards.database import open_database
