@@ -281,6 +281,10 @@ def _not_after_today(column: str) -> Rule:
 REVIEW_RULES: tuple[Rule, ...] = (
     _required_for("incident_known_date", ("rapid_review", "lcspr"), "date the incident became known"),
     _required_for("notification_date", ("rapid_review", "lcspr"), "date of the serious incident notification"),
+    # A practice review follows a rapid review, whose date starts its 6 months to publication; a serious
+    # case review is dated by its publication alone.
+    _required_for("rapid_review_date", ("lcspr",), "date of the rapid review that led to it"),
+    _required_for("published_date", ("legacy_scr",), "date it was published"),
     _not_for("published_date", ("rapid_review",),
              "a rapid review is not published; if it led to a practice review, its kind is lcspr"),
     _not_for("decision_date", ("rapid_review",),

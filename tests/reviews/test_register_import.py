@@ -89,16 +89,21 @@ def test_unknown_theme_kind_and_partnership(store):
 
 
 def test_kind_rules(store):
-    """A rapid review is not published; a practice review needs its notification; a review id once."""
+    """A rapid review is not published; a practice review needs its notification and rapid review; a serious
+    case review its publication; a review id once."""
     plan = inspect(store, "reviews.csv", reviews_csv(
         "E06000001,A,rapid_review,2025-10-01,2025-10-08,2025-10-29,,2025-11-01,",
         "E06000001,B,lcspr,2025-10-01,,,,,",
         "E06000001,C,rapid_review,2025-10-01,2025-10-08,,,,",
         "E06000001,C,rapid_review,2025-10-02,2025-10-08,,,,",
+        "E06000001,D,legacy_scr,,,,,,neglect",
     ))
     assert [(line, column) for line, column, _, _ in problems(plan)] == [
-        (2, "published_date"), (3, "notification_date"), (5, "review_id")]
-    assert problems(plan)[2][3] == "review C of Hartlepool (E06000001) is already on line 4: each review once"
+        (2, "published_date"), (3, "notification_date"), (3, "rapid_review_date"), (5, "review_id"),
+        (6, "published_date")]
+    assert problems(plan)[2][3] == "a local child safeguarding practice review needs the date of the rapid review that led to it"
+    assert problems(plan)[3][3] == "review C of Hartlepool (E06000001) is already on line 4: each review once"
+    assert problems(plan)[4][3] == "a serious case review (before 2018) needs the date it was published"
 
 
 def test_recommendation_for_an_unknown_review(store):
