@@ -75,7 +75,7 @@ def test_polarity_of_named_indicators(catalogue):
     assert not catalogue["serious_incident_notifications"].judged
     assert catalogue["caseload"].judged
     context = {i.indicator_id for i in catalogue.values() if not i.judged}
-    assert context == {"referral_rate", "cin_rate", "s47_rate", "serious_incident_notifications"}
+    assert context == {"referral_rate", "cin_rate", "s47_rate", "serious_incident_notifications", "recurring_review_themes"}
 
 
 def test_published_formula_parsing(catalogue):

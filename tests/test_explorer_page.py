@@ -215,3 +215,17 @@ def test_over_time_frame_stops_at_the_comparison(comparison, demo_store):
         "indicator_id == 'attendance_police' and geography_code == 'E92000001' and period_id == @PERIOD"
     )
     assert np.isclose(frame["england"].iloc[-1], england["value"].iloc[0])
+
+
+def test_trend_table_names_the_benchmark_it_shows():
+    """Where England has no figure its line is the median of partnerships, named so, once."""
+    from boards.charts.explorer import trend_table
+
+    over_time = pd.DataFrame({"period": ["2025-26 Q4", "2026-27 Q1"], "england": [4.0, 5.0], "lower_quartile": [2.0, 3.0],
+                              "median": [4.0, 5.0], "upper_quartile": [6.0, 7.0]})
+    assert trend_table(over_time).columns.tolist() == [
+        "Period", "England", "Lower quartile of partnerships", "Median of partnerships", "Upper quartile of partnerships"]
+    median = trend_table(over_time, england_label="Median of partnerships")
+    assert median.columns.tolist() == [
+        "Period", "Median of partnerships", "Lower quartile of partnerships", "Upper quartile of partnerships"]
+    assert median["Median of partnerships"].tolist() == [4.0, 5.0]

@@ -133,9 +133,9 @@ def test_league_table_is_the_engines_scores_with_region_names(latest, reference)
 
 def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
-    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 8, 81, 15)
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 8, 77, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Peterborough (51.9), Newcastle upon Tyne (46.9) and Kingston upon Thames (40.0)."
+        "Highest concern score: Peterborough (51.0), Newcastle upon Tyne (46.7) and Kingston upon Thames (40.0)."
     )
 
 

@@ -23,8 +23,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from boards.charts.palette import AREA, ENGLAND, FONT, LIMIT_95, LIMIT_998, REGION, TEXT, VERDICTS, verdict_style
-from boards.compare.engine import ENGLAND_CODE
+from boards.charts.palette import (
+    AREA,
+    ENGLAND,
+    FONT,
+    LIMIT_95,
+    LIMIT_998,
+    OPEN_MARKER_COLOUR,
+    REGION,
+    TEXT,
+    VERDICTS,
+    verdict_style,
+    verdict_text,
+)
+from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVELS
+from boards.compare.funnel import MIN_AREAS
 from boards.compare.sentences import format_value
 
 POLARITY_WORDS = {
@@ -41,11 +54,8 @@ UNIT_WORDS = {
     "grade": "Ofsted grade: 1 Outstanding, 2 Good, 3 Requires improvement, 4 Inadequate",
 }
 AXIS_UNITS = {"percent": "%", "per_10k": "per 10,000", "months": "months", "grade": "1 = Outstanding, 4 = Inadequate"}
-ROBUST_LINES = {"95": 1.959964, "99.8": 3.090232}  # the engine's two-sided normal critical values
 INTERVAL_COLOUR = "#6f777b"  # GOV.UK dark grey: 4.6:1 on white, enough for a graphical object
 BAND_COLOUR = "rgba(80, 90, 95, 0.16)"
-# Open markers take their outline from the marker colour: white would vanish on white.
-OPEN_MARKER_COLOUR = "#505a5f"
 HEIGHT = 460
 NAMED_WORST = 6  # partnerships beyond the 99.8% limit on the bad side named on the funnel, at most
 
@@ -55,12 +65,6 @@ def value_axis_title(short_name: str, unit: str) -> str:
     if unit not in AXIS_UNITS or (unit == "per_10k" and "per 10k" in short_name):
         return short_name
     return f"{short_name} ({AXIS_UNITS[unit]})"
-
-
-def verdict_text(flag: str, level: str = "") -> str:
-    """'▼ Worse (99.8%)', '● Similar', '· Context, not judged': a verdict readable without colour."""
-    style = verdict_style(flag)
-    return f"{style.symbol} {style.label}" + (f" ({level}%)" if level else "")
 
 
 def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str, benchmark_value: str) -> str:
@@ -411,7 +415,7 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
             f"**Limits widened for overdispersion** by a constant factor: the {areas} partnerships differ more "
             f"than chance alone would explain ({p_text})."
         )
-    if areas < 10 or p != p:
+    if areas < MIN_AREAS or p != p:
         return (
             f"**Plain limits.** Only {areas} partnerships reported, too few to test whether they differ more "
             f"than chance would explain, so the limits are not widened."
@@ -433,7 +437,7 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
     ends = (0, len(ranked) + 1.5)
     figure.add_trace(_level_line("Median (z = 0)", ends, 0.0, ENGLAND, "solid", 2))
     for level, colour, dash in (("99.8", LIMIT_998, "dot"), ("95", LIMIT_95, "dash")):
-        z = ROBUST_LINES[level]
+        z = ROBUST_LEVELS[level]
         figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, z, colour, dash))
         figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, -z, colour, dash).update(showlegend=False))
     for flag, rows in _flag_groups(ranked):
@@ -488,10 +492,12 @@ def trend_chart(
     short_name: str,
     unit: str,
     decimals: int,
+    england_label: str = "England",
     region_label: str | None = None,
     partnership_label: str | None = None,
 ) -> go.Figure:
-    """England over periods with the middle half of areas as a band; a region and a partnership.
+    """England (or the benchmark that stands for it, named ``england_label``) over periods with the
+    middle half of areas as a band; a region and a partnership.
 
     ``over_time`` has one row per period in order: period (label), england, lower_quartile,
     upper_quartile, and optionally region and partnership.
@@ -513,7 +519,7 @@ def trend_chart(
             hoverinfo="text",
         )
     )
-    lines = [("england", "England", ENGLAND, "solid", "circle")]
+    lines = [("england", england_label, ENGLAND, "solid", "circle")]
     if region_label and "region" in over_time:
         lines.append(("region", region_label, REGION, "dash", "square"))
     if partnership_label and "partnership" in over_time:
@@ -537,15 +543,21 @@ def trend_chart(
 
 
 def trend_table(
-    over_time: pd.DataFrame, *, region_label: str | None = None, partnership_label: str | None = None
+    over_time: pd.DataFrame,
+    *,
+    england_label: str = "England",
+    region_label: str | None = None,
+    partnership_label: str | None = None,
 ) -> pd.DataFrame:
     names = {
         "period": "Period",
-        "england": "England",
+        "england": england_label,
         "lower_quartile": "Lower quartile of partnerships",
         "median": "Median of partnerships",
         "upper_quartile": "Upper quartile of partnerships",
     }
+    if england_label == names["median"]:  # the benchmark is that median: one column, not two alike
+        del names["median"]
     if region_label:
         names["region"] = region_label
     if partnership_label:

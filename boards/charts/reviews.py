@@ -68,7 +68,8 @@ def theme_matrix_chart(matrix: pd.DataFrame, title: str) -> go.Figure:
             showlegend=False,
         )
     )
-    figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"symbol": "square", "color": "#c6dbef"},
+    # A key of words alone (an invisible marker): the mark is the ↻ in a cell, whose colour is the number of reviews.
+    figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 1, "color": "rgba(0,0,0,0)"},
                                 name=f"{RECURS} found again within 3 years of an earlier review"))
     figure.update_xaxes(side="top", tickangle=-35, categoryorder="array", categoryarray=themes, title=None,
                         showgrid=False)

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from boards.catalogue import DOMAINS
-from boards.charts.palette import ENGLAND, FONT, NEIGHBOURS, REGION, TEXT, VERDICTS, verdict_style
+from boards.charts.palette import ENGLAND, FONT, NEIGHBOURS, REGION, TEXT, VERDICTS, verdict_style, verdict_text
 from boards.compare.sentences import format_value
 from boards.compare.spine import CENTRE, CONTEXT
 
@@ -38,13 +38,6 @@ UNIT_WORDS = {
     "months": "months",
     "grade": "Ofsted grade (1 Outstanding, 4 Inadequate)",
 }
-
-
-def verdict_words(flag: str, level: str) -> str:
-    """A verdict as a symbol and words for tables: '▼ Worse (99.8%)', '● Similar', '· Context, not judged'."""
-    style = verdict_style(flag)
-    words = f"{style.symbol} {style.label}"
-    return f"{words} ({level}%)" if level else words
 
 
 def in_domain_order(rows: pd.DataFrame) -> pd.DataFrame:
@@ -76,7 +69,7 @@ def _formatted(rows: pd.DataFrame, column: str) -> np.ndarray:
 
 def _verdicts(rows: pd.DataFrame) -> list[str]:
     flags, levels = rows["flag"].astype(str), rows["flag_level"].astype(str)
-    return [verdict_words(flag, level) for flag, level in zip(flags, levels, strict=True)]
+    return [verdict_text(flag, level) for flag, level in zip(flags, levels, strict=True)]
 
 
 def _label(row: pd.Series) -> str:
@@ -129,7 +122,7 @@ def spine_chart(rows: pd.DataFrame, *, partnership_name: str, region_name: str, 
     top, bottom = -0.3, float(rows["y"].max()) + 0.7 if len(rows) else 1.0
     traces.append(
         go.Scatter(
-            name="England (centre line)",
+            name="England, or the median of partnerships where England has no figure (centre line)",
             x=[CENTRE, CENTRE],
             y=[top, bottom],
             mode="lines",

@@ -12,7 +12,8 @@ import streamlit as st
 from boards.catalogue import DOMAINS, catalogue_frame, load_catalogue
 from boards.charts.explorer import POLARITY_WORDS, UNIT_WORDS
 from boards.compare import funnel
-from boards.compare.engine import AS_AT_MAX_AGE_DAYS
+from boards.compare.engine import AS_AT_MAX_AGE_DAYS, ROBUST_LEVELS
+from boards.compare.robust import MAD_TO_SD
 from boards.compare.score import PERSISTENT_RUN, WEIGHTS_PATH
 from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
 from boards.exports import to_csv_bytes
@@ -132,8 +133,8 @@ st.markdown(
 Caseloads, months since inspection, counts of audits and the sickness absence rate (whose
 denominator is not published) cannot be put on a funnel. Each partnership is instead measured
 against the others: its **robust z-score** is its distance from the median of partnerships
-divided by their typical spread (1.4826 times the median absolute deviation, Iglewicz and Hoaglin,
-1993). Beyond 1.96 either way is outside 95%, beyond 3.09 outside 99.8%: the same two levels as
+divided by their typical spread ({MAD_TO_SD} times the median absolute deviation, Iglewicz and Hoaglin,
+1993). Beyond {ROBUST_LEVELS["95"]:.2f} either way is outside 95%, beyond {ROBUST_LEVELS["99.8"]:.2f} outside 99.8%: the same two levels as
 the funnels. Median and spread are not pulled by the very outliers they look for. **Ofsted
 grades** are Ofsted's own judgement: an Inadequate grade is flagged worse, Outstanding better.
 

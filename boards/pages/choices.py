@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from boards.pages.frame import comparable_periods, current_store
+from boards.pages.frame import comparable_periods, current_store, latest_period_id
 from boards.pages.plain import plain
 
 PERIOD = "period"
@@ -53,13 +53,12 @@ def choose_period(container=st, *, label: str = "Period") -> str:
                 "can load DfE files or a quarterly return on the Upload page.", icon=":material/database_off:")
         st.stop()
     labels = dict(zip(periods["period_id"], periods["label"]))
-    quarters = periods.loc[periods["granularity"] == "quarter", "period_id"]
     return url_selectbox(
         container,
         label,
         list(labels),
         key=PERIOD,
-        default=quarters.iloc[0] if len(quarters) else periods["period_id"].iloc[0],
+        default=latest_period_id(),
         format_func=labels.__getitem__,
         help="Annual DfE figures are compared as at the end of the quarter: the latest year that had ended.",
     )

@@ -10,6 +10,7 @@ import streamlit as st
 
 from boards.catalogue import catalogue_frame, load_catalogue
 from boards.charts import explorer as charts
+from boards.compare.engine import ROBUST_LEVELS
 from boards.compare.errors import ComparisonError
 from boards.compare.sentences import format_value, period_phrase
 from boards.pages.choices import choose_indicator, choose_partnership, choose_period
@@ -208,17 +209,18 @@ with main:
                 f"There is no funnel for {short}: it is not a proportion or a rate of events out of a known "
                 "total, so chance variation cannot be modelled. Instead each partnership is measured against "
                 "the others: its robust z-score is its distance from the median of partnerships in units of "
-                "their usual spread. Beyond ±1.96 is outside 95%, beyond ±3.09 outside 99.8%, the same two "
+                f"their usual spread. Beyond ±{ROBUST_LEVELS['95']:.2f} is outside 95%, beyond "
+                f"±{ROBUST_LEVELS['99.8']:.2f} outside 99.8%, the same two "
                 "levels as a funnel."
             )
         figure = charts.robust_z_chart(
             results, title=f"{short}: robust z-score by partnership, {compared}", polarity=polarity,
             highlight=highlight,
         )
-        far = int((results["robust_z"].abs() > charts.ROBUST_LINES["95"]).sum())
+        far = int((results["robust_z"].abs() > ROBUST_LEVELS["95"]).sum())
         event = figure_with_table(
             figure, charts.robust_z_table(results), file_name=f"{indicator_id}_{period_id}_robust_z.csv",
-            key="robust", summary=f"{partnerships(far)} more than 1.96 robust z from the median of partnerships.",
+            key="robust", summary=f"{partnerships(far)} more than {ROBUST_LEVELS['95']:.2f} robust z from the median of partnerships.",
             on_select="rerun", selection_mode=("points",),
             column_config={"Rank": st.column_config.NumberColumn(format="%d"), "Value": value_format,
                            "Robust z": st.column_config.NumberColumn(format="%.2f")},
@@ -236,10 +238,12 @@ with main:
     else:
         figure = charts.trend_chart(
             over_time, title=f"{short} over time: {england_label} and the middle half of partnerships",
-            short_name=short, unit=unit, decimals=decimals, region_label=region_label, partnership_label=chosen_name,
+            short_name=short, unit=unit, decimals=decimals, england_label=england_label, region_label=region_label,
+            partnership_label=chosen_name,
         )
         latest, earliest = over_time.iloc[-1], over_time.iloc[0]
-        table = charts.trend_table(over_time, region_label=region_label, partnership_label=chosen_name)
+        table = charts.trend_table(over_time, england_label=england_label, region_label=region_label,
+                                   partnership_label=chosen_name)
         figure_with_table(
             figure, table, file_name=f"{indicator_id}_over_time.csv", key="trend",
             summary=(

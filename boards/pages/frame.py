@@ -67,6 +67,8 @@ def comparison(period_id: str | None = None) -> Comparison:
     sessions cost the memory of one).
     """
     store = current_store()
+    # Named, so that a page asking for the default shares the cache entry of pages naming that period.
+    period_id = period_id or latest_period_id()
     try:
         return _cached_comparison(store.path, store.data_version(), period_id, store)
     except ComparisonError as exc:
@@ -83,6 +85,15 @@ def comparable_periods() -> pd.DataFrame:
     """Periods holding data, newest first: period_id, granularity, start_date, end_date, label."""
     store = current_store()
     return _cached_periods(store.path, store.data_version(), store)
+
+
+def latest_period_id() -> str | None:
+    """The period compared by default, as ``compare`` chooses it: the latest quarter, else the latest period."""
+    periods = comparable_periods()
+    quarters = periods.loc[periods["granularity"] == "quarter", "period_id"]
+    if len(quarters):
+        return str(quarters.iloc[0])
+    return str(periods["period_id"].iloc[0]) if len(periods) else None
 
 
 def single_sign_on_configured() -> bool:

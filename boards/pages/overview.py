@@ -8,7 +8,15 @@ import streamlit as st
 
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
 from boards.exports import to_csv_bytes
-from boards.overview import Filters, area_concern, headline, league_table, matching_partnerships, read_reference
+from boards.overview import (
+    STRONG_FLAGS,
+    Filters,
+    area_concern,
+    headline,
+    league_table,
+    matching_partnerships,
+    read_reference,
+)
 from boards.pages.choices import url_selectbox, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
 from boards.pages.frame import comparison, current_store, demo_notice
@@ -79,7 +87,7 @@ summary = headline(table)
 shown = f"of {summary.partnerships}" + (" shown" if filters.active() else "")
 metrics = st.columns(3)
 metrics[0].metric(
-    "Worse beyond 99.8% on 3 or more indicators", f"{summary.strong} {shown}", border=True,
+    f"Worse beyond 99.8% on {STRONG_FLAGS} or more indicators", f"{summary.strong} {shown}", border=True,
     help="Worse than England beyond the 99.8% limit: a difference chance alone would give about once in 500.",
 )
 metrics[1].metric("Worse than England on at least one indicator", f"{summary.any_worse} {shown}", border=True)
@@ -194,7 +202,7 @@ with reading_column:
 with map_column:
     event = figure_with_table(
         concern_map(
-            areas, title=f"Concern score by local authority, {result.period_id}",
+            areas, title=f"Concern score by local authority, {result.period_label}",
             total=len(everyone), highlight=filters.active(),
         ),
         map_table(areas),

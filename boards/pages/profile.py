@@ -12,7 +12,7 @@ import streamlit as st
 
 from boards import profile
 from boards.catalogue import DOMAINS
-from boards.charts.palette import verdict_style
+from boards.charts.palette import LEVEL_95_SYMBOL, verdict_style
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.spine import spine_rows
@@ -22,7 +22,7 @@ from boards.pages.frame import comparison, current_store, demo_notice
 
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
-    profile.WORSE_95: verdict_style("worse").symbol,
+    profile.WORSE_95: LEVEL_95_SYMBOL["worse"],
     profile.WORSENING: "↘",
     profile.DID_NOT_REPORT: verdict_style("did not report").symbol,
     profile.BETTER: verdict_style("better").symbol,
@@ -101,7 +101,7 @@ figure_with_table(
     file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="spine",
     summary=(
-        f"Each row is one indicator. The black line is England; the light bar runs from the worst to the best "
+        f"Each row is one indicator. The black line is England (for figures without counts, such as caseloads and grades, the median of partnerships); the light bar runs from the worst to the best "
         f"area and the darker bar covers the middle half of areas, with better always to the right. "
         f"{partnership_name}'s marker shows its verdict by colour and shape (▼ worse, ● similar, ▲ better); "
         f"the small square is {region_name} and the star the median of its statistical neighbours. "
