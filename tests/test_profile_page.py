@@ -186,3 +186,28 @@ def test_an_earlier_period_compares_as_at_its_end(demo_db_path, monkeypatch, sto
     assert table.at["Assessments in 45 days", "Period"] == "2025-26 Q2 (Jul-Sep 2025)"
     assert any("Compared as at 2025-26 Q2 (Jul-Sep 2025)." in t.value for t in app.text)
     st.cache_resource.clear()
+
+
+def test_charts_are_drawn_again_once_a_load_changes_the_data(tmp_path, monkeypatch):
+    """Figures are cached across reruns and sessions, but keyed on the data's version: after an import,
+    the spine chart shows the new figure, not the cached one."""
+    from boards.access import system_actor
+    from boards.demo import build_demo
+    from boards.imports.pipeline import commit_plan, inspect_upload
+    from boards.store import Store
+
+    path = tmp_path / "changing.duckdb"
+    writer = Store.open(path)
+    build_demo(writer)
+    app = open_profile(path, monkeypatch, partnership="E08000038", period="2025-26 Q1")
+
+    def spine_spec() -> str:
+        return next(chart.proto.spec for chart in app.get("plotly_chart") if "Barnsley against England" in chart.proto.spec)
+
+    # Each spine row's hover data: indicator, value, England, region, neighbours, verdict.
+    assert '["Police attendance","66.7%"' in spine_spec()
+    data = b"area_code,period,indicator,value,numerator,denominator,note\nE08000038,2025-26 Q1,attendance_police,,5,7,\n"
+    commit_plan(writer, inspect_upload(writer, "police.csv", data, actor=system_actor("tester")))
+    app.run()
+    assert '["Police attendance","71.4%"' in spine_spec()
+    st.cache_resource.clear()

@@ -15,7 +15,7 @@ from boards.compare.errors import ComparisonError
 from boards.compare.sentences import format_value, period_phrase
 from boards.pages.choices import choose_indicator, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice
+from boards.pages.frame import cached_figure, comparable_periods, comparison, current_store, demo_notice
 
 PROFILE_PAGE = "boards/pages/profile.py"
 ABOUT_PAGE = "boards/pages/about.py"
@@ -110,15 +110,18 @@ with main:
     ranked = results[results["value"].notna() & results["rank"].notna()].sort_values(["rank", "partnership_name"])
     best, worst = ranked.iloc[0], ranked.iloc[-1]
     ends = "Highest" if polarity == "context" else "Best"
-    figure = charts.ranked_dot_chart(
-        results,
-        title=f"{short} by partnership, {compared}"
-        + (", with 95% intervals" if results["ci_lower_95"].notna().any() else ""),
-        short_name=short, unit=unit, decimals=decimals, polarity=polarity,
-        england=england, england_label=england_label,
-        region=float(chosen["region"].iloc[0]) if len(chosen) else None, region_label=region_label,
-        highlight=highlight,
-    )
+    def ranked_figure():
+        return charts.ranked_dot_chart(
+            results,
+            title=f"{short} by partnership, {compared}"
+            + (", with 95% intervals" if results["ci_lower_95"].notna().any() else ""),
+            short_name=short, unit=unit, decimals=decimals, polarity=polarity,
+            england=england, england_label=england_label,
+            region=float(chosen["region"].iloc[0]) if len(chosen) else None, region_label=region_label,
+            highlight=highlight,
+        )
+
+    figure = cached_figure("ranked", indicator_id, result.period_id, highlight, build=ranked_figure)
     summary = (
         f"{ends}: {best['partnership_name']} {format_value(best['value'], unit, decimals)}; "
         f"{'lowest' if polarity == 'context' else 'worst'}: {worst['partnership_name']} "
@@ -164,12 +167,15 @@ with main:
         denominators = denominators[denominators > 0]
         log_x = bool(len(denominators)) and denominators.max() / denominators.min() > 20
         denominator_title = (indicator.denominator or "Denominator").split(" (")[0]
-        figure = charts.funnel_chart(
-            results, curve,
-            title=f"{short}: funnel plot against {england_label}, {compared}",
-            short_name=short, unit=unit, decimals=decimals, denominator_title=denominator_title,
-            log_x=log_x, england_label=england_label, highlight=highlight,
-        )
+        def funnel_figure():
+            return charts.funnel_chart(
+                results, curve,
+                title=f"{short}: funnel plot against {england_label}, {compared}",
+                short_name=short, unit=unit, decimals=decimals, denominator_title=denominator_title,
+                log_x=log_x, england_label=england_label, highlight=highlight,
+            )
+
+        figure = cached_figure("funnel", indicator_id, result.period_id, highlight, build=funnel_figure)
         outside = results[(results["flag"].isin(["worse", "better"])) & (results["flag_level"] == "99.8")]
         summary = (
             f"Each point is a partnership: the further right, the larger its denominator and the narrower its "
@@ -213,10 +219,13 @@ with main:
                 f"±{ROBUST_LEVELS['99.8']:.2f} outside 99.8%, the same two "
                 "levels as a funnel."
             )
-        figure = charts.robust_z_chart(
-            results, title=f"{short}: robust z-score by partnership, {compared}", polarity=polarity,
-            highlight=highlight,
-        )
+        def robust_figure():
+            return charts.robust_z_chart(
+                results, title=f"{short}: robust z-score by partnership, {compared}", polarity=polarity,
+                highlight=highlight,
+            )
+
+        figure = cached_figure("robust", indicator_id, result.period_id, highlight, build=robust_figure)
         far = int((results["robust_z"].abs() > ROBUST_LEVELS["95"]).sum())
         event = figure_with_table(
             figure, charts.robust_z_table(results), file_name=f"{indicator_id}_{period_id}_robust_z.csv",
@@ -236,11 +245,14 @@ with main:
     if len(over_time) < 2:
         st.write(f"Only one period of {short} so far: nothing to show over time yet.")
     else:
-        figure = charts.trend_chart(
-            over_time, title=f"{short} over time: {england_label} and the middle half of partnerships",
-            short_name=short, unit=unit, decimals=decimals, england_label=england_label, region_label=region_label,
-            partnership_label=chosen_name,
-        )
+        def trend_figure():
+            return charts.trend_chart(
+                over_time, title=f"{short} over time: {england_label} and the middle half of partnerships",
+                short_name=short, unit=unit, decimals=decimals, england_label=england_label, region_label=region_label,
+                partnership_label=chosen_name,
+            )
+
+        figure = cached_figure("indicator_trend", indicator_id, result.period_id, highlight, build=trend_figure)
         latest, earliest = over_time.iloc[-1], over_time.iloc[0]
         table = charts.trend_table(over_time, england_label=england_label, region_label=region_label,
                                    partnership_label=chosen_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -74,6 +75,19 @@ def comparison(period_id: str | None = None) -> Comparison:
     except ComparisonError as exc:
         st.error(f"**Nothing to compare.** {exc}", icon=":material/error:")
         st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_figure(key: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def cached_figure(*key: object, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure ``build`` returns, built once per ``key`` and version of the data and then shared by
+    every session and rerun: Plotly takes a fifth of a second to build a figure of many traces. Pages
+    must not change a figure they get from here."""
+    store = current_store()
+    return _cached_figure((store.path, store.data_version(), *key), build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -19,7 +19,7 @@ from boards.overview import (
 )
 from boards.pages.choices import url_selectbox, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import comparison, current_store, demo_notice
+from boards.pages.frame import cached_figure, comparison, current_store, demo_notice
 from boards.pages.plain import plain
 
 MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
@@ -166,7 +166,8 @@ worse_cells = int((cells["flag"] == "worse").sum())
 context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
 context_names = ", ".join(context["short_name"].astype(str).unique())
 event = figure_with_table(
-    verdict_matrix(cells, title=f"Verdicts against England, {result.period_label}"),
+    cached_figure("matrix", result.period_id, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
+        cells, title=f"Verdicts against England, {result.period_label}")),
     matrix_table(cells),
     file_name=f"verdicts_{period_id}.csv",
     key="matrix",
@@ -201,10 +202,10 @@ with reading_column:
     )
 with map_column:
     event = figure_with_table(
-        concern_map(
+        cached_figure("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
             areas, title=f"Concern score by local authority, {result.period_label}",
             total=len(everyone), highlight=filters.active(),
-        ),
+        )),
         map_table(areas),
         file_name=f"concern_map_{period_id}.csv",
         key="hexmap",

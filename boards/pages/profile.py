@@ -18,7 +18,7 @@ from boards.charts.trends import trend_chart, trend_table
 from boards.compare.spine import spine_rows
 from boards.pages.choices import choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import comparison, current_store, demo_notice
+from boards.pages.frame import cached_figure, comparison, current_store, demo_notice
 
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
@@ -93,15 +93,16 @@ st.header("Every indicator against England")
 spine = spine_rows(compared.area_results, compared.benchmarks, partnership_id)
 shown = spine[spine["x_worst"].notna()]
 figure_with_table(
-    spine_chart(
+    cached_figure("spine", partnership_id, compared.period_id, build=lambda: spine_chart(
         shown, partnership_name=partnership_name, region_name=region_name,
         title=f"{partnership_name} against England, {compared.period_label}",
-    ),
+    )),
     spine_table(spine),
     file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="spine",
     summary=(
-        f"Each row is one indicator. The black line is England (for figures without counts, such as caseloads and grades, the median of partnerships); the light bar runs from the worst to the best "
+        "Each row is one indicator. The black line is England (for figures without counts, such as caseloads "
+        "and grades, the median of partnerships); the light bar runs from the worst to the best "
         f"area and the darker bar covers the middle half of areas, with better always to the right. "
         f"{partnership_name}'s marker shows its verdict by colour and shape (▼ worse, ● similar, ▲ better); "
         f"the small square is {region_name} and the star the median of its statistical neighbours. "
@@ -123,10 +124,10 @@ trends = profile.trend_frame(
     compared.history, compared.benchmarks, partnership_id, region_code, indicator_ids, compared.as_at
 )
 figure_with_table(
-    trend_chart(
+    cached_figure("trends", partnership_id, compared.period_id, domain, build=lambda: trend_chart(
         trends, partnership_name=partnership_name, region_name=region_name,
         title=f"{DOMAINS[domain]}: {partnership_name} over time",
-    ),
+    )),
     trend_table(trends, partnership_name=partnership_name, region_name=region_name),
     file_name=f"trends_{partnership_id}_{domain}.csv",
     key="trends",
