@@ -1,8 +1,9 @@
-"""Foundation benchmark: demo build time, database size, time to the first rendered home page.
+"""Foundation benchmark: demo build time, database size, time to the first rendered pages.
 
 Prints each figure beside a baseline measured in the same run, so the ratio travels between
-machines: the build against DuckDB reading the same CSV files raw, the home page against a
-one-line Streamlit page served and rendered by the same browser.
+machines: the build against DuckDB reading the same CSV files raw, each page against a
+one-line Streamlit page served and rendered by the same browser. The pages timed are the overview
+(at /) and the Data page, what the database holds (the app shell's home page before the overview).
 
     uv run python benchmarks/foundation.py
 """
@@ -113,6 +114,7 @@ def main() -> None:
                 cold_home = time_first_render(browser, home_url, "h1")
                 cold_baseline = time_first_render(browser, hello_url, "h1")
                 home = min(time_first_render(browser, home_url, "h1") for _ in range(3))
+                data_page = min(time_first_render(browser, home_url + "data", "h1") for _ in range(3))
                 baseline = min(time_first_render(browser, hello_url, "h1") for _ in range(3))
                 browser.close()
         finally:
@@ -120,7 +122,11 @@ def main() -> None:
                 server.terminate()
                 server.wait(timeout=15)
         print(f"home page, cold       {cold_home:6.2f} s   (one-line Streamlit page {cold_baseline:.2f} s, ratio {cold_home / cold_baseline:.1f}x; first visit to a new server)")
-        print(f"home page rendered    {home:6.2f} s   (one-line Streamlit page {baseline:.2f} s, ratio {home / baseline:.1f}x; target < 2 s)")
+        print(f"overview rendered     {home:6.2f} s   (one-line Streamlit page {baseline:.2f} s, ratio {home / baseline:.1f}x; "
+              "the page at /, with its charts: benchmarks/pages.py)")
+        # The shell's home page, "what the database holds", is the Data page since the overview took /.
+        print(f"data page rendered    {data_page:6.2f} s   (one-line Streamlit page {baseline:.2f} s, "
+              f"ratio {data_page / baseline:.1f}x; target < 2 s)")
 
 
 if __name__ == "__main__":

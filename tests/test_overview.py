@@ -135,7 +135,7 @@ def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
     assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 8, 77, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Peterborough (51.0), Newcastle upon Tyne (46.7) and Kingston upon Thames (40.0)."
+        "Highest concern score: Peterborough (51.0), Newcastle upon Tyne (46.7) and Kingston upon Thames (38.1)."
     )
 
 

@@ -5,9 +5,9 @@ For each partnership and quarter (``E`` its last day), from the partnership's cu
 - ``serious_incident_notifications``: notifications made in the quarter (context, not judged);
 - ``notification_timeliness``: of those, the percentage made within 5 working days of the local
   authority becoming aware of the incident (Children Act 2004 s16C; Working Together 2023);
-- ``rapid_review_timeliness``: of the rapid reviews completed in the quarter, the percentage
-  completed within 15 working days of the serious incident notification (the national panel's
-  timescale: a rapid review follows the notification);
+- ``rapid_review_timeliness``: of the rapid reviews due in the quarter (15 working days after the
+  serious incident notification: the national panel's timescale), the percentage completed by
+  then; one not completed counts as late, so a review never finished is never left out;
 - ``review_publication_timeliness``: of the practice reviews whose deadline, 6 months after the
   decision to hold them, fell in the quarter, the percentage published by it (unpublished = late);
 - ``review_actions_overdue``: of the recommendations open at ``E`` (made by then, not completed by
@@ -47,7 +47,7 @@ REGISTER_INDICATORS = (
 DERIVED_NOTE = "Derived from the case review register"
 _NOTHING_TO_COUNT = {
     "notification_timeliness": "No serious incident notifications in the quarter",
-    "rapid_review_timeliness": "No rapid reviews completed in the quarter",
+    "rapid_review_timeliness": "No rapid review was due in the quarter",
     "review_publication_timeliness": "No practice review was due for publication in the quarter",
     "review_actions_overdue": "No review recommendations open at the quarter end",
     "review_actions_days_overdue": "No review recommendation overdue at the quarter end",
@@ -59,16 +59,18 @@ def review_timeliness(reviews: pd.DataFrame) -> pd.DataFrame:
     """Each review's deadlines and whether it met them (NaN where a date needed is missing)."""
     timed = reviews.copy()
     timed["notification_deadline"] = add_working_days(timed["incident_known_date"], NOTIFICATION_WORKING_DAYS)
-    timed["rapid_review_deadline"] = add_working_days(timed["notification_date"], RAPID_REVIEW_WORKING_DAYS)
+    timed["rapid_review_deadline"] = pd.to_datetime(
+        pd.Series(add_working_days(timed["notification_date"], RAPID_REVIEW_WORKING_DAYS), index=timed.index))
     timed["publication_deadline"] = publication_deadline(timed)
     timed["notified_on_time"] = _met(timed["notification_date"], timed["notification_deadline"])
-    timed["rapid_review_on_time"] = _met(timed["rapid_review_date"], timed["rapid_review_deadline"])
-    published = timed["published_date"].notna() & timed["publication_deadline"].notna()
-    timed["published_on_time"] = np.where(
-        timed["publication_deadline"].isna(), np.nan,
-        (published & (timed["published_date"] <= timed["publication_deadline"])).astype(float),
-    )
+    timed["rapid_review_on_time"] = _by_deadline(timed["rapid_review_date"], timed["rapid_review_deadline"])
+    timed["published_on_time"] = _by_deadline(timed["published_date"], timed["publication_deadline"])
     return timed
+
+
+def _by_deadline(done: pd.Series, deadline: pd.Series) -> np.ndarray:
+    """1 where done by the deadline, 0 where done later or not done at all, NaN where there is no deadline."""
+    return np.where(deadline.isna(), np.nan, (done.notna() & (done <= deadline)).astype(float))
 
 
 def _met(done: pd.Series, deadline) -> np.ndarray:
@@ -112,7 +114,7 @@ def derive_observations(register: Register, partnership_ids, quarters: list[Peri
         counts = {
             "serious_incident_notifications": _count(notified, partnerships),
             "notification_timeliness": _share(notified, "notified_on_time", partnerships),
-            "rapid_review_timeliness": _share(timed[within(timed["rapid_review_date"])], "rapid_review_on_time",
+            "rapid_review_timeliness": _share(timed[within(timed["rapid_review_deadline"])], "rapid_review_on_time",
                                               partnerships),
             "review_publication_timeliness": _share(timed[within(timed["publication_deadline"])],
                                                     "published_on_time", partnerships),

@@ -99,3 +99,14 @@ def test_recommendation_state_at_a_day(loaded):
     assert tuple(state.loc[("R4", "1"), ["open", "overdue"]]) == (True, False)
     assert tuple(state.loc[("R3", "3"), ["open", "overdue", "days_overdue"]]) == (True, True, 92.0)
     assert not state.loc[("R2", "1"), "made"]
+
+
+def test_a_rapid_review_never_completed_counts_as_late(store):
+    """R7, notified Mon 1 Sep 2025, was due Mon 22 Sep 2025 (15 working days) and never completed: 2025-26 Q2
+    (Jul-Sep 2025) counts it as 0 of 1 on time, where counting completed reviews only would leave it out."""
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv(
+        "E06000001,R7,rapid_review,2025-08-29,2025-09-01,,,,neglect")))
+    assert figures(store, "2025-26 Q2")["rapid_review_timeliness"] == (0.0, 0.0, 1.0)
+    frame = store.table("observations").set_index(["area_code", "indicator_id", "period_id"])
+    q3 = frame.loc[("E06000001", "rapid_review_timeliness", "2025-26 Q3")]
+    assert (q3["status"], q3["note"]) == ("z", "No rapid review was due in the quarter")
