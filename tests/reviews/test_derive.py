@@ -3,7 +3,8 @@
 Hartlepool, 2025-26 Q3 (1 Oct to 31 Dec 2025):
 - notifications: R1 (8 Oct) and R2 (31 Dec): 2. R1 known Wed 1 Oct, due by Wed 8 Oct: on time. R2 known Fri 19 Dec,
   due by Tue 30 Dec (Christmas and Boxing Day skipped): late. 1 of 2 = 50.0%.
-- rapid reviews completed: R1 on 29 Oct, due 15 working days after 8 Oct = 29 Oct: on time. 1 of 1 = 100.0%.
+- rapid reviews due: R1, 15 working days after 8 Oct = 29 Oct, completed 29 Oct: on time (R2's falls in January).
+  1 of 1 = 100.0%.
 - publication deadlines in the quarter: R4 (rapid review 25 Apr 2025, no decision date: due 25 Oct 2025, published
   20 Oct: on time) and R5 (decided 30 May 2025: due 30 Nov 2025, unpublished: late). 1 of 2 = 50.0%.
 - recommendations open at 31 Dec: R3-2 (due 30 Jun, 184 days over), R3-3 (due 30 Sep, completed 15 Jan 2026: 92
