@@ -115,9 +115,18 @@ def test_funnel_limits_equal_the_funnel_curve(rereferrals, comparison):
 
 
 def test_funnel_figure_draws_both_limits(rereferrals):
-    """The funnel figure has the 95% and 99.8% limits, England and points by verdict."""
-    names = [trace["name"] for trace in figure(rereferrals, "funnel")["data"]]
-    assert {"95% limits", "99.8% limits", "England 22.6%", "Worse", "Similar", "Better"} <= set(names)
+    """The funnel figure has the 95% and 99.8% limits, England and points by verdict and level: the 2 worse
+    beyond 99.8% solid, the 3 worse and 23 better beyond 95% only hollow."""
+    traces = figure(rereferrals, "funnel")["data"]
+    names = [trace["name"] for trace in traces]
+    assert {"95% limits", "99.8% limits", "England 22.6%", "Similar"} <= set(names)
+    symbols = {trace["name"]: trace["marker"]["symbol"] for trace in traces if trace["name"] in (
+        "Worse (99.8%)", "Worse (95%)", "Better (95%)")}
+    assert symbols == {"Worse (99.8%)": "triangle-down", "Worse (95%)": "triangle-down-open",
+                       "Better (95%)": "triangle-up-open"}
+    assert "Better (99.8%)" not in names
+    counts = {trace["name"]: len(trace["customdata"]) for trace in traces if trace["name"] in symbols}
+    assert counts == {"Worse (99.8%)": 2, "Worse (95%)": 3, "Better (95%)": 23}
 
 
 def test_switching_indicator_changes_the_view(rereferrals, comparison):

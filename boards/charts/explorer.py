@@ -29,11 +29,11 @@ from boards.charts.palette import (
     FONT,
     LIMIT_95,
     LIMIT_998,
-    OPEN_MARKER_COLOUR,
     REGION,
     TEXT,
     VERDICTS,
-    verdict_style,
+    verdict_label,
+    verdict_marker,
     verdict_text,
 )
 from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVELS
@@ -111,24 +111,19 @@ def rank_axis_title(polarity: str) -> str:
     return "Partnerships in rank order, best on the left (rank 1 = best)"
 
 
-def _marker(flag: str, size: int) -> dict:
-    style = verdict_style(flag)
-    colour = OPEN_MARKER_COLOUR if style.colour.upper() == "#FFFFFF" else style.colour
-    line = {"width": 1.5, "color": colour} if "open" in style.marker else {"width": 0.8, "color": TEXT}
-    return {"symbol": style.marker, "color": colour, "size": size, "line": line}
-
-
-def _legend_name(flag: str) -> str:
-    """The legend draws the marker itself, so its name is the verdict's word alone."""
-    return verdict_style(flag).label
-
-
 def _flag_groups(frame: pd.DataFrame):
-    """(flag, rows) for each verdict present, in the palette's order, so the legend is stable."""
+    """(flag, level, rows) for each verdict present, in the palette's order so the legend is stable;
+    worse and better split by level, drawn solid beyond 99.8% and hollow beyond 95% only."""
+    order = {"99.8": 0, "95": 1}
     for flag in VERDICTS:
         rows = frame[frame["flag"].astype(str) == flag]
-        if len(rows):
-            yield flag, rows
+        if flag not in ("worse", "better"):
+            if len(rows):
+                yield flag, "", rows
+            continue
+        levels = rows["flag_level"].astype(str)
+        for level in sorted(levels.unique(), key=lambda lv: order.get(lv, len(order))):
+            yield flag, level, rows[levels == level]
 
 
 def _level_line(name: str, x: tuple[float, float], y: float, colour: str, dash: str, width: float = 1.5) -> go.Scatter:
@@ -211,7 +206,7 @@ def ranked_dot_chart(
     if region is not None and region == region:
         region_name = f"{region_label} {format_value(region, unit, decimals)}"
         figure.add_trace(_level_line(region_name, ends, region, REGION, "dash", 2))
-    for flag, rows in _flag_groups(ranked):
+    for flag, level, rows in _flag_groups(ranked):
         lower, upper = rows["ci_lower_95"].to_numpy(), rows["ci_upper_95"].to_numpy()
         value = rows["value"].to_numpy()
         interval = [
@@ -229,7 +224,8 @@ def ranked_dot_chart(
         ]
         figure.add_trace(
             go.Scatter(
-                x=rows["place"], y=value, mode="markers", name=_legend_name(flag), marker=_marker(flag, 9),
+                x=rows["place"], y=value, mode="markers", name=verdict_label(flag, level),
+                marker=verdict_marker(flag, level, size=9),
                 error_y={
                     "type": "data", "symmetric": False, "array": upper - value, "arrayminus": value - lower,
                     "color": INTERVAL_COLOUR, "thickness": 1, "width": 0, "visible": bool(has_interval),
@@ -315,7 +311,7 @@ def funnel_chart(
             line={"color": ENGLAND, "width": 2},
         )
     )
-    for flag, rows in _flag_groups(points):
+    for flag, level, rows in _flag_groups(points):
         hover = [
             f"<b>{name}</b><br>{format_value(v, unit, decimals)} of {d:,.0f}<br>{verdict_text(flag, str(level))}"
             + (
@@ -329,8 +325,8 @@ def funnel_chart(
         ]
         figure.add_trace(
             go.Scatter(
-                x=rows["denominator"], y=rows["value"], mode="markers", name=_legend_name(flag),
-                marker=_marker(flag, 9), customdata=rows[["partnership_id"]].to_numpy(),
+                x=rows["denominator"], y=rows["value"], mode="markers", name=verdict_label(flag, level),
+                marker=verdict_marker(flag, level, size=9), customdata=rows[["partnership_id"]].to_numpy(),
                 hovertext=hover, hoverinfo="text",
             )
         )
@@ -440,7 +436,7 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
         z = ROBUST_LEVELS[level]
         figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, z, colour, dash))
         figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, -z, colour, dash).update(showlegend=False))
-    for flag, rows in _flag_groups(ranked):
+    for flag, level, rows in _flag_groups(ranked):
         hover = [
             f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}<br>{verdict_text(flag, str(level))}"
             for name, z, rank, areas, level in zip(
@@ -450,8 +446,8 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
         ]
         figure.add_trace(
             go.Scatter(
-                x=rows["place"], y=rows["robust_z"], mode="markers", name=_legend_name(flag),
-                marker=_marker(flag, 9), customdata=rows[["partnership_id"]].to_numpy(),
+                x=rows["place"], y=rows["robust_z"], mode="markers", name=verdict_label(flag, level),
+                marker=verdict_marker(flag, level, size=9), customdata=rows[["partnership_id"]].to_numpy(),
                 hovertext=hover, hoverinfo="text",
             )
         )
