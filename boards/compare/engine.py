@@ -183,6 +183,17 @@ def compare(store: Store, period_id: str | None = None, *, weights: ConcernWeigh
     return compare_inputs(read_inputs(store), period_id, weights=weights)
 
 
+def default_period_id(periods: pd.DataFrame) -> str | None:
+    """The period compared when none is named: the latest quarter, else the latest period (None if none).
+
+    ``periods`` has a row per period with ``period_id``, ``granularity`` and ``end_date``."""
+    if periods.empty:
+        return None
+    quarters = periods[periods["granularity"] == "quarter"]
+    chosen = quarters if len(quarters) else periods
+    return str(chosen["period_id"].iloc[int(np.argmax(pd.to_datetime(chosen["end_date"]).to_numpy()))])
+
+
 def compare_inputs(
     inputs: ComparisonInputs, period_id: str | None = None, *, weights: ConcernWeights | None = None
 ) -> Comparison:
@@ -190,10 +201,8 @@ def compare_inputs(
     if inputs.values.empty:
         raise ComparisonError("the database holds no observations to compare; load data first")
     periods = inputs.periods.reset_index(drop=True)
-    if period_id is None:
-        quarters = periods[periods["granularity"] == "quarter"]
-        chosen = int(pd.to_datetime((quarters if len(quarters) else periods)["end_date"]).idxmax())
-    elif period_id in set(periods["period_id"]):
+    period_id = period_id or default_period_id(periods)
+    if period_id in set(periods["period_id"]):
         chosen = int(np.flatnonzero(periods["period_id"] == period_id)[0])
     else:
         known = ", ".join(periods.sort_values("end_date")["period_id"].iloc[-4:])

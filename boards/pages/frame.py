@@ -20,7 +20,7 @@ from boards.accounts import (
     sign_out,
     utc_now,
 )
-from boards.compare.engine import Comparison, compare
+from boards.compare.engine import Comparison, compare, default_period_id
 from boards.compare.errors import ComparisonError
 from boards.database import open_database
 from boards.pages.plain import plain
@@ -102,12 +102,8 @@ def comparable_periods() -> pd.DataFrame:
 
 
 def latest_period_id() -> str | None:
-    """The period compared by default, as ``compare`` chooses it: the latest quarter, else the latest period."""
-    periods = comparable_periods()
-    quarters = periods.loc[periods["granularity"] == "quarter", "period_id"]
-    if len(quarters):
-        return str(quarters.iloc[0])
-    return str(periods["period_id"].iloc[0]) if len(periods) else None
+    """The period compared by default, chosen as ``compare`` chooses it."""
+    return default_period_id(comparable_periods())
 
 
 def single_sign_on_configured() -> bool:
