@@ -20,10 +20,15 @@ def open_database(
     A database without observations gets the demo data, so a first run shows real figures.
     """
     store = Store.open(resolve_db_path(path))
+    prepare_database(store, progress=progress)
+    return store
+
+
+def prepare_database(store: Store, *, progress: Progress | None = None) -> None:
+    """Mirror the catalogue into a database that holds data, or build the demo into an empty one."""
     with _first_build:
         if store.has_observations():
             # The catalogue file is the reviewed source: definitions edited there show at once.
             store.sync_catalogue(catalogue_frame(load_catalogue()))
         else:
             build_demo(store, progress=progress)
-    return store

@@ -96,3 +96,17 @@ def test_every_load_rolled_back_says_there_is_nothing_yet(tmp_path, monkeypatch)
     assert not app.exception
     assert app.info[0].value.startswith("**No figures yet.** This database holds no period with data")
     st.cache_resource.clear()
+
+
+def test_a_second_session_after_the_first_run_build(tmp_path, monkeypatch):
+    """The first session on an empty database builds the demo with a progress bar; the next session of the
+    same server opens the same store and draws its page (the cached store replays nothing)."""
+    monkeypatch.setenv("BOARDS_DB", str(tmp_path / "first_run.duckdb"))
+    st.cache_resource.clear()
+    first = AppTest.from_file("../dashboard.py", default_timeout=120).run()
+    assert not first.exception
+    second = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    assert not second.exception, [e.value for e in second.exception]
+    assert second.title[0].value == "Safeguarding board effectiveness"
+    assert second.session_state["store"] is first.session_state["store"]
+    st.cache_resource.clear()

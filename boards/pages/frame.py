@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,33 +23,39 @@ from boards.accounts import (
 )
 from boards.compare.engine import Comparison, compare, default_period_id
 from boards.compare.errors import ComparisonError
-from boards.database import open_database
+from boards.database import prepare_database
 from boards.pages.plain import plain
 from boards.store import Store, StoreError, resolve_db_path
 
 
+@dataclass
+class _ProcessStore:
+    store: Store
+    prepared: bool  # migrated and mirrored, or built: once per process
+
+
 @st.cache_resource(show_spinner=False)
-def _prepared_store(path: str, _progress: Callable[[float, str], None]) -> Store:
-    return open_database(path, progress=_progress)
+def _process_store(path: str) -> _ProcessStore:
+    # Nothing is drawn in here: a later session's cache hit would replay it into a page that is gone.
+    return _ProcessStore(Store.open(path), prepared=False)
 
 
 def open_store(cli_db: str | None = None) -> Store:
     """The process's store, built on first run with a progress bar; a clear page if it cannot open."""
     path = str(resolve_db_path(cli_db))
-    bar = st.empty()
-
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(fraction, text=f"First run: building the demo database. {message}…")
-
     try:
-        store = _prepared_store(path, progress)
+        opened = _process_store(path)
+        if not opened.prepared:
+            bar = st.empty()
+            prepare_database(opened.store, progress=lambda fraction, message: bar.progress(
+                fraction, text=f"First run: building the demo database. {message}…"))
+            opened.prepared = True
+            bar.empty()
     except StoreError as exc:
-        bar.empty()
         st.error(f"**The database cannot be opened.** {exc}", icon=":material/error:")
         st.stop()
-    bar.empty()
-    st.session_state["store"] = store
-    return store
+    st.session_state["store"] = opened.store
+    return opened.store
 
 
 def current_store() -> Store:
