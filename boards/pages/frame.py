@@ -97,15 +97,32 @@ def cached_figure(*key: object, build: Callable[[], go.Figure]) -> go.Figure:
     return _cached_figure((store.path, store.data_version(), *key), build)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_read(path: str, version: tuple[int, int], query_name: str, params: tuple, _store: Store) -> pd.DataFrame:
+    return _store.read(query_name, **dict(params))
+
+
+def shared_read(query_name: str, **params: object) -> pd.DataFrame:
+    """``Store.read`` run once per version of the data and then shared by every session and rerun:
+    a new session would otherwise wait on the same queries again. Pages must not change the frame."""
+    store = current_store()
+    return _cached_read(store.path, store.data_version(), query_name, tuple(sorted(params.items())), store)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _cached_periods(path: str, version: tuple[int, int], _store: Store) -> pd.DataFrame:
-    return _store.read("compare_periods").iloc[::-1].reset_index(drop=True)
+def _cached_summary(path: str, version: tuple[int, int], _store: Store) -> dict:
+    return _store.summary()
+
+
+def database_summary() -> dict:
+    """``Store.summary``, shared by every session until the data changes (read-only, as above)."""
+    store = current_store()
+    return _cached_summary(store.path, store.data_version(), store)
 
 
 def comparable_periods() -> pd.DataFrame:
     """Periods holding data, newest first: period_id, granularity, start_date, end_date, label."""
-    store = current_store()
-    return _cached_periods(store.path, store.data_version(), store)
+    return shared_read("compare_periods").iloc[::-1].reset_index(drop=True)
 
 
 def latest_period_id() -> str | None:

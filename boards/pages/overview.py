@@ -19,7 +19,7 @@ from boards.overview import (
 )
 from boards.pages.choices import url_selectbox, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import cached_figure, comparison, current_store, demo_notice
+from boards.pages.frame import cached_figure, comparison, current_store, database_summary, demo_notice
 from boards.pages.plain import plain
 
 MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
@@ -48,7 +48,7 @@ st.caption(
     "Which local safeguarding partnerships in England are weak, on what, against whom, "
     "and whether it is real or noise."
 )
-demo_notice(set(store.summary()["observations_by_source"]))
+demo_notice(set(database_summary()["observations_by_source"]))
 
 period_column, region_column, type_column, neighbour_column = st.columns(4)
 period_id = choose_period(period_column)

@@ -18,7 +18,7 @@ from boards.charts.trends import trend_chart, trend_table
 from boards.compare.spine import spine_rows
 from boards.pages.choices import choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import cached_figure, comparison, current_store, demo_notice
+from boards.pages.frame import cached_figure, comparison, current_store, demo_notice, shared_read
 
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
@@ -43,7 +43,7 @@ if partnership_id is None:
 
 compared = comparison(period_id)
 results = profile.partnership_results(compared.area_results, partnership_id)
-members = store.read("profile_members", partnership_id=partnership_id)
+members = shared_read("profile_members", partnership_id=partnership_id)
 partnership_name = members["partnership_name"].iloc[0]
 if results.empty:
     st.title(partnership_name)
@@ -55,8 +55,8 @@ region_code = score["region_code"]
 region_name = members.loc[members["region_code"] == region_code, "region_name"].iloc[0]
 provenance = profile.provenance(
     results,
-    store.read("profile_provenance", partnership_id=partnership_id),
-    store.read("profile_benchmark_loads", region_code=region_code),
+    shared_read("profile_provenance", partnership_id=partnership_id),
+    shared_read("profile_benchmark_loads", region_code=region_code),
     compared.benchmarks,
     region_code,
 )

@@ -12,7 +12,7 @@ from boards.charts.reviews import (
 )
 from boards.pages.choices import choose_partnership, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import cached_figure, comparable_periods, comparison, current_store, demo_notice
+from boards.pages.frame import cached_figure, comparable_periods, comparison, current_store, demo_notice, shared_read
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
     most_recurring,
@@ -101,9 +101,9 @@ if partnership_id is not None:
 else:
     scope = ENGLAND
 if scope == NEIGHBOURS:
-    shown = neighbours_of(store.read("compare_neighbours"), partnership_id)
+    shown = neighbours_of(shared_read("compare_neighbours"), partnership_id)
 elif scope == REGION:
-    partnerships = store.read("compare_partnerships").set_index("partnership_id")
+    partnerships = shared_read("compare_partnerships").set_index("partnership_id")
     region = partnerships.loc[partnership_id, "region_code"]
     shown = [partnership_id, *sorted(set(partnerships.index[partnerships["region_code"] == region]) - {partnership_id},
                                      key=names.get)]
