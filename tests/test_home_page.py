@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from boards.catalogue import DOMAINS, load_catalogue
+from boards.pages.plain import plain
 from boards.store import SCHEMA_VERSION, Store
 
 
@@ -37,18 +38,49 @@ def test_says_plainly_that_local_returns_are_invented(home):
 
 
 def test_freshness_table_equals_the_store(home):
-    """The indicator table shows exactly what the store computes."""
+    """The indicator table shows exactly what the store computes, as a plain HTML table."""
     store = home.session_state["store"]
-    shown = home.dataframe[0].value
+    shown = home.table[0].value
     expected = store.read("indicator_freshness")
-    assert shown["indicator_id"].tolist() == expected["indicator_id"].tolist()
-    assert shown["areas_reported"].tolist() == expected["areas_reported"].tolist()
+    assert list(shown.columns) == ["Domain", "Indicator", "Source", "Latest period", "Areas reporting"]
+    assert shown["Indicator"].tolist() == [plain(name) for name in expected["name"]]
+    assert shown["Areas reporting"].tolist() == expected["areas_reported"].tolist()
     assert len(shown) == 32
     # Catalogue order, with the domains' display labels.
-    assert shown[["domain", "indicator_id"]].iloc[0].tolist() == ["Demand", "referral_rate"]
-    assert shown["domain"].iloc[-1] == DOMAINS[list(load_catalogue().values())[-1].domain]
-    caseload = shown.set_index("indicator_id").loc["caseload"]
-    assert (caseload["sources"], caseload["latest_period"]) == ("published", "Year to 30 Sep 2025")
+    assert shown[["Domain", "Indicator"]].iloc[0].tolist() == ["Demand", "Referral rate"]
+    assert shown["Domain"].iloc[-1] == plain(DOMAINS[list(load_catalogue().values())[-1].domain])
+    caseload = shown.set_index("Indicator").loc["Caseload per case\\-holding social worker"]
+    assert (caseload["Source"], caseload["Latest period"]) == ("published", "Year to 30 Sep 2025")
+
+
+def test_loads_newest_first_with_their_rows_in_words(home):
+    """The demo build's seven loads, newest first, each with what it added in one sentence."""
+    shown = home.table[1].value
+    assert list(shown.columns) == ["Load", "When (UTC)", "By", "File", "Rows", "Status", "Note"]
+    assert shown["Load"].tolist() == [7, 6, 5, 4, 3, 2, 1]
+    local = shown[shown["Load"] == 6].iloc[0]
+    assert local["File"] == "synthetic local returns \\(seed 20250401\\)"
+    assert local["Rows"] == "17\\,136 added\\, 0 changed\\, 0 unchanged\\, 0 left out"
+    assert local["Status"] == "committed"
+    assert [b.label for b in home.get("download_button")] == ["Download this table (CSV)", "Download every load (CSV)"]
+
+
+def test_static_table_shows_markup_as_typed():
+    """A file name that is Markdown is shown as text: st.table would render it as a link."""
+    def page():
+        import pandas as pd
+
+        from boards.pages.figures import static_table
+
+        static_table(
+            pd.DataFrame({"file_name": ["[report](https://example.org)"], "loaded_at": [pd.Timestamp("2026-07-01 09:05")],
+                          "rows_added": [3], "note": [None]}),
+            {"file_name": "File", "loaded_at": "When", "rows_added": "Added", "note": "Note"},
+        )
+
+    app = AppTest.from_function(page).run()
+    shown = app.table[0].value
+    assert shown.iloc[0].tolist() == ["\\[report\\]\\(https\\:\\/\\/example\\.org\\)", "01 Jul 2026, 09:05", 3, ""]
 
 
 def test_latest_periods_listed(home):

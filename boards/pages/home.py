@@ -4,10 +4,13 @@ import streamlit as st
 
 from boards.catalogue import DOMAINS
 from boards.exports import to_csv_bytes
-from boards.pages.frame import current_store, demo_notice
+from boards.pages.figures import static_table
+from boards.pages.frame import current_store, database_summary, demo_notice, shared_read
+
+LOADS_SHOWN = 10
 
 store = current_store()
-summary = store.summary()
+summary = database_summary()
 
 st.title("What the database holds")
 st.caption(
@@ -34,19 +37,11 @@ last_load = summary["last_load_at"]
 st.caption(f"Last load: {last_load:%d %b %Y, %H:%M} UTC" if last_load else "No data loaded yet")
 
 st.subheader("What each indicator holds")
-freshness = store.read("indicator_freshness").assign(domain=lambda f: f["domain"].map(DOMAINS))
-st.dataframe(
+freshness = shared_read("indicator_freshness").assign(domain=lambda f: f["domain"].map(DOMAINS))
+static_table(
     freshness,
-    height="content",
-    hide_index=True,
-    column_config={
-        "domain": "Domain",
-        "indicator_id": None,
-        "name": "Indicator",
-        "sources": "Source",
-        "latest_period": "Latest period",
-        "areas_reported": st.column_config.NumberColumn("Areas reporting", format="%d"),
-    },
+    {"domain": "Domain", "name": "Indicator", "sources": "Source", "latest_period": "Latest period",
+     "areas_reported": "Areas reporting"},
 )
 st.download_button(
     "Download this table (CSV)",
@@ -57,21 +52,29 @@ st.download_button(
 )
 
 st.subheader("Loads")
-st.dataframe(
-    store.loads(),
-    hide_index=True,
-    column_config={
-        "load_id": st.column_config.NumberColumn("Load", format="%d"),
-        "loaded_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-        "loaded_by": "By",
-        "file_name": "File",
-        "file_hash": None,
-        "source": "Source",
-        "rows_added": "Added",
-        "rows_changed": "Changed",
-        "rows_unchanged": "Unchanged",
-        "rows_rejected": "Rejected",
-        "status": "Status",
-        "note": "Note",
-    },
+loads = store.loads().iloc[::-1].reset_index(drop=True)
+if len(loads) > LOADS_SHOWN:
+    st.caption(f"The latest {LOADS_SHOWN} of {len(loads):,} loads, newest first; the download has them all.")
+else:
+    st.caption("Newest first.")
+latest_loads = loads.head(LOADS_SHOWN).assign(
+    rows=lambda f: [
+        f"{added:,} added, {changed:,} changed, {unchanged:,} unchanged, {rejected:,} left out"
+        for added, changed, unchanged, rejected in zip(
+            f["rows_added"], f["rows_changed"], f["rows_unchanged"], f["rows_rejected"], strict=True
+        )
+    ]
+)
+static_table(
+    latest_loads,
+    {"load_id": "Load", "loaded_at": "When (UTC)", "loaded_by": "By", "file_name": "File", "rows": "Rows",
+     "status": "Status", "note": "Note"},
+    datetime_format="%d %b %Y %H:%M",
+)
+st.download_button(
+    "Download every load (CSV)",
+    to_csv_bytes(loads.drop(columns="file_hash")),
+    file_name="loads.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )
