@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from boards.charts.palette import verdict_text
 from boards.compare.engine import compare
 
+# The overview's three views, as their tabs and the URL (``?view=``) name them.
+RANKED, MATRIX, MAP = "Ranked partnerships", "Verdicts by indicator", "Map of England"
 LATEST = "2026-27 Q2"
 EARLIER = "2026-27 Q1"
 NEWCASTLE = "E08000021"
@@ -69,8 +71,7 @@ def test_widgets_headline_and_demo_notice(open_overview):
         "Did not report part of their return": "15 of 153",
     }
     assert any("Peterborough \\(51\\.0\\)" in markdown.value for markdown in app.markdown)
-    assert len(charts(app)) == 2
-    assert [button.label for button in app.get("download_button")] == ["Download this table (CSV)"] * 3
+    assert [button.label for button in app.get("download_button")] == ["Download this table (CSV)"]
 
 
 def test_league_table_equals_the_engines_scores(open_overview, engine):
@@ -149,14 +150,28 @@ def test_url_regions_and_types(open_overview):
 
 
 def test_no_match_says_so(open_overview):
-    app = open_overview(region="London", la_type="County")
+    app = open_overview(region="London", la_type="County", view=MAP)
     assert any("No partnership matches these filters" in info.value for info in app.info)
     assert not app.get("plotly_chart")
 
 
+def test_only_the_open_view_is_drawn(open_overview):
+    """The ranked table opens first, without a chart; each chart is drawn only in its own view."""
+    assert [tab.label for tab in open_overview().tabs] == [RANKED, MATRIX, MAP]
+    ranked = open_overview()
+    assert (len(ranked.dataframe), len(ranked.get("plotly_chart"))) == (1, 0)
+    assert ranked.header[0].value == "Partnerships ranked by concern score"
+    matrix = open_overview(view=MATRIX)
+    assert [h.value for h in matrix.header] == ["Each partnership's verdicts, indicator by indicator"]
+    assert len(matrix.get("plotly_chart")) == 1
+    hex_map = open_overview(view=MAP)
+    assert [h.value for h in hex_map.header] == ["Concern across England"]
+    assert len(hex_map.get("plotly_chart")) == 1
+
+
 def test_matrix_table_equals_the_engines_flags(open_overview, engine):
-    app = open_overview()
-    matrix = app.dataframe[1].value
+    app = open_overview(view=MATRIX)
+    matrix = app.dataframe[0].value
     results = engine[LATEST].area_results
     top30 = engine[LATEST].scores["partnership_id"].astype(str).head(30).tolist()
     judged = results[results["partnership_id"].astype(str).isin(top30) & (results["polarity"].astype(str) != "context")]
@@ -177,14 +192,14 @@ def test_matrix_table_equals_the_engines_flags(open_overview, engine):
 
 
 def test_matrix_shows_all_partnerships_on_request(open_overview):
-    app = open_overview()
+    app = open_overview(view=MATRIX)
     app.toggle(key="matrix_all").set_value(True).run()
-    assert app.dataframe[1].value["Partnership code"].nunique() == 153
+    assert app.dataframe[0].value["Partnership code"].nunique() == 153
 
 
 def test_map_table_colours_each_la_by_its_partnerships_score(open_overview, engine):
-    app = open_overview(region="North East")
-    table = app.dataframe[2].value
+    app = open_overview(region="North East", view=MAP)
+    table = app.dataframe[0].value
     scores = engine[LATEST].scores.assign(partnership_id=lambda f: f["partnership_id"].astype(str)).set_index("partnership_id")
     assert len(table) == 153
     assert table["Concern score"].tolist() == scores.loc[table["Partnership code"], "score"].tolist()
@@ -207,9 +222,9 @@ def test_the_partnership_opens_at_the_chosen_period(open_overview):
     assert app.query_params["period"] == EARLIER
 
 
-@pytest.mark.parametrize("chart", ["matrix", "hexmap"])
-def test_clicking_a_cell_or_hex_opens_the_partnership(open_overview, chart):
-    app = open_overview()
+@pytest.mark.parametrize(("chart", "view"), [("matrix", MATRIX), ("hexmap", MAP)])
+def test_clicking_a_cell_or_hex_opens_the_partnership(open_overview, chart, view):
+    app = open_overview(view=view)
     app.session_state[chart] = {
         "selection": {"points": [{"customdata": [NEWCASTLE]}], "point_indices": [0], "box": [], "lasso": []}
     }

@@ -47,9 +47,12 @@ def test_league_table_shows_and_a_row_opens_the_partnership(page: Page, app_url:
     page.wait_for_url(re.compile(r"/partnership\?.*partnership=E08000021"), timeout=30_000)
 
 
-def test_a_hex_opens_its_partnership(page: Page, app_url: str) -> None:
+def test_the_map_view_opens_from_its_tab_and_a_hex_opens_its_partnership(page: Page, app_url: str) -> None:
     open_overview(page, app_url)
-    hexes = page.locator('[data-testid="stPlotlyChart"]').nth(1).locator(".scatterlayer .trace .points path")
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(0)  # the ranked view draws no chart
+    page.get_by_role("tab", name="Map of England").click()
+    page.wait_for_url(re.compile(r"view=Map\+of\+England"), timeout=30_000)
+    hexes = page.locator('[data-testid="stPlotlyChart"]').first.locator(".scatterlayer .trace .points path")
     expect(hexes).to_have_count(153)
     hexes.first.scroll_into_view_if_needed()
     hexes.first.click(force=True)
@@ -78,7 +81,13 @@ def test_period_can_be_chosen_with_the_keyboard_alone(page: Page, app_url: str) 
 
 
 @pytest.mark.parametrize(
-    ("query", "name"), [("/", "overview"), ("/?region=North+East&la_type=Metropolitan+District", "overview_filtered")]
+    ("query", "name"),
+    [
+        ("/", "overview"),
+        ("/?region=North+East&la_type=Metropolitan+District", "overview_filtered"),
+        ("/?view=Verdicts+by+indicator", "overview_matrix"),
+        ("/?view=Map+of+England&region=North+East", "overview_map"),
+    ],
 )
 def test_overview_has_no_serious_accessibility_violation(page: Page, app_url: str, query: str, name: str) -> None:
     page.goto(app_url + query)
