@@ -73,7 +73,7 @@ static_table(
 )
 st.download_button(
     "Download every load (CSV)",
-    to_csv_bytes(loads.drop(columns="file_hash")),
+    to_csv_bytes(loads),
     file_name="loads.csv",
     mime="text/csv",
     icon=":material/download:",
