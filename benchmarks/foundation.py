@@ -123,7 +123,7 @@ def main() -> None:
                 server.wait(timeout=15)
         print(f"home page, cold       {cold_home:6.2f} s   (one-line Streamlit page {cold_baseline:.2f} s, ratio {cold_home / cold_baseline:.1f}x; first visit to a new server)")
         print(f"overview rendered     {home:6.2f} s   (one-line Streamlit page {baseline:.2f} s, ratio {home / baseline:.1f}x; "
-              "the page at /, with its charts: benchmarks/pages.py)")
+              "the page at /, its ranked view: benchmarks/pages.py)")
         # The shell's home page, "what the database holds", is the Data page since the overview took /.
         print(f"data page rendered    {data_page:6.2f} s   (one-line Streamlit page {baseline:.2f} s, "
               f"ratio {data_page / baseline:.1f}x; target < 2 s)")
