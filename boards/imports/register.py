@@ -278,6 +278,17 @@ def _not_after_today(column: str) -> Rule:
                  lambda r: f"{r[column]:%d %b %Y} is in the future")
 
 
+# Local safeguarding children boards, the first bodies whose reviews the register carries, began on
+# 1 April 2006 (Children Act 2004, section 13); an earlier date is a mistyped year.
+EARLIEST_DATE = pd.Timestamp("2006-04-01")
+
+
+def _not_before_boards(column: str) -> Rule:
+    return _rule(f"{column}_not_before_2006", column, lambda f: ~(f[column] < EARLIEST_DATE),
+                 lambda r: f"{r[column]:%d %b %Y} is before 1 April 2006, when local safeguarding children boards "
+                           "began: check the year")
+
+
 REVIEW_RULES: tuple[Rule, ...] = (
     _required_for("incident_known_date", ("rapid_review", "lcspr"), "date the incident became known"),
     _required_for("notification_date", ("rapid_review", "lcspr"), "date of the serious incident notification"),
@@ -292,6 +303,7 @@ REVIEW_RULES: tuple[Rule, ...] = (
     _not_for("rapid_review_date", ("legacy_scr",),
              "a serious case review from before 2018 had no rapid review; if it had one, its kind is lcspr"),
     *(_not_after_today(column) for column in DATE_COLUMNS),
+    *(_not_before_boards(column) for column in DATE_COLUMNS),
     _after("notification_date", "incident_known_date", "date the incident became known"),
     _after("rapid_review_date", "notification_date", "serious incident notification"),
     _after("decision_date", "notification_date", "serious incident notification"),
@@ -307,6 +319,8 @@ RECOMMENDATION_RULES: tuple[Rule, ...] = (
           lambda r: f"a completed date is given but the status is \"{STATUSES[r['status']].lower()}\": "
                     "make it completed, or clear the date"),
     _not_after_today("completed_date"),
+    _not_before_boards("due_date"),
+    _not_before_boards("completed_date"),
     _rule("review_has_a_date", "review_id", lambda f: ~f["reviewed_on"].isna(),
           lambda r: f"review {r['review_id']} has no rapid review or publication date yet, so it has no "
                     "recommendations: give that date in the register first"),
@@ -401,12 +415,14 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
     cells = part.cells
     # A blank partnership is found from the review id, when one partnership has a review of that id.
     given = part.resolved("partnership", lambda text: partnerships.resolve(text) if text else (None, None))
-    owners = known.groupby("review_id")["partnership_id"].agg(lambda ids: tuple(sorted(set(ids))))
+    known = known.assign(key=id_key(known["review_id"]))
+    owners = known.groupby("key")["partnership_id"].agg(lambda ids: tuple(sorted(set(ids))))
+    spelled = dict(zip(zip(known["partnership_id"], known["key"]), known["review_id"]))
     partnership = given.copy()
     for position, (review_id, text, pid) in enumerate(zip(cells["review_id"], cells["partnership"], given)):
         if not review_id or (text and pid is None):
             continue  # blank review id, or a partnership already refused
-        candidates = owners.get(review_id, ())
+        candidates = owners.get(review_id.casefold(), ())
         row = np.arange(len(cells)) == position
         if pid is None and len(candidates) == 1:
             partnership.iloc[position] = candidates[0]
@@ -422,7 +438,8 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
              "review in the register that the recommendation comes from")
     frame = pd.DataFrame({
         "partnership_id": partnership,
-        "review_id": cells["review_id"],
+        # As the register spells it, so "lcspr-1" here finds the review "LCSPR-1".
+        "review_id": [spelled.get((pid, rid.casefold()), rid) for pid, rid in zip(partnership, cells["review_id"])],
         "recommendation_id": cells["recommendation_id"],
         "owner_agency": part.resolved("owner_agency", _from_choices(AGENCIES, AGENCY_SYNONYMS, "owner agency")),
         "due_date": part.dates("due_date"),
@@ -440,10 +457,16 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
     return frame[~part.rejected()].reset_index(drop=True)
 
 
+def id_key(ids: pd.Series) -> pd.Series:
+    """Ids as a person compares them: "LCSPR-1" and "lcspr-1" are one review, "R3" and "r3" one recommendation."""
+    return ids.astype(str).str.casefold()
+
+
 def _duplicates(part: _Part, frame: pd.DataFrame, key: list[str], what: str, partnerships: PartnershipIndex) -> None:
     usable = frame[key].notna().all(axis=1) & (frame[key] != "").all(axis=1)
-    clashing = frame[usable & frame.duplicated(key, keep=False)]
-    for _, group in clashing.groupby(key, sort=False):
+    keys = frame[key].assign(**{column: id_key(frame[column]) for column in key[1:]})
+    clashing = frame[usable & keys.duplicated(key, keep=False)]
+    for _, group in clashing.groupby(keys.loc[clashing.index, key].apply(tuple, axis=1), sort=False):
         lines = [int(part.lines[p]) for p in group.index]
         first = group.iloc[0]
         named = " ".join(str(first[k]) for k in key[1:])
@@ -459,11 +482,16 @@ def _orphans(part: _Part, reviews: pd.DataFrame, current: Register, replaced: di
     kept = current.recommendations[current.recommendations["partnership_id"].isin(replaced[REVIEWS])
                                    & ~current.recommendations["partnership_id"].isin(replaced.get(RECOMMENDATIONS, ()))]
     present = set(zip(reviews["partnership_id"], reviews["review_id"]))
+    respelled = dict(zip(zip(reviews["partnership_id"], id_key(reviews["review_id"])), reviews["review_id"]))
     absent = np.array([pair not in present for pair in zip(kept["partnership_id"], kept["review_id"])], dtype=bool)
     missing = kept[absent]
     for (pid, review_id), group in missing.groupby(["partnership_id", "review_id"]):
-        part.problems.append(Problem(
-            None, part.column("review_id"), review_id,
-            f"review {review_id} of {pid} is not in this register, but {len(group)} recommendation(s) from it are "
-            "loaded: keep the review, or upload the recommendations without it together with the register",
-            part.line_label))
+        if (now_spelled := respelled.get((pid, review_id.casefold()))) is not None:
+            reason = (f"review {review_id} of {pid} is spelled {now_spelled} in this register, but {len(group)} "
+                      f"recommendation(s) are loaded under {review_id}: spell the id as before, or upload the "
+                      "recommendations together with the register")
+        else:
+            reason = (f"review {review_id} of {pid} is not in this register, but {len(group)} recommendation(s) from "
+                      "it are loaded: keep the review, or upload the recommendations without it together with the "
+                      "register")
+        part.problems.append(Problem(None, part.column("review_id"), review_id, reason, part.line_label))

@@ -121,12 +121,14 @@ REGISTER_EXAMPLE_RECOMMENDATIONS = [
     {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "2",
      "owner_agency": "local_authority", "due_date": "2026-03-31", "status": "in_progress", "completed_date": ""},
 ]
-_DATES = "A date: 2026-01-04, 04/01/2026 (day first) or 4 Jan 2026; Excel date cells are read as dates."
+_DATES = ("A date: 2026-01-04, 04/01/2026 (day first) or 4 Jan 2026; Excel date cells are read as dates. "
+          "Not in the future, nor before 1 April 2006.")
 REGISTER_COLUMNS = {
     "reviews": {
         "partnership": ("yes", "The partnership: its id from data/partnerships.csv, its name, or the code or name of "
                                "one of its local authorities."),
-        "review_id": ("yes", "The partnership's own reference for the review, unique within the partnership."),
+        "review_id": ("yes", "The partnership's own reference for the review, unique within the partnership; capitals do not "
+                             "count (LCSPR-1 and lcspr-1 are the same review)."),
         "kind": ("yes", "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items()) + "."),
         "incident_known_date": ("for rapid reviews and practice reviews",
                                 "The day the local authority became aware of the serious incident. " + _DATES),
@@ -148,7 +150,8 @@ REGISTER_COLUMNS = {
                               "register only."),
         "review_id": ("yes", "The review the recommendation comes from: it must be in the register (upload the "
                              "register first, or both as one workbook with sheets reviews and recommendations)."),
-        "recommendation_id": ("yes", "The recommendation's number or reference, unique within the review."),
+        "recommendation_id": ("yes", "The recommendation's number or reference, unique within the review (capitals do not "
+                                     "count)."),
         "owner_agency": ("yes", "The agency that owns it. One of: " + "; ".join(
             f"{k} ({v})" for k, v in AGENCIES.items()) + "."),
         "due_date": ("yes", "The day it is due. " + _DATES),

@@ -196,6 +196,51 @@ def test_dropping_a_review_with_loaded_recommendations_is_refused(store):
                                                         "register")]
 
 
+def test_a_review_id_respelled_in_a_new_register_is_refused_with_the_reason(store):
+    """R4 written r4 in a new register would leave its loaded recommendations under an id no review has."""
+    commit_plan(store, inspect(store, "register.xlsx", register_workbook()))
+    plan = inspect(store, "reviews.csv", reviews_csv(*[row.replace(",R4,", ",r4,") for row in REVIEWS]))
+    assert problems(plan) == [(None, "review_id", "R4", "review R4 of E06000001 is spelled r4 in this register, but 2 "
+                                                        "recommendation(s) are loaded under R4: spell the id as "
+                                                        "before, or upload the recommendations together with the "
+                                                        "register")]
+
+
+def test_ids_that_differ_only_in_case_are_the_same_review(store):
+    """"lcspr-7" and "LCSPR-7" are one review twice; a recommendation from "r3" is one from R3, kept as R3."""
+    plan = inspect(store, "reviews.csv", reviews_csv(
+        "E06000001,LCSPR-7,rapid_review,2025-10-01,2025-10-08,,,,",
+        "E06000001,lcspr-7,rapid_review,2025-10-02,2025-10-09,,,,",
+    ))
+    assert problems(plan) == [(3, "review_id", "LCSPR-7", "review LCSPR-7 of Hartlepool (E06000001) is already on "
+                                                          "line 2: each review once")]
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv()))
+    plan = inspect(store, "recommendations.csv", recommendations_csv(
+        ",r3,1,police,2025-03-31,not started,", ",R3,R1,health,2025-03-31,not started,",
+        ",R3,r1,health,2025-04-30,not started,"))
+    assert problems(plan) == [(4, "recommendation_id", "R1", "recommendation R3 R1 of Hartlepool (E06000001) is "
+                                                             "already on line 3: each recommendation once")]
+    commit_plan(store, inspect(store, "recommendations.csv", recommendations_csv(",r3,1,police,2025-03-31,not started,")))
+    stored = current_register(store).recommendations
+    assert stored[["partnership_id", "review_id", "recommendation_id"]].values.tolist() == [["E06000001", "R3", "1"]]
+
+
+def test_dates_before_2006_are_a_mistyped_year(store):
+    """Local safeguarding children boards began on 1 April 2006: a review or a recommendation dated before is refused."""
+    plan = inspect(store, "reviews.csv", reviews_csv("E06000001,S1,legacy_scr,,,,,1925-06-30,"))
+    assert problems(plan) == [(2, "published_date", "1925-06-30", "30 Jun 1925 is before 1 April 2006, when local "
+                                                                  "safeguarding children boards began: check the year")]
+    assert problems(inspect(store, "reviews.csv", reviews_csv("E06000001,S1,legacy_scr,,,,,2006-04-01,"))) == []
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv()))
+    plan = inspect(store, "recommendations.csv", recommendations_csv(",R6,1,police,2005-12-31,not started,"))
+    assert problems(plan) == [
+        (2, "due_date", "2005-12-31", "31 Dec 2005 is before 1 April 2006, when local safeguarding children boards "
+                                      "began: check the year"),
+        (2, "due_date", "2005-12-31", "31 Dec 2005 is before the review it comes from (01 Feb 2023): the dates are in "
+                                      "the wrong order"),
+    ]
+
+
 def test_templates_import_and_the_dictionary_lists_the_themes(store):
     """The two template files import as they are; the dictionary has both files' columns and the 12 themes."""
     assert inspect(store, "reviews.csv", register_template("reviews")).problems == ()
