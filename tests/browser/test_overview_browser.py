@@ -80,6 +80,22 @@ def test_period_can_be_chosen_with_the_keyboard_alone(page: Page, app_url: str) 
     expect(league_row(page, 2)).to_contain_text("Kingston upon Thames")
 
 
+def test_the_views_can_be_chosen_with_the_keyboard_alone(page: Page, app_url: str) -> None:
+    open_overview(page, app_url)
+    ranked = page.get_by_role("tab", name="Ranked partnerships")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if ranked.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the views' tabs")
+    page.keyboard.press("ArrowRight")  # the next tab, opened as it is focused
+    page.wait_for_url(re.compile(r"view=Verdicts\+by\+indicator"), timeout=30_000)
+    expect(page.get_by_role("heading", name="Each partnership's verdicts, indicator by indicator")).to_be_visible(
+        timeout=30_000)
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1)
+
+
 @pytest.mark.parametrize(
     ("query", "name"),
     [
