@@ -27,7 +27,7 @@ def read_inputs(store: Store) -> ComparisonInputs:
     for column in ("start_date", "end_date"):
         periods[column] = pd.to_datetime(periods[column]).dt.date
     return ComparisonInputs(
-        values=store.read("compare_partnership_values"),
+        values=store.read_through_arrow("compare_partnership_values"),
         partnerships=store.read("compare_partnerships"),
         neighbours=store.read("compare_neighbours"),
         indicators=store.read("compare_catalogue"),
