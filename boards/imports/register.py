@@ -415,7 +415,7 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
     cells = part.cells
     # A blank partnership is found from the review id, when one partnership has a review of that id.
     given = part.resolved("partnership", lambda text: partnerships.resolve(text) if text else (None, None))
-    known = known.assign(key=id_key(known["review_id"]))
+    known = known.assign(key=_id_key(known["review_id"]))
     owners = known.groupby("key")["partnership_id"].agg(lambda ids: tuple(sorted(set(ids))))
     spelled = dict(zip(zip(known["partnership_id"], known["key"]), known["review_id"]))
     partnership = given.copy()
@@ -457,14 +457,14 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
     return frame[~part.rejected()].reset_index(drop=True)
 
 
-def id_key(ids: pd.Series) -> pd.Series:
+def _id_key(ids: pd.Series) -> pd.Series:
     """Ids as a person compares them: "LCSPR-1" and "lcspr-1" are one review, "R3" and "r3" one recommendation."""
     return ids.astype(str).str.casefold()
 
 
 def _duplicates(part: _Part, frame: pd.DataFrame, key: list[str], what: str, partnerships: PartnershipIndex) -> None:
     usable = frame[key].notna().all(axis=1) & (frame[key] != "").all(axis=1)
-    keys = frame[key].assign(**{column: id_key(frame[column]) for column in key[1:]})
+    keys = frame[key].assign(**{column: _id_key(frame[column]) for column in key[1:]})
     clashing = frame[usable & keys.duplicated(key, keep=False)]
     for _, group in clashing.groupby(keys.loc[clashing.index, key].apply(tuple, axis=1), sort=False):
         lines = [int(part.lines[p]) for p in group.index]
@@ -482,7 +482,7 @@ def _orphans(part: _Part, reviews: pd.DataFrame, current: Register, replaced: di
     kept = current.recommendations[current.recommendations["partnership_id"].isin(replaced[REVIEWS])
                                    & ~current.recommendations["partnership_id"].isin(replaced.get(RECOMMENDATIONS, ()))]
     present = set(zip(reviews["partnership_id"], reviews["review_id"]))
-    respelled = dict(zip(zip(reviews["partnership_id"], id_key(reviews["review_id"])), reviews["review_id"]))
+    respelled = dict(zip(zip(reviews["partnership_id"], _id_key(reviews["review_id"])), reviews["review_id"]))
     absent = np.array([pair not in present for pair in zip(kept["partnership_id"], kept["review_id"])], dtype=bool)
     missing = kept[absent]
     for (pid, review_id), group in missing.groupby(["partnership_id", "review_id"]):
