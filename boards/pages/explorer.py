@@ -15,7 +15,7 @@ from boards.compare.errors import ComparisonError
 from boards.compare.sentences import format_value, period_phrase
 from boards.pages.choices import choose_indicator, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import cached_figure, comparable_periods, comparison, current_store, demo_notice
+from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared
 
 PROFILE_PAGE = "boards/pages/profile.py"
 ABOUT_PAGE = "boards/pages/about.py"
@@ -121,7 +121,7 @@ with main:
             highlight=highlight,
         )
 
-    figure = cached_figure("ranked", indicator_id, result.period_id, highlight, build=ranked_figure)
+    figure = shared("ranked", indicator_id, result.period_id, highlight, build=ranked_figure)
     summary = (
         f"{ends}: {best['partnership_name']} {format_value(best['value'], unit, decimals)}; "
         f"{'lowest' if polarity == 'context' else 'worst'}: {worst['partnership_name']} "
@@ -175,7 +175,7 @@ with main:
                 log_x=log_x, england_label=england_label, highlight=highlight,
             )
 
-        figure = cached_figure("funnel", indicator_id, result.period_id, highlight, build=funnel_figure)
+        figure = shared("funnel", indicator_id, result.period_id, highlight, build=funnel_figure)
         outside = results[(results["flag"].isin(["worse", "better"])) & (results["flag_level"] == "99.8")]
         summary = (
             f"Each point is a partnership: the further right, the larger its denominator and the narrower its "
@@ -225,7 +225,7 @@ with main:
                 highlight=highlight,
             )
 
-        figure = cached_figure("robust", indicator_id, result.period_id, highlight, build=robust_figure)
+        figure = shared("robust", indicator_id, result.period_id, highlight, build=robust_figure)
         far = int((results["robust_z"].abs() > ROBUST_LEVELS["95"]).sum())
         event = figure_with_table(
             figure, charts.robust_z_table(results), file_name=f"{indicator_id}_{period_id}_robust_z.csv",
@@ -252,7 +252,7 @@ with main:
                 partnership_label=chosen_name,
             )
 
-        figure = cached_figure("indicator_trend", indicator_id, result.period_id, highlight, build=trend_figure)
+        figure = shared("indicator_trend", indicator_id, result.period_id, highlight, build=trend_figure)
         latest, earliest = over_time.iloc[-1], over_time.iloc[0]
         table = charts.trend_table(over_time, england_label=england_label, region_label=region_label,
                                    partnership_label=chosen_name)

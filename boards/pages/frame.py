@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -26,6 +26,8 @@ from boards.compare.errors import ComparisonError
 from boards.database import prepare_database
 from boards.pages.plain import plain
 from boards.store import Store, StoreError, resolve_db_path
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -84,40 +86,29 @@ def comparison(period_id: str | None = None) -> Comparison:
         st.stop()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _cached_figure(key: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _shared(key: tuple, _build: Callable[[], T]) -> T:
     return _build()
 
 
-def cached_figure(*key: object, build: Callable[[], go.Figure]) -> go.Figure:
-    """The figure ``build`` returns, built once per ``key`` and version of the data and then shared by
-    every session and rerun: Plotly takes a fifth of a second to build a figure of many traces. Pages
-    must not change a figure they get from here."""
+def shared(*key: object, build: Callable[[], T]) -> T:
+    """What ``build`` returns, made once per ``key`` and version of the data and then shared by every
+    session and rerun: a figure (Plotly takes a fifth of a second to build one of many traces), a
+    query's frame, the register. Pages must not change what they get from here."""
     store = current_store()
-    return _cached_figure((store.path, store.data_version(), *key), build)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _cached_read(path: str, version: tuple[int, int], query_name: str, params: tuple, _store: Store) -> pd.DataFrame:
-    return _store.read(query_name, **dict(params))
+    return _shared((store.path, store.data_version(), *key), build)
 
 
 def shared_read(query_name: str, **params: object) -> pd.DataFrame:
-    """``Store.read`` run once per version of the data and then shared by every session and rerun:
-    a new session would otherwise wait on the same queries again. Pages must not change the frame."""
+    """``Store.read``, shared (see ``shared``): a new session would otherwise wait on the same queries."""
     store = current_store()
-    return _cached_read(store.path, store.data_version(), query_name, tuple(sorted(params.items())), store)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _cached_summary(path: str, version: tuple[int, int], _store: Store) -> dict:
-    return _store.summary()
+    return shared("read", query_name, tuple(sorted(params.items())),
+                  build=lambda: store.read(query_name, **params))
 
 
 def database_summary() -> dict:
-    """``Store.summary``, shared by every session until the data changes (read-only, as above)."""
-    store = current_store()
-    return _cached_summary(store.path, store.data_version(), store)
+    """``Store.summary``, shared (see ``shared``)."""
+    return shared("summary", build=current_store().summary)
 
 
 def comparable_periods() -> pd.DataFrame:

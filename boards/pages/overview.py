@@ -20,16 +20,11 @@ from boards.overview import (
 )
 from boards.pages.choices import url_selectbox, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import cached_figure, comparison, current_store, database_summary, demo_notice
+from boards.pages.frame import comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
 
 MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
 RANKED, MATRIX, MAP = "Ranked partnerships", "Verdicts by indicator", "Map of England"
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def overview_reference(path: str, version: tuple[int, int], _store):
-    return read_reference(_store)
 
 
 def open_partnership(partnership_id: str, period_id: str) -> None:
@@ -43,7 +38,7 @@ def chosen_point(event) -> str | None:
 
 
 store = current_store()
-reference = overview_reference(store.path, store.data_version(), store)
+reference = shared("overview_reference", build=lambda: read_reference(store))
 
 st.title("Safeguarding board effectiveness")
 st.caption(
@@ -192,7 +187,7 @@ if matrix_view.open:
         context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
         context_names = ", ".join(context["short_name"].astype(str).unique())
         event = figure_with_table(
-            cached_figure("matrix", result.period_id, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
+            shared("matrix", result.period_id, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
                 cells, title=f"Verdicts against England, {result.period_label}")),
             matrix_table(cells),
             file_name=f"verdicts_{period_id}.csv",
@@ -226,7 +221,7 @@ if map_view.open:
             )
         with map_column:
             event = figure_with_table(
-                cached_figure("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
+                shared("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
                     areas, title=f"Concern score by local authority, {result.period_label}",
                     total=len(everyone), highlight=filters.active(),
                 )),

@@ -18,7 +18,7 @@ from boards.charts.trends import trend_chart, trend_table
 from boards.compare.spine import spine_rows
 from boards.pages.choices import choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import cached_figure, comparison, current_store, demo_notice, shared_read
+from boards.pages.frame import comparison, current_store, demo_notice, shared, shared_read
 
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
@@ -93,7 +93,7 @@ st.header("Every indicator against England")
 spine = spine_rows(compared.area_results, compared.benchmarks, partnership_id)
 shown = spine[spine["x_worst"].notna()]
 figure_with_table(
-    cached_figure("spine", partnership_id, compared.period_id, build=lambda: spine_chart(
+    shared("spine", partnership_id, compared.period_id, build=lambda: spine_chart(
         shown, partnership_name=partnership_name, region_name=region_name,
         title=f"{partnership_name} against England, {compared.period_label}",
     )),
@@ -124,7 +124,7 @@ trends = profile.trend_frame(
     compared.history, compared.benchmarks, partnership_id, region_code, indicator_ids, compared.as_at
 )
 figure_with_table(
-    cached_figure("trends", partnership_id, compared.period_id, domain, build=lambda: trend_chart(
+    shared("trends", partnership_id, compared.period_id, domain, build=lambda: trend_chart(
         trends, partnership_name=partnership_name, region_name=region_name,
         title=f"{DOMAINS[domain]}: {partnership_name} over time",
     )),

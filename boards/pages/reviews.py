@@ -12,7 +12,7 @@ from boards.charts.reviews import (
 )
 from boards.pages.choices import choose_partnership, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import cached_figure, comparable_periods, comparison, current_store, demo_notice, shared_read
+from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
     most_recurring,
@@ -29,11 +29,10 @@ NEIGHBOURS, REGION = "Its statistical neighbours", "Its region"
 ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences"
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _register(path: str, version: tuple[int, int], _store):
-    """The current register, its theme findings and the sources it came from; shared, read-only."""
-    register = current_register(_store)
-    return register, register.findings(), register_sources(_store)
+def _register(store):
+    """The current register, its theme findings and the sources it came from."""
+    register = current_register(store)
+    return register, register.findings(), register_sources(store)
 
 
 store = current_store()
@@ -42,7 +41,7 @@ st.caption(
     "Are serious incidents notified and reviewed on time, are review recommendations carried out, and do the "
     "same findings keep coming back? From each partnership's case review register."
 )
-register, findings, sources = _register(store.path, store.data_version(), store)
+register, findings, sources = shared("register", build=lambda: _register(store))
 demo_notice(sources)
 if "demo" in sources:
     st.caption(
@@ -81,7 +80,7 @@ if partnership_id is not None:
     rows = review_indicators(comparison(period_id).area_results, partnership_id)
     worse = rows[rows["flag"] == "worse"]["short_name"].tolist()
     figure_with_table(
-        cached_figure("review_indicators", partnership_id, period_id, build=lambda: review_indicators_chart(
+        shared("review_indicators", partnership_id, period_id, build=lambda: review_indicators_chart(
             rows, f"{name}, as at {period['label']}: against England, region and neighbours")),
         rows.drop(columns=["decimals"]),
         file_name=f"case_review_indicators_{partnership_id}_{period_id}.csv",
@@ -115,7 +114,7 @@ else:
     matrix = theme_matrix(findings, as_at, names.reindex(shown))
     recurring = matrix[matrix["recurrences"] > 0]
     figure_with_table(
-        cached_figure("theme_matrix", period_id, tuple(shown), build=lambda: theme_matrix_chart(
+        shared("theme_matrix", period_id, tuple(shown), build=lambda: theme_matrix_chart(
             matrix, f"Reviews that found each theme in the 3 years to {as_at_text}")),
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
@@ -133,7 +132,7 @@ if has_register:
     timeline = recurrence_timeline(findings, partnership_id, as_at)
     again = timeline[timeline["recurs"]]
     figure_with_table(
-        cached_figure("theme_timeline", partnership_id, period_id, build=lambda: recurrence_timeline_chart(
+        shared("theme_timeline", partnership_id, period_id, build=lambda: recurrence_timeline_chart(
             timeline, list(theme_names().values()), f"{name}: themes of its reviews up to {as_at_text}")),
         timeline.drop(columns=["theme_id"]),
         file_name=f"review_theme_timeline_{partnership_id}.csv",
@@ -153,7 +152,7 @@ counted = [partnership_id] if has_register else register.reviews["partnership_id
 agencies = overdue_by_agency(register, counted, as_at)
 open_count, overdue_count = int(agencies["open"].sum()), int(agencies["overdue"].sum())
 figure_with_table(
-    cached_figure("overdue_by_agency", partnership_id if has_register else None, period_id, build=lambda: (
+    shared("overdue_by_agency", partnership_id if has_register else None, period_id, build=lambda: (
         overdue_by_agency_chart(agencies, f"{whose}: review recommendations open at {as_at_text}"))),
     agencies.drop(columns=["owner_agency"]),
     file_name=f"review_recommendations_by_agency_{partnership_id or 'england'}_{period_id}.csv",
