@@ -95,146 +95,157 @@ if table.empty:
     st.info("No partnership matches these filters. Remove one to see more.", icon=":material/filter_alt_off:")
     st.stop()
 
+
+# -- the league table -------------------------------------------------------------------------
+def ranked_partnerships() -> None:
+    st.header("Partnerships ranked by concern score")
+    st.caption(
+        "The concern score adds up each indicator worse than England (more beyond the 99.8% limit), "
+        "each one not reported, each getting worse, and each worse three periods running, weighted by "
+        "domain, out of what was assessed: 100 means every assessed indicator beyond its 99.8% limit. "
+        "Select a row to open the partnership."
+    )
+    top_score = max(100.0, float(table["score"].max()))
+    selection = st.dataframe(
+        table,
+        key="league",
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        height=min(38 + 35 * len(table), 460),
+        column_order=[
+            "rank", "partnership_name", "region_name", "score", "worse", "worse_99_8", "worsening", "did_not_report", "summary",
+        ],
+        column_config={
+            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+            "partnership_id": None,
+            "partnership_name": st.column_config.TextColumn("Partnership", width="medium"),
+            "region_code": None,
+            "region_name": st.column_config.TextColumn("Region"),
+            "score": st.column_config.ProgressColumn(
+                "Concern score", format="%.1f", min_value=0.0, max_value=top_score,
+                help="0 = no concern; 100 = every assessed indicator worse than England beyond its 99.8% limit.",
+            ),
+            "summary": st.column_config.TextColumn("What drives it", width="large"),
+            "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
+            "worse_99_8": st.column_config.NumberColumn("Beyond 99.8%", format="%d", help="Of those, beyond the 99.8% limit."),
+            "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
+            "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
+        },
+    )
+    st.download_button(
+        "Download this table (CSV)",
+        to_csv_bytes(
+            table.drop(columns="region_code").rename(
+                columns={
+                    "rank": "Rank", "partnership_id": "Partnership code", "partnership_name": "Partnership",
+                    "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
+                    "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
+                }
+            )
+        ),
+        file_name=f"concern_scores_{period_id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="league_download",
+    )
+    if selection.selection.rows:
+        open_partnership(table.loc[selection.selection.rows[0], "partnership_id"], period_id)
+
+
+# -- the matrix -----------------------------------------------------------------------------
+def verdicts_by_indicator() -> None:
+    st.header("Each partnership's verdicts, indicator by indicator")
+    with st.expander("How to read the verdicts", expanded=True):
+        st.markdown(
+            "- **▼ Worse** or **▲ better**: the partnership differs from England by more than chance would "
+            "explain, given its size (figures without counts, such as caseloads, against the middle of all "
+            "partnerships): solid beyond the 99.8% limit (about 1 in 500 by chance), hollow (▽ △) beyond "
+            "the 95% limit only.\n"
+            "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
+            "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test.\n"
+            "- Context indicators (such as the referral rate) describe demand, not performance: they are "
+            "shown on each partnership's page but never judged.\n"
+            "- For rates and percentages the limits are widened when partnerships differ from one another "
+            "more than chance allows, so a flag means a difference beyond the usual spread between areas."
+        )
+    show_all = len(table) > MATRIX_ROWS and st.toggle(
+        f"Show all {len(table)} partnerships (the {MATRIX_ROWS} of highest concern are shown)", key="matrix_all"
+    )
+    in_matrix = table if show_all or len(table) <= MATRIX_ROWS else table.head(MATRIX_ROWS)
+    cells = matrix_cells(result.area_results, in_matrix["partnership_id"].tolist())
+    rows_said = f"the {len(in_matrix)} partnerships of highest concern" if len(in_matrix) < len(table) else (
+        f"all {len(in_matrix)} partnerships" + (" that match the filters" if filters.active() else "")
+    )
+    worse_cells = int((cells["flag"] == "worse").sum())
+    context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
+    context_names = ", ".join(context["short_name"].astype(str).unique())
+    event = figure_with_table(
+        shared("matrix", result.period_id, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
+            cells, title=f"Verdicts against England, {result.period_label}")),
+        matrix_table(cells),
+        file_name=f"verdicts_{period_id}.csv",
+        key="matrix",
+        summary=(
+            f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
+            f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
+            f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit, ▽ hollow beyond 95%. "
+            "Select a cell to open the partnership."
+        ),
+        on_select="rerun",
+    )
+    if (picked := chosen_point(event)) is not None:
+        open_partnership(picked, period_id)
+
+
+# -- the map --------------------------------------------------------------------------------
+def concern_map_of_england() -> None:
+    st.header("Concern across England")
+    areas = area_concern(reference, everyone).assign(in_filter=lambda frame: frame["partnership_id"].isin(chosen))
+    map_column, reading_column = st.columns([3, 2], gap="large")
+    with reading_column:
+        st.subheader("How to read the map")
+        st.markdown(
+            "- The concern score of the partnership each local authority belongs to: 0 is no concern, "
+            "100 would be every assessed indicator worse than England beyond its 99.8% limit.\n"
+            "- Each hexagon is one local authority, placed roughly where it is in England and the same "
+            "size whatever its population, so small urban areas are as visible as large counties.\n"
+            "- The verdicts behind each score are in **Verdicts by indicator**; the score's terms and "
+            "weights are on the About page."
+        )
+    with map_column:
+        event = figure_with_table(
+            shared("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
+                areas, title=f"Concern score by local authority, {result.period_label}",
+                total=len(everyone), highlight=filters.active(),
+            )),
+            map_table(areas),
+            file_name=f"concern_map_{period_id}.csv",
+            key="hexmap",
+            summary=(
+                "Each hexagon is a local authority, coloured by its partnership's concern score: darker is more "
+                "concern, hollow is no score. "
+                + ("Partnerships that match the filters are outlined; the rest are faded. " if filters.active() else "")
+                + "Select a hexagon to open the partnership."
+            ),
+            on_select="rerun",
+        )
+    if (picked := chosen_point(event)) is not None:
+        open_partnership(picked, period_id)
+
+
+# -- the three views ------------------------------------------------------------------------
 # Each view runs only when it is open (and its name is kept in the URL, ``?view=...``): the ranked
 # table answers first, and the browser fetches Plotly (4.7 MB) only for the charts' views.
 league_view, matrix_view, map_view = st.tabs(
     [RANKED, MATRIX, MAP], key="view", bind="query-params", on_change="rerun"
 )
-
-# -- the league table -------------------------------------------------------------------------
 if league_view.open:
     with league_view:
-        st.header("Partnerships ranked by concern score")
-        st.caption(
-            "The concern score adds up each indicator worse than England (more beyond the 99.8% limit), "
-            "each one not reported, each getting worse, and each worse three periods running, weighted by "
-            "domain, out of what was assessed: 100 means every assessed indicator beyond its 99.8% limit. "
-            "Select a row to open the partnership."
-        )
-        top_score = max(100.0, float(table["score"].max()))
-        selection = st.dataframe(
-            table,
-            key="league",
-            on_select="rerun",
-            selection_mode="single-row",
-            hide_index=True,
-            height=min(38 + 35 * len(table), 460),
-            column_order=[
-                "rank", "partnership_name", "region_name", "score", "worse", "worse_99_8", "worsening", "did_not_report", "summary",
-            ],
-            column_config={
-                "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
-                "partnership_id": None,
-                "partnership_name": st.column_config.TextColumn("Partnership", width="medium"),
-                "region_code": None,
-                "region_name": st.column_config.TextColumn("Region"),
-                "score": st.column_config.ProgressColumn(
-                    "Concern score", format="%.1f", min_value=0.0, max_value=top_score,
-                    help="0 = no concern; 100 = every assessed indicator worse than England beyond its 99.8% limit.",
-                ),
-                "summary": st.column_config.TextColumn("What drives it", width="large"),
-                "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
-                "worse_99_8": st.column_config.NumberColumn("Beyond 99.8%", format="%d", help="Of those, beyond the 99.8% limit."),
-                "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
-                "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
-            },
-        )
-        st.download_button(
-            "Download this table (CSV)",
-            to_csv_bytes(
-                table.drop(columns="region_code").rename(
-                    columns={
-                        "rank": "Rank", "partnership_id": "Partnership code", "partnership_name": "Partnership",
-                        "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
-                        "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
-                    }
-                )
-            ),
-            file_name=f"concern_scores_{period_id}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key="league_download",
-        )
-        if selection.selection.rows:
-            open_partnership(table.loc[selection.selection.rows[0], "partnership_id"], period_id)
-
-# -- the matrix -----------------------------------------------------------------------------
+        ranked_partnerships()
 if matrix_view.open:
     with matrix_view:
-        st.header("Each partnership's verdicts, indicator by indicator")
-        with st.expander("How to read the verdicts", expanded=True):
-            st.markdown(
-                "- **▼ Worse** or **▲ better**: the partnership differs from England by more than chance would "
-                "explain, given its size (figures without counts, such as caseloads, against the middle of all "
-                "partnerships): solid beyond the 99.8% limit (about 1 in 500 by chance), hollow (▽ △) beyond "
-                "the 95% limit only.\n"
-                "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
-                "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test.\n"
-                "- Context indicators (such as the referral rate) describe demand, not performance: they are "
-                "shown on each partnership's page but never judged.\n"
-                "- For rates and percentages the limits are widened when partnerships differ from one another "
-                "more than chance allows, so a flag means a difference beyond the usual spread between areas."
-            )
-        show_all = len(table) > MATRIX_ROWS and st.toggle(
-            f"Show all {len(table)} partnerships (the {MATRIX_ROWS} of highest concern are shown)", key="matrix_all"
-        )
-        in_matrix = table if show_all or len(table) <= MATRIX_ROWS else table.head(MATRIX_ROWS)
-        cells = matrix_cells(result.area_results, in_matrix["partnership_id"].tolist())
-        rows_said = f"the {len(in_matrix)} partnerships of highest concern" if len(in_matrix) < len(table) else (
-            f"all {len(in_matrix)} partnerships" + (" that match the filters" if filters.active() else "")
-        )
-        worse_cells = int((cells["flag"] == "worse").sum())
-        context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
-        context_names = ", ".join(context["short_name"].astype(str).unique())
-        event = figure_with_table(
-            shared("matrix", result.period_id, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
-                cells, title=f"Verdicts against England, {result.period_label}")),
-            matrix_table(cells),
-            file_name=f"verdicts_{period_id}.csv",
-            key="matrix",
-            summary=(
-                f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
-                f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
-                f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit, ▽ hollow beyond 95%. "
-                "Select a cell to open the partnership."
-            ),
-            on_select="rerun",
-        )
-        if (picked := chosen_point(event)) is not None:
-            open_partnership(picked, period_id)
-
-# -- the map --------------------------------------------------------------------------------
+        verdicts_by_indicator()
 if map_view.open:
     with map_view:
-        st.header("Concern across England")
-        areas = area_concern(reference, everyone).assign(in_filter=lambda frame: frame["partnership_id"].isin(chosen))
-        map_column, reading_column = st.columns([3, 2], gap="large")
-        with reading_column:
-            st.subheader("How to read the map")
-            st.markdown(
-                "- The concern score of the partnership each local authority belongs to: 0 is no concern, "
-                "100 would be every assessed indicator worse than England beyond its 99.8% limit.\n"
-                "- Each hexagon is one local authority, placed roughly where it is in England and the same "
-                "size whatever its population, so small urban areas are as visible as large counties.\n"
-                "- The verdicts behind each score are in **Verdicts by indicator**; the score's terms and "
-                "weights are on the About page."
-            )
-        with map_column:
-            event = figure_with_table(
-                shared("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
-                    areas, title=f"Concern score by local authority, {result.period_label}",
-                    total=len(everyone), highlight=filters.active(),
-                )),
-                map_table(areas),
-                file_name=f"concern_map_{period_id}.csv",
-                key="hexmap",
-                summary=(
-                    "Each hexagon is a local authority, coloured by its partnership's concern score: darker is more "
-                    "concern, hollow is no score. "
-                    + ("Partnerships that match the filters are outlined; the rest are faded. " if filters.active() else "")
-                    + "Select a hexagon to open the partnership."
-                ),
-                on_select="rerun",
-            )
-        if (picked := chosen_point(event)) is not None:
-            open_partnership(picked, period_id)
+        concern_map_of_england()
