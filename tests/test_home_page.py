@@ -56,12 +56,12 @@ def test_freshness_table_equals_the_store(home):
 def test_loads_newest_first_with_their_rows_in_words(home):
     """The demo build's seven loads, newest first, each with what it added in one sentence."""
     shown = home.table[1].value
-    assert list(shown.columns) == ["Load", "When (UTC)", "By", "File", "Rows", "Status", "Note"]
+    assert list(shown.columns) == ["Load", "When (UTC)", "By", "File", "Source", "Rows", "Status", "Note"]
     assert shown["Load"].tolist() == [7, 6, 5, 4, 3, 2, 1]
     local = shown[shown["Load"] == 6].iloc[0]
     assert local["File"] == "synthetic local returns \\(seed 20250401\\)"
     assert local["Rows"] == "17\\,136 added\\, 0 changed\\, 0 unchanged\\, 0 left out"
-    assert local["Status"] == "committed"
+    assert (local["Source"], local["Status"]) == ("demonstration", "imported")
     assert [b.label for b in home.get("download_button")] == ["Download this table (CSV)", "Download every load (CSV)"]
 
 

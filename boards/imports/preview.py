@@ -111,6 +111,20 @@ def by_partnership_and_indicator(figures: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(periods=periods).rename_axis(columns=None).reset_index()[columns]
 
 
+LOAD_SOURCE_WORDS = {"local": "quarterly return", "published": "published", "demo": "demonstration"}
+
+
+def loads_in_words(loads: pd.DataFrame) -> pd.DataFrame:
+    """``loads`` with ``status`` and ``source`` as a reader says them: "imported", or "rolled back by
+    ana, 03 Nov 2026 14:05"; "quarterly return", "published", "demonstration"."""
+    status = [
+        "imported" if row.status == "committed"
+        else f"rolled back by {row.rolled_back_by}, {pd.Timestamp(row.rolled_back_at):%d %b %Y %H:%M}"
+        for row in loads.itertuples()
+    ]
+    return loads.assign(status=status, source=loads["source"].map(LOAD_SOURCE_WORDS).fillna(loads["source"]))
+
+
 def load_history(store: Store, actor: Actor | None) -> pd.DataFrame:
     """Every load, newest first, with ``may_roll_back``: committed and allowed for this actor by the core's check."""
     loads = store.loads().iloc[::-1].reset_index(drop=True)

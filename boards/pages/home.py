@@ -4,6 +4,7 @@ import streamlit as st
 
 from boards.catalogue import DOMAINS
 from boards.exports import to_csv_bytes
+from boards.imports.preview import loads_in_words
 from boards.pages.figures import static_table
 from boards.pages.frame import current_store, database_summary, demo_notice, shared_read
 
@@ -57,7 +58,7 @@ if len(loads) > LOADS_SHOWN:
     st.caption(f"The latest {LOADS_SHOWN} of {len(loads):,} loads, newest first; the download has them all.")
 else:
     st.caption("Newest first.")
-latest_loads = loads.head(LOADS_SHOWN).assign(
+latest_loads = loads_in_words(loads.head(LOADS_SHOWN)).assign(
     rows=lambda f: [
         f"{added:,} added, {changed:,} changed, {unchanged:,} unchanged, {rejected:,} left out"
         for added, changed, unchanged, rejected in zip(
@@ -67,8 +68,8 @@ latest_loads = loads.head(LOADS_SHOWN).assign(
 )
 static_table(
     latest_loads,
-    {"load_id": "Load", "loaded_at": "When (UTC)", "loaded_by": "By", "file_name": "File", "rows": "Rows",
-     "status": "Status", "note": "Note"},
+    {"load_id": "Load", "loaded_at": "When (UTC)", "loaded_by": "By", "file_name": "File", "source": "Source",
+     "rows": "Rows", "status": "Status", "note": "Note"},
     datetime_format="%d %b %Y %H:%M",
 )
 st.download_button(

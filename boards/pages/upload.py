@@ -17,7 +17,7 @@ from boards.access import PermissionDenied
 from boards.catalogue import load_catalogue
 from boards.exports import to_csv_bytes
 from boards.imports.pipeline import ImportPlan, ImportRejected, ImportResult, commit_plan, inspect_upload, rollback
-from boards.imports.preview import by_partnership_and_indicator, load_history, planned_figures
+from boards.imports.preview import by_partnership_and_indicator, load_history, loads_in_words, planned_figures
 from boards.imports.problems import UnusableFile
 from boards.imports.templates import data_dictionary, long_template, wide_template
 from boards.pages.frame import current_actor, current_store
@@ -30,7 +30,6 @@ RESULT_KEY = "upload_result"  # (file id, data version after the commit, result)
 ROLLBACK_PENDING_KEY = "rollback_pending"  # load id awaiting "Yes, roll back"
 ROLLBACK_CONFIRMED_KEY = "rollback_confirmed"  # load id whose rollback was confirmed
 WRAPPED_ROW = 68  # pixels; Streamlit wraps long text only in rows taller than 4rem (64 px)
-SOURCE_WORDS = {"local": "quarterly return", "published": "published", "demo": "demonstration"}
 
 store = current_store()
 actor = current_actor()
@@ -312,17 +311,12 @@ if rollback_outcome is not None:
         st.error(message, icon=":material/block:")
 
 history = load_history(store, actor)
-status_text = [
-    "imported" if row.status == "committed"
-    else f"rolled back by {row.rolled_back_by}, {pd.Timestamp(row.rolled_back_at):%d %b %Y %H:%M}"
-    for row in history.itertuples()
-]
 st.caption(
     "Every load, newest first. Uploaders may roll back loads of their own partnerships, analysts the loads they "
     "made, administrators any load."
 )
 st.dataframe(
-    history.assign(status=status_text, source=history["source"].map(SOURCE_WORDS).fillna(history["source"]))[
+    loads_in_words(history)[
         ["load_id", "loaded_at", "loaded_by", "file_name", "source", "rows_added", "rows_changed", "rows_rejected",
          "status"]
     ],
