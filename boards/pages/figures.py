@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -28,15 +30,19 @@ def static_table(frame: pd.DataFrame, columns: dict[str, str], *, datetime_forma
         elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             shown[heading] = column
         else:
-            shown[heading] = column.map(lambda text: "" if pd.isna(text) else plain(text))
-    # A long file name is one word: unbroken, its cell scrolls, and a scrolling cell is a region
-    # keyboard users cannot reach (axe: scrollable-region-focusable). So a word may break anywhere,
-    # and a column is kept wide enough that ordinary words ("committed") never need to.
-    st.html(
-        "<style>[data-testid='stTable'] td { min-width: 6rem; }"
-        " [data-testid='stTable'] td p { overflow-wrap: anywhere !important; }</style>"
-    )
+            shown[heading] = column.map(lambda text: "" if pd.isna(text) else plain(_breakable(str(text))))
     st.table(shown, hide_index=True)
+
+
+# A file name is one long word: unbroken, it makes its cell scroll, and a scrolling cell is a region
+# keyboard users cannot reach (axe: scrollable-region-focusable). A zero-width space after each
+# separator of a long word lets it wrap there, and nowhere else.
+_LONG_WORD = re.compile(r"\S{25,}")
+_SEPARATOR = re.compile(r"([_./-])")
+
+
+def _breakable(text: str) -> str:
+    return _LONG_WORD.sub(lambda word: _SEPARATOR.sub("\\1\u200b", word.group()), text)
 
 
 def table_and_download(table: pd.DataFrame, *, file_name: str, key: str, column_config: dict | None = None) -> None:
