@@ -547,10 +547,10 @@ class Store:
 
     def data_version(self) -> tuple[int, int]:
         """Changes whenever a load is committed or rolled back: the key of cached comparisons."""
-        row = self._frame(
-            "SELECT count(*) AS loads, count(rolled_back_at) AS rollbacks FROM loads"
-        ).iloc[0]
-        return int(row["loads"]), int(row["rollbacks"])
+        # Asked several times a page run (every shared cache is keyed by it): a tuple, not a DataFrame.
+        with self._cursor() as cur:
+            loads, rollbacks = cur.execute("SELECT count(*), count(rolled_back_at) FROM loads").fetchone()
+        return int(loads), int(rollbacks)
 
     def has_observations(self) -> bool:
         return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM observations)"))
