@@ -46,7 +46,6 @@ available at its end, and says so in its sentences: "Caseload 19.8 (year to 30 S
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import date
 
@@ -331,7 +330,7 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "denominator": values["denominator"].to_numpy(dtype=float)[order],
             "position": position[indicator],
             "partnership_code": partnership,
-            "region_index": region_index.get_indexer(partnerships["region_code"].to_numpy()[partnership]),
+            "region_index": region_index.get_indexer(partnerships["region_code"])[partnership],
         }
     )
     new_series = np.ones(len(grid), dtype=bool)
@@ -466,11 +465,14 @@ def _neighbours(grid: pd.DataFrame, groups: pd.DataFrame, inputs: ComparisonInpu
     slots = np.full((len(index), int(slot.max(initial=0)) + 1), -1)
     slots[rows, slot] = neighbours
     stacked = np.where((slots >= 0)[:, :, None], matrix[np.maximum(slots, 0)], np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # partnerships whose neighbours have no value
-        median = np.nanmedian(stacked, axis=1)
-        mean = np.nanmean(stacked, axis=1)
+    # The median by one sort (NaN sorts last), a fifth of the time of np.nanmedian's masked arrays.
+    ordered = np.sort(stacked, axis=1)
     count = np.isfinite(stacked).sum(axis=1)
+    middle = np.stack([np.maximum(count - 1, 0) // 2, count // 2])[:, :, None, :]
+    pair = np.take_along_axis(ordered[None], middle, axis=2)[:, :, 0, :]
+    median = np.where(count > 0, pair.mean(axis=0), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(count > 0, np.nansum(stacked, axis=1) / count, np.nan)
     grid["neighbour_median"] = median[row_of, group]
     grid["neighbour_mean"] = mean[row_of, group]
     grid["neighbour_count"] = count[row_of, group]
@@ -685,12 +687,6 @@ def _score_summaries(scores: pd.DataFrame) -> list[str]:
 
 # -- one period: limits and sentences ------------------------------------------------------
 
-SENTENCE_COLUMNS = (
-    "flag", "flag_level", "unit", "decimals", "short_name", "period_id", "granularity", "end_date", "status", "value",
-    "england", "england_basis", "method", "direction", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
-    "robust_z", "areas_median", "worse_streak", "trend", "trend_p", "trend_points",
-)
-
 
 def _with_limits_and_sentences(selected: pd.DataFrame, period_id: str) -> pd.DataFrame:
     """The chosen period's rows with their funnel limits (display unit) and sentences."""
@@ -710,8 +706,5 @@ def _with_limits_and_sentences(selected: pd.DataFrame, period_id: str) -> pd.Dat
             lower[rows], upper[rows] = low * multiplier[rows], high * multiplier[rows]
         results[f"lower_{_suffix(level)}"] = lower
         results[f"upper_{_suffix(level)}"] = upper
-    columns = [results[name].tolist() for name in SENTENCE_COLUMNS]
-    results["sentence"] = [
-        sentences.sentence(dict(zip(SENTENCE_COLUMNS, row, strict=True)), period_id) for row in zip(*columns, strict=True)
-    ]
+    results["sentence"] = sentences.sentences_of(results, period_id)
     return results[AREA_RESULT_COLUMNS]

@@ -108,7 +108,14 @@ def interpolated_cumulative(family: str, count: np.ndarray, n: np.ndarray, theta
 
 
 def discrete_quantile(family: str, p: float, n: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """The smallest whole count ``r`` with ``F(r) >= p`` (what ``scipy.stats.binom.ppf`` returns).
+    """The smallest whole count ``r`` with ``F(r) >= p`` (what ``scipy.stats.binom.ppf`` returns)."""
+    return _quantile_and_cumulative(family, p, n, theta)[0]
+
+
+def _quantile_and_cumulative(
+    family: str, p: float, n: np.ndarray, theta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(r, F(r), F(r - 1)) for the ``discrete_quantile`` r: the limit interpolates between the two.
 
     Starts from the Cornish-Fisher approximation and steps to the exact answer with ``F``
     itself, so only ``scipy.special`` is needed (``scipy.stats`` takes over a second to import).
@@ -124,24 +131,25 @@ def discrete_quantile(family: str, p: float, n: np.ndarray, theta: np.ndarray) -
     guess = np.floor(mean + sd * (z + skew * (z**2 - 1) / 6))
     ceiling = n if family == BINOMIAL else np.inf
     r = np.clip(np.nan_to_num(guess, nan=0.0), 0, ceiling)
+    at, below = np.empty(r.shape), np.empty(r.shape)
     active = np.ones(r.shape, dtype=bool)
     while active.any():
         index = np.flatnonzero(active)
         rows = r[index]
-        down = cumulative(family, rows - 1, n[index], theta[index]) >= p
-        up = ~down & (cumulative(family, rows, n[index], theta[index]) < p)
+        below[index] = cumulative(family, rows - 1, n[index], theta[index])
+        at[index] = cumulative(family, rows, n[index], theta[index])
+        down = below[index] >= p
+        up = ~down & (at[index] < p)
         r[index] = rows - down + up
         active[index] = down | up
-    return r
+    return r, at, below
 
 
 def exact_limit(family: str, theta: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
     """Spiegelhalter's interpolated exact ``p`` limit, as a proportion or a rate per unit of n."""
     theta = np.asarray(theta, dtype=float)
     n = np.asarray(n)
-    r_p = discrete_quantile(family, p, n, theta)
-    at = cumulative(family, r_p, n, theta)
-    below = cumulative(family, r_p - 1, n, theta)
+    r_p, at, below = _quantile_and_cumulative(family, p, n, theta)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = np.where(at > below, (at - p) / (at - below), 0.0)
     return (r_p - alpha) / n

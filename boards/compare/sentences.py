@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from boards.compare.score import BETTER, DID_NOT_REPORT, NOT_COMPARED, NOT_JUDGED, WORSE
 
 GRADE_NAMES = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
@@ -31,6 +34,9 @@ NOT_COMPARED_REASONS = {
 _PLURAL_PERIODS = {"quarter": "quarters", "year_to_march": "years", "year_to_september": "years"}
 
 
+_UNIT_SUFFIXES = {"percent": "%", "per_10k": " per 10,000", "months": " months"}
+
+
 def format_value(value: float, unit: str, decimals: int) -> str:
     """A value as a director reads it: 31.2%, 519.4 per 10,000, 19.8, 30 months, Good."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -38,14 +44,27 @@ def format_value(value: float, unit: str, decimals: int) -> str:
     if unit == "grade":
         grade = int(round(value))
         return GRADE_NAMES.get(grade, f"grade {grade}")
-    number = f"{value:,.{decimals}f}"
-    if unit == "percent":
-        return f"{number}%"
-    if unit == "per_10k":
-        return f"{number} per 10,000"
-    if unit == "months":
-        return f"{number} months"
-    return number
+    return f"{value:,.{decimals}f}{_UNIT_SUFFIXES.get(unit, '')}"
+
+
+def format_values(values: np.ndarray, units: np.ndarray, decimals: np.ndarray) -> np.ndarray:
+    """``format_value`` of many values at once (an object array): each distinct value of a unit
+    and number of decimals is formatted once (a benchmark is shared by every area)."""
+    values = np.asarray(values, dtype=float) + 0.0  # -0.0 becomes 0.0: never "-0.0%"
+    text = np.full(len(values), "no figure", dtype=object)
+    present = ~np.isnan(values)
+    for unit in set(units[present].tolist()):
+        of_unit = present & (units == unit)
+        for places in set(decimals[of_unit].tolist()):
+            rows = of_unit & (decimals == places)
+            distinct, inverse = np.unique(values[rows], return_inverse=True)
+            if unit == "grade":
+                words = [GRADE_NAMES.get(grade, f"grade {grade}") for grade in np.rint(distinct).astype(int).tolist()]
+            else:
+                spec, suffix = f",.{places}f", _UNIT_SUFFIXES.get(unit, "")
+                words = [format(value, spec) + suffix for value in distinct.tolist()]
+            text[rows] = np.array(words, dtype=object)[inverse]
+    return text
 
 
 def period_phrase(period_id: str, granularity: str, end_date: date) -> str:
@@ -55,65 +74,112 @@ def period_phrase(period_id: str, granularity: str, end_date: date) -> str:
     return f"year to {end_date.day} {end_date:%b %Y}"
 
 
-def _p_value(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _clauses(row: Mapping[str, Any]) -> list[str]:
-    periods = _PLURAL_PERIODS[row["granularity"]]
-    clauses = []
-    if row["flag"] == WORSE and row["worse_streak"] >= 3:
-        clauses.append(f"worse for {row['worse_streak']} {periods} running")
-    if row["trend"] in ("worsening", "improving"):
-        test = _p_value(row["trend_p"]) if row["method"] in ("proportion", "rate") else "faster than other areas"
-        clauses.append(f"{row['trend']} over the last {row['trend_points']} {periods} ({test})")
-    return clauses
+def _p_values(p: np.ndarray) -> list[str]:
+    return ["p < 0.001" if value < 0.001 else f"p = {value:.3f}" for value in p.tolist()]
 
 
 def sentence(row: Mapping[str, Any], as_at_period_id: str) -> str | None:
     """The sentence of one area result (a row of ``Comparison.area_results``), or None for context."""
-    flag = row["flag"]
-    if flag == NOT_JUDGED:
-        return None
-    unit, decimals = row["unit"], int(row["decimals"])
-    name = row["short_name"]
-    when = period_phrase(row["period_id"], row["granularity"], row["end_date"])
-    if flag == DID_NOT_REPORT:
-        return f"{name}: no return for {when}."
-    shown = format_value(row["value"], unit, decimals)
-    if row["period_id"] != as_at_period_id:
-        shown += f" ({when})"
-    if flag == NOT_COMPARED:
-        if row["status"] == "reported" and row["value"] == row["value"]:
-            return f"{name} {shown}: not compared, no numerator and denominator to test it with."
-        return f"{name} ({when}): not compared, {NOT_COMPARED_REASONS.get(row['status'], 'no figure')}."
-    benchmark = "England" if row["england_basis"] != "median" else "the median of areas"
-    opening = f"{name} {shown} against {benchmark} {format_value(row['england'], unit, decimals)}"
-    method = row["method"]
-    if method in ("proportion", "rate"):
-        if flag in (WORSE, BETTER):
-            side = "above" if row["direction"] > 0 else "below"
-            limit = row[f"{'upper' if row['direction'] > 0 else 'lower'}_{row['flag_level'].replace('.', '_')}"]
-            verdict = f"{side} the {row['flag_level']}% limit ({format_value(limit, unit, decimals)})"
-        else:
-            low, high = (format_value(row[k], unit, decimals) for k in ("lower_95", "upper_95"))
-            verdict = f"within the 95% limits ({low} to {high})"
-    elif method == "grade":
-        if flag == WORSE:
-            verdict = "the lowest Ofsted grade"
-        elif flag == BETTER:
-            verdict = "the highest Ofsted grade"
-        else:
-            verdict = "neither the highest nor the lowest Ofsted grade"
-    else:
-        z = row["robust_z"]
-        if flag in (WORSE, BETTER):
-            side, sign = ("above", "") if z > 0 else ("below", "-")
-            threshold = "3.09" if row["flag_level"] == "99.8" else "1.96"
-            median = format_value(row["areas_median"], unit, decimals)
-            measured_from = "it" if row["england_basis"] == "median" else f"the median of areas ({median})"
-            distance = "far " if row["flag_level"] == "99.8" else ""
-            verdict = f"{distance}{side} {measured_from}, robust z {z:.1f}, beyond {sign}{threshold}"
-        else:
-            verdict = f"within the usual range of areas (robust z {z:.1f})"
-    return f"{opening}: {'; '.join([verdict, *_clauses(row)])}."
+    return sentences_of(pd.DataFrame([row]), as_at_period_id)[0]
+
+
+def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None]:
+    """The sentence of every row of ``results`` at once (branch by branch over arrays, about five
+    times faster than row by row); None for context indicators."""
+    def text(column: str) -> np.ndarray:
+        return results[column].to_numpy(dtype=object)
+
+    def number(column: str) -> np.ndarray:
+        return results[column].to_numpy(dtype=float)
+
+    flag, method, status, basis = text("flag"), text("method"), text("status"), text("england_basis")
+    level, trend, name = text("flag_level"), text("trend"), text("short_name")
+    unit, decimals = text("unit"), results["decimals"].to_numpy().astype(int)
+
+    def formatted(column: str | np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The ``rows`` of a column (or array) of values, formatted: only the rows a sentence shows."""
+        values = number(column) if isinstance(column, str) else column
+        return format_values(values[rows], unit[rows], decimals[rows])
+
+    period_id, granularity, end_date = text("period_id"), text("granularity"), text("end_date")
+    phrases = {key: period_phrase(*key) for key in set(zip(period_id, granularity, end_date))}
+    when = np.array([phrases[key] for key in zip(period_id, granularity, end_date)], dtype=object)
+    periods = np.array([_PLURAL_PERIODS[g] for g in granularity], dtype=object)
+
+    said = np.full(len(results), None, dtype=object)
+    missing = flag == DID_NOT_REPORT
+    said[missing] = name[missing] + ": no return for " + when[missing] + "."
+
+    value = number("value")
+    not_compared = flag == NOT_COMPARED
+    has_figure = not_compared & (status == "reported") & ~np.isnan(value)
+    judged = ~np.isin(flag, (NOT_JUDGED, DID_NOT_REPORT, NOT_COMPARED))
+    shown = np.full(len(results), "", dtype=object)
+    shown[judged | has_figure] = formatted(value, judged | has_figure)
+    elsewhere = (judged | has_figure) & (period_id != as_at_period_id)
+    shown[elsewhere] = shown[elsewhere] + " (" + when[elsewhere] + ")"
+    said[has_figure] = name[has_figure] + " " + shown[has_figure] + (
+        ": not compared, no numerator and denominator to test it with."
+    )
+    no_figure = not_compared & ~has_figure
+    reasons = np.array([NOT_COMPARED_REASONS.get(code, "no figure") for code in status[no_figure]], dtype=object)
+    said[no_figure] = name[no_figure] + " (" + when[no_figure] + "): not compared, " + reasons + "."
+
+    by_median = basis == "median"
+    benchmark = np.where(by_median[judged], "the median of areas", "England")
+    opening = name[judged] + " " + shown[judged] + " against " + benchmark + " " + formatted("england", judged)
+    flagged = np.isin(flag, (WORSE, BETTER))
+    verdict = np.full(len(results), "", dtype=object)
+
+    funnel = judged & np.isin(method, ("proportion", "rate"))
+    above = number("direction") > 0
+    strong = level == "99.8"
+    limit = np.select(
+        [above & strong, above, strong], [number("upper_99_8"), number("upper_95"), number("lower_99_8")],
+        number("lower_95"),
+    )
+    beyond = funnel & flagged
+    verdict[beyond] = np.where(above[beyond], "above", "below") + " the " + level[beyond] + "% limit (" + (
+        formatted(limit, beyond) + ")"
+    )
+    within = funnel & ~flagged
+    verdict[within] = "within the 95% limits (" + formatted("lower_95", within) + " to " + (
+        formatted("upper_95", within) + ")"
+    )
+
+    grade = judged & (method == "grade")
+    verdict[grade] = np.select(
+        [flag[grade] == WORSE, flag[grade] == BETTER],
+        ["the lowest Ofsted grade", "the highest Ofsted grade"],
+        "neither the highest nor the lowest Ofsted grade",
+    )
+
+    robust = judged & ~funnel & ~grade
+    z = number("robust_z")
+    z_text = np.full(len(results), "", dtype=object)
+    z_text[robust] = [f"{value:.1f}" for value in z[robust].tolist()]
+    far = robust & flagged
+    positive = z > 0
+    measured_from = np.full(len(results), "it", dtype=object)
+    from_areas = far & ~by_median
+    measured_from[from_areas] = "the median of areas (" + formatted("areas_median", from_areas) + ")"
+    verdict[far] = (
+        np.where(strong[far], "far ", "") + np.where(positive[far], "above ", "below ") + measured_from[far]
+        + ", robust z " + z_text[far] + ", beyond " + np.where(positive[far], "", "-")
+        + np.where(strong[far], "3.09", "1.96")
+    )
+    usual = robust & ~flagged
+    verdict[usual] = "within the usual range of areas (robust z " + z_text[usual] + ")"
+
+    streak = judged & (flag == WORSE) & (results["worse_streak"].to_numpy() >= 3)
+    verdict[streak] = verdict[streak] + "; worse for " + results["worse_streak"].to_numpy()[streak].astype(str) + (
+        " " + periods[streak] + " running"
+    )
+    trending = judged & np.isin(trend, ("worsening", "improving"))
+    test = np.where(funnel[trending], np.array(_p_values(number("trend_p")[trending]), dtype=object),
+                    "faster than other areas")
+    verdict[trending] = verdict[trending] + "; " + trend[trending] + " over the last " + (
+        results["trend_points"].to_numpy()[trending].astype(str) + " " + periods[trending] + " (" + test + ")"
+    )
+    said[judged] = opening + ": " + verdict[judged] + "."
+    return said.tolist()
