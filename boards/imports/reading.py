@@ -124,7 +124,7 @@ def _read_text(file_name: str, text: str, utf8: bytes | None) -> Table:
     delimiter = _sniff_delimiter(first_line)
     last = len(body.rstrip("\r\n")) if body.endswith(("\r", "\n")) else len(body)
     plain = '"' not in body and not any(body.find(blank, 0, last) >= 0 for blank in _BLANK_LINES)
-    if plain and first_line.strip(" ,;\t"):
+    if plain and any(cell.strip() for cell in first_line.split(delimiter)):
         fast = _read_unquoted(body, utf8, delimiter, header_line)
         if fast is not None:
             return fast

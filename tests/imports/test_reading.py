@@ -70,6 +70,8 @@ def test_shorter_row_is_padded():
         (b"", "r.csv is empty."),
         (b"\r\n \n", "r.csv is empty."),
         (b",,\n,,\n", "r.csv holds no figures: every cell is blank."),
+        # A lone no-break space (Windows-1252 0xA0): blank, though str.strip(" ,;\t") keeps it.
+        (b"\xa0", "r.csv holds no figures: every cell is blank."),
         (b"a,b\x00\n", "r.csv is not a CSV file: line 1 holds binary data (character 0x00). "
                        "Upload the CSV or Excel .xlsx file itself."),
         (b"a,b\n\x81\x8d\n", "r.csv is not a CSV file: its bytes are not text in UTF-8 or Windows-1252 (byte 5). "
@@ -79,7 +81,7 @@ def test_shorter_row_is_padded():
         (b"a,,b\n1,2,3\n", "Column 2 holds figures but has no name in the header (line 1). Give it the right "
                            "column name, or delete the column."),
     ],
-    ids=["empty", "whitespace", "blank-cells", "nul", "undecodable", "unclosed-quote", "unnamed-column"],
+    ids=["empty", "whitespace", "blank-cells", "no-break-space", "nul", "undecodable", "unclosed-quote", "unnamed-column"],
 )
 def test_unusable_text(data, message):
     """Each unreadable file gets one sentence saying why."""
