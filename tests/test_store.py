@@ -2,12 +2,13 @@
 
 import subprocess
 import sys
+from datetime import datetime
 
 import duckdb
 import pandas as pd
 import pytest
 
-from boards.store import SCHEMA_VERSION, SchemaTooNewError, Store, StoreError, resolve_db_path
+from boards.store import SCHEMA_VERSION, AuditEntry, SchemaTooNewError, Store, StoreError, resolve_db_path
 
 
 def rows(*items):
@@ -113,6 +114,18 @@ def test_load_counts_added_changed_unchanged_and_keeps_history(store):
     assert loads[["file_name", "rows_added", "rows_changed", "rows_unchanged"]].values.tolist() == [
         ["first.csv", 2, 0, 0], ["second.csv", 1, 1, 1]
     ]
+
+
+def test_each_key_stays_unique_through_loads_and_rollbacks(store):
+    """observations has no index to enforce its key; loads and rollbacks keep one row per key regardless."""
+    for value in (15.0, 16.0, 15.0):
+        store.commit_load(rows(("A", "caseload", "Sep 2025", value, "reported"), ("B", "caseload", "Sep 2025", 9.0,
+                                                                                  "reported")),
+                          source="local", loaded_by="tester", file_name=f"load {value}.csv")
+    audit = AuditEntry(datetime(2026, 12, 1), "tester", "load_rolled_back", None, "load 15.0.csv")
+    store.rollback_load(int(store.loads()["load_id"].iloc[-1]), audit=audit)
+    current = store.table("observations")
+    assert current[["area_code", "value"]].values.tolist() == [["A", 16.0], ["B", 9.0]]
 
 
 def test_duplicate_keys_in_one_load_write_nothing(store):
