@@ -1,5 +1,8 @@
 """The Data page (what the database holds), run in-process with AppTest on the session's demo database."""
 
+import re
+
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -7,6 +10,18 @@ from streamlit.testing.v1 import AppTest
 from boards.catalogue import DOMAINS, load_catalogue
 from boards.pages.plain import plain
 from boards.store import SCHEMA_VERSION, Store
+
+
+def markdown_tables(app: AppTest) -> list[pd.DataFrame]:
+    """The page's Markdown tables, every cell as written (escaped); a cell's escaped pipe stays in it."""
+    tables = []
+    for element in app.markdown:
+        lines = element.value.splitlines()
+        if len(lines) < 2 or not lines[1].startswith("| ---"):
+            continue
+        rows = [[cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+        tables.append(pd.DataFrame(rows[2:], columns=rows[0]))
+    return tables
 
 
 @pytest.fixture
@@ -40,11 +55,11 @@ def test_says_plainly_that_local_returns_are_invented(home):
 def test_freshness_table_equals_the_store(home):
     """The indicator table shows exactly what the store computes, as a plain HTML table."""
     store = home.session_state["store"]
-    shown = home.table[0].value
+    shown = markdown_tables(home)[0]
     expected = store.read("indicator_freshness")
     assert list(shown.columns) == ["Domain", "Indicator", "Source", "Latest period", "Areas reporting"]
     assert shown["Indicator"].tolist() == [plain(name) for name in expected["name"]]
-    assert shown["Areas reporting"].tolist() == expected["areas_reported"].tolist()
+    assert shown["Areas reporting"].tolist() == [f"{areas:,}" for areas in expected["areas_reported"]]
     assert len(shown) == 32
     # Catalogue order, with the domains' display labels.
     assert shown[["Domain", "Indicator"]].iloc[0].tolist() == ["Demand", "Referral rate"]
@@ -55,10 +70,10 @@ def test_freshness_table_equals_the_store(home):
 
 def test_loads_newest_first_with_their_rows_in_words(home):
     """The demo build's seven loads, newest first, each with what it added in one sentence."""
-    shown = home.table[1].value
-    assert list(shown.columns) == ["Load", "When (UTC)", "By", "File", "Source", "Rows", "Status", "Note"]
-    assert shown["Load"].tolist() == [7, 6, 5, 4, 3, 2, 1]
-    local = shown[shown["Load"] == 6].iloc[0]
+    shown = markdown_tables(home)[1]
+    assert list(shown.columns) == ["Load", "When \\(UTC\\)", "By", "File", "Source", "Rows", "Status", "Note"]
+    assert shown["Load"].tolist() == ["7", "6", "5", "4", "3", "2", "1"]
+    local = shown[shown["Load"] == "6"].iloc[0]
     assert local["File"] == "synthetic local returns \\(seed 20250401\\)"
     assert local["Rows"] == "17\\,136 added\\, 0 changed\\, 0 unchanged\\, 0 left out"
     assert (local["Source"], local["Status"]) == ("demonstration", "imported")
@@ -66,7 +81,7 @@ def test_loads_newest_first_with_their_rows_in_words(home):
 
 
 def test_static_table_shows_markup_as_typed():
-    """A file name that is Markdown is shown as text: st.table would render it as a link."""
+    """A file name that is Markdown is shown as text, not as a link; a pipe does not split its cell."""
     def page():
         import pandas as pd
 
@@ -74,15 +89,17 @@ def test_static_table_shows_markup_as_typed():
 
         static_table(
             pd.DataFrame({"file_name": ["[report](https://example.org)"], "loaded_at": [pd.Timestamp("2026-07-01 09:05")],
-                          "rows_added": [3], "note": [None]}),
+                          "rows_added": [1234], "note": ["a | b"]}),
             {"file_name": "File", "loaded_at": "When", "rows_added": "Added", "note": "Note"},
         )
 
     app = AppTest.from_function(page).run()
-    shown = app.table[0].value
+    assert app.markdown[0].value.splitlines()[:2] == ["| File | When | Added | Note |", "| --- | --- | ---: | --- |"]
+    shown = markdown_tables(app)[0]
     # Escaped, and (a word of 25 characters or more) breakable after each separator by a zero-width space.
     assert shown.iloc[0].tolist() == [
-        "\\[report\\]\\(https\\:\\/\u200b\\/\u200bexample\\.\u200borg\\)", "01 Jul 2026, 09:05", 3, ""]
+        "\\[report\\]\\(https\\:\\/\u200b\\/\u200bexample\\.\u200borg\\)", "01 Jul 2026\\, 09\\:05", "1,234",
+        "a \\| b"]
 
 
 def test_latest_periods_listed(home):

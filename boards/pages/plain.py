@@ -3,8 +3,8 @@
 ``st.error``, ``st.success`` and friends render Markdown: a file named ``[here](https://x)`` or
 ``![](https://x/pixel)`` would become a link or fetch an image. Every ASCII punctuation mark is
 backslash-escaped (CommonMark lets any of them be), so the text reads as typed and nothing in
-it is markup. ``st.dataframe`` never parses its cells; ``st.table`` does, so
-``figures.static_table`` passes its text through here.
+it is markup. ``st.dataframe`` never parses its cells; ``figures.static_table`` writes its
+tables in Markdown, so it passes their text through here (an escaped pipe stays in its cell).
 """
 
 from __future__ import annotations

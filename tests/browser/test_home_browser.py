@@ -15,5 +15,10 @@ def test_data_page_shows_title_and_authority_count(page: Page, app_url: str) -> 
     expect(page.locator("h1")).to_have_text("What the database holds")
     # Word boundaries so "153" cannot match inside a longer number such as 2153.
     expect(page.get_by_text(re.compile(r"\b153\b")).first).to_be_visible()
+    # The indicator table is a real table: a screen reader announces its column headers.
+    freshness = page.get_by_role("table").first
+    expect(freshness.get_by_role("columnheader")).to_have_text(
+        ["Domain", "Indicator", "Source", "Latest period", "Areas reporting"])
+    expect(freshness.get_by_role("row")).to_have_count(33)
 
     screenshot(page, "data")
