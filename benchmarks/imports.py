@@ -1,7 +1,8 @@
 """Import benchmark: prints figures, it is not a timed test.
 
 - Throughput of importing a 1,000,000-row long-format file (read, validate, compare, commit)
-  against DuckDB's own ``read_csv`` of the same file into a table, in the same run, and the ratio;
+  against DuckDB's own ``read_csv`` of the same file into a table, in the same run, and the ratio
+  (the import runs after a small one in its process, so one-time setup is not counted as throughput);
 - a 6,000-row quarterly file end to end (median of 5 imports into fresh databases, and the first);
 - peak memory (resident set) of the process that imports the 1,000,000-row file.
 
@@ -66,19 +67,11 @@ def reference_database(path: Path) -> None:
     store.close()
 
 
-def raw_read_csv(csv: Path, database: Path, *, keyed: bool) -> float:
-    """Seconds for DuckDB to read the file into a table of its own, in a new database file; ``keyed``
-    gives the table the primary key observations has, which every upsert has to maintain."""
+def raw_read_csv(csv: Path, database: Path) -> float:
+    """Seconds for DuckDB to read the file into a table of its own, in a new database file."""
     con = duckdb.connect(str(database))
     started = time.perf_counter()
-    if keyed:
-        con.execute(
-            "CREATE TABLE raw (area_code TEXT, period TEXT, indicator TEXT, value DOUBLE, numerator DOUBLE, "
-            "denominator DOUBLE, note TEXT, PRIMARY KEY (area_code, indicator, period))"
-        )
-        con.execute("INSERT INTO raw SELECT * FROM read_csv(?)", [str(csv)])
-    else:
-        con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?)", [str(csv)])
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?)", [str(csv)])
     elapsed = time.perf_counter() - started
     con.close()
     return elapsed
@@ -102,6 +95,17 @@ def import_once(db: Path, csv: Path) -> dict[str, float]:
     }
 
 
+def warmed_import(db: Path, csv: Path, warm_up: Path) -> dict[str, float]:
+    """``import_once`` after one small import in the same process, which pays the one-time costs
+    (pandera builds its check backends on first use, about a second) so the figure is throughput."""
+    scratch = db.with_name("warm_up.duckdb")
+    shutil.copy(db, scratch)
+    started = time.perf_counter()
+    import_once(scratch, warm_up)
+    setup = time.perf_counter() - started
+    return import_once(db, csv) | {"first_small_import": setup}
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -110,13 +114,14 @@ def main() -> None:
 
         large = work / "large.csv"
         long_file(large, LARGE_ROWS, seed=1)
-        raw = raw_read_csv(large, work / "raw.duckdb", keyed=False)
-        keyed = raw_read_csv(large, work / "keyed.duckdb", keyed=True)
+        quarterly = work / "quarterly.csv"
+        long_file(quarterly, QUARTERLY_ROWS, seed=2)
+        raw = raw_read_csv(large, work / "raw.duckdb")
         shutil.copy(reference, work / "large.duckdb")
         # A process of its own, so that its peak memory is the import's alone.
         measured = json.loads(
             subprocess.run(
-                [sys.executable, __file__, "--import", str(work / "large.duckdb"), str(large)],
+                [sys.executable, __file__, "--import", str(work / "large.duckdb"), str(large), str(quarterly)],
                 check=True, capture_output=True, text=True,
             ).stdout
         )
@@ -124,16 +129,15 @@ def main() -> None:
         size_mb = large.stat().st_size / 1024 / 1024
         print(f"1,000,000-row long file ({size_mb:.0f} MB):")
         print(f"  DuckDB read_csv into a table: {raw:.2f} s ({LARGE_ROWS / raw:,.0f} rows/s)")
-        print(f"  the same into a table with the observations' primary key: {keyed:.2f} s")
         print(
             f"  boards import:                {total:.2f} s ({LARGE_ROWS / total:,.0f} rows/s): "
             f"read and validate {measured['validate']:.2f} s, commit {measured['commit']:.2f} s"
         )
         print(f"  ratio import / read_csv:      {total / raw:.1f}x")
         print(f"  peak memory of the import:    {measured['peak_mb']:,.0f} MB")
+        print(f"  (before it, in the same process, a {QUARTERLY_ROWS:,}-row import paying the one-time setup: "
+              f"{measured['first_small_import']:.2f} s)")
 
-        quarterly = work / "quarterly.csv"
-        long_file(quarterly, QUARTERLY_ROWS, seed=2)
         timings = []
         for run in range(5):
             db = work / f"quarterly{run}.duckdb"
@@ -148,6 +152,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--import"]:
-        print(json.dumps(import_once(Path(sys.argv[2]), Path(sys.argv[3]))))
+        print(json.dumps(warmed_import(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))))
     else:
         main()
