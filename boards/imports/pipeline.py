@@ -163,7 +163,7 @@ def inspect_upload(
         actor, observations["area_code"].unique(), published=entries.source == "published", area_names=areas.names
     )
     added, changed, unchanged = store.preview_load(observations, source=entries.source)
-    used = set(valid["period_id"])
+    used = set(valid["period_id"].unique())  # the distinct categories: not a million Python strings
     return ImportPlan(
         file_name=file_name,
         file_hash=file_hash,
