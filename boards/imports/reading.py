@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -160,9 +161,10 @@ def _read_unquoted(body: str, utf8: bytes | None, delimiter: str, header_line: i
             )
         except pa.ArrowInvalid:
             return None
-        cells = parsed.to_pandas()
+        # Stripped by Arrow before pandas sees the cells: two thirds of the time of str.strip.
+        cells = pa.table({name: pc.utf8_trim_whitespace(parsed[name]) for name in names}).to_pandas()
     lines = np.arange(len(cells), dtype=np.int64) + header_line + 1
-    return _tidy(header, cells, lines, "Line", [], header_line)
+    return _tidy(header, cells, lines, "Line", [], header_line, stripped=True)
 
 
 def _split_records(
@@ -217,10 +219,12 @@ def _table_from_records(file_name: str, rows: list[list[str]], lines: list[int],
 
 def _tidy(
     header: list[str], cells: pd.DataFrame, lines: np.ndarray, line_label: str, problems: list[Problem],
-    header_line: int,
+    header_line: int, *, stripped: bool = False,
 ) -> Table:
-    """Strip cells, drop blank rows and blank unnamed columns (Excel leaves both behind)."""
-    cells = pd.DataFrame({name: column.str.strip() for name, column in cells.items()})
+    """Strip cells (unless already ``stripped``), drop blank rows and blank unnamed columns (Excel
+    leaves both behind)."""
+    if not stripped:
+        cells = pd.DataFrame({name: column.str.strip() for name, column in cells.items()})
     unnamed = [i for i, name in enumerate(header) if not name]
     filled = [i for i in unnamed if (cells[str(i)] != "").any()]
     if filled:
