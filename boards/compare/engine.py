@@ -333,9 +333,6 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "region_index": region_index.get_indexer(partnerships["region_code"])[partnership],
         }
     )
-    # Column labels as plain objects: the engine adds some 60 columns, and inserting a label into
-    # pandas' default Arrow-backed str index copies it each time (about 0.3 ms a column).
-    grid.columns = grid.columns.astype(object)
     new_series = np.ones(len(grid), dtype=bool)
     new_series[1:] = (indicator[1:] != indicator[:-1]) | (partnership[1:] != partnership[:-1])
     grid["series"] = np.cumsum(new_series)

