@@ -439,7 +439,7 @@ class _Checked:
             frame = fill_population(frame, store.table("area_population"))
         frame = self._statuses(frame)
         for role in ROLES:
-            invalid = frame[frame[f"{role}_status"] == INVALID]
+            invalid = _where(frame, frame[f"{role}_status"] == INVALID)
             reasons = [not_a_number_reason(text) for text in invalid[f"{role}_text"]]
             self.add_problems(invalid, f"{role}_column", f"{role}_text", reasons)
         self._rules(frame)
@@ -452,7 +452,7 @@ class _Checked:
         codes, texts = pd.factorize(frame["area_text"])
         found = [self.areas.resolve(text) for text in texts]
         failed = np.array([f.error is not None for f in found], dtype=bool)[codes]
-        self.add_problems(frame[failed], "area_column", "area_text", [found[c].error for c in codes[failed]])
+        self.add_problems(_where(frame, failed), "area_column", "area_text", [found[c].error for c in codes[failed]])
         targets = [f.area_codes or ("",) for f in found]
         widths = np.array([len(t) for t in targets], dtype=np.int64)
         first = np.cumsum(widths) - widths  # where each resolution's codes start in ``flat``
@@ -497,7 +497,7 @@ class _Checked:
             ends.append(np.datetime64(period.end))
             reasons.append(None)
         failed = np.array([r is not None for r in reasons], dtype=bool)[codes]
-        self.add_problems(frame[failed], "period_column", "period_text", [reasons[c] for c in codes[failed]])
+        self.add_problems(_where(frame, failed), "period_column", "period_text", [reasons[c] for c in codes[failed]])
         known = sorted({p for p in period_ids if p is not None})
         position = {period_id: n for n, period_id in enumerate(known)}
         recoded = np.array([position.get(p, -1) for p in period_ids], dtype=np.int32)
@@ -530,7 +530,7 @@ class _Checked:
             # DfE leaves a cell blank where the figure was never collected.
             status = np.where(status == status_code(BLANK), status_code("missing"), status)
         else:
-            missing = frame[blank & ~derivable]
+            missing = _where(frame, blank & ~derivable)
             reasons = [
                 f'no value for "{self.indicators[i].name}": write the figure (or the numerator and denominator it '
                 "comes from), or a symbol such as x (not available)"
@@ -607,6 +607,12 @@ class _Checked:
                 both = "both" if len(lines) == 2 else "all"
                 reason = f"lines {listed} {both} give a figure for {what}: keep the right one"
                 self.problems += [Problem(int(line), None, None, reason, self.line_label) for line in lines]
+
+
+def _where(frame: pd.DataFrame, mask: Any) -> pd.DataFrame:
+    """``frame[mask]``, at no cost when no row is chosen, as is usual: selecting from a million rows takes 50-80 ms."""
+    mask = np.asarray(mask, dtype=bool)
+    return frame[mask] if mask.any() else frame.iloc[:0]
 
 
 def _text(column: pd.Series) -> pd.Series:
