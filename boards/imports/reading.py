@@ -61,7 +61,7 @@ def read_table(
             f"{file_name} is {size_text(len(data))}, over the {size_text(max_bytes)} limit for one upload. "
             "Split it into smaller files (for example one per year) and upload each."
         )
-    if not data.strip():
+    if not data or data.isspace():  # as data.strip() == b"", without copying a large upload
         raise UnusableFile(f"{file_name} is empty.")
     if data.startswith(SPREADSHEET_SIGNATURES):
         return _read_workbook(file_name, data, sheet)
@@ -147,7 +147,7 @@ def _read_unquoted(body: str, utf8: bytes | None, delimiter: str, header_line: i
     else:
         data = body[end_of_header + 1 :].encode("utf-8")
     names = [str(i) for i in range(len(header))]
-    if not data.strip():
+    if not data or data.isspace():
         cells = pd.DataFrame({name: pd.Series([], dtype="str") for name in names})
     else:
         try:
