@@ -35,6 +35,7 @@ def parse_cells(text: pd.Series) -> pd.DataFrame:
             "percent_sign": parsed["percent_sign"].to_numpy()[codes],
         },
         index=text.index,
+        copy=False,  # a block per column, not the float columns stacked into a copy
     )
 
 

@@ -564,7 +564,8 @@ class _Checked:
                 "unit": self.units(frame),
                 "min_value": self.per_indicator(frame, "min_value").astype(float),
                 "max_value": self.per_indicator(frame, "max_value").astype(float),
-            }
+            },
+            copy=False,  # a block per column: stacking the float columns copied 70 MB for a million rows
         )
         broken = broken_rules(figures)
         if not broken:
@@ -643,7 +644,8 @@ def _observations(frame: pd.DataFrame) -> pd.DataFrame:
             "denominator": np.where(counts & (frame["denominator_status"] == REPORTED), frame["denominator"], np.nan),
             "status": _text(frame["status"]),
             "note": _text(frame["note"]),
-        }
+        },
+        copy=False,
     )
 
 
@@ -658,5 +660,6 @@ def _benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
             "numerator": np.where(reported & (frame["numerator_status"] == REPORTED), frame["numerator"], np.nan),
             "denominator": np.where(reported & (frame["denominator_status"] == REPORTED), frame["denominator"], np.nan),
             "status": _text(frame["status"]),
-        }
+        },
+        copy=False,
     )
