@@ -156,7 +156,8 @@ def _read_unquoted(body: str, utf8: bytes | None, delimiter: str, header_line: i
                 read_options=pa_csv.ReadOptions(column_names=names),
                 parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=True),
                 convert_options=pa_csv.ConvertOptions(
-                    column_types={name: pa.string() for name in names}, strings_can_be_null=False
+                    # large_string is what pandas keeps str columns in: handed over without a copy
+                    column_types={name: pa.large_string() for name in names}, strings_can_be_null=False
                 ),
             )
         except pa.ArrowInvalid:
