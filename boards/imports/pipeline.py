@@ -585,9 +585,9 @@ class _Checked:
 
     def _duplicates(self, frame: pd.DataFrame) -> None:
         """Two figures for one area, indicator and period: both are refused, an exact copy only once."""
-        resolved = frame[frame["period_id"].notna() & (frame["area_code"] != "")]
+        resolved = _where(frame, frame["period_id"].notna() & (frame["area_code"] != ""))
         key = ["scope", "area_code", "indicator_id", "period_id"]
-        clashing = resolved[resolved.duplicated(key, keep=False)]
+        clashing = _where(resolved, resolved.duplicated(key, keep=False))
         same = ["value_text", "numerator_text", "denominator_text", "note"]
         for _, group in clashing.groupby(key, sort=False, observed=True):
             first = group.iloc[0]
