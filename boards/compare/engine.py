@@ -211,9 +211,14 @@ def compare_inputs(
     as_at = _as_at_groups(groups, periods)
 
     rows, as_at_of_row = _rows_of_groups(grid["group"].to_numpy(), as_at["group"].to_numpy(), as_at["as_at"].to_numpy())
-    components = grid.loc[rows, ["points", "assessed_weight", *COUNTS]].reset_index(drop=True)
-    components["as_at_period_id"] = as_at_of_row
-    components["partnership_id"] = grid["partnership_code"].to_numpy()[rows]
+    components = pd.DataFrame(
+        {
+            **{column: grid[column].to_numpy()[rows] for column in ("points", "assessed_weight", *COUNTS)},
+            "as_at_period_id": as_at_of_row,
+            "partnership_id": grid["partnership_code"].to_numpy()[rows],
+        },
+        copy=False,
+    )
     score_history = concern_scores(components, weights)
     partnerships = inputs.partnerships.reset_index(drop=True)
     score_history["as_at_period_id"] = periods["period_id"].to_numpy()[score_history["as_at_period_id"]]
@@ -231,9 +236,12 @@ def compare_inputs(
     score_history = score_history[columns]
 
     chosen_groups = as_at.loc[as_at["as_at"] == chosen, "group"].to_numpy()
-    selected = grid[np.isin(grid["group"].to_numpy(), chosen_groups)]
+    selected = np.flatnonzero(np.isin(grid["group"].to_numpy(), chosen_groups))
+    # By partnership, then in catalogue order: taken from the grid once, already in that order.
+    position, partnership = grid["position"].to_numpy()[selected], grid["partnership_code"].to_numpy()[selected]
+    by_partnership = selected[np.lexsort((position, partnership))]
     chosen_id = periods.at[chosen, "period_id"]
-    area_results = _with_limits_and_sentences(selected, chosen_id)
+    area_results = _with_limits_and_sentences(grid.take(by_partnership).reset_index(drop=True), chosen_id)
     history = grid[HISTORY_COLUMNS]
     scores = score_history[score_history["as_at_period_id"] == chosen_id].drop(columns="as_at_period_id")
     return Comparison(
@@ -688,9 +696,9 @@ def _score_summaries(scores: pd.DataFrame) -> list[str]:
 # -- one period: limits and sentences ------------------------------------------------------
 
 
-def _with_limits_and_sentences(selected: pd.DataFrame, period_id: str) -> pd.DataFrame:
-    """The chosen period's rows with their funnel limits (display unit) and sentences."""
-    results = selected.sort_values(["partnership_code", "position"]).reset_index(drop=True)
+def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.DataFrame:
+    """The chosen period's rows (by partnership, in catalogue order) with their funnel limits (display
+    unit) and sentences."""
     family = np.select(
         [one_of(results["method"], ("proportion",)), one_of(results["method"], ("rate",))], [BINOMIAL, POISSON], ""
     )

@@ -161,8 +161,12 @@ def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.Data
         for column in ("points", "assessed_weight", *COUNTS)
     }
     scores = pd.DataFrame(
-        {"as_at_period_id": periods[period_of], "partnership_id": partnerships[partnership_of], **sums}
-    ).astype(dict.fromkeys(COUNTS, int))
+        {
+            "as_at_period_id": periods[period_of],
+            "partnership_id": partnerships[partnership_of],
+            **{column: sums[column].astype(int) if column in COUNTS else sums[column] for column in sums},
+        }
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         scores["score"] = 100 * scores["points"] / (weights.flag_99_8 * scores["assessed_weight"])
     scores.loc[scores["assessed_weight"] <= 0, "score"] = np.nan
