@@ -11,9 +11,7 @@ indicators get no sentence: they are never judged.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,11 +72,6 @@ def period_phrase(period_id: str, granularity: str, end_date: date) -> str:
 
 def _p_values(p: np.ndarray) -> list[str]:
     return ["p < 0.001" if value < 0.001 else f"p = {value:.3f}" for value in p.tolist()]
-
-
-def sentence(row: Mapping[str, Any], as_at_period_id: str) -> str | None:
-    """The sentence of one area result (a row of ``Comparison.area_results``), or None for context."""
-    return sentences_of(pd.DataFrame([row]), as_at_period_id)[0]
 
 
 def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None]:

@@ -2,9 +2,10 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from boards.compare.sentences import format_value, period_phrase, sentence
+from boards.compare.sentences import format_value, period_phrase, sentences_of
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,11 @@ def test_period_phrases():
     assert period_phrase("2026-27 Q2", "quarter", date(2026, 9, 30)) == "2026-27 Q2"
     assert period_phrase("2024-25", "year_to_march", date(2025, 3, 31)) == "year to 31 Mar 2025"
     assert period_phrase("Sep 2025", "year_to_september", date(2025, 9, 30)) == "year to 30 Sep 2025"
+
+
+def sentence(row: dict, as_at_period_id: str) -> str | None:
+    """The sentence of one area result, as the engine writes it for a period's results."""
+    return sentences_of(pd.DataFrame([row]), as_at_period_id)[0]
 
 
 def funnel_row(**changes):
