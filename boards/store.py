@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 if TYPE_CHECKING:
     from boards.periods import Period
@@ -616,11 +617,17 @@ class Store:
             return cur.execute(_named_sql(query_name), params).df()
 
     def read_through_arrow(self, query_name: str, **params: Any) -> pd.DataFrame:
-        """``read`` by way of an Arrow table: the same frame for text, numbers and booleans, in about two
-        thirds of the time for tens of thousands of rows (dates come back as ``datetime.date``, not
-        timestamps, so it is not for queries with dates)."""
+        """``read`` by way of an Arrow table, with text as categoricals: for tens of thousands of rows of
+        a few distinct texts, in about half the time, and each text becomes a Python string once (dates
+        come back as ``datetime.date``, not timestamps, so it is not for queries with dates)."""
         with self._cursor() as cur:
-            return cur.execute(_named_sql(query_name), params).to_arrow_table().to_pandas()
+            table = cur.execute(_named_sql(query_name), params).to_arrow_table()
+        columns = [
+            column.dictionary_encode() if pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+            else column
+            for column in table.columns
+        ]
+        return pa.table(columns, names=table.column_names).to_pandas()
 
     def loads(self) -> pd.DataFrame:
         return self._frame("SELECT * FROM loads ORDER BY load_id")

@@ -197,7 +197,7 @@ def compare_inputs(
     inputs: ComparisonInputs, period_id: str | None = None, *, weights: ConcernWeights | None = None
 ) -> Comparison:
     """``compare`` on inputs already read (or built by a simulation or a benchmark)."""
-    if inputs.values.empty:
+    if inputs.indicator_periods.empty or inputs.partnerships.empty:
         raise ComparisonError("the database holds no observations to compare; load data first")
     periods = inputs.periods.reset_index(drop=True)
     period_id = period_id or default_period_id(periods)
@@ -295,22 +295,71 @@ def _analyse(
 
 
 def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The values with their catalogue, period and partnership columns, each series in period order.
+    """Every partnership's row of every indicator and period with data, each series in period order.
 
-    Returns the grid and its groups (one row per indicator and period, indexed by ``group``).
+    Rows run by indicator in catalogue order, then partnership, then period; a partnership with
+    no row of an expected indicator and period has status 'absent'. Returns the grid and its
+    groups (one row per indicator and period, indexed by ``group``).
     """
-    values = inputs.values
     indicators = inputs.indicators.reset_index(drop=True)
     periods = inputs.periods.reset_index(drop=True)
     partnerships = inputs.partnerships.reset_index(drop=True)
-    indicator = _positions_in(indicators["indicator_id"], values["indicator_id"])
-    period = _positions_in(periods["period_id"], values["period_id"])
-    partnership = _positions_in(partnerships["partnership_id"], values["partnership_id"])
-    known = np.flatnonzero((indicator >= 0) & (period >= 0) & (partnership >= 0))
-    chronological = np.argsort(np.argsort(pd.to_datetime(periods["end_date"]).to_numpy(), kind="stable"))
+    expected = inputs.indicator_periods
+    expected_indicator = _positions_in(indicators["indicator_id"], expected["indicator_id"])
+    expected_period = _positions_in(periods["period_id"], expected["period_id"])
+    known = (expected_indicator >= 0) & (expected_period >= 0)
+    # Groups are numbered in catalogue order, then in the order of the periods table.
+    keys = expected_indicator[known] * len(periods) + expected_period[known]
+    by_key = np.argsort(keys)
+    keys = keys[by_key]
+    groups = pd.DataFrame({"indicator": keys // len(periods), "period": keys % len(periods)})
+    local_return_of_group = expected["local_return"].to_numpy(dtype=bool)[known][by_key]
+
+    # Each indicator's block holds its partnerships x its periods; a group is one column of it.
     position = indicators["position"].to_numpy()
-    order = known[np.lexsort((chronological[period[known]], partnership[known], position[indicator[known]]))]
-    indicator, period, partnership = indicator[order], period[order], partnership[order]
+    chronological = np.argsort(np.argsort(pd.to_datetime(periods["end_date"]).to_numpy(), kind="stable"))
+    group_indicator, group_period = groups["indicator"].to_numpy(), groups["period"].to_numpy()
+    in_row_order = np.lexsort((chronological[group_period], position[group_indicator]))
+    sorted_indicator = group_indicator[in_row_order]
+    first_of_block = np.r_[True, sorted_indicator[1:] != sorted_indicator[:-1]]
+    block = np.cumsum(first_of_block) - 1
+    block_start_group = np.flatnonzero(first_of_block)
+    periods_in_block = np.diff(np.r_[block_start_group, len(in_row_order)])
+    column_in_block = np.arange(len(in_row_order)) - block_start_group[block]
+    partnership_count = len(partnerships)
+    block_start_row = block_start_group * partnership_count  # each earlier group adds a row per partnership
+    row_of = np.empty((len(groups), partnership_count), dtype=np.int64)  # [group, partnership] -> grid row
+    row_of[in_row_order] = (
+        block_start_row[block][:, None]
+        + np.arange(partnership_count)[None, :] * periods_in_block[block][:, None]
+        + column_in_block[:, None]
+    )
+    size = len(groups) * partnership_count
+    group, partnership = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    group[row_of] = np.arange(len(groups))[:, None]
+    partnership[row_of] = np.arange(partnership_count)[None, :]
+    indicator, period = group_indicator[group], group_period[group]
+
+    values = inputs.values
+    value_indicator = _positions_in(indicators["indicator_id"], values["indicator_id"])
+    value_period = _positions_in(periods["period_id"], values["period_id"])
+    value_partnership = _positions_in(partnerships["partnership_id"], values["partnership_id"])
+    value_group = np.minimum(np.searchsorted(keys, value_indicator * len(periods) + value_period), len(keys) - 1)
+    placed = np.flatnonzero(
+        (value_indicator >= 0) & (value_period >= 0) & (value_partnership >= 0)
+        & (keys[value_group] == value_indicator * len(periods) + value_period)
+    )
+    rows = row_of[value_group[placed], value_partnership[placed]]
+    status_codes, status_names = pd.factorize(values["status"])
+    status_names = list(status_names)
+    if "absent" not in status_names:  # a partnership with no row of an expected indicator and period
+        status_names.append("absent")
+    status = np.full(size, status_names.index("absent"))
+    status[rows] = status_codes[placed]
+    measures = {}
+    for column in ("value", "numerator", "denominator"):
+        measures[column] = np.full(size, np.nan)
+        measures[column][rows] = values[column].to_numpy(dtype=float)[placed]
 
     region_index = pd.Index(inputs.regions["region_code"])
     grid = pd.DataFrame(
@@ -331,11 +380,9 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "period_label": _lookup(periods["label"], period),
             "granularity": _lookup(periods["granularity"], period),
             "end_date": periods["end_date"].to_numpy()[period],
-            "status": _lookup(values["status"], order),
-            "local_return": values["local_return"].to_numpy()[order],
-            "value": values["value"].to_numpy(dtype=float)[order],
-            "numerator": values["numerator"].to_numpy(dtype=float)[order],
-            "denominator": values["denominator"].to_numpy(dtype=float)[order],
+            "status": pd.Categorical.from_codes(status, categories=status_names),
+            "local_return": local_return_of_group[group],
+            **measures,
             "position": position[indicator],
             "partnership_code": partnership,
             "region_index": region_index.get_indexer(partnerships["region_code"])[partnership],
@@ -344,14 +391,11 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     new_series = np.ones(len(grid), dtype=bool)
     new_series[1:] = (indicator[1:] != indicator[:-1]) | (partnership[1:] != partnership[:-1])
     grid["series"] = np.cumsum(new_series)
-    group_key = indicator * len(periods) + period
-    unique_keys, group = np.unique(group_key, return_inverse=True)
     grid["group"] = group
-    groups = pd.DataFrame({"indicator": unique_keys // len(periods), "period": unique_keys % len(periods)})
-    groups["indicator_id"] = indicators["indicator_id"].to_numpy()[groups["indicator"]]
-    groups["period_id"] = periods["period_id"].to_numpy()[groups["period"]]
-    groups["end_date"] = periods["end_date"].to_numpy()[groups["period"]]
-    groups["multiplier"] = indicators["multiplier"].to_numpy(dtype=float)[groups["indicator"]]
+    groups["indicator_id"] = indicators["indicator_id"].to_numpy()[group_indicator]
+    groups["period_id"] = periods["period_id"].to_numpy()[group_period]
+    groups["end_date"] = periods["end_date"].to_numpy()[group_period]
+    groups["multiplier"] = indicators["multiplier"].to_numpy(dtype=float)[group_indicator]
 
     reported = one_of(grid["status"], ("reported",))
     numerator, denominator = grid["numerator"].to_numpy(), grid["denominator"].to_numpy()

@@ -13,7 +13,8 @@ from boards.store import Store
 class ComparisonInputs:
     """Everything the engine needs, as read from the database (or built by a simulation)."""
 
-    values: pd.DataFrame  # compare_partnership_values: one row per partnership, indicator, period
+    values: pd.DataFrame  # compare_partnership_values: the rows partnerships have, text as categoricals
+    indicator_periods: pd.DataFrame  # indicator_id, period_id, local_return: a row of each is expected
     partnerships: pd.DataFrame  # partnership_id, partnership_name, region_code, member_count, member_codes
     neighbours: pd.DataFrame  # partnership_id, neighbour_id
     indicators: pd.DataFrame  # the catalogue columns the comparison uses
@@ -28,6 +29,7 @@ def read_inputs(store: Store) -> ComparisonInputs:
         periods[column] = pd.to_datetime(periods[column]).dt.date
     return ComparisonInputs(
         values=store.read_through_arrow("compare_partnership_values"),
+        indicator_periods=store.read("compare_indicator_periods"),
         partnerships=store.read("compare_partnerships"),
         neighbours=store.read("compare_neighbours"),
         indicators=store.read("compare_catalogue"),

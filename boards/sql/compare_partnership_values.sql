@@ -1,5 +1,6 @@
--- Every partnership's value of every indicator in every period that indicator has data for,
--- with status 'absent' when the partnership has no row. Rules (boards/compare/__init__.py):
+-- Every partnership's row of every indicator and period it has one for (the engine fills in
+-- status 'absent' where it has none: compare_indicator_periods.sql lists what is expected).
+-- Rules:
 --   * a partnership of one LA takes that LA's row as it is;
 --   * a partnership of several LAs takes the row uploaded under its own id when there is one,
 --     else combines its members' rows: numerators and denominators summed when every member
@@ -8,11 +9,6 @@ WITH membership AS (
     SELECT partnership_id, count(*) AS member_count, any_value(area_code) AS only_member
     FROM partnerships
     GROUP BY partnership_id
-),
-indicator_periods AS (
-    SELECT indicator_id, period_id, bool_or(source IN ('local', 'demo')) AS local_return
-    FROM observations
-    GROUP BY indicator_id, period_id
 ),
 single_rows AS (
     SELECT m.partnership_id, o.indicator_id, o.period_id, o.status, o.value, o.numerator,
@@ -69,20 +65,11 @@ own_rows AS (
     FROM observations o
     JOIN membership m ON m.partnership_id = o.area_code
     WHERE m.member_count > 1 AND o.area_code NOT IN (SELECT area_code FROM areas)
-),
-found AS (
-    SELECT * FROM single_rows
-    UNION ALL
-    SELECT * FROM own_rows
-    UNION ALL
-    -- a partnership's own upload takes precedence over its members' rows
-    SELECT c.* FROM combined_rows c
-    ANTI JOIN own_rows o USING (partnership_id, indicator_id, period_id)
 )
-SELECT m.partnership_id, ip.indicator_id, ip.period_id, ip.local_return,
-       coalesce(f.status, 'absent') AS status, f.value, f.numerator, f.denominator
-FROM membership m
-CROSS JOIN indicator_periods ip
-LEFT JOIN found f
-    ON f.partnership_id = m.partnership_id AND f.indicator_id = ip.indicator_id
-    AND f.period_id = ip.period_id
+SELECT * FROM single_rows
+UNION ALL
+SELECT * FROM own_rows
+UNION ALL
+-- a partnership's own upload takes precedence over its members' rows
+SELECT c.* FROM combined_rows c
+ANTI JOIN own_rows o USING (partnership_id, indicator_id, period_id)
