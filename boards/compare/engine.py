@@ -168,8 +168,7 @@ class Comparison:
             denominators = np.unique(funnel.whole_trials(denominators))
         widen = funnel.inflation(chosen, family, theta, denominators, spec["phi"], spec["tau2"])
         curve = {"denominator": denominators, "target": np.full(len(denominators), spec["target"])}
-        for level in funnel.LEVELS:
-            lower, upper = funnel.limits(family, theta, denominators, level, widen)
+        for level, (lower, upper) in funnel.limits_at_levels(family, theta, denominators, widen).items():
             curve[f"lower_{_suffix(level)}"] = lower * multiplier
             curve[f"upper_{_suffix(level)}"] = upper * multiplier
         frame = pd.DataFrame(curve)
@@ -267,6 +266,15 @@ def _positions_in(known: pd.Series, values: pd.Series) -> np.ndarray:
     return pd.Index(known).get_indexer(uniques)[codes] if len(uniques) else np.zeros(0, dtype=np.int64)
 
 
+def _group_of(groups: pd.DataFrame, period_count: int, indicator: np.ndarray, period: np.ndarray) -> np.ndarray:
+    """The group of each (indicator, period) position pair, -1 where there is none (groups are
+    numbered in ``indicator * period_count + period`` order: see ``_grid``)."""
+    keys = groups["indicator"].to_numpy() * period_count + groups["period"].to_numpy()
+    wanted = indicator * period_count + period
+    found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where((indicator >= 0) & (period >= 0) & (keys[found] == wanted), found, -1)
+
+
 def _lookup(column: pd.Series, codes: np.ndarray) -> pd.Categorical:
     """``column[codes]`` as a categorical: repeated text taken by integer codes, not copied."""
     table_codes, uniques = pd.factorize(column)
@@ -344,11 +352,8 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     value_indicator = _positions_in(indicators["indicator_id"], values["indicator_id"])
     value_period = _positions_in(periods["period_id"], values["period_id"])
     value_partnership = _positions_in(partnerships["partnership_id"], values["partnership_id"])
-    value_group = np.minimum(np.searchsorted(keys, value_indicator * len(periods) + value_period), len(keys) - 1)
-    placed = np.flatnonzero(
-        (value_indicator >= 0) & (value_period >= 0) & (value_partnership >= 0)
-        & (keys[value_group] == value_indicator * len(periods) + value_period)
-    )
+    value_group = _group_of(groups, len(periods), value_indicator, value_period)
+    placed = np.flatnonzero((value_group >= 0) & (value_partnership >= 0))
     rows = row_of[value_group[placed], value_partnership[placed]]
     status_codes, status_names = pd.factorize(values["status"])
     status_names = list(status_names)
@@ -453,13 +458,14 @@ def _benchmarks(grid: pd.DataFrame, groups: pd.DataFrame, inputs: ComparisonInpu
     Also writes england, england_basis, areas_median and region onto the grid.
     """
     published = inputs.published[inputs.published["status"] == "reported"]
-    multiplier = inputs.indicators.set_index("indicator_id")["multiplier"].reindex(published["indicator_id"]).to_numpy()
+    indicator = _positions_in(inputs.indicators["indicator_id"], published["indicator_id"])
+    period = _positions_in(inputs.periods["period_id"], published["period_id"])
+    multiplier = np.where(indicator >= 0, inputs.indicators["multiplier"].to_numpy(dtype=float)[indicator], np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         recomputed = published["numerator"].to_numpy() / published["denominator"].to_numpy() * multiplier
     has_counts = published["numerator"].notna().to_numpy() & (published["denominator"].to_numpy() > 0)
     published_value = np.where(has_counts, recomputed, published["value"].to_numpy())
-    group_index = pd.MultiIndex.from_arrays([groups["indicator_id"], groups["period_id"]])
-    published_group = group_index.get_indexer(pd.MultiIndex.from_arrays([published["indicator_id"], published["period_id"]]))
+    published_group = _group_of(groups, len(inputs.periods), indicator, period)
     regions = inputs.regions.reset_index(drop=True)
     region_of = pd.Index(regions["region_code"]).get_indexer(published["geography_code"])
     is_england = (published["geography_code"] == ENGLAND_CODE).to_numpy()
@@ -489,18 +495,32 @@ def _benchmarks(grid: pd.DataFrame, groups: pd.DataFrame, inputs: ComparisonInpu
     grid["areas_median"] = england["median"].to_numpy()[group]
     grid["region"] = np.where(in_region, regional["value"].to_numpy()[np.minimum(region_keys, len(regional) - 1)], np.nan)
 
-    england = england.assign(indicator_id=groups["indicator_id"], period_id=groups["period_id"],
-                             geography_code=ENGLAND_CODE, geography_name="England")
-    regional = regional.assign(
-        indicator_id=np.repeat(groups["indicator_id"].to_numpy(), region_count),
-        period_id=np.repeat(groups["period_id"].to_numpy(), region_count),
-        geography_code=np.tile(regions["region_code"].to_numpy(), size),
-        geography_name=np.tile(regions["region_name"].to_numpy(), size),
+    # England's rows, then each region's with a benchmark, for every group.
+    kept = np.flatnonzero(regional["basis"].to_numpy() != "none")
+    group_of_row = np.concatenate([np.arange(size), kept // region_count])
+    region_of_row = kept % region_count
+
+    def stacked(column: str) -> np.ndarray:
+        return np.concatenate([england[column].to_numpy(), regional[column].to_numpy()[kept]])
+
+    return pd.DataFrame(
+        {
+            "indicator_id": groups["indicator_id"].to_numpy()[group_of_row],
+            "period_id": groups["period_id"].to_numpy()[group_of_row],
+            "geography_code": np.concatenate(
+                [np.full(size, ENGLAND_CODE, dtype=object), regions["region_code"].to_numpy(dtype=object)[region_of_row]]
+            ),
+            "geography_name": np.concatenate(
+                [np.full(size, "England", dtype=object), regions["region_name"].to_numpy(dtype=object)[region_of_row]]
+            ),
+            "value": stacked("value"),
+            "basis": pd.Categorical.from_codes(
+                np.concatenate([england["basis"].cat.codes.to_numpy(), regional["basis"].cat.codes.to_numpy()[kept]]),
+                categories=BASES,
+            ),
+            **{column: stacked(column) for column in ("areas", "lower_quartile", "median", "upper_quartile")},
+        }
     )
-    regional = regional[regional["basis"] != "none"]
-    columns = ["indicator_id", "period_id", "geography_code", "geography_name", "value", "basis", "areas",
-               "lower_quartile", "median", "upper_quartile"]
-    return pd.concat([england[columns], regional[columns]], ignore_index=True)
 
 
 def _neighbours(grid: pd.DataFrame, groups: pd.DataFrame, inputs: ComparisonInputs) -> None:
@@ -749,14 +769,15 @@ def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.Data
     theta = (results["england"] / results["multiplier"]).to_numpy()
     trials, widen = results["trials"].to_numpy(), results["widen"].to_numpy()
     multiplier = results["multiplier"].to_numpy()
-    for level in funnel.LEVELS:
-        lower, upper = np.full(len(results), np.nan), np.full(len(results), np.nan)
-        for name in (BINOMIAL, POISSON):
-            rows = (family == name) & np.isfinite(trials)
-            n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
-            low, high = funnel.limits(name, theta[rows], n, level, widen[rows])
-            lower[rows], upper[rows] = low * multiplier[rows], high * multiplier[rows]
-        results[f"lower_{_suffix(level)}"] = lower
-        results[f"upper_{_suffix(level)}"] = upper
+    columns = {f"{side}_{_suffix(level)}": np.full(len(results), np.nan) for level in funnel.LEVELS
+               for side in ("lower", "upper")}
+    for name in (BINOMIAL, POISSON):
+        rows = (family == name) & np.isfinite(trials)
+        n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
+        for level, (low, high) in funnel.limits_at_levels(name, theta[rows], n, widen[rows]).items():
+            columns[f"lower_{_suffix(level)}"][rows] = low * multiplier[rows]
+            columns[f"upper_{_suffix(level)}"][rows] = high * multiplier[rows]
+    for column, limit in columns.items():
+        results[column] = limit
     results["sentence"] = sentences.sentences_of(results, period_id)
     return results[AREA_RESULT_COLUMNS]

@@ -98,7 +98,7 @@ def cumulative(family: str, count: np.ndarray, n: np.ndarray, theta: np.ndarray)
 
 # Binomial F is the costly part of a comparison (about 1 microsecond a value: the incomplete beta
 # function). scipy's ufuncs release the GIL, so large arrays are split across the cores.
-_PARALLEL_FROM = 20_000
+_PARALLEL_FROM = 4_096
 
 
 @functools.cache
@@ -139,7 +139,7 @@ def discrete_quantile(family: str, p: float, n: np.ndarray, theta: np.ndarray) -
 
 
 def _quantile_and_cumulative(
-    family: str, p: float, n: np.ndarray, theta: np.ndarray
+    family: str, p: float | np.ndarray, n: np.ndarray, theta: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(r, F(r), F(r - 1)) for the ``discrete_quantile`` r: the limit interpolates between the two.
 
@@ -148,6 +148,7 @@ def _quantile_and_cumulative(
     """
     n = np.asarray(n)
     theta = np.broadcast_to(np.asarray(theta, dtype=float), n.shape)
+    p = np.broadcast_to(np.asarray(p, dtype=float), n.shape)
     mean = n * theta
     variance = mean * (1 - theta) if family == BINOMIAL else mean
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -164,14 +165,14 @@ def _quantile_and_cumulative(
         rows = r[index]
         below[index] = cumulative(family, rows - 1, n[index], theta[index])
         at[index] = cumulative(family, rows, n[index], theta[index])
-        down = below[index] >= p
-        up = ~down & (at[index] < p)
+        down = below[index] >= p[index]
+        up = ~down & (at[index] < p[index])
         r[index] = rows - down + up
         active[index] = down | up
     return r, at, below
 
 
-def exact_limit(family: str, theta: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+def exact_limit(family: str, theta: np.ndarray, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
     """Spiegelhalter's interpolated exact ``p`` limit, as a proportion or a rate per unit of n."""
     theta = np.asarray(theta, dtype=float)
     n = np.asarray(n)
@@ -195,12 +196,21 @@ def inflation(adjustment: str, family: str, theta: np.ndarray, n: np.ndarray, ph
 
 def limits(family: str, theta: np.ndarray, n: np.ndarray, level: str, widen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) limits at ``level`` ('95' or '99.8'), widened, kept inside the possible range."""
-    _, low_p, high_p = LEVELS[level]
-    theta = np.asarray(theta, dtype=float)
-    lower = theta + (exact_limit(family, theta, n, low_p) - theta) * widen
-    upper = theta + (exact_limit(family, theta, n, high_p) - theta) * widen
+    return limits_at_levels(family, theta, n, widen, (level,))[level]
+
+
+def limits_at_levels(
+    family: str, theta: np.ndarray, n: np.ndarray, widen: np.ndarray, levels: tuple[str, ...] = tuple(LEVELS)
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``limits`` at each of ``levels``, from one quantile search over all their tail probabilities."""
+    theta, n, widen = np.broadcast_arrays(np.asarray(theta, dtype=float), np.asarray(n), np.asarray(widen, dtype=float))
+    tails = [p for level in levels for p in LEVELS[level][1:]]  # lower, upper of each level
+    stacked = exact_limit(
+        family, np.tile(theta.ravel(), len(tails)), np.tile(n.ravel(), len(tails)), np.repeat(tails, theta.size)
+    ).reshape(len(tails), *theta.shape)
     ceiling = 1.0 if family == BINOMIAL else np.inf
-    return np.clip(lower, 0.0, ceiling), np.clip(upper, 0.0, ceiling)
+    widened = np.clip(theta + (stacked - theta) * widen, 0.0, ceiling)
+    return {level: (widened[2 * i], widened[2 * i + 1]) for i, level in enumerate(levels)}
 
 
 def positions(family: str, observed: np.ndarray, n: np.ndarray, theta: np.ndarray, widen: np.ndarray) -> np.ndarray:
