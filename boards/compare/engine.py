@@ -271,6 +271,8 @@ def _group_of(groups: pd.DataFrame, period_count: int, indicator: np.ndarray, pe
     numbered in ``indicator * period_count + period`` order: see ``_grid``)."""
     keys = groups["indicator"].to_numpy() * period_count + groups["period"].to_numpy()
     wanted = indicator * period_count + period
+    if not len(keys):
+        return np.full(len(wanted), -1)
     found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     return np.where((indicator >= 0) & (period >= 0) & (keys[found] == wanted), found, -1)
 
