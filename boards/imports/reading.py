@@ -30,8 +30,6 @@ SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TEXT_CONTROLS = (9, 10, 13)  # tab, line feed, carriage return
 _NOT_CONTROL_BYTES = bytes(code for code in range(256) if code in _TEXT_CONTROLS or 32 <= code != 127)
-# A blank line between rows, whatever the line endings: the fast reader could not number rows past it.
-_BLANK_LINES = ("\n\n", "\r\r", "\n\r\n")
 _SHORTEST_FLOAT_WITHOUT_EXPONENT = 1e15
 
 
@@ -123,9 +121,10 @@ def _read_text(file_name: str, text: str, utf8: bytes | None) -> Table:
     end_of_first = body.find("\n")
     first_line = (body if end_of_first < 0 else body[:end_of_first]).rstrip("\r")
     delimiter = _sniff_delimiter(first_line)
-    last = len(body.rstrip("\r\n")) if body.endswith(("\r", "\n")) else len(body)
-    plain = '"' not in body and not any(body.find(blank, 0, last) >= 0 for blank in _BLANK_LINES)
-    if plain and any(cell.strip() for cell in first_line.split(delimiter)):
+    # Arrow reads a file without quotes; one whose lines end in CR alone (Excel for Mac) is read the
+    # careful way, which knows those line ends.
+    arrow_can_read = '"' not in body and ("\n" in body or "\r" not in body)
+    if arrow_can_read and any(cell.strip() for cell in first_line.split(delimiter)):
         fast = _read_unquoted(body, utf8, delimiter, header_line)
         if fast is not None:
             return fast
@@ -134,7 +133,7 @@ def _read_text(file_name: str, text: str, utf8: bytes | None) -> Table:
 
 
 def _read_unquoted(body: str, utf8: bytes | None, delimiter: str, header_line: int) -> Table | None:
-    """A file without quotes or blank lines, parsed by Arrow; None when a row's width differs."""
+    """A file without quotes, parsed by Arrow; None when a row's width differs."""
     end_of_header = body.find("\n")
     header_text = body if end_of_header < 0 else body[:end_of_header]
     header = [cell.strip() for cell in header_text.rstrip("\r").split(delimiter)]
@@ -154,7 +153,8 @@ def _read_unquoted(body: str, utf8: bytes | None, delimiter: str, header_line: i
             parsed = pa_csv.read_csv(
                 io.BytesIO(data),
                 read_options=pa_csv.ReadOptions(column_names=names),
-                parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=True),
+                # Blank lines are read as rows of empty cells, so that rows keep their line numbers; _tidy drops them.
+                parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
                 convert_options=pa_csv.ConvertOptions(
                     # large_string is what pandas keeps str columns in: handed over without a copy
                     column_types={name: pa.large_string() for name in names}, strings_can_be_null=False
@@ -237,7 +237,7 @@ def _tidy(
     keep = [i for i in range(len(header)) if header[i]]
     if unnamed:
         cells = cells[[str(i) for i in keep]].set_axis([str(i) for i in range(len(keep))], axis=1)
-    blank = np.logical_and.reduce([(column.str.len() == 0).to_numpy(dtype=bool) for _, column in cells.items()])
+    blank = _blank_rows(cells)
     if blank.any():
         cells, lines = cells[~blank].reset_index(drop=True), lines[~blank]
     return Table(
@@ -248,6 +248,19 @@ def _tidy(
         problems=problems,
         header_line=header_line,
     )
+
+
+def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty, a column at a time and only on the rows still blank: after the
+    first column there are usually none left to look at."""
+    blank = np.ones(len(cells), dtype=bool)
+    for _, column in cells.items():
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        candidates = column if len(rows) == len(cells) else column.iloc[rows]
+        blank[rows] = (candidates.str.len() == 0).to_numpy(dtype=bool)
+    return blank
 
 
 def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> Table:

@@ -124,14 +124,35 @@ def test_sheet_of_a_text_file_is_refused():
 _CELL = st.text(alphabet="abcXYZ019 .-%£é", max_size=6)
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_blank_lines_keep_the_line_numbers_of_an_unquoted_file(newline):
+    """Blank lines between and after rows are dropped, and every row keeps its line in the file."""
+    text = newline.join(["area,value", "E06000001,1", "", "", "E06000002,2", ",", "E06000003,3", "", ""])
+    table = read_table("r.csv", text.encode())
+    assert (cells(table), table.lines.tolist()) == (
+        [["E06000001", "1"], ["E06000002", "2"], ["E06000003", "3"]], [2, 5, 7]
+    )
+
+
+def test_lines_ended_by_cr_alone_are_lines():
+    """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone."""
+    table = read_table("r.csv", b"area,value\rE06000001,1\rE06000002,c\r")
+    assert (table.header, cells(table), table.lines.tolist()) == (
+        ["area", "value"], [["E06000001", "1"], ["E06000002", "c"]], [2, 3]
+    )
+
+
 @settings(max_examples=150, deadline=None)
-@given(rows=st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=8),
+@given(rows=st.lists(st.one_of(st.none(), st.lists(_CELL, min_size=3, max_size=3)), min_size=1, max_size=8),
        delimiter=st.sampled_from([",", ";", "\t"]), newline=st.sampled_from(["\n", "\r\n"]))
 def test_fast_reader_agrees_with_the_csv_module(rows, delimiter, newline):
-    """Files without quotes go through Arrow; the same rows with every cell quoted, through csv: equal tables."""
+    """Files without quotes go through Arrow; the same rows with every cell quoted, through csv: equal tables.
+    A row of None is a blank line."""
     header = ["first", "second", "third"]
-    plain = newline.join(delimiter.join(row) for row in [header, *rows]) + newline
-    quoted = newline.join(delimiter.join(f'"{cell}"' for cell in row) for row in [header, *rows]) + newline
+    plain = newline.join("" if row is None else delimiter.join(row) for row in [header, *rows]) + newline
+    quoted = newline.join(
+        "" if row is None else delimiter.join(f'"{cell}"' for cell in row) for row in [header, *rows]
+    ) + newline
     fast, careful = read_table("r.csv", plain.encode()), read_table("r.csv", quoted.encode())
     assert fast.header == careful.header
     assert cells(fast) == cells(careful)
