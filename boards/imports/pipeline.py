@@ -457,17 +457,21 @@ class _Checked:
         widths = np.array([len(t) for t in targets], dtype=np.int64)
         first = np.cumsum(widths) - widths  # where each resolution's codes start in ``flat``
         names, flat = np.unique(np.array([code for t in targets for code in t], dtype=object), return_inverse=True)
-        repeat = widths[codes]
-        rows = np.repeat(np.arange(len(frame)), repeat)
-        within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        expanded = frame.iloc[rows].reset_index(drop=True) if (repeat != 1).any() else frame
-        expanded["area_code"] = pd.Categorical.from_codes(flat[first[codes[rows]] + within], categories=names)
+        if (widths == 1).all():  # no joint return: each row keeps its place, each text its one code
+            expanded, area_codes = frame, flat[first][codes]
+        else:
+            repeat = widths[codes]
+            rows = np.repeat(np.arange(len(frame)), repeat)
+            within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+            expanded, area_codes = frame.iloc[rows].reset_index(drop=True), flat[first[codes[rows]] + within]
+            codes = codes[rows]
+        expanded["area_code"] = pd.Categorical.from_codes(area_codes, categories=names)
         auto_notes = np.array([f.note or "" for f in found], dtype=object)
         if (auto_notes != "").any():
             own = expanded["note"].astype(str)
-            auto = pd.Series(auto_notes[codes[rows]], dtype="str")
+            auto = pd.Series(auto_notes[codes], dtype="str")
             expanded["note"] = auto.where(own == "", auto + "; " + own).where(auto != "", own)
-        expanded["joint"] = np.array([f.joint for f in found], dtype=bool)[codes[rows]]
+        expanded["joint"] = np.array([f.joint for f in found], dtype=bool)[codes]
         return expanded
 
     def _periods(self, frame: pd.DataFrame) -> pd.DataFrame:
