@@ -23,7 +23,15 @@ from boards.catalogue import UNITS, Indicator, catalogue_frame, load_catalogue
 from boards.imports.areas import AreaIndex
 from boards.imports.cells import BLANK, CELL_STATUSES, INVALID, REPORTED, not_a_number_reason
 from boards.imports.ees import ees_entries, fill_population
-from boards.imports.layouts import ROLES, Entries, header_names, indicator_keys, long_entries, wide_entries
+from boards.imports.layouts import (
+    ROLES,
+    Entries,
+    header_names,
+    indicator_keys,
+    long_entries,
+    same_text,
+    wide_entries,
+)
 from boards.imports.mappings import Mapping, is_ees, recognise
 from boards.imports.period_forms import PeriodFormError, read_period
 from boards.imports.problems import Problem, UnusableFile, problems_frame
@@ -433,7 +441,7 @@ class _Checked:
     def resolve(self, store: Store) -> pd.DataFrame:
         frame = self.entries.frame.astype({"indicator_id": "category"})
         if self.entries.layout != "ees":
-            frame = self._areas(frame.assign(scope="local", denominator_is_population=False))
+            frame = self._areas(frame.assign(scope=same_text("local", len(frame)), denominator_is_population=False))
         frame = self._periods(frame)
         if frame["denominator_is_population"].any():
             frame = fill_population(frame, store.table("area_population"))
