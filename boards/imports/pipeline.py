@@ -639,11 +639,8 @@ def _categories(column: pd.Series) -> pd.Categorical:
 
 
 def _text(column: pd.Series) -> pd.Series:
-    """Plain Python strings (None for blank): DuckDB scans these far faster than Arrow-backed pandas text."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        # The last entry is what code -1 (no category) takes.
-        lookup = np.array([name or None for name in column.cat.categories] + [None], dtype=object)
-        return pd.Series(lookup[column.cat.codes.to_numpy()], dtype=object)
+    """Free text (the note) as plain Python strings, None for blank: DuckDB scans these far faster than
+    Arrow-backed pandas text, and notes are mostly distinct, so not categories."""
     blank = (column.isna() | (column.astype(str).str.len() == 0)).to_numpy()
     values = np.full(len(column), None, dtype=object)
     values[~blank] = column[~blank].to_numpy(dtype=object)
@@ -672,13 +669,13 @@ def _benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
     reported = (frame["status"] == REPORTED).to_numpy()
     return pd.DataFrame(
         {
-            "geography_code": _text(frame["area_code"]),
-            "indicator_id": _text(frame["indicator_id"]),
-            "period_id": _text(frame["period_id"]),
+            "geography_code": _categories(frame["area_code"]),
+            "indicator_id": _categories(frame["indicator_id"]),
+            "period_id": _categories(frame["period_id"]),
             "value": np.where(reported, frame["value"], np.nan),
             "numerator": np.where(reported & (frame["numerator_status"] == REPORTED), frame["numerator"], np.nan),
             "denominator": np.where(reported & (frame["denominator_status"] == REPORTED), frame["denominator"], np.nan),
-            "status": _text(frame["status"]),
+            "status": _categories(frame["status"]),
         },
         copy=False,
     )
