@@ -325,29 +325,20 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     groups = pd.DataFrame({"indicator": keys // len(periods), "period": keys % len(periods)})
     local_return_of_group = expected["local_return"].to_numpy(dtype=bool)[known][by_key]
 
-    # Each indicator's block holds its partnerships x its periods; a group is one column of it.
+    # Every partnership in every group, sorted into row order: indicator, partnership, period.
     position = indicators["position"].to_numpy()
     chronological = np.argsort(np.argsort(pd.to_datetime(periods["end_date"]).to_numpy(), kind="stable"))
     group_indicator, group_period = groups["indicator"].to_numpy(), groups["period"].to_numpy()
-    in_row_order = np.lexsort((chronological[group_period], position[group_indicator]))
-    sorted_indicator = group_indicator[in_row_order]
-    first_of_block = np.r_[True, sorted_indicator[1:] != sorted_indicator[:-1]]
-    block = np.cumsum(first_of_block) - 1
-    block_start_group = np.flatnonzero(first_of_block)
-    periods_in_block = np.diff(np.r_[block_start_group, len(in_row_order)])
-    column_in_block = np.arange(len(in_row_order)) - block_start_group[block]
     partnership_count = len(partnerships)
-    block_start_row = block_start_group * partnership_count  # each earlier group adds a row per partnership
-    row_of = np.empty((len(groups), partnership_count), dtype=np.int64)  # [group, partnership] -> grid row
-    row_of[in_row_order] = (
-        block_start_row[block][:, None]
-        + np.arange(partnership_count)[None, :] * periods_in_block[block][:, None]
-        + column_in_block[:, None]
-    )
     size = len(groups) * partnership_count
-    group, partnership = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-    group[row_of] = np.arange(len(groups))[:, None]
-    partnership[row_of] = np.arange(partnership_count)[None, :]
+    pair_group = np.repeat(np.arange(len(groups)), partnership_count)
+    pair_partnership = np.tile(np.arange(partnership_count), len(groups))
+    order = np.lexsort(
+        (chronological[group_period[pair_group]], pair_partnership, position[group_indicator[pair_group]])
+    )
+    group, partnership = pair_group[order], pair_partnership[order]
+    row_of = np.empty((len(groups), partnership_count), dtype=np.int64)  # [group, partnership] -> grid row
+    row_of[group, partnership] = np.arange(size)
     indicator, period = group_indicator[group], group_period[group]
 
     values = inputs.values
