@@ -333,9 +333,9 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     size = len(groups) * partnership_count
     pair_group = np.repeat(np.arange(len(groups)), partnership_count)
     pair_partnership = np.tile(np.arange(partnership_count), len(groups))
-    order = np.lexsort(
-        (chronological[group_period[pair_group]], pair_partnership, position[group_indicator[pair_group]])
-    )
+    # One integer key (indicator position, then partnership, then period) sorts faster than lexsort's three.
+    key = (position[group_indicator] * partnership_count)[pair_group] + pair_partnership
+    order = np.argsort(key * len(periods) + chronological[group_period][pair_group])
     group, partnership = pair_group[order], pair_partnership[order]
     row_of = np.empty((len(groups), partnership_count), dtype=np.int64)  # [group, partnership] -> grid row
     row_of[group, partnership] = np.arange(size)
