@@ -25,8 +25,9 @@ def parse_cells(text: pd.Series) -> pd.DataFrame:
     empty cell and ``invalid`` for anything else; number is NaN unless reported. Each distinct
     text is parsed once: a million cells of a return hold a few thousand different figures.
     """
-    codes, distinct = pd.factorize(text.astype("str"), use_na_sentinel=False)
-    parsed = _parse_distinct(pd.Series(distinct, dtype="str"))
+    cells = text.astype("category")  # as they are, when read from an upload (boards.imports.reading)
+    codes = cells.cat.codes.to_numpy()
+    parsed = _parse_distinct(pd.Series(cells.cat.categories, dtype="str"))
     return pd.DataFrame(
         {
             "number": parsed["number"].to_numpy()[codes],

@@ -38,7 +38,9 @@ def ees_entries(
         raise UnusableFile(
             f"This DfE EES file lacks the column(s) {', '.join(missing)} that the mapping {mapping.name} uses."
         )
-    cells = table.cells.set_axis(names, axis=1).assign(line=table.lines)
+    # Plain text, not categories: codes and periods are combined as text here, and a DfE file holds
+    # thousands of rows, not millions.
+    cells = table.cells.set_axis(names, axis=1).astype("str").assign(line=table.lines)
     skipped: dict[str, int] = {}
     for column, wanted in mapping.filters.items():
         keep = cells[column] == wanted

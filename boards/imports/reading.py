@@ -17,7 +17,6 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -27,7 +26,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 # Zip (xlsx, xlsm, ods) and OLE2 (xls) containers.
 SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARACTER = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TEXT_CONTROLS = (9, 10, 13)  # tab, line feed, carriage return
 _NOT_CONTROL_BYTES = bytes(code for code in range(256) if code in _TEXT_CONTROLS or 32 <= code != 127)
 _SHORTEST_FLOAT_WITHOUT_EXPONENT = 1e15
@@ -38,7 +37,9 @@ class Table:
     """The header and rows of an upload, every cell as stripped text ("" when blank)."""
 
     header: list[str]  # column names as written, blank trailing columns dropped
-    cells: pd.DataFrame  # one text column per header entry, named by position ("0", "1", ...)
+    # One column per header entry, named by position ("0", "1", ...), each a Categorical of its texts: a
+    # return repeats a few thousand distinct texts a million times, so each is held and parsed once.
+    cells: pd.DataFrame
     lines: np.ndarray  # 1-based line in the file (row in the sheet) of each row of ``cells``
     line_label: str  # "Line" for text files, "Row" for spreadsheets
     problems: list[Problem]  # rows that could not be split into the header's columns
@@ -66,30 +67,30 @@ def read_table(
         return _read_workbook(file_name, data, sheet)
     if sheet is not None:
         raise UnusableFile(f'{file_name} is a text file, not an Excel workbook, so it has no sheet "{sheet}".')
-    text, utf8 = _decode(file_name, data)
-    return _read_text(file_name, text, utf8)
+    return _read_text(file_name, _as_utf8(file_name, data))
 
 
-def _decode(file_name: str, data: bytes) -> tuple[str, bytes | None]:
-    """The text, and its UTF-8 bytes without a byte-order mark when the upload already was UTF-8."""
-    utf8: bytes | None = None
+def _as_utf8(file_name: str, data: bytes) -> bytes:
+    """The text of the upload as UTF-8 without a byte-order mark: the upload itself when it already is
+    UTF-8 (plain ASCII, as most returns are, needs no decoding to know it), else decoded and encoded again."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _decode_as(file_name, data, "utf-16")
+        utf8 = _decode_as(file_name, data, "utf-16").encode("utf-8")
     else:
-        try:
-            text = data.decode("utf-8-sig")
-            utf8 = data.removeprefix(b"\xef\xbb\xbf")
-        except UnicodeDecodeError:
-            text = _decode_as(file_name, data, "cp1252")
-    if _has_control_character(utf8 if utf8 is not None else text.encode("utf-8")) and (
-        found := _CONTROL_CHARACTER.search(text)
-    ):
-        line = text.count("\n", 0, found.start()) + 1
+        utf8 = data.removeprefix(b"\xef\xbb\xbf")
+        if not utf8.isascii():
+            try:
+                utf8.decode("utf-8")
+            except UnicodeDecodeError:
+                utf8 = _decode_as(file_name, data, "cp1252").encode("utf-8")
+    if _has_control_character(utf8):
+        # In UTF-8 a byte below 0x80 is always the character itself.
+        found = _CONTROL_CHARACTER.search(utf8)
+        line = utf8.count(b"\n", 0, found.start()) + 1
         raise UnusableFile(
-            f"{file_name} is not a CSV file: line {line} holds binary data (character "
-            f"{ord(found.group()):#04x}). Upload the CSV or Excel .xlsx file itself."
+            f"{file_name} is not a CSV file: line {line} holds binary data (character {found.group()[0]:#04x}). "
+            "Upload the CSV or Excel .xlsx file itself."
         )
-    return text, utf8
+    return utf8
 
 
 def _decode_as(file_name: str, data: bytes, encoding: str) -> str:
@@ -115,57 +116,45 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_text(file_name: str, text: str, utf8: bytes | None) -> Table:
-    body = text.lstrip("\r\n")
-    header_line = text.count("\n", 0, len(text) - len(body)) + 1 if "\n" in text else 1
-    end_of_first = body.find("\n")
-    first_line = (body if end_of_first < 0 else body[:end_of_first]).rstrip("\r")
+def _read_text(file_name: str, utf8: bytes) -> Table:
+    body = utf8.lstrip(b"\r\n")
+    header_line = utf8.count(b"\n", 0, len(utf8) - len(body)) + 1 if b"\n" in utf8 else 1
+    end_of_first = body.find(b"\n")
+    first_line = (body if end_of_first < 0 else body[:end_of_first]).rstrip(b"\r").decode("utf-8")
     delimiter = _sniff_delimiter(first_line)
     # Arrow reads a file without quotes; one whose lines end in CR alone (Excel for Mac) is read the
     # careful way, which knows those line ends.
-    arrow_can_read = '"' not in body and ("\n" in body or "\r" not in body)
+    arrow_can_read = b'"' not in body and (b"\n" in body or b"\r" not in body)
     if arrow_can_read and any(cell.strip() for cell in first_line.split(delimiter)):
-        fast = _read_unquoted(body, utf8, delimiter, header_line)
+        fast = _read_unquoted(body, first_line, delimiter, header_line)
         if fast is not None:
             return fast
-    rows, lines = _split_records(file_name, body, delimiter, header_line)
+    rows, lines = _split_records(file_name, body.decode("utf-8"), delimiter, header_line)
     return _table_from_records(file_name, rows, lines, "Line")
 
 
-def _read_unquoted(body: str, utf8: bytes | None, delimiter: str, header_line: int) -> Table | None:
-    """A file without quotes, parsed by Arrow; None when a row's width differs."""
-    end_of_header = body.find("\n")
-    header_text = body if end_of_header < 0 else body[:end_of_header]
-    header = [cell.strip() for cell in header_text.rstrip("\r").split(delimiter)]
-    if end_of_header < 0:
-        data = b""
-    elif utf8 is not None:
-        # The same body as bytes, without re-encoding a large upload.
-        skipped = len(utf8) - len(utf8.lstrip(b"\r\n"))
-        data = utf8[skipped + len(header_text.encode("utf-8")) + 1 :]
-    else:
-        data = body[end_of_header + 1 :].encode("utf-8")
+def _read_unquoted(body: bytes, header_text: str, delimiter: str, header_line: int) -> Table | None:
+    """A file without quotes, parsed by Arrow straight into categories; None when a row's width differs."""
+    header = [cell.strip() for cell in header_text.split(delimiter)]
     names = [str(i) for i in range(len(header))]
-    if not data or data.isspace():
-        cells = pd.DataFrame({name: pd.Series([], dtype="str") for name in names})
-    else:
-        try:
-            parsed = pa_csv.read_csv(
-                io.BytesIO(data),
-                read_options=pa_csv.ReadOptions(column_names=names),
-                # Blank lines are read as rows of empty cells, so that rows keep their line numbers; _tidy drops them.
-                parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
-                convert_options=pa_csv.ConvertOptions(
-                    # large_string is what pandas keeps str columns in: handed over without a copy
-                    column_types={name: pa.large_string() for name in names}, strings_can_be_null=False
-                ),
-            )
-        except pa.ArrowInvalid:
-            return None
-        # Stripped by Arrow before pandas sees the cells: two thirds of the time of str.strip.
-        cells = pa.table({name: pc.utf8_trim_whitespace(parsed[name]) for name in names}).to_pandas()
+    try:
+        parsed = pa_csv.read_csv(
+            pa.BufferReader(body),  # the upload's own buffer: no copy of it without its header
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            # Blank lines are read as rows of empty cells, so that rows keep their line numbers; _tidy drops them.
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                # A dictionary per column: each distinct text is kept once, not once per row (a million rows
+                # read in a third of the memory), and pandas receives categories.
+                column_types={name: pa.dictionary(pa.int32(), pa.large_string()) for name in names},
+                strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    cells = parsed.to_pandas()
     lines = np.arange(len(cells), dtype=np.int64) + header_line + 1
-    return _tidy(header, cells, lines, "Line", [], header_line, stripped=True)
+    return _tidy(header, cells, lines, "Line", [], header_line)
 
 
 def _split_records(
@@ -211,21 +200,20 @@ def _table_from_records(file_name: str, rows: list[list[str]], lines: list[int],
             continue
         kept.append(row + [""] * (width - len(row)))
         kept_lines.append(line)
-    names = [str(i) for i in range(width)]
-    cells = pd.DataFrame(kept, columns=names, dtype="str") if kept else pd.DataFrame(
-        {name: pd.Series([], dtype="str") for name in names}
+    columns = list(zip(*kept)) if kept else [()] * width
+    cells = pd.DataFrame(
+        {str(i): pd.Categorical(column, categories=pd.Index(sorted(set(column)), dtype="str"))
+         for i, column in enumerate(columns)}
     )
     return _tidy(header, cells, np.array(kept_lines, dtype=np.int64), line_label, problems, lines[start])
 
 
 def _tidy(
     header: list[str], cells: pd.DataFrame, lines: np.ndarray, line_label: str, problems: list[Problem],
-    header_line: int, *, stripped: bool = False,
+    header_line: int,
 ) -> Table:
-    """Strip cells (unless already ``stripped``), drop blank rows and blank unnamed columns (Excel
-    leaves both behind)."""
-    if not stripped:
-        cells = pd.DataFrame({name: column.str.strip() for name, column in cells.items()})
+    """Strip cells, drop blank rows and blank unnamed columns (Excel leaves both behind)."""
+    cells = pd.DataFrame({name: _stripped(column) for name, column in cells.items()})
     unnamed = [i for i, name in enumerate(header) if not name]
     filled = [i for i in unnamed if (cells[str(i)] != "").any()]
     if filled:
@@ -250,16 +238,29 @@ def _tidy(
     )
 
 
+def _stripped(column: pd.Series) -> pd.Series:
+    """A column of categories with white space stripped from each distinct text (not from each cell); texts
+    that strip to the same one become one category."""
+    categories = column.cat.categories
+    stripped = categories.str.strip()
+    if stripped.equals(categories):
+        return column
+    codes, merged = pd.factorize(stripped)
+    recoded = pd.Categorical.from_codes(codes[column.cat.codes.to_numpy()], categories=merged)
+    return pd.Series(recoded, index=column.index)
+
+
 def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty, a column at a time and only on the rows still blank: after the
-    first column there are usually none left to look at."""
+    """Rows whose every cell is empty, found on the category codes a column at a time: after the first
+    column there are usually none left."""
     blank = np.ones(len(cells), dtype=bool)
     for _, column in cells.items():
-        rows = np.flatnonzero(blank)
-        if not len(rows):
+        categories = column.cat.categories
+        if "" not in categories:
+            return np.zeros(len(cells), dtype=bool)
+        blank &= column.cat.codes.to_numpy() == categories.get_loc("")
+        if not blank.any():
             break
-        candidates = column if len(rows) == len(cells) else column.iloc[rows]
-        blank[rows] = (candidates.str.len() == 0).to_numpy(dtype=bool)
     return blank
 
 

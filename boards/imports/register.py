@@ -197,7 +197,8 @@ class _Part:
             )
         self.part = part
         self.written = dict(zip(names, table.header))
-        self.cells = table.cells.set_axis(names, axis=1).reindex(columns=list(allowed), fill_value="")
+        # Plain text, not categories: a register's cells become its stored rows, and it holds hundreds.
+        self.cells = table.cells.set_axis(names, axis=1).astype("str").reindex(columns=list(allowed), fill_value="")
         self.lines = table.lines
         self.line_label = f'Sheet "{sheet}", row' if sheet else table.line_label
         self.problems: list[Problem] = [
