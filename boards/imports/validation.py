@@ -106,7 +106,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "count_is_whole", "value",
-        lambda f: ~(_reported(f) & (f["unit"] == "count") & (f["value"] % 1 != 0)),
+        lambda f: ~(_reported(f) & (f["unit"] == "count") & (f["value"] != np.floor(f["value"]))),
         lambda r: f"{r['value_text']} is not a whole number, but \"{r['name']}\" is a count",
     ),
     Rule(
@@ -152,7 +152,9 @@ SCHEMA = pa.DataFrameSchema(
         "numerator": pa.Column(float, nullable=True),
         "denominator": pa.Column(float, nullable=True),
     },
-    checks=[pa.Check(rule.passes, name=rule.name) for rule in RULES],
+    # ignore_na would pass a row whose every field is null, which no figure is: pandera looks for them in
+    # each column for each rule, 30 ms a million rows.
+    checks=[pa.Check(rule.passes, name=rule.name, ignore_na=False) for rule in RULES],
 )
 
 
