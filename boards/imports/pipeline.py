@@ -20,7 +20,7 @@ import pandas as pd
 
 from boards.access import Actor, require_rollback, require_upload
 from boards.catalogue import UNITS, Indicator, catalogue_frame, load_catalogue
-from boards.imports.areas import AreaIndex
+from boards.imports.areas import AreaIndex, area_names
 from boards.imports.cells import BLANK, CELL_STATUSES, INVALID, REPORTED, not_a_number_reason
 from boards.imports.ees import ees_entries, fill_population
 from boards.imports.layouts import (
@@ -205,10 +205,9 @@ def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = Fal
         raise ImportRejected(plan, f"{_count(len(plan.problems), 'problem')} found; nothing was written.")
     if plan.observations.empty and plan.benchmarks.empty:
         raise ImportRejected(plan, "No row of the file is valid; nothing was written.")
-    areas = AreaIndex.from_store(store)
     require_upload(
         plan.actor, plan.observations["area_code"].unique(), published=plan.source == "published",
-        area_names=areas.names,
+        area_names=area_names(store),
     )
     layout = LAYOUT_NAMES[plan.layout] + (f" (mapping: {plan.mapping_title})" if plan.mapping_title else "")
     skipped = "; ".join(f"{count} {reason}" for reason, count in plan.summary.skipped.items())
