@@ -2,7 +2,8 @@
 
 - Throughput of importing a 1,000,000-row long-format file (read, validate, compare, commit)
   against DuckDB's own ``read_csv`` of the same file into a table, in the same run, and the ratio
-  (the import runs after a small one in its process, so one-time setup is not counted as throughput);
+  of the medians of three runs each (the import runs after a small one in its process, so one-time
+  setup is not counted as throughput);
 - a 6,000-row quarterly file end to end (median of 5 imports into fresh databases, and the first);
 - peak memory (resident set) of the process that imports the 1,000,000-row file.
 
@@ -35,6 +36,7 @@ from boards.store import Store
 
 LARGE_ROWS = 1_000_000
 QUARTERLY_ROWS = 6_000
+RUNS = 3
 OPERATOR = Actor("system:benchmark", "Benchmark", "admin")
 LATEST_QUARTER = quarter(2025, 4)  # ended 31 March 2026
 
@@ -106,6 +108,11 @@ def warmed_import(db: Path, csv: Path, warm_up: Path) -> dict[str, float]:
     return import_once(db, csv) | {"first_small_import": setup}
 
 
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run whose import took the median time (runs on a shared VM vary by a fifth)."""
+    return sorted(runs, key=lambda run: run["validate"] + run["commit"])[len(runs) // 2]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -116,25 +123,31 @@ def main() -> None:
         long_file(large, LARGE_ROWS, seed=1)
         quarterly = work / "quarterly.csv"
         long_file(quarterly, QUARTERLY_ROWS, seed=2)
-        raw = raw_read_csv(large, work / "raw.duckdb")
-        shutil.copy(reference, work / "large.duckdb")
-        # A process of its own, so that its peak memory is the import's alone.
-        measured = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "--import", str(work / "large.duckdb"), str(large), str(quarterly)],
-                check=True, capture_output=True, text=True,
-            ).stdout
-        )
+        raws, runs = [], []
+        for run in range(RUNS):
+            raws.append(raw_read_csv(large, work / f"raw{run}.duckdb"))
+            shutil.copy(reference, work / f"large{run}.duckdb")
+            # A process of its own, so that its peak memory is the import's alone.
+            runs.append(json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--import", str(work / f"large{run}.duckdb"), str(large), str(quarterly)],
+                    check=True, capture_output=True, text=True,
+                ).stdout
+            ))
+        raw, measured = statistics.median(raws), median_run(runs)
         total = measured["validate"] + measured["commit"]
+        totals = [run["validate"] + run["commit"] for run in runs]
         size_mb = large.stat().st_size / 1024 / 1024
-        print(f"1,000,000-row long file ({size_mb:.0f} MB):")
-        print(f"  DuckDB read_csv into a table: {raw:.2f} s ({LARGE_ROWS / raw:,.0f} rows/s)")
+        print(f"1,000,000-row long file ({size_mb:.0f} MB), medians of {RUNS} runs each:")
+        print(f"  DuckDB read_csv into a table: {raw:.2f} s ({LARGE_ROWS / raw:,.0f} rows/s); "
+              f"runs {', '.join(f'{r:.2f}' for r in raws)}")
         print(
             f"  boards import:                {total:.2f} s ({LARGE_ROWS / total:,.0f} rows/s): "
-            f"read and validate {measured['validate']:.2f} s, commit {measured['commit']:.2f} s"
+            f"read and validate {measured['validate']:.2f} s, commit {measured['commit']:.2f} s; "
+            f"runs {', '.join(f'{r:.2f}' for r in totals)}"
         )
-        print(f"  ratio import / read_csv:      {total / raw:.1f}x")
-        print(f"  peak memory of the import:    {measured['peak_mb']:,.0f} MB")
+        print(f"  ratio import / read_csv:      {total / raw:.1f}x (target within 3x)")
+        print(f"  peak memory of the import:    {max(r['peak_mb'] for r in runs):,.0f} MB (the largest of the runs)")
         print(f"  (before it, in the same process, a {QUARTERLY_ROWS:,}-row import paying the one-time setup: "
               f"{measured['first_small_import']:.2f} s)")
 
