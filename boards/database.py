@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
 from boards.catalogue import catalogue_frame, load_catalogue
-from boards.demo import Progress, build_demo
 from boards.store import Store, resolve_db_path
+
+if TYPE_CHECKING:
+    from boards.demo import Progress
 
 _first_build = threading.Lock()
 
@@ -31,4 +34,8 @@ def prepare_database(store: Store, *, progress: Progress | None = None) -> None:
             # The catalogue file is the reviewed source: definitions edited there show at once.
             store.sync_catalogue(catalogue_frame(load_catalogue()))
         else:
+            # Imported only here: the demo build brings the whole import pipeline (pandera among it), which
+            # a first page over a database that holds data would wait 0.35 s for and never use.
+            from boards.demo import build_demo
+
             build_demo(store, progress=progress)
