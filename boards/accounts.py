@@ -8,6 +8,7 @@ reset it.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -34,8 +35,14 @@ SETTING_HELP = {
 }
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both failures take the same time.
-_UNKNOWN_USER_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    """Verified against when the username is unknown, so both failures take the same time. Made by the
+    process's first sign-in, whoever signs in (every sign-in asks for it first), not on import: an argon2id
+    hash takes 90 ms, and every page's first run imported this module."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class SignInError(Exception):
@@ -230,12 +237,13 @@ class SignInOutcome:
 def sign_in(store: Store, username: str, password: str, *, now: datetime | None = None) -> SignInOutcome:
     """Check a password; count failures, lock after too many, and audit every attempt."""
     now = now or utc_now()
+    unknown_user_hash = _unknown_user_hash()
     policy = settings(store)
     user = store.user(username.strip())
     wrong = SignInError("The username or password is not right.")
     if user is None or user["password_hash"] is None:
         try:
-            _hasher.verify(_UNKNOWN_USER_HASH, password)
+            _hasher.verify(unknown_user_hash, password)
         except VerificationError:
             pass
         store.append_audit(AuditEntry(now, username.strip() or "(blank)", "sign_in_failed", None, "unknown user"))
