@@ -148,6 +148,7 @@ def _read_unquoted(body: bytes, header_text: str, delimiter: str, header_line: i
                 # read in a third of the memory), and pandas receives categories.
                 column_types={name: pa.dictionary(pa.int32(), pa.large_string()) for name in names},
                 strings_can_be_null=False,
+                check_utf8=False,  # _as_utf8 made sure of it
             ),
         )
     except pa.ArrowInvalid:
