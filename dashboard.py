@@ -1,6 +1,6 @@
 """The dashboard: routes the pages and draws the frame every page shares.
 
-Run with ``streamlit run dashboard.py [-- --db PATH]``.
+Served by server.py (``streamlit run server.py [-- --db PATH]``), or alone by ``streamlit run dashboard.py``.
 """
 
 import argparse

@@ -98,7 +98,7 @@ def run(extra: list[str]) -> int:
     return call(
         [
             uv, "run", "--locked", "--no-sync",
-            "streamlit", "run", "dashboard.py",
+            "streamlit", "run", "server.py",
             "--server.address", HOST,
             "--server.port", str(PORT),
             "--browser.gatherUsageStats", "false",

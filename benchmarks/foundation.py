@@ -104,13 +104,15 @@ def main() -> None:
 
         hello = directory / "hello.py"
         hello.write_text("import streamlit as st\nst.title('Hello')\n")
-        home_server, home_url = serve(ROOT / "dashboard.py", db, directory / "home.log")
+        home_server, home_url = serve(ROOT / "server.py", db, directory / "home.log")
         hello_server, hello_url = serve(hello, db, directory / "hello.log")
         try:
             with sync_playwright() as playwright:
                 executable = os.environ.get("BOARDS_CHROMIUM", "/usr/bin/chromium")
                 browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-                # The first visit to a fresh server also pays for imports and opening the database.
+                browser.new_page().goto("about:blank")  # the browser's own first page is not the server's cost
+                # The first visit to a new server, straight after it answers, also pays for opening the
+                # database, comparing, and whatever of the imports server.py's start-up has not done yet.
                 cold_home = time_first_render(browser, home_url, "h1")
                 cold_baseline = time_first_render(browser, hello_url, "h1")
                 home = min(time_first_render(browser, home_url, "h1") for _ in range(3))
@@ -121,9 +123,9 @@ def main() -> None:
             for server in (home_server, hello_server):
                 server.terminate()
                 server.wait(timeout=15)
-        print(f"home page, cold       {cold_home:6.2f} s   (one-line Streamlit page {cold_baseline:.2f} s, ratio {cold_home / cold_baseline:.1f}x; first visit to a new server)")
+        print(f"home page, cold       {cold_home:6.2f} s   (one-line Streamlit page {cold_baseline:.2f} s, ratio {cold_home / cold_baseline:.1f}x; first visit to a new server; target < 2 s)")
         print(f"overview rendered     {home:6.2f} s   (one-line Streamlit page {baseline:.2f} s, ratio {home / baseline:.1f}x; "
-              "the page at /, its ranked view: benchmarks/pages.py)")
+              "the page at /, its ranked view: benchmarks/pages.py; target < 2 s)")
         # The shell's home page, "what the database holds", is the Data page since the overview took /.
         print(f"data page rendered    {data_page:6.2f} s   (one-line Streamlit page {baseline:.2f} s, "
               f"ratio {data_page / baseline:.1f}x; target < 2 s)")

@@ -117,7 +117,7 @@ def main() -> None:
             "import plotly.graph_objects as go\nimport streamlit as st\nst.title('Hello')\n"
             "if st.query_params.get('chart'):\n    st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))\n"
         )
-        app, app_url = serve(ROOT / "dashboard.py", served, directory / "app.log")
+        app, app_url = serve(ROOT / "server.py", served, directory / "app.log")
         hello_server, hello_url = serve(hello, served_hello, directory / "hello.log")
         try:
             with sync_playwright() as playwright:
@@ -128,7 +128,7 @@ def main() -> None:
                 warm = statistics.median(render_seconds(browser, app_url) for _ in range(3))
                 hello_time = statistics.median(render_seconds(browser, hello_url) for _ in range(3))
                 chart_time = statistics.median(render_seconds(browser, hello_url + "?chart=1") for _ in range(3))
-                print(f"overview rendered, first visit   {cold:6.2f} s   (fresh server: imports, opening the database, comparing)")
+                print(f"overview rendered, first visit   {cold:6.2f} s   (new server: opening the database, comparing, and whatever of the imports its start-up had not done)")
                 print(f"overview rendered, new session   {warm:6.2f} s   one-line page {hello_time:.2f} s, "
                       f"ratio {warm / hello_time:.1f}x; one-line page with one Plotly chart {chart_time:.2f} s, "
                       f"ratio {warm / chart_time:.1f}x   target < 3 s")

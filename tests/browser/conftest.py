@@ -111,7 +111,7 @@ def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                sys.executable, "-m", "streamlit", "run", "server.py",
                 "--server.headless", "true",
                 "--server.port", str(port),
                 "--server.address", "127.0.0.1",

@@ -55,7 +55,7 @@ def upload_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     log_path = folder / "streamlit.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
