@@ -5,7 +5,7 @@ import pytest
 from boards.access import Actor
 from boards.catalogue import load_catalogue
 from boards.imports.pipeline import commit_plan, rollback
-from boards.imports.preview import by_partnership_and_indicator, figure_text, load_history, planned_figures
+from boards.imports.preview import by_partnership_and_indicator, figure_texts, load_history, planned_figures
 
 from .conftest import OPERATOR, inspect, long_csv
 
@@ -85,8 +85,12 @@ def test_who_may_roll_back_which_load(store, actor, allowed):
     assert history.loc[history["may_roll_back"], "load_id"].tolist() == allowed
 
 
-def test_figure_text():
-    assert figure_text(85.71428571, "reported", 6, 7) == "85.7143 (6 of 7)"
-    assert figure_text(1234.5, "reported") == "1,234.5"
-    assert figure_text(None, "x") == "x (not available)"
-    assert figure_text(None, None) == ""
+def test_figure_texts():
+    """A figure with both counts, one with one count, a thousand, a symbol, nothing stored, a symbol not in the list."""
+    texts = figure_texts(
+        [85.71428571, 12.0, 1234.5, None, None, None],
+        ["reported", "reported", "reported", "x", None, "q"],
+        [6, 3, None, None, None, None],
+        [7, None, None, None, None, None],
+    )
+    assert texts.tolist() == ["85.7143 (6 of 7)", "12", "1,234.5", "x (not available)", "", "q"]
