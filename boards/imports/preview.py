@@ -151,14 +151,12 @@ def _changed_fields(differs: dict[str, bool], old_source: str, new_source: str) 
     return ", ".join(dict.fromkeys(words))
 
 
-def _number(value: float) -> str:
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
-
-
 def _numbers(numbers: ArrayLike) -> pd.Series:
-    """Each number as _number writes it, "" for a blank, each distinct number written once."""
+    """Each number with thousands separators and at most four decimals ("1,234.5"), "" for a blank; each
+    distinct number is written once."""
     codes, distinct = pd.factorize(pd.Series(np.asarray(numbers, dtype=float)))
-    return pd.Series(np.array([_number(number) for number in distinct] + [""], dtype=object)[codes], dtype="str")
+    texts = [f"{number:,.4f}".rstrip("0").rstrip(".") for number in distinct]
+    return pd.Series(np.array([*texts, ""], dtype=object)[codes], dtype="str")
 
 
 def _distinct(new: pd.Series, old: pd.Series) -> pd.Series:
