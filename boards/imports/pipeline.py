@@ -485,7 +485,8 @@ class _Checked:
         return expanded
 
     def _periods(self, frame: pd.DataFrame) -> pd.DataFrame:
-        text_codes, texts = pd.factorize(frame["period_text"])
+        period_texts = frame["period_text"].astype("category")  # an upload's cells already are
+        text_codes, texts = period_texts.cat.codes.to_numpy().astype(np.int64), period_texts.cat.categories
         indicator_codes = frame["indicator_id"].cat.codes.to_numpy().astype(np.int64)
         indicator_ids = frame["indicator_id"].cat.categories
         codes, pairs = pd.factorize(text_codes * len(indicator_ids) + indicator_codes)
