@@ -10,6 +10,7 @@ waits for its first visitor, instead of making that visitor wait for it.
 from __future__ import annotations
 
 import importlib
+import signal
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,12 +27,21 @@ def _preload() -> None:
         importlib.import_module(name)
 
 
+def _stop_on_hangup() -> None:
+    """A closed terminal (SIGHUP) stops the server as SIGTERM does: cleanly, closing the database."""
+    signal.signal(signal.SIGHUP, lambda number, frame: signal.raise_signal(signal.SIGTERM))
+
+
 @asynccontextmanager
-async def preload_modules(app: st.App) -> AsyncIterator[None]:
+async def lifespan(app: st.App) -> AsyncIterator[None]:
+    _stop_on_hangup()
     # Beside the server, not before it: the server answers at once, and a page run that starts while the
     # modules load waits for each on Python's import lock, never importing it twice.
     threading.Thread(target=_preload, name="preload", daemon=True).start()
     yield
+    from boards.store import Store
+
+    Store.close_all()
 
 
-app = st.App("dashboard.py", lifespan=preload_modules)
+app = st.App("dashboard.py", lifespan=lifespan)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from boards.access import Actor, PermissionDenied, check_role, require_admin, system_actor
-from boards.store import AuditEntry, Store
+from boards.store import AuditEntry, Store, utc_now
 
 MIN_PASSWORD_LENGTH = 12  # NCSC password guidance: length over complexity rules
 SETTINGS_DEFAULTS: dict[str, Any] = {
@@ -51,10 +51,6 @@ class SignInError(Exception):
 
 class AccountError(ValueError):
     """A user change that cannot be made as asked."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def hash_password(password: str) -> str:

@@ -13,7 +13,6 @@ import getpass
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from boards.access import PermissionDenied, system_actor
@@ -37,6 +36,7 @@ from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
 from boards.imports.commands import CommandExit, add_commands
 from boards.reference import ReferenceDataError, load_reference
+from boards.maintenance import backup_database, check_database, restore_database
 from boards.store import Store, StoreError, resolve_db_path
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
@@ -84,29 +84,12 @@ def _init(args: argparse.Namespace, db: Path) -> str:
 
 
 def _demo(args: argparse.Namespace, db: Path) -> str:
-    if db.exists():
-        existing = Store.open(db)
-        held = existing.summary()["observations"]
-        if held and not args.replace:
-            raise CommandError(
-                f"{db} already holds {held} observations; use --replace to rebuild it from scratch"
-            )
-        existing.close()
-    # Build beside the target and swap it in whole, so an interrupted build leaves no half file.
-    db.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".building", dir=db.parent)
-    os.close(handle)
-    os.unlink(temporary)
-    try:
-        store = Store.open(temporary)
-        build_demo(store)
-        summary = store.summary()
-        store.close()
-        os.replace(temporary, db)
-    finally:
-        for leftover in (temporary, temporary + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+    store = Store.open(db)
+    held = store.summary()["observations"]
+    if held and not args.replace:
+        raise CommandError(f"{db} already holds {held} observations; use --replace to rebuild it from scratch")
+    store.rebuild(build_demo, from_scratch=True)
+    summary = store.summary()
     by_source = ", ".join(f"{n} {s}" for s, n in summary["observations_by_source"].items())
     return f"{db}: demo database built with {summary['observations']} observations ({by_source})"
 
@@ -127,6 +110,29 @@ def _info(args: argparse.Namespace, db: Path) -> str:
     lines += [f"latest {kind:<9}{period}" for kind, period in summary["latest_period_label"].items()]
     last = summary["last_load_at"]
     lines.append(f"last load       {last:%d %b %Y %H:%M} UTC" if last else "last load       never")
+    return "\n".join(lines)
+
+
+def _check(args: argparse.Namespace, db: Path) -> str:
+    report = check_database(_existing_store(db))
+    counts = ", ".join(f"{count} {table}" for table, count in report.counts.items())
+    lines = [f"{db}: schema version {report.schema_version}; {counts}"]
+    if report.ok:
+        return "\n".join([*lines, "whole: every figure belongs to its load, the audit trail is unbroken"])
+    raise CommandExit("\n".join([*lines, f"{len(report.problems)} problems:", *report.problems]), 1)
+
+
+def _backup(args: argparse.Namespace, db: Path) -> str:
+    written = backup_database(_existing_store(db), Path(args.destination))
+    return f"{db}: backed up to {written} ({written.stat().st_size:,} bytes)"
+
+
+def _restore(args: argparse.Namespace, db: Path) -> str:
+    report, kept = restore_database(Path(args.backup), db)
+    lines = [f"{db}: restored from {args.backup} (schema version {report.schema_version}, "
+             f"{report.counts['observations']} observations, {report.counts['loads']} loads)"]
+    if kept:
+        lines.append(f"the database it replaced is kept as {kept}")
     return "\n".join(lines)
 
 
@@ -226,6 +232,22 @@ def _parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", parents=[common], help="what the database holds and how fresh it is")
     info.add_argument("--json", action="store_true", help="print JSON instead of text")
     info.set_defaults(run=_info)
+    check = commands.add_parser(
+        "check", parents=[common],
+        help="verify the database: schema, every figure against its load, the audit trail unbroken (exit 1 if not)",
+    )
+    check.set_defaults(run=_check)
+    backup = commands.add_parser(
+        "backup", parents=[common], help="copy the database, consistent as at one moment, to a file or folder"
+    )
+    backup.add_argument("destination", help="a new file, or a folder for a dated file")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore", parents=[common],
+        help="check a backup and put it in place of the database (which is kept beside it); stop the dashboard first",
+    )
+    restore.add_argument("backup", help="a file written by 'boards backup'")
+    restore.set_defaults(run=_restore)
 
     users = commands.add_parser("users", help="manage user accounts").add_subparsers(
         dest="users_command", required=True, metavar="ACTION"

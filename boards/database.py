@@ -38,4 +38,6 @@ def prepare_database(store: Store, *, progress: Progress | None = None) -> None:
             # a first page over a database that holds data would wait 0.35 s for and never use.
             from boards.demo import build_demo
 
-            build_demo(store, progress=progress)
+            # Built beside the file and swapped in whole: a server stopped during the build leaves an
+            # empty database, which the next start builds again, never a half-built one.
+            store.rebuild(lambda empty: build_demo(empty, progress=progress))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from boards.access import Actor
+from boards.accounts import utc_now
 from boards.catalogue import Indicator, catalogue_frame, load_catalogue
 from boards.exports import to_csv_bytes
 from boards.imports.pipeline import commit_plan, content_hash, inspect_register, inspect_upload
@@ -29,7 +30,7 @@ from boards.reviews.derive import REGISTER_INDICATORS
 from boards.reviews.register import AGENCIES
 from boards.reviews.themes import load_themes
 from boards.reviews.workdays import add_working_days
-from boards.store import Store
+from boards.store import AuditEntry, Store
 
 DEMO_SEED = 20250401
 DEMO_QUARTERS = quarters_between(quarter(2024, 3), quarter(2026, 2))
@@ -80,22 +81,26 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, progress: Progress | None
     report(0.75, "Deriving Ofsted inspection indicators")
     store.ensure_periods(DEMO_QUARTERS)
     ofsted_paths = [REFERENCE_DIR / name for name in OFSTED_FILES]
+    ofsted_name = " + ".join(p.name for p in ofsted_paths)
     store.commit_load(
         inspection_observations(ref, DEMO_QUARTERS),
         source="published",
         loaded_by=DEMO_LOADED_BY,
-        file_name=" + ".join(p.name for p in ofsted_paths),
+        file_name=ofsted_name,
         file_hash=_file_hash(*ofsted_paths),
         note="ILACS grade in force and months since the last graded inspection at each quarter end",
+        audit=_imported(ofsted_name),
     )
 
     report(0.85, "Inventing eight quarters of local returns")
+    returns_name = f"synthetic local returns (seed {seed})"
     store.commit_load(
         synthetic_returns(ref, indicators, DEMO_QUARTERS, seed),
         source="demo",
         loaded_by=DEMO_LOADED_BY,
-        file_name=f"synthetic local returns (seed {seed})",
+        file_name=returns_name,
         note="Invented for the demonstration: not real data about any area",
+        audit=_imported(returns_name),
     )
 
     report(0.92, "Inventing a case review register")
@@ -110,6 +115,11 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, progress: Progress | None
     )
     commit_plan(store, plan)
     report(1.0, "Demo database ready")
+
+
+def _imported(file_name: str) -> AuditEntry:
+    """The audit row of a load the demo build writes without an upload (every load has one)."""
+    return AuditEntry(utc_now(), DEMO_LOADED_BY, "data_imported", None, file_name)
 
 
 def inspection_observations(ref: Reference, periods: list[Period]) -> pd.DataFrame:

@@ -4,18 +4,27 @@ One connection per process and database file (DuckDB allows one read-write proce
 each call takes its own cursor, so Streamlit's threads can read at once, and writes are
 serialised by a lock and run in one transaction each. Upserts are ``MERGE INTO`` statements so
 they also run on DuckLake, which has no primary keys.
+
+Durability: DuckDB writes each commit to its write-ahead log and syncs it before the commit returns;
+the store then checkpoints, so the database file itself holds every committed write and the log is
+empty again. A process killed at any moment leaves the file as it was after its last commit, and
+nothing has to be replayed from a log (DuckDB 1.5.5 fails to replay some logs, see migration 006).
+Schema migrations and the first-run demo build are made on a copy beside the file and swapped in
+whole, so a kill during either leaves the file as it was.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import math
 import os
+import shutil
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +51,10 @@ class StoreError(RuntimeError):
     """The database cannot be used; the message says why in words a user can act on."""
 
 
+class DatabaseInUseError(StoreError):
+    """Another process holds the database file (DuckDB allows one read-write process per file)."""
+
+
 class SchemaTooNewError(StoreError):
     """The database was written by a newer version of this application."""
 
@@ -52,6 +65,50 @@ class AlreadyLoadedError(StoreError):
     def __init__(self, load_id: int) -> None:
         self.load_id = load_id
         super().__init__(f"this file was already imported as load {load_id}")
+
+
+def utc_now() -> datetime:
+    """The time now in UTC, without a zone (the database stores UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A connection to ``path``, or a StoreError that says in plain words what is wrong and what to do."""
+    try:
+        return duckdb.connect(path)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseInUseError(
+                f"The database {path} is in use by another program "
+                "(DuckDB allows one writer per file). Close it and try again."
+            ) from exc
+        raise StoreError(f"The database {path} cannot be opened: {str(exc).splitlines()[0]}") from exc
+    except duckdb.Error as exc:
+        if "replaying WAL" in str(exc):
+            raise StoreError(
+                f"The database {path} cannot be opened: DuckDB {duckdb.__version__} cannot replay its log of "
+                f"recent changes ({path}.wal). Nothing has been changed. Restore the latest backup with "
+                f"'boards restore BACKUP --db {path}', or move {path}.wal elsewhere to open the database "
+                "as it was at its last checkpoint (the changes only the log holds are then lost)."
+            ) from exc
+        raise StoreError(
+            f"{path} is not a database this application can read: {str(exc).splitlines()[0]}"
+        ) from exc
+
+
+def _sync(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder's entries) to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_database_files(path: Path) -> None:
+    """Remove a database file and its write-ahead log, if they exist."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -178,21 +235,11 @@ class Store:
     """Owns the DuckDB connection of one database file."""
 
     _open_stores: dict[Path, Store] = {}
-    _open_lock = threading.Lock()
+    _open_lock = threading.RLock()
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = str(path)
-        try:
-            self._con = duckdb.connect(self.path)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"The database {self.path} is in use by another program "
-                    "(DuckDB allows one writer per file). Close it and try again."
-                ) from exc
-            raise StoreError(f"The database {self.path} cannot be opened: {exc}") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path} is not a database this application can read: {exc}") from exc
+        self._con = _connect(self.path)
         self._write_lock = threading.RLock()
 
     @classmethod
@@ -204,16 +251,80 @@ class Store:
             if store is None:
                 key.parent.mkdir(parents=True, exist_ok=True)
                 store = cls(key)
-                store.migrate()
+                try:
+                    if store.schema_version() != SCHEMA_VERSION:
+                        store.rebuild(Store.migrate)
+                except BaseException:
+                    store.close()
+                    raise
                 cls._open_stores[key] = store
             return store
+
+    @classmethod
+    def close_all(cls) -> None:
+        """Close every store this process opened (at shutdown: each checkpoints as it closes)."""
+        for store in list(cls._open_stores.values()):
+            store.close()
 
     def close(self) -> None:
         with self._open_lock:
             for key, store in list(self._open_stores.items()):
                 if store is self:
                     del self._open_stores[key]
-        self._con.close()
+        with self._write_lock:
+            self._con.close()
+
+    def rebuild(self, build: Callable[[Store], object], *, from_scratch: bool = False) -> None:
+        """Run ``build`` on a copy of the database beside its file (or, ``from_scratch``, on a new empty
+        database), then swap it in whole.
+
+        For work that must never be seen half done, even by a process killed in the middle: schema
+        migrations and the demo build. A kill leaves the file as it was and, at worst, a copy that the
+        next rebuild replaces. In memory, ``build`` simply runs on this store.
+        """
+        if self.path == ":memory:":
+            build(self)
+            return
+        target = Path(self.path)
+        copy = target.with_name(f".{target.name}.rebuilding")
+        with self._write_lock:
+            with self._cursor() as cur:
+                cur.execute("CHECKPOINT")
+            self._con.close()
+            try:
+                _remove_database_files(copy)
+                if not from_scratch:
+                    shutil.copyfile(target, copy)
+                built = Store(copy)
+                try:
+                    if from_scratch:
+                        built.migrate()
+                    build(built)
+                finally:
+                    built.close()
+                _sync(copy)
+                os.replace(copy, target)
+                _sync(target.parent)
+            finally:
+                _remove_database_files(copy)
+                self._con = _connect(self.path)
+
+    def copy_file_to(self, destination: Path) -> None:
+        """A consistent copy of the database file at ``destination``, written beside it and renamed into
+        place: taken after a checkpoint, under the write lock, so no write is half in it."""
+        if self.path == ":memory:":
+            raise StoreError("An in-memory database has no file to copy.")
+        partial = destination.with_name(f".{destination.name}.partial")
+        with self._write_lock:
+            with self._cursor() as cur:
+                cur.execute("CHECKPOINT")
+            try:
+                shutil.copyfile(self.path, partial)
+                _sync(partial)
+                os.replace(partial, destination)
+                _sync(destination.parent)
+            finally:
+                partial.unlink(missing_ok=True)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -236,9 +347,11 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside one transaction, holding the process's write lock."""
-        with self._write_lock, self._cursor() as cur, _begun(cur):
-            yield cur
+        """A cursor inside one transaction, holding the process's write lock; checkpointed once committed."""
+        with self._write_lock, self._cursor() as cur:
+            with _begun(cur):
+                yield cur
+            cur.execute("CHECKPOINT")
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -373,66 +486,68 @@ class Store:
         # Staged before the transaction, under the write lock, so that nothing can change what it
         # compared: a temporary table of its own is scanned in parallel by the writes below, one made
         # inside their transaction is not (a million rows written in 0.7 s, not 1.4 s).
-        with self._write_lock, self._cursor() as cur, _staged(cur, incoming, source), _begun(cur):
-            if file_hash is not None:
-                previous = cur.execute(
-                    "SELECT min(load_id) FROM loads WHERE file_hash = ? AND status = 'committed'", [file_hash]
+        with self._write_lock, self._cursor() as cur:
+            with _staged(cur, incoming, source), _begun(cur):
+                if file_hash is not None:
+                    previous = cur.execute(
+                        "SELECT min(load_id) FROM loads WHERE file_hash = ? AND status = 'committed'", [file_hash]
+                    ).fetchone()[0]
+                    if previous is not None:
+                        raise AlreadyLoadedError(int(previous))
+                if periods:
+                    self._merge_periods(cur, periods)
+                load_id = cur.execute(
+                    "INSERT INTO loads (load_id, loaded_at, loaded_by, file_name, file_hash, source, rows_rejected, "
+                    "note) SELECT coalesce(max(load_id), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM loads RETURNING load_id",
+                    [utc_now(), loaded_by, file_name, file_hash, source, rows_rejected, note],
                 ).fetchone()[0]
-                if previous is not None:
-                    raise AlreadyLoadedError(int(previous))
-            if periods:
-                self._merge_periods(cur, periods)
-            load_id = cur.execute(
-                "INSERT INTO loads (loaded_by, file_name, file_hash, source, rows_rejected, note) "
-                "VALUES (?, ?, ?, ?, ?, ?) RETURNING load_id",
-                [loaded_by, file_name, file_hash, source, rows_rejected, note],
-            ).fetchone()[0]
-            added, changed, unchanged = cur.execute(
-                "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
-                "count(*) FILTER (NOT is_new AND NOT is_changed) FROM staged"
-            ).fetchone()
-            if changed:  # the replaced values to history, then the changed ones updated by MERGE on the key
+                added, changed, unchanged = cur.execute(
+                    "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
+                    "count(*) FILTER (NOT is_new AND NOT is_changed) FROM staged"
+                ).fetchone()
+                if changed:  # the replaced values to history, then the changed ones updated by MERGE on the key
+                    cur.execute(
+                        "INSERT INTO observation_history "
+                        "(area_code, indicator_id, period_id, value, numerator, denominator, status, source, "
+                        " load_id, note, superseded_by_load, superseded_at) "
+                        "SELECT o.area_code, o.indicator_id, o.period_id, o.value, o.numerator, o.denominator, "
+                        "o.status, o.source, o.load_id, o.note, ?, ? "
+                        "FROM observations o JOIN staged s USING (area_code, indicator_id, period_id) "
+                        "WHERE s.is_changed",
+                        [load_id, utc_now()],
+                    )
+                    cur.execute(
+                        "MERGE INTO observations o USING (SELECT * FROM staged WHERE is_changed) s "
+                        "ON o.area_code = s.area_code AND o.indicator_id = s.indicator_id AND o.period_id = s.period_id "
+                        "WHEN MATCHED THEN UPDATE SET value = s.value, numerator = s.numerator, "
+                        "denominator = s.denominator, status = s.status, source = ?, load_id = ?, note = s.note",
+                        [source, load_id],
+                    )
+                # New keys are appended: a MERGE of new and changed rows together would join every new row
+                # with observations only to find it absent (a million new rows: 1.5 s, appended 0.7 s).
                 cur.execute(
-                    "INSERT INTO observation_history "
-                    "(area_code, indicator_id, period_id, value, numerator, denominator, status, source, "
-                    " load_id, note, superseded_by_load) "
-                    "SELECT o.area_code, o.indicator_id, o.period_id, o.value, o.numerator, o.denominator, "
-                    "o.status, o.source, o.load_id, o.note, ? "
-                    "FROM observations o JOIN staged s USING (area_code, indicator_id, period_id) "
-                    "WHERE s.is_changed",
-                    [load_id],
-                )
-                cur.execute(
-                    "MERGE INTO observations o USING (SELECT * FROM staged WHERE is_changed) s "
-                    "ON o.area_code = s.area_code AND o.indicator_id = s.indicator_id AND o.period_id = s.period_id "
-                    "WHEN MATCHED THEN UPDATE SET value = s.value, numerator = s.numerator, "
-                    "denominator = s.denominator, status = s.status, source = ?, load_id = ?, note = s.note",
+                    "INSERT INTO observations (area_code, indicator_id, period_id, value, numerator, denominator, "
+                    "status, source, load_id, note) SELECT area_code, indicator_id, period_id, value, numerator, "
+                    "denominator, status, ?, ?, note FROM staged WHERE is_new",
                     [source, load_id],
                 )
-            # New keys are appended: a MERGE of new and changed rows together would join every new row
-            # with observations only to find it absent (a million new rows: 1.5 s, appended 0.7 s).
-            cur.execute(
-                "INSERT INTO observations (area_code, indicator_id, period_id, value, numerator, denominator, "
-                "status, source, load_id, note) SELECT area_code, indicator_id, period_id, value, numerator, "
-                "denominator, status, ?, ?, note FROM staged WHERE is_new",
-                [source, load_id],
-            )
-            if incoming_benchmarks is not None:
-                self._write_benchmarks(cur, incoming_benchmarks, load_id)
-            if problems is not None and len(problems):
-                cur.register("incoming_problems", problems)
+                if incoming_benchmarks is not None:
+                    self._write_benchmarks(cur, incoming_benchmarks, load_id)
+                if problems is not None and len(problems):
+                    cur.register("incoming_problems", problems)
+                    cur.execute(
+                        "INSERT INTO load_problems (load_id, line, column_name, value, reason) "
+                        "SELECT ?, line, column_name, value, reason FROM incoming_problems",
+                        [load_id],
+                    )
+                    cur.unregister("incoming_problems")
                 cur.execute(
-                    "INSERT INTO load_problems (load_id, line, column_name, value, reason) "
-                    "SELECT ?, line, column_name, value, reason FROM incoming_problems",
-                    [load_id],
+                    "UPDATE loads SET rows_added = ?, rows_changed = ?, rows_unchanged = ? WHERE load_id = ?",
+                    [added, changed, unchanged, load_id],
                 )
-                cur.unregister("incoming_problems")
-            cur.execute(
-                "UPDATE loads SET rows_added = ?, rows_changed = ?, rows_unchanged = ? WHERE load_id = ?",
-                [added, changed, unchanged, load_id],
-            )
-            if audit is not None:
-                self._write_audit(cur, replace(audit, target=f"load {load_id}"))
+                if audit is not None:
+                    self._write_audit(cur, replace(audit, target=f"load {load_id}"))
+            cur.execute("CHECKPOINT")
         return LoadResult(int(load_id), int(added), int(changed), int(unchanged))
 
     @staticmethod
@@ -451,11 +566,11 @@ class Store:
         cur.unregister("incoming_benchmarks")
         cur.execute(
             "INSERT INTO benchmark_history (geography_code, indicator_id, period_id, value, numerator, "
-            "denominator, status, load_id, superseded_by_load) "
+            "denominator, status, load_id, superseded_by_load, superseded_at) "
             "SELECT b.geography_code, b.indicator_id, b.period_id, b.value, b.numerator, b.denominator, "
-            "b.status, b.load_id, ? FROM published_benchmarks b "
+            "b.status, b.load_id, ?, ? FROM published_benchmarks b "
             "JOIN staged_benchmarks s USING (geography_code, indicator_id, period_id) WHERE s.is_changed",
-            [load_id],
+            [load_id, utc_now()],
         )
         cur.execute(
             "MERGE INTO published_benchmarks b "
@@ -659,8 +774,11 @@ class Store:
 
     @staticmethod
     def _write_audit(cur: duckdb.DuckDBPyConnection, entry: AuditEntry) -> None:
+        # Ids follow on without gaps (an id taken by a transaction that rolled back is taken again), so a
+        # missing row shows as a gap that `boards check` reports.
         cur.execute(
-            "INSERT INTO audit_log (occurred_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (audit_id, occurred_at, actor, action, target, detail) "
+            "SELECT coalesce(max(audit_id), 0) + 1, ?, ?, ?, ?, ? FROM audit_log",
             [entry.occurred_at, entry.actor, entry.action, entry.target, entry.detail],
         )
 
@@ -702,8 +820,10 @@ class Store:
     def add_user(self, user: dict[str, Any], partnership_ids: list[str], audit: AuditEntry) -> None:
         with self._transaction() as cur:
             cur.execute(
-                "INSERT INTO users (username, display_name, password_hash, role, email) VALUES (?, ?, ?, ?, ?)",
-                [user["username"], user["display_name"], user["password_hash"], user["role"], user["email"]],
+                "INSERT INTO users (username, display_name, password_hash, role, email, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [user["username"], user["display_name"], user["password_hash"], user["role"], user["email"],
+                 utc_now()],
             )
             for partnership_id in partnership_ids:
                 cur.execute("INSERT INTO user_partnerships VALUES (?, ?)", [user["username"], partnership_id])
@@ -790,3 +910,8 @@ class Store:
                     f"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({', '.join(f'i.{c}' for c in incoming.columns)})"
                 )
                 cur.unregister("incoming_register")
+
+
+# A process that exits normally (Ctrl+C, SIGTERM through the server's shutdown, a command that ends) closes its
+# stores; one killed outright loses nothing either, since every commit is already checkpointed.
+atexit.register(Store.close_all)

@@ -28,7 +28,7 @@ def test_init_creates_reference_and_first_admin(tmp_path):
     result = boards("init", "--db", str(db))
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
-    assert first == f"{db}: schema version 5, 153 areas, 32 indicators, 0 observations"
+    assert first == f"{db}: schema version 6, 153 areas, 32 indicators, 0 observations"
     assert second.startswith("Created user 'admin' with password: ")
     assert len(second.split("password: ")[1].split()[0]) == 20
     again = boards("init", "--db", str(db))
@@ -88,7 +88,7 @@ def test_info_json_of_the_demo_database(built_db):
     info = json.loads(result.stdout)
     assert info["areas"] == 153
     assert info["indicators"] == 32
-    assert info["schema_version"] == 5
+    assert info["schema_version"] == 6
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
     assert info["observations_by_source"]["demo"] == 25704
     assert info["observations"] == sum(info["observations_by_source"].values())
@@ -133,3 +133,78 @@ def test_not_a_database_is_one_line(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("boards info: ") and result.stderr.count("\n") == 1
+
+
+def test_backup_restore_then_check(built_db, tmp_path):
+    """A backup restored in place of a changed database brings it back exactly, and checks whole."""
+    db = tmp_path / "live.duckdb"
+    db.write_bytes(built_db.read_bytes())
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    backed_up = boards("backup", str(folder), "--db", str(db))
+    assert backed_up.returncode == 0, backed_up.stderr
+    (backup,) = folder.iterdir()
+    assert backed_up.stdout.startswith(f"{db}: backed up to {backup} (")
+    again = boards("backup", str(backup), "--db", str(db))
+    assert again.returncode == 1
+    assert again.stderr == f"boards backup: {backup} already exists; choose another name or folder for the backup\n"
+
+    changed = boards("users", "add", "late.user", "--role", "viewer", "--db", str(db))
+    assert changed.returncode == 0, changed.stderr
+    restored = boards("restore", str(backup), "--db", str(db))
+    assert restored.returncode == 0, restored.stderr
+    first, second = restored.stdout.strip().splitlines()
+    assert first == f"{db}: restored from {backup} (schema version 6, 42695 observations, 7 loads)"
+    assert second.startswith(f"the database it replaced is kept as {db}.before-restore-")
+    assert "late.user" not in boards("users", "list", "--db", str(db)).stdout
+
+    checked = boards("check", "--db", str(db))
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines() == [
+        f"{db}: schema version 6; 42695 observations, 0 observation_history, 1164 published_benchmarks, "
+        "7 loads, 0 users, 7 audit_log",
+        "whole: every figure belongs to its load, the audit trail is unbroken",
+    ]
+
+
+def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
+    """A figure that lost its load and a missing audit row are each reported; the exit status is 1."""
+    import duckdb
+
+    db = tmp_path / "damaged.duckdb"
+    db.write_bytes(built_db.read_bytes())
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE observations SET load_id = 99 WHERE load_id = 7 AND area_code = 'E06000001'")
+    con.execute("DELETE FROM audit_log WHERE audit_id = 3")
+    con.close()
+    checked = boards("check", "--db", str(db))
+    assert checked.returncode == 1
+    lines = checked.stderr.strip().splitlines()
+    assert lines[1:] == [
+        "4 problems:",
+        "load 7 (committed) should hold 8568 figures, holds 8512",
+        "56 rows of observations belong to no committed load",
+        "the audit trail jumps from row 2 to row 4",
+        "load 3 has no 'data_imported' row in the audit trail",
+    ]
+
+
+def test_restore_refuses_a_backup_that_is_not_whole(built_db, tmp_path):
+    """A damaged backup is not put in place; the database is left as it was."""
+    import duckdb
+
+    backup = tmp_path / "damaged.duckdb"
+    backup.write_bytes(built_db.read_bytes())
+    con = duckdb.connect(str(backup))
+    con.execute("DELETE FROM audit_log WHERE audit_id = 1")
+    con.close()
+    db = tmp_path / "live.duckdb"
+    db.write_bytes(built_db.read_bytes())
+    before = db.read_bytes()
+    refused = boards("restore", str(backup), "--db", str(db))
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"boards restore: {backup} is not whole, so it was not restored: "
+        "the audit trail jumps from row 0 to row 2; load 1 has no 'data_imported' row in the audit trail\n"
+    )
+    assert db.read_bytes() == before
