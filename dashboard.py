@@ -5,6 +5,7 @@ Served by server.py (``streamlit run server.py [-- --db PATH]``), or alone by ``
 
 import argparse
 import sys
+from pathlib import Path
 
 import streamlit as st
 
@@ -13,7 +14,8 @@ from boards.pages.frame import open_store, signed_in_actor
 
 st.set_page_config(
     page_title="Safeguarding board effectiveness",
-    page_icon=":material/shield_person:",
+    # A file of the app's own: a Material icon here would be fetched from a font host, and fail offline.
+    page_icon=str(Path(__file__).parent / "boards" / "pages" / "assets" / "page_icon.png"),
     layout="wide",
 )
 

@@ -22,3 +22,17 @@ def test_data_page_shows_title_and_authority_count(page: Page, app_url: str) -> 
     expect(freshness.get_by_role("row")).to_have_count(33)
 
     screenshot(page, "data")
+
+
+@pytest.mark.parametrize("path", ["", "/partnership", "/indicator", "/case-reviews", "/upload", "/data", "/about",
+                                  "/account"])
+def test_nothing_the_page_loads_comes_from_outside_the_machine(page: Page, app_url: str, path: str) -> None:
+    """Offline is the normal case: every request a page makes, its icon included, goes to the server itself."""
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{app_url}{path}")
+    wait_for_app(page)
+    page.wait_for_load_state("networkidle")
+    outside = [url for url in requested if not url.startswith((app_url, "data:", "blob:"))]
+    assert outside == []
+    assert any(url.startswith(app_url) for url in requested)
