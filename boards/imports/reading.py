@@ -1,7 +1,7 @@
 """Uploaded bytes to a table of text cells, each row with its line in the file (or row in the sheet).
 
-Text files may be UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode text") or
-Windows-1252, delimited by commas, semicolons or tabs, with any line endings. Workbooks (.xlsx,
+Text files may be UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode text", with or
+without a byte-order mark) or Windows-1252, delimited by commas, semicolons or tabs, with any line endings. Workbooks (.xlsx,
 .xlsm, .xls, .ods) are read with python-calamine, first sheet or a named one. Anything else is
 refused as an UnusableFile with a sentence saying what was expected.
 """
@@ -30,6 +30,7 @@ _CONTROL_CHARACTER = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TEXT_CONTROLS = (9, 10, 13)  # tab, line feed, carriage return
 _NOT_CONTROL_BYTES = bytes(code for code in range(256) if code in _TEXT_CONTROLS or 32 <= code != 127)
 _SHORTEST_FLOAT_WITHOUT_EXPONENT = 1e15
+_ENCODING_SAMPLE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ def _as_utf8(file_name: str, data: bytes) -> bytes:
     UTF-8 (plain ASCII, as most returns are, needs no decoding to know it), else decoded and encoded again."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         utf8 = _decode_as(file_name, data, "utf-16").encode("utf-8")
+    elif utf16 := _utf16_without_bom(data):
+        utf8 = _decode_as(file_name, data, utf16).encode("utf-8")
     else:
         utf8 = data.removeprefix(b"\xef\xbb\xbf")
         if not utf8.isascii():
@@ -91,6 +94,23 @@ def _as_utf8(file_name: str, data: bytes) -> bytes:
             "Upload the CSV or Excel .xlsx file itself."
         )
     return utf8
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the text is UTF-16 without a byte-order mark, else None.
+
+    In UTF-16 every character of a CSV's usual alphabet (letters, digits, delimiters, line ends) is a NUL
+    byte beside its code: a sample whose bytes on one side of each pair are mostly NUL, and on the other
+    side never, is UTF-16 in that byte order.
+    """
+    sample = data[:_ENCODING_SAMPLE_BYTES]
+    first, second = sample[0::2], sample[1::2]  # the first and second byte of each pair
+    pairs = len(second)
+    if second.count(0) * 2 > pairs and 0 not in first[:pairs]:
+        return "utf-16-le"
+    if first[:pairs].count(0) * 2 > pairs and 0 not in second:
+        return "utf-16-be"
+    return None
 
 
 def _decode_as(file_name: str, data: bytes, encoding: str) -> str:
