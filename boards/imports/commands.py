@@ -21,7 +21,7 @@ from boards.exports import to_csv_bytes
 from boards.imports.mappings import mapping_from_path
 from boards.imports.pipeline import ImportPlan, commit_plan, inspect_upload, rollback
 from boards.imports.problems import UnusableFile
-from boards.imports.reading import DEFAULT_MAX_BYTES, size_text
+from boards.imports.limits import MAX_UPLOAD_BYTES, MEGABYTE, size_text
 from boards.imports.templates import (
     data_dictionary,
     long_template,
@@ -60,8 +60,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                          help="write every problem with its line, column, value and reason")
     imports.add_argument("--accept-valid-rows", action="store_true",
                          help="import the valid rows even if others have problems (those are recorded with the load)")
-    imports.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, metavar="MB",
-                         help=f"refuse larger files (default {size_text(DEFAULT_MAX_BYTES)})")
+    imports.add_argument("--max-size", type=float, default=MAX_UPLOAD_BYTES / MEGABYTE, metavar="MB",
+                         help=f"refuse larger files (default {size_text(MAX_UPLOAD_BYTES)})")
     imports.add_argument("--as", **act_as)
     imports.set_defaults(run=run_import)
 
@@ -130,7 +130,7 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
                 raise UnusableFile(f"{name} does not exist.")
             plans.append(
                 inspect_upload(store, path.name, path.read_bytes(), actor=actor, mapping=mapping, sheet=args.sheet,
-                               max_bytes=int(args.max_size * 1024 * 1024))
+                               max_bytes=int(args.max_size * MEGABYTE))
             )
         except UnusableFile as exc:
             unusable.append((path.name, str(exc)))

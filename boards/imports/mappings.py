@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boards.catalogue import Indicator
+from boards.imports.limits import listed
 from boards.imports.problems import UnusableFile
 from boards.reference import DATA_DIR
 
@@ -87,7 +88,7 @@ def load_mapping(name: str, text: bytes, indicators: MappingType[str, Indicator]
         if found is not None:
             parsed.append(found)
     if problems:
-        raise UnusableFile(f"The mapping {name} cannot be used: " + "; ".join(problems) + ".")
+        raise UnusableFile(f"The mapping {name} cannot be used: {listed(problems, str, '; ')}.")
     return Mapping(
         name=name,
         title=str(raw.get("title", name)),

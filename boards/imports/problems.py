@@ -7,10 +7,23 @@ from dataclasses import dataclass
 import pandas as pd
 
 REPORT_COLUMNS = ("line", "column", "value", "reason", "message")
+MAX_REFUSAL_CHARACTERS = 2_000
+_CUT = " … "
 
 
 class UnusableFile(ValueError):
-    """The upload cannot be read as a quarterly return at all; nothing in it was imported."""
+    """The upload cannot be read as a quarterly return at all; nothing in it was imported.
+
+    Its message is at most MAX_REFUSAL_CHARACTERS long: the middle of a longer one (names and texts from
+    the file) is cut, keeping the start, which says what is wrong, and the end, which says what to do.
+    """
+
+    def __init__(self, message: str) -> None:
+        if len(message) > MAX_REFUSAL_CHARACTERS:
+            start = (MAX_REFUSAL_CHARACTERS - len(_CUT)) // 2
+            end = MAX_REFUSAL_CHARACTERS - len(_CUT) - start
+            message = message[:start] + _CUT + message[-end:]
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
