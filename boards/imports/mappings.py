@@ -70,6 +70,11 @@ def load_mapping(name: str, text: bytes, indicators: MappingType[str, Indicator]
         raw = tomllib.loads(text.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UnusableFile(f"The mapping {name} is not a valid TOML file: {exc}") from exc
+    except RecursionError as exc:  # tomllib reads nested arrays and tables by recursion
+        raise UnusableFile(
+            f"The mapping {name} nests arrays or tables too deeply to be read; a mapping nests them two deep "
+            "(data/mappings/README.md)."
+        ) from exc
     problems = [f"unknown setting {key!r}" for key in sorted(set(raw) - _TOP_LEVEL_KEYS)]
     period = raw.get("period")
     if period not in PERIOD_CONVENTIONS:

@@ -64,11 +64,7 @@ def read_table(
     file_name: str, data: bytes, *, sheet: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> Table:
     """The table an upload holds, or UnusableFile saying why there is none."""
-    if len(data) > max_bytes:
-        raise UnusableFile(
-            f"{file_name} is {size_text(len(data))}, over the {size_text(max_bytes)} limit for one upload. "
-            "Split it into smaller files (for example one per year) and upload each."
-        )
+    check_upload_size(file_name, len(data), max_bytes)
     if not data or data.isspace():  # as data.strip() == b"", without copying a large upload
         raise UnusableFile(f"{file_name} is empty.")
     if data.startswith(SPREADSHEET_SIGNATURES):
@@ -76,6 +72,15 @@ def read_table(
     if sheet is not None:
         raise UnusableFile(f'{file_name} is a text file, not an Excel workbook, so it has no sheet "{sheet}".')
     return _read_text(file_name, _as_utf8(file_name, data))
+
+
+def check_upload_size(file_name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse a file over the size limit; the command line checks the size on disk before reading it."""
+    if size > max_bytes:
+        raise UnusableFile(
+            f"{file_name} is {size_text(size)}, over the {size_text(max_bytes)} limit for one upload. "
+            "Split it into smaller files (for example one per year) and upload each."
+        )
 
 
 def _as_utf8(file_name: str, data: bytes) -> bytes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from xml.parsers import expat
 
 from boards.imports.limits import (
@@ -42,7 +43,8 @@ def check_workbook(file_name: str, data: bytes) -> None:
                 while chunk := stream.read(_CHUNK_BYTES):
                     if extent is not None:
                         extent.feed(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, expat.ExpatError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error,
+            expat.ExpatError) as exc:
         raise unreadable_workbook(file_name, exc) from exc
 
 
