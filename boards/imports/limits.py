@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-MEGABYTE = 1024 * 1024  # as Streamlit counts server.maxUploadSize
-MAX_UPLOAD_MEGABYTES = 50
+# A megabyte of 1,000,000 bytes, as the browser counts the upload limit the Upload page gives its uploader
+# (Streamlit's uploader does, except on Windows, where it counts 1,048,576 bytes, as Streamlit's server does
+# for server.maxUploadSize in .streamlit/config.toml): the page, the server and the command line refuse the
+# same files, and a file the browser lets through over the limit is refused by the core with a sentence.
+MEGABYTE = 1_000_000
+MAX_UPLOAD_MEGABYTES = 50  # also server.maxUploadSize in .streamlit/config.toml, the server's own cap
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MEGABYTES * MEGABYTE
 MAX_ROWS = 1_500_000  # lines of a text file, rows of a sheet
 MAX_COLUMNS = 1_000
@@ -26,8 +30,8 @@ NAME_CHARACTERS_SHOWN = 60  # and shortens each to this many characters
 def size_text(size: int) -> str:
     if size < MEGABYTE:
         return f"{size:,} bytes"
-    if size >= 1024 * MEGABYTE:
-        return f"{size / 1024 / MEGABYTE:.1f}".removesuffix(".0") + " GB"
+    if size >= 1000 * MEGABYTE:
+        return f"{size / 1000 / MEGABYTE:.1f}".removesuffix(".0") + " GB"
     return f"{size / MEGABYTE:.1f}".removesuffix(".0") + " MB"
 
 

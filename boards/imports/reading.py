@@ -77,8 +77,10 @@ def read_table(
 def check_upload_size(file_name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse a file over the size limit; the command line checks the size on disk before reading it."""
     if size > max_bytes:
+        # Just over the limit, a size rounded to megabytes reads as the limit itself: give its bytes.
+        size_shown = size_text(size) if size_text(size) != size_text(max_bytes) else f"{size:,} bytes"
         raise UnusableFile(
-            f"{file_name} is {size_text(size)}, over the {size_text(max_bytes)} limit for one upload. "
+            f"{file_name} is {size_shown}, over the {size_text(max_bytes)} limit for one upload. "
             "Split it into smaller files (for example one per year) and upload each."
         )
 

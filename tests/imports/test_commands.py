@@ -111,7 +111,7 @@ def test_size_limit_option(db_path, files):
     """--max-size refuses a larger file with exit 2."""
     result = boards("import", files / "good.csv", "--max-size", "0.0001", "--db", db_path)
     assert result.returncode == 2
-    assert "good.csv is 155 bytes, over the 104 bytes limit for one upload" in result.stderr
+    assert "good.csv is 155 bytes, over the 100 bytes limit for one upload" in result.stderr
 
 
 def test_mapping_option(db_path, files):
@@ -167,7 +167,7 @@ def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
     """A 100 GB file (sparse: it takes no disk) is refused from its size, not read into memory first."""
     huge = files / "huge.csv"
     with huge.open("wb") as out:
-        out.truncate(100 * 1024**3)
+        out.truncate(100 * 10**9)
     result = boards("import", huge, "--db", db_path)
     assert (result.returncode, result.stderr) == (
         2, "boards import: huge.csv: huge.csv is 100 GB, over the 50 MB limit for one upload. Split it into smaller "

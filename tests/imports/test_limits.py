@@ -50,7 +50,7 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_unread():
     bomb = with_sheet_xml(sheet_xml(ROW_XML for _ in range(4_500)))
     assert len(bomb) < 1024 * 1024
     assert refusal("bomb.xlsx", bomb) == (
-        "bomb.xlsx unpacks to 210.3 MB, over the limit of 200 MB for the contents of a workbook. Save the sheet "
+        "bomb.xlsx unpacks to 220.5 MB, over the limit of 200 MB for the contents of a workbook. Save the sheet "
         "you want to upload as CSV, or split it into smaller workbooks, and upload those."
     )
 

@@ -98,7 +98,9 @@ def test_size_limit_is_configurable():
     with pytest.raises(UnusableFile, match=r"^r.csv is 2,000 bytes, over the 1,000 bytes limit for one upload"):
         read_table("r.csv", b"a" * 2000, max_bytes=1000)
     with pytest.raises(UnusableFile, match=r"^big.csv is 50.5 MB, over the 50 MB limit for one upload\. Split it"):
-        read_table("big.csv", b"a" * int(50.5 * 1024 * 1024))
+        read_table("big.csv", b"a" * 50_500_000)
+    with pytest.raises(UnusableFile, match=r"^limit.csv is 50,000,001 bytes, over the 50 MB limit for one upload\."):
+        read_table("limit.csv", b"a" * 50_000_001)
 
 
 def test_workbook_first_sheet_or_named_sheet():
