@@ -28,7 +28,12 @@ from boards.imports.problems import UnusableFile
 
 _CHUNK_BYTES = 1024 * 1024
 _WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
-_CELL_REFERENCE = re.compile(r"([A-Za-z]*)([0-9]*)")
+_DIGITS = "0123456789"
+# Elements as expat names them with namespaces: the namespace, a space, the name; transitional and strict OOXML.
+_SPREADSHEET_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                           "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_CELL_ELEMENTS = frozenset(f"{namespace} c" for namespace in _SPREADSHEET_NAMESPACES)
+_ROW_ELEMENTS = frozenset(f"{namespace} row" for namespace in _SPREADSHEET_NAMESPACES)
 
 
 def check_workbook(file_name: str, data: bytes) -> None:
@@ -80,6 +85,7 @@ class _SheetExtent:
         self.file_name = file_name
         self.row = self.column = 0  # of the latest row and cell
         self.last_row = self.last_column = 0
+        self.column_numbers: dict[str, int] = {}  # column letters seen, by their number
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.StartElementHandler = self._start
 
@@ -87,19 +93,24 @@ class _SheetExtent:
         self.parser.Parse(chunk, False)
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
-        local = name.rpartition(" ")[2]
-        if local == "row":
+        if name in _CELL_ELEMENTS:
+            reference = attributes.get("r")
+            if reference:
+                letters = reference.rstrip(_DIGITS)
+                column = self.column_numbers.get(letters) or self.column_numbers.setdefault(
+                    letters, _column_number(letters))
+                if len(letters) < len(reference):
+                    self.row = int(reference[len(letters):])
+            else:
+                column = self.column + 1
+            self.column = column
+            if column > self.last_column or self.row > self.last_row:
+                self.last_row, self.last_column = max(self.last_row, self.row), max(self.last_column, column)
+                self._check()
+        elif name in _ROW_ELEMENTS:
             reference = attributes.get("r")
             self.row = int(reference) if reference and reference.isdigit() else self.row + 1
             self.column = 0
-        elif local == "c":
-            letters, digits = _CELL_REFERENCE.match(attributes.get("r", "")).groups()
-            self.column = _column_number(letters) if letters else self.column + 1
-            if digits:
-                self.row = int(digits)
-            if self.row > self.last_row or self.column > self.last_column:
-                self.last_row, self.last_column = max(self.last_row, self.row), max(self.last_column, self.column)
-                self._check()
 
     def _check(self) -> None:
         rows, columns = self.last_row, self.last_column
