@@ -22,8 +22,8 @@ import pandas as pd
 
 from boards.catalogue import Indicator
 from boards.imports.cells import parse_cells
-from boards.imports.mappings import Mapping, normalise_column
 from boards.imports.limits import listed, shown_name
+from boards.imports.mappings import Mapping, normalise_column
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
 

@@ -29,11 +29,6 @@ from boards.imports.problems import UnusableFile
 _CHUNK_BYTES = 1024 * 1024
 _WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 _DIGITS = "0123456789"
-# Elements as expat names them with namespaces: the namespace, a space, the name; transitional and strict OOXML.
-_SPREADSHEET_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-                           "http://purl.oclc.org/ooxml/spreadsheetml/main")
-_CELL_ELEMENTS = frozenset(f"{namespace} c" for namespace in _SPREADSHEET_NAMESPACES)
-_ROW_ELEMENTS = frozenset(f"{namespace} row" for namespace in _SPREADSHEET_NAMESPACES)
 
 
 def check_workbook(file_name: str, data: bytes) -> None:
@@ -86,6 +81,9 @@ class _SheetExtent:
         self.row = self.column = 0  # of the latest row and cell
         self.last_row = self.last_column = 0
         self.column_numbers: dict[str, int] = {}  # column letters seen, by their number
+        # Element names seen ("namespace name", as expat gives them) by their name alone: calamine reads a row
+        # or a cell in any namespace.
+        self.local_names: dict[str, str] = {}
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.StartElementHandler = self._start
 
@@ -93,7 +91,8 @@ class _SheetExtent:
         self.parser.Parse(chunk, False)
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
-        if name in _CELL_ELEMENTS:
+        local = self.local_names.get(name) or self.local_names.setdefault(name, name.rpartition(" ")[2])
+        if local == "c":
             reference = attributes.get("r")
             if reference:
                 letters = reference.rstrip(_DIGITS)
@@ -107,7 +106,7 @@ class _SheetExtent:
             if column > self.last_column or self.row > self.last_row:
                 self.last_row, self.last_column = max(self.last_row, self.row), max(self.last_column, column)
                 self._check()
-        elif name in _ROW_ELEMENTS:
+        elif local == "row":
             reference = attributes.get("r")
             self.row = int(reference) if reference and reference.isdigit() else self.row + 1
             self.column = 0

@@ -96,6 +96,14 @@ def test_a_sheet_reaching_the_last_cell_is_refused_before_calamine_lays_it_out()
     )
 
 
+def test_cells_in_another_namespace_are_located_too():
+    """calamine reads cells by their name alone, whatever their namespace: so does the check."""
+    far = with_sheet_xml([b'<?xml version="1.0"?><worksheet xmlns="urn:elsewhere"><sheetData><row r="1">'
+                          b'<c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'])
+    assert refusal("elsewhere.xlsx", far).startswith(
+        "A sheet of elsewhere.xlsx reaches row 1,048,576 and column 16,384, beyond")
+
+
 def test_cells_without_references_are_counted_where_calamine_puts_them():
     """A row of 1,001 cells without a reference reaches column 1,001."""
     wide = with_sheet_xml(sheet_xml([b"<row>" + b"<c><v>1</v></c>" * 1_001 + b"</row>"]))
