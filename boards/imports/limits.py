@@ -23,6 +23,7 @@ MAX_CELLS = 10_000_000  # rows times columns
 MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for a cell
 MAX_UNPACKED_BYTES = 200 * MEGABYTE  # the parts of a workbook, decompressed
 MAX_COMPRESSION_RATIO = 100  # spreadsheet programs' sheets compress about 10 to 1
+MAX_MAPPING_BYTES = 100_000  # a --mapping file
 NAMES_SHOWN = 5  # a refusal lists this many names (columns, sheets), then says how many more
 NAME_CHARACTERS_SHOWN = 60  # and shortens each to this many characters
 

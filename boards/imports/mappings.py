@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boards.catalogue import Indicator
-from boards.imports.limits import listed
+from boards.imports.limits import MAX_MAPPING_BYTES, listed, size_text
 from boards.imports.problems import UnusableFile
 from boards.reference import DATA_DIR
 
@@ -162,4 +162,9 @@ def recognise(header: set[str], indicators: MappingType[str, Indicator]) -> Mapp
 def mapping_from_path(path: Path, indicators: MappingType[str, Indicator]) -> Mapping:
     if not path.is_file():
         raise UnusableFile(f"The mapping file {path} does not exist.")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise UnusableFile(
+            f"The mapping file {path} is {size_text(path.stat().st_size)}, over the {size_text(MAX_MAPPING_BYTES)} "
+            "limit for a mapping (the shipped ones are under 1,000 bytes); check that it is the mapping you meant."
+        )
     return load_mapping(path.name, path.read_bytes(), indicators)

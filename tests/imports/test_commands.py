@@ -175,13 +175,24 @@ def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
 
 
 def test_deeply_nested_mapping_is_one_line(db_path, files):
-    """A mapping nesting 100,000 arrays is refused in one line with exit 2, not a RecursionError."""
+    """A mapping nesting 10,000 arrays is refused in one line with exit 2, not a RecursionError."""
     mapping = files / "deep.toml"
-    mapping.write_text("period = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    mapping.write_text("period = " + "[" * 10_000 + "]" * 10_000 + "\n")
     result = boards("import", files / "good.csv", "--mapping", mapping, "--db", db_path)
     assert (result.returncode, result.stderr) == (
         2, "boards import: The mapping deep.toml nests arrays or tables too deeply to be read; a mapping nests them "
            "two deep (data/mappings/README.md).\n")
+
+
+def test_a_mapping_file_is_refused_from_its_size_on_disk(db_path, files):
+    """A 100 GB (sparse) mapping file is refused before it is read."""
+    mapping = files / "huge.toml"
+    with mapping.open("wb") as out:
+        out.truncate(100 * 10**9)
+    result = boards("import", files / "good.csv", "--mapping", mapping, "--db", db_path)
+    assert (result.returncode, result.stderr) == (
+        2, f"boards import: The mapping file {mapping} is 100 GB, over the 100,000 bytes limit for a mapping (the "
+           "shipped ones are under 1,000 bytes); check that it is the mapping you meant.\n")
 
 
 def test_corrupt_block_of_a_workbook_is_one_line(db_path, files):
