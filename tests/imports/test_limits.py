@@ -175,6 +175,17 @@ def test_every_refusal_is_at_most_2000_characters():
     assert " … " in str(refused)
 
 
+def test_a_problem_quoting_a_long_cell_is_shortened(store):
+    """A 30,000-character area name: the reason keeps its start and end, the value stays whole."""
+    name = "Atlantis" * 3_750
+    data = f"area_code,period,indicator,value\n{name},2025-26 Q1,attendance_police,5\n".encode()
+    plan = inspect(store, "long.csv", data)
+    (problem,) = plan.problems
+    assert (len(problem.reason), problem.value) == (2_000, name)
+    assert problem.reason.startswith('"AtlantisAtlantis') and " … " in problem.reason
+    assert problem.reason.endswith("give its ONS code, 3-digit DfE code or name")
+
+
 def test_unknown_columns_are_listed_five_at_most(store):
     """A wide header of 900 unknown columns, each 200 characters long: the first five, shortened, and a count."""
     names = [f"column_{n}_" + "y" * 190 for n in range(900)]
