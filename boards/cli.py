@@ -307,5 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandExit as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file that cannot be written or read: a full disk, a missing folder, no permission
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"boards {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     print(output)
     return 0

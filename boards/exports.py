@@ -20,7 +20,11 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         values = safe[column]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
             continue
-        safe[column] = values.map(_neutralise_cell).astype(values.dtype)
+        neutralised = values.map(_neutralise_cell)
+        # A categorical column's new texts are new categories: casting back to its old categories would
+        # blank every cell it neutralised.
+        categorical = isinstance(values.dtype, pd.CategoricalDtype)
+        safe[column] = neutralised.astype("category" if categorical else values.dtype)
     return safe
 
 

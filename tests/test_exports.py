@@ -21,6 +21,14 @@ def test_numbers_are_left_alone():
     assert safe["name"].tolist() == ["Barnsley", "'=cmd"]
 
 
+def test_categorical_formula_cells_keep_their_text():
+    """A categorical column's formula cells get an apostrophe like text columns, and keep their value."""
+    frame = pd.DataFrame({"note": pd.Categorical(["=1+1", "ok", "=1+1", None, "-x"])})
+    safe = neutralise(frame)["note"]
+    assert isinstance(safe.dtype, pd.CategoricalDtype)
+    assert safe.cat.add_categories("(empty)").fillna("(empty)").tolist() == ["'=1+1", "ok", "'=1+1", "(empty)", "'-x"]
+
+
 def test_csv_bytes_start_with_a_bom_for_excel():
     """The CSV opens in Excel with accents intact."""
     data = to_csv_bytes(pd.DataFrame({"name": ["Southend-on-Sea", "=1+1"]}))

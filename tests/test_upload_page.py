@@ -6,6 +6,7 @@ their 2025-26 Q1 figure replaces a demo one (tests/data/upload_page/README.md).
 """
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from boards.access import PermissionDenied, system_actor
 from boards.accounts import actor_for, add_user, utc_now
+from boards.imports.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
 from boards.imports.pipeline import commit_plan, inspect_upload, rollback
 from boards.pages.plain import plain
 from boards.store import Store
@@ -177,6 +179,20 @@ def test_who_may_upload_sees_scope_uploader_and_history(app, store, demo_loads, 
         assert all(option.endswith(" UTC)") and "(demo build, " in option for option in app.selectbox[0].options)
     else:
         assert app.caption[-1].value == "None of these loads is yours to roll back."
+
+
+def test_the_size_limit_is_said_before_a_file_is_chosen_and_is_the_cores(app, store):
+    """One limit: the sentence, the uploader's own limit, the core's and the server's cap all come from
+    MAX_UPLOAD_MEGABYTES (the browser counts a megabyte as 1,000,000 bytes; the server as 1,048,576)."""
+    open_upload(app, store, "bea")
+    assert (
+        "Upload a file of up to 50 MB. The uploader refuses a larger file by marking it in red, without checking "
+        "it: split such a file (for example one per year) and upload each part."
+    ) in [m.value for m in app.markdown]
+    assert app.get("file_uploader")[0].proto.max_upload_size_mb == MAX_UPLOAD_MEGABYTES == 50
+    assert MAX_UPLOAD_BYTES == 50_000_000
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MEGABYTES
 
 
 # -- upload, dry run, confirm --------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 ``boards import`` validates every file first and writes only if all are acceptable; its exit
 status is 0 when imported (or nothing to do), 1 when validation rejected a file (nothing was
-written) and 2 when a file is unusable.
+written) or the report cannot be written (nothing was imported), and 2 when a file or the mapping is
+unusable. A file is refused from its size on disk before it is read.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from boards.access import Actor, system_actor
 from boards.accounts import actor_for
 from boards.catalogue import load_catalogue
 from boards.exports import to_csv_bytes
+from boards.imports.limits import MAX_UPLOAD_BYTES, MEGABYTE, size_text
 from boards.imports.mappings import mapping_from_path
 from boards.imports.pipeline import ImportPlan, commit_plan, inspect_upload, rollback
 from boards.imports.problems import UnusableFile
-from boards.imports.reading import DEFAULT_MAX_BYTES, size_text
+from boards.imports.reading import check_upload_size
 from boards.imports.templates import (
     data_dictionary,
     long_template,
@@ -31,7 +33,7 @@ from boards.imports.templates import (
 )
 from boards.store import Store
 
-EXIT_REJECTED, EXIT_UNUSABLE = 1, 2  # 1 is also the status of any other error
+EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE = 1, 1, 2  # 1 is also the status of any other error
 PROBLEMS_SHOWN = 50
 LOADS_COLUMNS = ["load_id", "loaded_at", "loaded_by", "source", "file_name", "rows_added", "rows_changed",
                  "rows_unchanged", "rows_rejected", "status"]
@@ -60,8 +62,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                          help="write every problem with its line, column, value and reason")
     imports.add_argument("--accept-valid-rows", action="store_true",
                          help="import the valid rows even if others have problems (those are recorded with the load)")
-    imports.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024, metavar="MB",
-                         help=f"refuse larger files (default {size_text(DEFAULT_MAX_BYTES)})")
+    imports.add_argument("--max-size", type=float, default=MAX_UPLOAD_BYTES / MEGABYTE, metavar="MB",
+                         help=f"refuse larger files (default {size_text(MAX_UPLOAD_BYTES)})")
     imports.add_argument("--as", **act_as)
     imports.set_defaults(run=run_import)
 
@@ -125,12 +127,14 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
     unusable: list[tuple[str, str]] = []
     for name in args.files:
         path = Path(name)
+        max_bytes = int(args.max_size * MEGABYTE)
         try:
             if not path.is_file():
                 raise UnusableFile(f"{name} does not exist.")
+            check_upload_size(path.name, path.stat().st_size, max_bytes)
             plans.append(
-                inspect_upload(store, path.name, path.read_bytes(), actor=actor, mapping=mapping, sheet=args.sheet,
-                               max_bytes=int(args.max_size * 1024 * 1024))
+                inspect_upload(store, path.name, _read(path), actor=actor, mapping=mapping, sheet=args.sheet,
+                               max_bytes=max_bytes)
             )
         except UnusableFile as exc:
             unusable.append((path.name, str(exc)))
@@ -179,13 +183,25 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
     return "\n".join(output)
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnusableFile(f"{path.name} cannot be read: {exc.strerror}.") from exc
+
+
 def _write_report(path: Path, plans: list[ImportPlan], unusable: list[tuple[str, str]]) -> None:
-    """Every problem of every file, one row each: file, line, column, value, reason, message."""
+    """Every problem of every file, one row each: file, line, column, value, reason, message; written before
+    anything is imported."""
     frames = [plan.problem_report.assign(file=plan.file_name) for plan in plans]
     frames += [pd.DataFrame({"file": [name], "reason": [message], "message": [message]}) for name, message in unusable]
     columns = ["file", "line", "column", "value", "reason", "message"]
     report = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame(columns=columns)], ignore_index=True)
-    path.write_bytes(to_csv_bytes(report.reindex(columns=columns)))
+    try:
+        path.write_bytes(to_csv_bytes(report.reindex(columns=columns)))
+    except OSError as exc:
+        raise CommandExit(f"the report {path} cannot be written ({exc.strerror}); nothing was imported.",
+                          EXIT_ERROR) from exc
 
 
 def run_loads(args: argparse.Namespace, db: Path) -> str:

@@ -19,6 +19,7 @@ from boards.imports.areas import AreaIndex
 from boards.imports.cells import REPORTED
 from boards.imports.layouts import ROLES, Entries, blank_cells, with_role
 from boards.imports.mappings import EES_AREA_COLUMNS, POPULATION_TERM, IndicatorColumns, Mapping
+from boards.imports.limits import listed
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
 from boards.reference import REFERENCE_DIR
@@ -36,7 +37,7 @@ def ees_entries(
     missing = sorted(mapping.columns() - set(names)) + [c for c in (*EES_AREA_COLUMNS, "region_code") if c not in names]
     if missing:
         raise UnusableFile(
-            f"This DfE EES file lacks the column(s) {', '.join(missing)} that the mapping {mapping.name} uses."
+            f"This DfE EES file lacks the column(s) {listed(missing, str)} that the mapping {mapping.name} uses."
         )
     # Plain text, not categories: codes and periods are combined as text here, and a DfE file holds
     # thousands of rows, not millions.

@@ -22,6 +22,7 @@ import pandas as pd
 
 from boards.catalogue import Indicator
 from boards.imports.cells import parse_cells
+from boards.imports.limits import listed, shown_name
 from boards.imports.mappings import Mapping, normalise_column
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
@@ -54,7 +55,7 @@ def header_names(table: Table) -> list[str]:
     for position, name in enumerate(names, start=1):
         if name in seen:
             raise UnusableFile(
-                f'The header names the column "{name}" twice (columns {seen[name]} and {position}); '
+                f"The header names the column {shown_name(name)} twice (columns {seen[name]} and {position}); "
                 "keep one of them."
             )
         seen[name] = position
@@ -93,12 +94,15 @@ def blank_cells(length: int) -> pd.Series:
     return pd.Series("", index=range(length), dtype="str")
 
 
+def with_guess(name: str, expected: list[str]) -> str:
+    """The name quoted, with the expected name it looks like a misspelling of."""
+    guess = difflib.get_close_matches(name, expected, n=1, cutoff=0.75)
+    return shown_name(name) + (f' (did you mean "{guess[0]}"?)' if guess else "")
+
+
 def _unknown_column_message(unknown: list[str], expected: list[str], layout: str) -> str:
-    hints = []
-    for name in unknown:
-        guess = difflib.get_close_matches(name, expected, n=1, cutoff=0.75)
-        hints.append(f'"{name}"' + (f' (did you mean "{guess[0]}"?)' if guess else ""))
-    return f"The header has column(s) {', '.join(hints)} that the {layout} layout does not have."
+    hints = listed(unknown, lambda name: with_guess(name, expected))
+    return f"The header has column(s) {hints} that the {layout} layout does not have."
 
 
 def long_entries(table: Table, names: list[str], indicators: MappingType[str, Indicator]) -> Entries:
@@ -108,7 +112,7 @@ def long_entries(table: Table, names: list[str], indicators: MappingType[str, In
         hints = []
         for name in missing:
             if misspelt := difflib.get_close_matches(name, unknown, n=1, cutoff=0.75):
-                hints.append(f' "{misspelt[0]}" looks like a misspelling of "{name}".')
+                hints.append(f' {shown_name(misspelt[0])} looks like a misspelling of "{name}".')
         listed = ", ".join(f'"{name}"' for name in missing)
         raise UnusableFile(
             f"The header has no {listed} column.{''.join(hints)} A return in the long layout has the columns "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boards.catalogue import Indicator
+from boards.imports.limits import MAX_MAPPING_BYTES, listed, size_text
 from boards.imports.problems import UnusableFile
 from boards.reference import DATA_DIR
 
@@ -69,6 +70,11 @@ def load_mapping(name: str, text: bytes, indicators: MappingType[str, Indicator]
         raw = tomllib.loads(text.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UnusableFile(f"The mapping {name} is not a valid TOML file: {exc}") from exc
+    except RecursionError as exc:  # tomllib reads nested arrays and tables by recursion
+        raise UnusableFile(
+            f"The mapping {name} nests arrays or tables too deeply to be read; a mapping nests them two deep "
+            "(data/mappings/README.md)."
+        ) from exc
     problems = [f"unknown setting {key!r}" for key in sorted(set(raw) - _TOP_LEVEL_KEYS)]
     period = raw.get("period")
     if period not in PERIOD_CONVENTIONS:
@@ -87,7 +93,7 @@ def load_mapping(name: str, text: bytes, indicators: MappingType[str, Indicator]
         if found is not None:
             parsed.append(found)
     if problems:
-        raise UnusableFile(f"The mapping {name} cannot be used: " + "; ".join(problems) + ".")
+        raise UnusableFile(f"The mapping {name} cannot be used: {listed(problems, str, '; ')}.")
     return Mapping(
         name=name,
         title=str(raw.get("title", name)),
@@ -156,4 +162,9 @@ def recognise(header: set[str], indicators: MappingType[str, Indicator]) -> Mapp
 def mapping_from_path(path: Path, indicators: MappingType[str, Indicator]) -> Mapping:
     if not path.is_file():
         raise UnusableFile(f"The mapping file {path} does not exist.")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise UnusableFile(
+            f"The mapping file {path} is {size_text(path.stat().st_size)}, over the {size_text(MAX_MAPPING_BYTES)} "
+            "limit for a mapping (the shipped ones are under 1,000 bytes); check that it is the mapping you meant."
+        )
     return load_mapping(path.name, path.read_bytes(), indicators)

@@ -35,7 +35,8 @@ from boards.imports.layouts import (
 from boards.imports.mappings import Mapping, is_ees, recognise
 from boards.imports.period_forms import PeriodFormError, read_period
 from boards.imports.problems import Problem, UnusableFile, problems_frame
-from boards.imports.reading import DEFAULT_MAX_BYTES, Table, is_workbook, read_table, workbook_sheet_names
+from boards.imports.limits import MAX_UPLOAD_BYTES, NAMES_SHOWN, listed
+from boards.imports.reading import Table, is_workbook, read_table, workbook_sheet_names
 from boards.imports.register import PARTS, PartnershipIndex, RegisterCheck, check_register, register_part
 from boards.imports.validation import broken_rules
 from boards.periods import Period
@@ -134,7 +135,7 @@ def inspect_upload(
     mapping: Mapping | None = None,
     sheet: str | None = None,
     today: date | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> ImportPlan:
     """Read and validate an upload against the catalogue, the reference data and the database.
 
@@ -619,9 +620,12 @@ class _Checked:
                     for line in lines[1:]
                 ]
             else:
-                listed = ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
                 both = "both" if len(lines) == 2 else "all"
-                reason = f"lines {listed} {both} give a figure for {what}: keep the right one"
+                if len(lines) > NAMES_SHOWN:
+                    which = listed(lines, str)
+                else:
+                    which = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+                reason = f"lines {which} {both} give a figure for {what}: keep the right one"
                 self.problems += [Problem(int(line), None, None, reason, self.line_label) for line in lines]
 
 

@@ -7,21 +7,42 @@ from dataclasses import dataclass
 import pandas as pd
 
 REPORT_COLUMNS = ("line", "column", "value", "reason", "message")
+MAX_REFUSAL_CHARACTERS = 2_000
+_CUT = " … "
+
+
+def shortened(text: str) -> str:
+    """At most MAX_REFUSAL_CHARACTERS: the middle of a longer text (names and cells from the file) is cut,
+    keeping the start, which says what is wrong, and the end, which says what to do."""
+    if len(text) <= MAX_REFUSAL_CHARACTERS:
+        return text
+    start = (MAX_REFUSAL_CHARACTERS - len(_CUT)) // 2
+    end = MAX_REFUSAL_CHARACTERS - len(_CUT) - start
+    return text[:start] + _CUT + text[-end:]
 
 
 class UnusableFile(ValueError):
-    """The upload cannot be read as a quarterly return at all; nothing in it was imported."""
+    """The upload cannot be read as a quarterly return at all; nothing in it was imported. Its message is
+    shortened to MAX_REFUSAL_CHARACTERS."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shortened(message))
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one cell or row (``line`` is None for the file as a whole)."""
+    """One thing wrong with one cell or row (``line`` is None for the file as a whole); its reason, which
+    may quote a cell, is shortened to MAX_REFUSAL_CHARACTERS (the value itself is kept whole)."""
 
     line: int | None
     column: str | None
     value: str | None
     reason: str
     line_label: str = "Line"  # "Row" in a spreadsheet, as Excel numbers it
+
+    def __post_init__(self) -> None:
+        if len(self.reason) > MAX_REFUSAL_CHARACTERS:
+            object.__setattr__(self, "reason", shortened(self.reason))
 
     @property
     def message(self) -> str:

@@ -1,9 +1,10 @@
 """Uploaded bytes to a table of text cells, each row with its line in the file (or row in the sheet).
 
-Text files may be UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode text") or
-Windows-1252, delimited by commas, semicolons or tabs, with any line endings. Workbooks (.xlsx,
-.xlsm, .xls, .ods) are read with python-calamine, first sheet or a named one. Anything else is
-refused as an UnusableFile with a sentence saying what was expected.
+Text files may be UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode text", with or
+without a byte-order mark) or Windows-1252, delimited by commas, semicolons or tabs, with any line
+endings. Workbooks (.xlsx, .xlsm, .xls, .ods) are read with python-calamine, first sheet or a named
+one. Anything else, or anything over the limits of ``boards.imports.limits``, is refused as an
+UnusableFile with a sentence saying what was expected.
 """
 
 from __future__ import annotations
@@ -20,16 +21,29 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineError, CalamineWorkbook
 
+from boards.imports.limits import (
+    MAX_CELL_CHARACTERS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    listed,
+    shown_name,
+    size_text,
+)
 from boards.imports.problems import Problem, UnusableFile
+from boards.imports.workbook_limits import check_workbook, unreadable_workbook
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 # Zip (xlsx, xlsm, ods) and OLE2 (xls) containers.
-SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+_ZIP_SIGNATURE = b"PK\x03\x04"
+SPREADSHEET_SIGNATURES = (_ZIP_SIGNATURE, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 _CONTROL_CHARACTER = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TEXT_CONTROLS = (9, 10, 13)  # tab, line feed, carriage return
 _NOT_CONTROL_BYTES = bytes(code for code in range(256) if code in _TEXT_CONTROLS or 32 <= code != 127)
 _SHORTEST_FLOAT_WITHOUT_EXPONENT = 1e15
+_ENCODING_SAMPLE_BYTES = 64 * 1024
+_FIELD_LIMIT_ERROR = "field larger than field limit"  # csv.Error for a cell of over 131,072 characters
 
 
 @dataclass(frozen=True)
@@ -46,21 +60,11 @@ class Table:
     header_line: int
 
 
-def size_text(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{size:,} bytes"
-    return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
-
-
 def read_table(
-    file_name: str, data: bytes, *, sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    file_name: str, data: bytes, *, sheet: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> Table:
     """The table an upload holds, or UnusableFile saying why there is none."""
-    if len(data) > max_bytes:
-        raise UnusableFile(
-            f"{file_name} is {size_text(len(data))}, over the {size_text(max_bytes)} limit for one upload. "
-            "Split it into smaller files (for example one per year) and upload each."
-        )
+    check_upload_size(file_name, len(data), max_bytes)
     if not data or data.isspace():  # as data.strip() == b"", without copying a large upload
         raise UnusableFile(f"{file_name} is empty.")
     if data.startswith(SPREADSHEET_SIGNATURES):
@@ -70,11 +74,24 @@ def read_table(
     return _read_text(file_name, _as_utf8(file_name, data))
 
 
+def check_upload_size(file_name: str, size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse a file over the size limit; the command line checks the size on disk before reading it."""
+    if size > max_bytes:
+        # Just over the limit, a size rounded to megabytes reads as the limit itself: give its bytes.
+        size_shown = size_text(size) if size_text(size) != size_text(max_bytes) else f"{size:,} bytes"
+        raise UnusableFile(
+            f"{file_name} is {size_shown}, over the {size_text(max_bytes)} limit for one upload. "
+            "Split it into smaller files (for example one per year) and upload each."
+        )
+
+
 def _as_utf8(file_name: str, data: bytes) -> bytes:
     """The text of the upload as UTF-8 without a byte-order mark: the upload itself when it already is
     UTF-8 (plain ASCII, as most returns are, needs no decoding to know it), else decoded and encoded again."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         utf8 = _decode_as(file_name, data, "utf-16").encode("utf-8")
+    elif utf16 := _utf16_without_bom(data):
+        utf8 = _decode_as(file_name, data, utf16).encode("utf-8")
     else:
         utf8 = data.removeprefix(b"\xef\xbb\xbf")
         if not utf8.isascii():
@@ -91,6 +108,23 @@ def _as_utf8(file_name: str, data: bytes) -> bytes:
             "Upload the CSV or Excel .xlsx file itself."
         )
     return utf8
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the text is UTF-16 without a byte-order mark, else None.
+
+    In UTF-16 every character of a CSV's usual alphabet (letters, digits, delimiters, line ends) is a NUL
+    byte beside its code: a sample whose bytes on one side of each pair are mostly NUL, and on the other
+    side never, is UTF-16 in that byte order.
+    """
+    sample = data[:_ENCODING_SAMPLE_BYTES]
+    first, second = sample[0::2], sample[1::2]  # the first and second byte of each pair
+    pairs = len(second)
+    if second.count(0) * 2 > pairs and 0 not in first[:pairs]:
+        return "utf-16-le"
+    if first[:pairs].count(0) * 2 > pairs and 0 not in second:
+        return "utf-16-be"
+    return None
 
 
 def _decode_as(file_name: str, data: bytes, encoding: str) -> str:
@@ -122,18 +156,42 @@ def _read_text(file_name: str, utf8: bytes) -> Table:
     end_of_first = body.find(b"\n")
     first_line = (body if end_of_first < 0 else body[:end_of_first]).rstrip(b"\r").decode("utf-8")
     delimiter = _sniff_delimiter(first_line)
+    _check_text_extent(file_name, body, first_line.count(delimiter) + 1)
     # Arrow reads a file without quotes; one whose lines end in CR alone (Excel for Mac) is read the
     # careful way, which knows those line ends.
     arrow_can_read = b'"' not in body and (b"\n" in body or b"\r" not in body)
     if arrow_can_read and any(cell.strip() for cell in first_line.split(delimiter)):
-        fast = _read_unquoted(body, first_line, delimiter, header_line)
+        fast = _read_unquoted(file_name, body, first_line, delimiter, header_line)
         if fast is not None:
             return fast
     rows, lines = _split_records(file_name, body.decode("utf-8"), delimiter, header_line)
     return _table_from_records(file_name, rows, lines, "Line")
 
 
-def _read_unquoted(body: bytes, header_text: str, delimiter: str, header_line: int) -> Table | None:
+def _check_text_extent(file_name: str, body: bytes, columns: int) -> None:
+    """Refuse a text file with more lines, columns or cells than the limits, counted on its bytes before
+    anything is parsed."""
+    if columns > MAX_COLUMNS:
+        raise UnusableFile(
+            f"The header of {file_name} has {columns:,} columns, over the limit of {MAX_COLUMNS:,} for one upload. "
+            "A quarterly return has fewer than 100; check that this is the file you meant to upload."
+        )
+    line_ends = body.count(b"\n") or body.count(b"\r")  # lines ended by CR alone (Excel for Mac)
+    lines = line_ends + (not body.endswith((b"\n", b"\r")))
+    if lines > MAX_ROWS:
+        raise UnusableFile(
+            f"{file_name} has {lines:,} lines, over the limit of {MAX_ROWS:,} for one upload. Split it into "
+            "smaller files (for example one per year) and upload each."
+        )
+    if lines * columns > MAX_CELLS:
+        raise UnusableFile(
+            f"{file_name} has {lines:,} lines of {columns:,} columns ({lines * columns:,} cells), over the limit "
+            f"of {MAX_CELLS:,} cells for one upload. Split it into smaller files (for example one per year) and "
+            "upload each."
+        )
+
+
+def _read_unquoted(file_name: str, body: bytes, header_text: str, delimiter: str, header_line: int) -> Table | None:
     """A file without quotes, parsed by Arrow straight into categories; None when a row's width differs."""
     header = [cell.strip() for cell in header_text.split(delimiter)]
     names = [str(i) for i in range(len(header))]
@@ -155,6 +213,7 @@ def _read_unquoted(body: bytes, header_text: str, delimiter: str, header_line: i
         return None
     cells = parsed.to_pandas()
     lines = np.arange(len(cells), dtype=np.int64) + header_line + 1
+    _check_cell_lengths(file_name, header, cells, lines, "Line", header_line)
     return _tidy(header, cells, lines, "Line", [], header_line)
 
 
@@ -165,18 +224,39 @@ def _split_records(
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
     rows, lines = [], []
     previous_end = header_line - 1
+    cells = 0
     try:
         for row in reader:
+            cells += len(row)
+            if len(row) > MAX_COLUMNS:
+                raise UnusableFile(
+                    f"{file_name}: line {previous_end + 1} has {len(row):,} cells, over the limit of {MAX_COLUMNS:,} "
+                    "columns for one upload. Check that this is the file you meant to upload."
+                )
+            if cells > MAX_CELLS:
+                raise UnusableFile(
+                    f"{file_name} has over {MAX_CELLS:,} cells by line {previous_end + 1}, the limit for one upload. "
+                    "Split it into smaller files (for example one per year) and upload each."
+                )
             rows.append(row)
             lines.append(previous_end + 1)
             previous_end = reader.line_num + header_line - 1
     except csv.Error as exc:
         line = previous_end + 1
+        if _FIELD_LIMIT_ERROR in str(exc):
+            raise _long_cell(file_name, "line", line) from exc
         raise UnusableFile(
             f"{file_name}: line {line} cannot be read as CSV ({exc}). A quote (\") probably opens a cell "
             "that never closes; remove it or close it."
         ) from exc
     return rows, lines
+
+
+def _long_cell(file_name: str, line_label: str, line: int) -> UnusableFile:
+    return UnusableFile(
+        f"{file_name}: {line_label.lower()} {line} has a cell longer than {MAX_CELL_CHARACTERS:,} characters, the "
+        "limit for one cell (Excel's own). Shorten it, or check that this is the file you meant to upload."
+    )
 
 
 def _table_from_records(file_name: str, rows: list[list[str]], lines: list[int], line_label: str) -> Table:
@@ -206,7 +286,21 @@ def _table_from_records(file_name: str, rows: list[list[str]], lines: list[int],
         {str(i): pd.Categorical(column, categories=pd.Index(sorted(set(column)), dtype="str"))
          for i, column in enumerate(columns)}
     )
-    return _tidy(header, cells, np.array(kept_lines, dtype=np.int64), line_label, problems, lines[start])
+    kept_lines = np.array(kept_lines, dtype=np.int64)
+    _check_cell_lengths(file_name, header, cells, kept_lines, line_label, lines[start])
+    return _tidy(header, cells, kept_lines, line_label, problems, lines[start])
+
+
+def _check_cell_lengths(file_name: str, header: list[str], cells: pd.DataFrame, lines: np.ndarray,
+                        line_label: str, header_line: int) -> None:
+    """Refuse a cell longer than the limit, naming its line; measured on each column's distinct texts."""
+    if any(len(name) > MAX_CELL_CHARACTERS for name in header):
+        raise _long_cell(file_name, line_label, header_line)
+    for _, column in cells.items():
+        too_long = np.flatnonzero(column.cat.categories.str.len() > MAX_CELL_CHARACTERS)
+        if len(too_long):
+            first_row = np.flatnonzero(np.isin(column.cat.codes.to_numpy(), too_long))[0]
+            raise _long_cell(file_name, line_label, int(lines[first_row]))
 
 
 def _tidy(
@@ -266,25 +360,33 @@ def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
 
 
 def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> Table:
+    workbook = _open_workbook(file_name, data)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
         if sheet is not None and sheet not in names:
-            listed = ", ".join(f'"{name}"' for name in names)
-            raise UnusableFile(f'{file_name} has no sheet called "{sheet}"; its sheets are {listed}.')
+            raise UnusableFile(f"{file_name} has no sheet called {shown_name(sheet)}; its sheets are {listed(names)}.")
         chosen = sheet if sheet is not None else names[0]
-        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        cells = workbook.get_sheet_by_name(chosen)
+        _check_sheet_extent(file_name, chosen, cells.height, cells.width)
+        rows = cells.to_python(skip_empty_area=False)
     except (CalamineError, ValueError, IndexError) as exc:
         if isinstance(exc, UnusableFile):
             raise
-        raise UnusableFile(
-            f"{file_name} looks like a spreadsheet but cannot be read ({exc}). Save it again as .xlsx "
-            "or CSV and upload that."
-        ) from exc
+        raise unreadable_workbook(file_name, exc) from exc
     records = [[_cell_text(cell) for cell in row] for row in rows]
     if not any(cell.strip() for row in records for cell in row):
-        raise UnusableFile(f'The sheet "{chosen}" of {file_name} is empty.')
+        raise UnusableFile(f"The sheet {shown_name(chosen)} of {file_name} is empty.")
     return _table_from_records(file_name, records, list(range(1, len(records) + 1)), "Row")
+
+
+def _check_sheet_extent(file_name: str, sheet: str, rows: int, columns: int) -> None:
+    """Refuse a sheet too large to hold as Python texts, before they are made."""
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise UnusableFile(
+            f"The sheet {shown_name(sheet)} of {file_name} has {rows:,} rows and {columns:,} columns, beyond the "
+            f"limits of {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells for one upload. "
+            "Delete the empty rows and columns after the figures, or split the sheet, and upload it again."
+        )
 
 
 def _cell_text(cell: object) -> str:
@@ -312,10 +414,14 @@ def is_workbook(data: bytes) -> bool:
 
 def workbook_sheet_names(file_name: str, data: bytes) -> list[str]:
     """The sheets of a workbook, in order."""
+    return list(_open_workbook(file_name, data).sheet_names)
+
+
+def _open_workbook(file_name: str, data: bytes) -> CalamineWorkbook:
+    """The workbook opened by calamine, once its contents are known to be within the limits."""
+    if data.startswith(_ZIP_SIGNATURE):
+        check_workbook(file_name, data)
     try:
-        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (CalamineError, ValueError) as exc:
-        raise UnusableFile(
-            f"{file_name} looks like a spreadsheet but cannot be read ({exc}). Save it again as .xlsx "
-            "or CSV and upload that."
-        ) from exc
+        raise unreadable_workbook(file_name, exc) from exc

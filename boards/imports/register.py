@@ -31,7 +31,8 @@ import pandera.pandas as pa
 
 from boards.imports.areas import AreaIndex
 from boards.imports.cells import not_a_date_reason, parse_dates
-from boards.imports.layouts import header_names
+from boards.imports.layouts import header_names, with_guess
+from boards.imports.limits import listed, shown_name
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
 from boards.imports.validation import Rule, rule_failures
@@ -184,12 +185,11 @@ class _Part:
         allowed, required = COLUMNS[part], REQUIRED[part]
         missing = [name for name in required if name not in names]
         unknown = [name for name in names if name not in allowed]
-        where = f'the sheet "{sheet}"' if sheet else "the header"
+        where = f"the sheet {shown_name(sheet)}" if sheet else "the header"
         if missing or unknown:
-            hints = [f'"{name}"' + (f' (did you mean "{g[0]}"?)' if (g := difflib.get_close_matches(
-                name, list(allowed), n=1, cutoff=0.75)) else "") for name in unknown]
+            hints = listed(unknown, lambda name: with_guess(name, list(allowed)))
             found = (f"{where} has no {', '.join(repr(n) for n in missing)} column" if missing else
-                     f"{where} has column(s) {', '.join(hints)} that a register file does not have")
+                     f"{where} has column(s) {hints} that a register file does not have")
             raise UnusableFile(
                 f"This looks like the {part} of a case review register, but {found}. Its columns are "
                 f"{', '.join(allowed)} ({', '.join(n for n in allowed if n not in required)} may be left out); "

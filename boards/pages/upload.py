@@ -16,6 +16,7 @@ import streamlit as st
 from boards.access import PermissionDenied
 from boards.catalogue import load_catalogue
 from boards.exports import to_csv_bytes
+from boards.imports.limits import MAX_UPLOAD_MEGABYTES
 from boards.imports.pipeline import ImportPlan, ImportRejected, ImportResult, commit_plan, inspect_upload, rollback
 from boards.imports.preview import by_partnership_and_indicator, load_history, loads_in_words, planned_figures
 from boards.imports.problems import UnusableFile
@@ -255,11 +256,18 @@ def show_result(result: ImportResult, file_name: str) -> None:
 
 
 st.subheader("Upload your file")
+# Streamlit's uploader refuses a larger file in the browser, marking it with an icon, and never passes it to
+# this page: so the limit is said here, before a file is chosen.
+st.write(
+    f"Upload a file of up to {MAX_UPLOAD_MEGABYTES} MB. The uploader refuses a larger file by marking it in red, "
+    "without checking it: split such a file (for example one per year) and upload each part."
+)
 uploaded = st.file_uploader(
     "Your quarterly return (CSV or Excel)",
     type=["csv", "xlsx", "tsv", "txt"],
     help="A CSV in either template layout, a tab-separated or Excel 'Unicode text' file, or an Excel workbook; "
     "DfE Explore Education Statistics files are recognised too.",
+    max_upload_size=MAX_UPLOAD_MEGABYTES,
 )
 if uploaded is not None:
     sheet = None

@@ -187,6 +187,31 @@ def test_two_uploaders_and_a_viewer_at_once(browser: Browser, upload_url: str) -
         page.context.close()
 
 
+def test_the_size_limit_is_said_before_a_file_is_chosen(browser: Browser, upload_url: str) -> None:
+    """"Up to 50 MB" in words before any file is chosen; a file one byte over it is refused by Streamlit's
+    uploader in the browser, which never passes it to the page, so the sentence above it is what explains."""
+    page = new_page(browser)
+    sign_in_and_open_upload(page, upload_url, "bea")
+    expect(page.get_by_text(
+        "Upload a file of up to 50 MB. The uploader refuses a larger file by marking it in red, without checking "
+        "it: split such a file (for example one per year) and upload each part."
+    )).to_be_visible()
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    expect(uploader).to_contain_text("50MB per file")
+    uploader.locator('input[type="file"]').set_input_files(
+        {"name": "too_big.csv", "mimeType": "text/csv", "buffer": b"a" * 50_000_001}
+    )
+    # Streamlit's own refusal: a red icon on the file, its words only for screen readers (and on hover).
+    chip = uploader.locator('[data-testid="stFileChip"]')
+    expect(chip).to_have_attribute("aria-invalid", "true")
+    expect(chip.get_by_role("alert")).to_have_text("Error: File must be 50.0MB or smaller.")
+    wait_for_app(page)
+    expect(page.get_by_text("Upload a file of up to 50 MB.", exact=False)).to_be_visible()
+    expect(page.get_by_text("cannot be read as a quarterly return")).to_have_count(0)
+    screenshot(page, "upload_too_big")
+    page.context.close()
+
+
 def test_keyboard_only_sign_in_and_upload(browser: Browser, upload_url: str) -> None:
     """Sign in, go to Upload, open the file chooser and confirm, all with the keyboard.
 

@@ -1,14 +1,17 @@
 """boards import, loads, rollback, template and dictionary, run as a user runs them."""
 
 import getpass
+import io
 import json
 import subprocess
 import sys
+import zipfile
 
 import pandas as pd
 import pytest
 
 from .conftest import long_csv
+from .xlsx import workbook
 
 GOOD = long_csv("E06000001,2025-26 Q1,attendance_police,85.7,6,7,", "E06000002,2025-26 Q1,multi_agency_audits,3,,,")
 BAD = long_csv("E06000001,2025-26 Q1,attendance_police,104.5,,,", "Atlantis,2025-26 Q1,attendance_police,50,1,2,")
@@ -108,7 +111,7 @@ def test_size_limit_option(db_path, files):
     """--max-size refuses a larger file with exit 2."""
     result = boards("import", files / "good.csv", "--max-size", "0.0001", "--db", db_path)
     assert result.returncode == 2
-    assert "good.csv is 155 bytes, over the 104 bytes limit for one upload" in result.stderr
+    assert "good.csv is 155 bytes, over the 100 bytes limit for one upload" in result.stderr
 
 
 def test_mapping_option(db_path, files):
@@ -158,3 +161,63 @@ def test_template_and_dictionary_commands(tmp_path):
     assert (tmp_path / "wide.csv").read_text(encoding="utf-8-sig").startswith("area_code,period,assessment_timeliness")
     assert boards("dictionary", tmp_path / "d.csv").returncode == 0
     assert (tmp_path / "d.csv").read_text(encoding="utf-8-sig").startswith("column,required,name,description")
+
+
+def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
+    """A 100 GB file (sparse: it takes no disk) is refused from its size, not read into memory first."""
+    huge = files / "huge.csv"
+    with huge.open("wb") as out:
+        out.truncate(100 * 10**9)
+    result = boards("import", huge, "--db", db_path)
+    assert (result.returncode, result.stderr) == (
+        2, "boards import: huge.csv: huge.csv is 100 GB, over the 50 MB limit for one upload. Split it into smaller "
+           "files (for example one per year) and upload each.\n1 file(s) unusable; nothing was written.\n")
+
+
+def test_deeply_nested_mapping_is_one_line(db_path, files):
+    """A mapping nesting 10,000 arrays is refused in one line with exit 2, not a RecursionError."""
+    mapping = files / "deep.toml"
+    mapping.write_text("period = " + "[" * 10_000 + "]" * 10_000 + "\n")
+    result = boards("import", files / "good.csv", "--mapping", mapping, "--db", db_path)
+    assert (result.returncode, result.stderr) == (
+        2, "boards import: The mapping deep.toml nests arrays or tables too deeply to be read; a mapping nests them "
+           "two deep (data/mappings/README.md).\n")
+
+
+def test_a_mapping_file_is_refused_from_its_size_on_disk(db_path, files):
+    """A 100 GB (sparse) mapping file is refused before it is read."""
+    mapping = files / "huge.toml"
+    with mapping.open("wb") as out:
+        out.truncate(100 * 10**9)
+    result = boards("import", files / "good.csv", "--mapping", mapping, "--db", db_path)
+    assert (result.returncode, result.stderr) == (
+        2, f"boards import: The mapping file {mapping} is 100 GB, over the 100,000 bytes limit for a mapping (the "
+           "shipped ones are under 1,000 bytes); check that it is the mapping you meant.\n")
+
+
+def test_corrupt_block_of_a_workbook_is_one_line(db_path, files):
+    """A workbook whose sheet's compressed data is damaged is unusable, exit 2, in one line."""
+    data = bytearray(workbook({"S": [["area_code", "period"]] * 3000}))
+    sheet = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename) + len(sheet.extra) + 200
+    data[start:start + 60] = bytes(byte ^ 0xFF for byte in data[start:start + 60])
+    (files / "damaged.xlsx").write_bytes(bytes(data))
+    result = boards("import", files / "damaged.xlsx", "--db", db_path)
+    assert (result.returncode, result.stderr) == (
+        2, "boards import: damaged.xlsx: damaged.xlsx looks like a spreadsheet but cannot be read (Error -3 while "
+           "decompressing data: invalid distance too far back). Save it again as .xlsx or CSV and upload that.\n"
+           "1 file(s) unusable; nothing was written.\n")
+
+
+def test_full_disk_writing_the_report_is_one_line(db_path, files):
+    """The report written to a full disk (/dev/full) is exit 1, one line, and nothing is imported."""
+    result = boards("import", files / "good.csv", "--report", "/dev/full", "--db", db_path)
+    assert (result.returncode, result.stderr) == (
+        1, "boards import: the report /dev/full cannot be written (No space left on device); nothing was imported.\n")
+    assert json.loads(boards("loads", "--json", "--db", db_path).stdout) == []
+
+
+def test_full_disk_writing_a_template_is_one_line(tmp_path):
+    """Any command writing to a full disk ends with one line and exit 1."""
+    result = boards("template", "/dev/full")
+    assert (result.returncode, result.stderr) == (1, "boards template: No space left on device\n")

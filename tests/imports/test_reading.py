@@ -23,11 +23,14 @@ def cells(table):
         b"\xef\xbb\xbfarea,period,value\r\nE06000001,2025-26 Q1,85.7\r\nE06000002,2025-26 Q2,c\r\n",
         "area;period;value\nE06000001;2025-26 Q1;85.7\nE06000002;2025-26 Q2;c".encode("cp1252"),
         "\ufeffarea\tperiod\tvalue\r\nE06000001\t2025-26 Q1\t85.7\r\nE06000002\t2025-26 Q2\tc\r\n".encode("utf-16-le"),
+        "area\tperiod\tvalue\r\nE06000001\t2025-26 Q1\t85.7\r\nE06000002\t2025-26 Q2\tc\r\n".encode("utf-16-le"),
+        "area,period,value\nE06000001,2025-26 Q1,85.7\nE06000002,2025-26 Q2,c\n".encode("utf-16-be"),
         b'"area","period","value"\n"E06000001","2025-26 Q1","85.7"\n"E06000002","2025-26 Q2","c"\n',
         b"area,period,value,,\nE06000001,2025-26 Q1,85.7,,\n,,,,\nE06000002,2025-26 Q2,c,,\n,,,,\n",
         b"\n\narea , period , value\nE06000001 , 2025-26 Q1 , 85.7\n\nE06000002,2025-26 Q2,c\n",
     ],
-    ids=["utf8", "bom-crlf", "cp1252-semicolon", "utf16-tab", "quoted", "excel-blanks", "blank-lines-spaces"],
+    ids=["utf8", "bom-crlf", "cp1252-semicolon", "utf16-tab", "utf16-le-without-bom", "utf16-be-without-bom",
+         "quoted", "excel-blanks", "blank-lines-spaces"],
 )
 def test_every_text_form_gives_the_same_table(data):
     """Encodings, delimiters, quotes, CRLF, blank lines and Excel's blank columns all read alike."""
@@ -95,7 +98,9 @@ def test_size_limit_is_configurable():
     with pytest.raises(UnusableFile, match=r"^r.csv is 2,000 bytes, over the 1,000 bytes limit for one upload"):
         read_table("r.csv", b"a" * 2000, max_bytes=1000)
     with pytest.raises(UnusableFile, match=r"^big.csv is 50.5 MB, over the 50 MB limit for one upload\. Split it"):
-        read_table("big.csv", b"a" * int(50.5 * 1024 * 1024))
+        read_table("big.csv", b"a" * 50_500_000)
+    with pytest.raises(UnusableFile, match=r"^limit.csv is 50,000,001 bytes, over the 50 MB limit for one upload\."):
+        read_table("limit.csv", b"a" * 50_000_001)
 
 
 def test_workbook_first_sheet_or_named_sheet():
