@@ -4,6 +4,7 @@ Served by server.py (``streamlit run server.py [-- --db PATH]``), or alone by ``
 """
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from boards.accounts import settings
 from boards.pages.frame import open_store, signed_in_actor
+from boards.store import StoreError
 
 st.set_page_config(
     page_title="Safeguarding board effectiveness",
@@ -93,4 +95,16 @@ if actor is None and not settings(store)["read_without_sign_in"]:
 else:
     pages = [overview, profile, explorer, reviews, upload, data, about, account]
     pages += [admin] if actor is not None and actor.can_manage() else []
-st.navigation(pages, position="top").run()
+# The page boundary: a visitor reads a sentence, never a traceback or a server path (showErrorDetails is
+# "none" in .streamlit/config.toml); the details go to the server's log.
+try:
+    st.navigation(pages, position="top").run()
+except StoreError as exc:
+    st.error(f"**This page could not be shown.** {exc}", icon=":material/error:")
+except Exception:
+    logging.getLogger("boards.pages").exception("a page failed")
+    st.error(
+        "**Something went wrong on this page.** The details are in the server's log. Reload the page to try "
+        "again; if it happens again, tell your administrator the time it happened.",
+        icon=":material/error:",
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import logging
 import math
 import os
 import shutil
@@ -37,6 +38,8 @@ import pyarrow as pa
 if TYPE_CHECKING:
     from boards.periods import Period
     from boards.reference import Reference
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "boards.duckdb"
 OBSERVATION_KEY = ("area_code", "indicator_id", "period_id")
@@ -82,7 +85,7 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
                 f"The database {path} is in use by another program "
                 "(DuckDB allows one writer per file). Close it and try again."
             ) from exc
-        raise StoreError(f"The database {path} cannot be opened: {str(exc).splitlines()[0]}") from exc
+        raise StoreError(f"The database {path} cannot be opened: {_first_line(exc)}") from exc
     except duckdb.Error as exc:
         if "replaying WAL" in str(exc):
             raise StoreError(
@@ -92,8 +95,12 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
                 "as it was at its last checkpoint (the changes only the log holds are then lost)."
             ) from exc
         raise StoreError(
-            f"{path} is not a database this application can read: {str(exc).splitlines()[0]}"
+            f"{path} is not a database this application can read: {_first_line(exc)}"
         ) from exc
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:200]
 
 
 def _sync(path: Path) -> None:
@@ -240,6 +247,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = str(path)
         self._con = _connect(self.path)
+        self._invalidated = False  # a fatal error stopped the database: open it again before the next use
         self._write_lock = threading.RLock()
 
     @classmethod
@@ -252,7 +260,9 @@ class Store:
                 key.parent.mkdir(parents=True, exist_ok=True)
                 store = cls(key)
                 try:
-                    if store.schema_version() != SCHEMA_VERSION:
+                    version = store.schema_version()
+                    store._refuse_newer(version)
+                    if version < SCHEMA_VERSION:
                         store.rebuild(Store.migrate)
                 except BaseException:
                     store.close()
@@ -330,11 +340,48 @@ class Store:
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own; a database that a fatal error invalidated is opened again first, so one full
+        disk does not leave every page failing until the server restarts."""
+        if self._invalidated:
+            self._reopen()
         cursor = self._con.cursor()
         try:
             yield cursor
+        except duckdb.FatalException as exc:
+            self._invalidated = True
+            raise StoreError(
+                f"The database {self.path} stopped after a failure it cannot recover from by itself "
+                f"({_first_line(exc)}). Nothing half-written was kept; it is opened again for the next "
+                "request. If the disk is full, free some space."
+            ) from exc
+        except (duckdb.IOException, duckdb.TransactionException, duckdb.OutOfMemoryException) as exc:
+            raise StoreError(
+                f"The database {self.path} could not do this ({_first_line(exc)}), so nothing was changed. "
+                "If the disk or the memory is full, free some and try again."
+            ) from exc
         finally:
             cursor.close()
+
+    def _reopen(self) -> None:
+        with self._write_lock:
+            if not self._invalidated:
+                return
+            try:
+                self._con.close()
+            except duckdb.Error:
+                pass  # an invalidated database may refuse even to close; the new connection replaces it
+            self._con = _connect(self.path)
+            self._invalidated = False
+
+    def _settle(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Checkpoint after a commit: the database file then holds it and the log is empty. A checkpoint that
+        fails (a full disk) loses nothing, since the commit is already synced to the log: the database is
+        opened again on the next request, replaying the log, and checkpoints then."""
+        try:
+            cur.execute("CHECKPOINT")
+        except duckdb.FatalException as exc:
+            self._invalidated = True
+            _log.warning("checkpoint of %s failed, to be retried on reopening: %s", self.path, exc)
 
     def _frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         with self._cursor() as cur:
@@ -351,7 +398,7 @@ class Store:
         with self._write_lock, self._cursor() as cur:
             with _begun(cur):
                 yield cur
-            cur.execute("CHECKPOINT")
+            self._settle(cur)
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -364,14 +411,17 @@ class Store:
             return 0
         return int(self._scalar("SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"The database {self.path} has schema version {version}, newer than this "
+                f"application's {SCHEMA_VERSION}. Upgrade the application to open it."
+            )
+
     def migrate(self) -> list[int]:
         """Apply every migration this database lacks, each in its own transaction."""
         current = self.schema_version()
-        if current > SCHEMA_VERSION:
-            raise SchemaTooNewError(
-                f"The database {self.path} has schema version {current}, newer than this "
-                f"application's {SCHEMA_VERSION}. Upgrade the application to open it."
-            )
+        self._refuse_newer(current)
         applied = []
         with self._transaction() as cur:
             cur.execute(
@@ -547,7 +597,7 @@ class Store:
                 )
                 if audit is not None:
                     self._write_audit(cur, replace(audit, target=f"load {load_id}"))
-            cur.execute("CHECKPOINT")
+            self._settle(cur)
         return LoadResult(int(load_id), int(added), int(changed), int(unchanged))
 
     @staticmethod

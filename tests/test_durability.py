@@ -190,3 +190,40 @@ def test_a_log_that_cannot_be_replayed_is_explained_in_plain_words(tmp_path):
         "at its last checkpoint (the changes only the log holds are then lost)."
     )
 
+
+
+def test_a_full_disk_during_the_checkpoint_loses_nothing_and_needs_no_restart(tmp_path):
+    """The commit is synced to the log before the checkpoint runs: when the checkpoint cannot write (here the
+    file size limit stands in for a full disk), DuckDB invalidates the database, and the store opens it again
+    on the next request, in the same process, with the load there."""
+    path = tmp_path / "full.duckdb"
+    Store.open(path).close()
+    ran = run_python(f"""
+        import os, resource, signal
+        import pandas as pd
+        from boards.store import Store
+        store = Store.open({str(path)!r})
+
+        def figures(area, n):
+            return pd.DataFrame(dict(area_code=area, indicator_id="caseload", period_id=[f"p{{i}}" for i in range(n)],
+                                     value=1.0, numerator=None, denominator=None, status="reported",
+                                     note=[f"note {{i}}" for i in range(n)]))
+
+        # A database a few megabytes large, then a limit its log fits under but its grown file does not.
+        store.commit_load(figures("E06000002", 300_000), source="local", loaded_by="tester", file_name="first.csv")
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (os.path.getsize({str(path)!r}) + 100_000, resource.RLIM_INFINITY))
+        print(store.commit_load(figures("E06000001", 30_000), source="local", loaded_by="tester",
+                                file_name="big.csv").rows_added)
+        print(store._invalidated)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        print(store.summary()["observations"], store._invalidated)
+    """)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() == ["30000", "True", "330000 False"]
+    assert "checkpoint of" in ran.stderr and "failed, to be retried on reopening" in ran.stderr
+    store = Store.open(path)
+    assert store.loads()["rows_added"].tolist() == [300000, 30000]
+    assert check_database(store).problems == [  # loads written without the audit rows an import gives them
+        "load 1 has no 'data_imported' row in the audit trail", "load 2 has no 'data_imported' row in the audit trail"]
+    store.close()

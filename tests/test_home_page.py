@@ -123,8 +123,43 @@ def test_newer_schema_gives_a_clear_page(tmp_path, monkeypatch):
     st.cache_resource.clear()
     app = AppTest.from_file("../dashboard.py", default_timeout=30).run()
     assert not app.exception
-    assert "The database cannot be opened" in app.error[0].value
-    assert f"newer than this application's {SCHEMA_VERSION}" in app.error[0].value
+    assert app.error[0].value == (
+        f"**The dashboard cannot open its database.** The database newer.duckdb has schema version 99, newer "
+        f"than this application's {SCHEMA_VERSION}. Upgrade the application to open it."
+    )
+
+
+def test_a_database_error_on_a_page_is_a_sentence_without_paths(home, monkeypatch):
+    """A DuckDB failure inside a page (here a full disk while reading) reaches the visitor as a sentence, with
+    no traceback; an unexpected error as another sentence, its details left to the server's log."""
+    import duckdb
+
+    from boards.store import Store
+
+    def full_disk(self, *args, **kwargs):
+        with self._cursor():
+            raise duckdb.IOException('IO Error: Could not write file "/srv/boards/boards.duckdb": No space left')
+
+    monkeypatch.setattr(Store, "summary", full_disk)
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    app.switch_page("boards/pages/home.py").run()
+    assert not app.exception
+    assert app.error[0].value.startswith("**This page could not be shown.** The database ")
+    assert app.error[0].value.endswith(
+        '(IO Error: Could not write file "/srv/boards/boards.duckdb": No space left), so nothing was changed. '
+        "If the disk or the memory is full, free some and try again."
+    )
+
+    monkeypatch.setattr(Store, "summary", lambda self: 1 / 0)
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    app.switch_page("boards/pages/home.py").run()
+    assert not app.exception
+    assert app.error[0].value == (
+        "**Something went wrong on this page.** The details are in the server's log. Reload the page to try "
+        "again; if it happens again, tell your administrator the time it happened."
+    )
 
 
 def test_every_load_rolled_back_says_there_is_nothing_yet(tmp_path, monkeypatch):

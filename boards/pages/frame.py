@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -54,7 +56,9 @@ def open_store(cli_db: str | None = None) -> Store:
             opened.prepared = True
             bar.empty()
     except StoreError as exc:
-        st.error(f"**The database cannot be opened.** {exc}", icon=":material/error:")
+        # The file by its name: where the server keeps it is the operator's business, not every visitor's.
+        message = str(exc).replace(f"{Path(path).parent}{os.sep}", "")
+        st.error(f"**The dashboard cannot open its database.** {message}", icon=":material/error:")
         st.stop()
     st.session_state["store"] = opened.store
     return opened.store
