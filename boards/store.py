@@ -107,10 +107,24 @@ class LoadResult:
 
 
 @dataclass(frozen=True)
+class LoadScope:
+    """The geographies whose rows a load wrote or replaced: who may roll it back depends on them."""
+
+    area_codes: tuple[str, ...]  # local authorities and partnerships
+    benchmark_codes: tuple[str, ...]  # published England and regional figures
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.area_codes and not self.benchmark_codes
+
+
+@dataclass(frozen=True)
 class RollbackResult:
     load_id: int
     rows_restored: int  # values the load had replaced, current again
     rows_removed: int  # values the load had added, gone again
+    benchmarks_restored: int  # published benchmarks the load had replaced, current again
+    benchmarks_removed: int  # published benchmarks the load had added, gone again
 
 
 # Staging of a load against the current observations ($1 = the load's source): a row is changed
@@ -499,16 +513,11 @@ class Store:
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def load_area_codes(self, load_id: int) -> list[str]:
-        """Every area whose figures the load wrote or replaced."""
-        frame = self._frame(
-            "SELECT DISTINCT area_code FROM ("
-            " SELECT area_code FROM observations WHERE load_id = $1"
-            " UNION ALL SELECT area_code FROM observation_history WHERE load_id = $1 OR superseded_by_load = $1"
-            ") ORDER BY area_code",
-            [load_id],
-        )
-        return frame["area_code"].tolist()
+    def load_scope(self, load_id: int) -> LoadScope:
+        """Every geography whose rows the load wrote or replaced: areas and published benchmarks."""
+        frame = self.read("load_scope", load_id=load_id)
+        codes = frame.groupby("kind")["code"].agg(tuple).to_dict()
+        return LoadScope(area_codes=codes.get("area", ()), benchmark_codes=codes.get("benchmark", ()))
 
     def load_problems(self, load_id: int) -> pd.DataFrame:
         """The rows a load left out, with why (line, column_name, value, reason)."""
@@ -564,6 +573,9 @@ class Store:
             # What still carries the load's id after the restore is what it added.
             removed = cur.execute("DELETE FROM observations WHERE load_id = ?", [load_id]).fetchone()[0]
             cur.execute("DELETE FROM observation_history WHERE superseded_by_load = ?", [load_id])
+            benchmarks_restored = cur.execute(
+                "SELECT count(*) FROM benchmark_history WHERE superseded_by_load = ?", [load_id]
+            ).fetchone()[0]
             cur.execute(
                 "MERGE INTO published_benchmarks b "
                 "USING (SELECT * FROM benchmark_history WHERE superseded_by_load = ?) h "
@@ -573,14 +585,18 @@ class Store:
                 "denominator = h.denominator, status = h.status, load_id = h.load_id",
                 [load_id],
             )
-            cur.execute("DELETE FROM published_benchmarks WHERE load_id = ?", [load_id])
+            benchmarks_removed = cur.execute(
+                "DELETE FROM published_benchmarks WHERE load_id = ?", [load_id]
+            ).fetchone()[0]
             cur.execute("DELETE FROM benchmark_history WHERE superseded_by_load = ?", [load_id])
             cur.execute(
                 "UPDATE loads SET status = 'rolled_back', rolled_back_at = ?, rolled_back_by = ? WHERE load_id = ?",
                 [audit.occurred_at, audit.actor, load_id],
             )
             self._write_audit(cur, replace(audit, target=f"load {load_id}"))
-        return RollbackResult(load_id, int(restored), int(removed))
+        return RollbackResult(
+            load_id, int(restored), int(removed), int(benchmarks_restored), int(benchmarks_removed)
+        )
 
     # -- reads ------------------------------------------------------------------------------
 

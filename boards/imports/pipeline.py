@@ -239,7 +239,7 @@ def rollback(store: Store, load_id: int, *, actor: Actor) -> RollbackResult:
     record = store.load_record(load_id)
     if record is None:
         raise StoreError(f"There is no load {load_id}; 'boards loads' lists them.")
-    require_rollback(actor, load_by=record["loaded_by"], load_area_codes=_member_codes(store, load_id), load_id=load_id)
+    check_rollback(store, actor, load_id=load_id, loaded_by=record["loaded_by"])
     later = store.read("review_register_later_loads", load_id=load_id)
     if record["status"] == "committed" and not later.empty:
         latest = later.iloc[-1]
@@ -252,11 +252,15 @@ def rollback(store: Store, load_id: int, *, actor: Actor) -> RollbackResult:
     return store.rollback_load(load_id, audit=audit)
 
 
-def _member_codes(store: Store, load_id: int) -> list[str]:
-    """The LAs a load wrote figures for; a register's figures are filed under a partnership, which stands
-    for its member LAs."""
+def check_rollback(store: Store, actor: Actor | None, *, load_id: int, loaded_by: str) -> None:
+    """Refuse (PermissionDenied) a rollback the actor may not make, judged by every row the load wrote or
+    replaced (boards.access.require_rollback). A register's figures are filed under a partnership, which
+    stands for its member LAs."""
+    scope = store.load_scope(load_id)
     members = store.table("partnerships").groupby("partnership_id")["area_code"].agg(list).to_dict()
-    return sorted({code for area in store.load_area_codes(load_id) for code in members.get(area, [area])})
+    area_codes = {code for area in scope.area_codes for code in members.get(area, [area])}
+    require_rollback(actor, load_by=loaded_by, area_codes=area_codes, benchmark_codes=scope.benchmark_codes,
+                     load_id=load_id)
 
 
 def _register_tables(file_name: str, data: bytes, sheet: str | None, max_bytes: int) -> dict[str, tuple[Table, str]]:

@@ -114,7 +114,10 @@ def run_confirmed_rollback(load_id: int) -> tuple[bool, str]:
         return False, plain(exc)
     return True, (
         f"**Rolled back load {undone.load_id}.** {count(undone.rows_removed, 'figure')} it had added removed, "
-        f"{count(undone.rows_restored, 'value')} it had replaced restored."
+        f"{count(undone.rows_restored, 'value')} it had replaced restored"
+        + (f"; {count(undone.benchmarks_removed, 'published benchmark')} it had added removed, "
+           f"{count(undone.benchmarks_restored, 'benchmark')} it had replaced restored."
+           if undone.benchmarks_restored or undone.benchmarks_removed else ".")
     )
 
 

@@ -16,9 +16,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
+
+from boards.store import OBSERVATION_COLUMNS, Store
 
 from .conftest import APP_TIMEOUT_MS, ROOT, STARTUP_TIMEOUT_S, free_port, is_healthy, log_tail, screenshot, sign_in, wait_for_app
 
@@ -49,6 +52,16 @@ def upload_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
                                 env={**os.environ, "BOARDS_TEST_UPLOAD_PASSWORD": password})
         if result.returncode != 0:
             pytest.fail(f"`boards users add {username}` exited {result.returncode}: {result.stderr.strip()}")
+    # An analyst's DfE load of only England and North East rows: no uploader may roll it back.
+    store = Store.open(db)
+    store.commit_load(
+        pd.DataFrame(columns=list(OBSERVATION_COLUMNS)), source="published", loaded_by="ana",
+        file_name="england_and_regions.csv",
+        benchmarks=pd.DataFrame({"geography_code": ["E92000001", "E12000001"], "indicator_id": ["rereferral_rate"] * 2,
+                                 "period_id": ["2024-25"] * 2, "value": [20.5, 21.5], "numerator": [None, None],
+                                 "denominator": [None, None], "status": ["reported"] * 2}),
+    )
+    store.close()
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -166,10 +179,11 @@ def test_two_uploaders_and_a_viewer_at_once(browser: Browser, upload_url: str) -
     wait_for_app(bea)
     screenshot(bea, "upload_result")
 
-    # Hal sees Bea's load in the history but may not roll it back.
+    # Hal sees Bea's load and the analyst's benchmarks in the history but may roll back neither.
     hal.get_by_role("button", name="Data dictionary (CSV)").click()  # any interaction reruns Hal's page
     wait_for_app(hal)
     expect(hal.locator('[data-testid="stDataFrame"]').last).to_contain_text("barnsley_valid.csv")
+    expect(hal.locator('[data-testid="stDataFrame"]').last).to_contain_text("england_and_regions.csv")
     expect(hal.get_by_text("None of these loads is yours to roll back.")).to_be_visible()
 
     # Bea asks to roll her load back: the confirm step says what it will do.
