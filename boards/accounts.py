@@ -251,31 +251,34 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime | None 
     if not user["active"]:
         store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account disabled"))
         raise SignInError("This account is disabled. Ask an administrator to enable it.")
+    try:
+        _hasher.verify(user["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        # Every wrong password counts, also while the account is locked.
+        _, locked_until = store.count_failed_sign_in(
+            user["username"], lockout_attempts=policy["lockout_attempts"],
+            lock_until=now + timedelta(minutes=policy["lockout_minutes"]),
+            audit=lambda failures: _failure_audit(now, user["username"], failures, policy["lockout_attempts"]),
+        )
+        if locked_until is not None and now < locked_until:
+            raise SignInError(_locked_message(locked_until)) from None
+        raise wrong from None
     locked_until = user["locked_until"]
     if locked_until is not None and now < locked_until:
         store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account locked"))
         raise SignInError(_locked_message(locked_until))
-    try:
-        _hasher.verify(user["password_hash"], password)
-    except (VerificationError, InvalidHashError):
-        failures = user["failed_attempts"] + 1
-        if failures >= policy["lockout_attempts"]:
-            until = now + timedelta(minutes=policy["lockout_minutes"])
-            store.update_user(
-                user["username"], {"failed_attempts": failures, "locked_until": until},
-                AuditEntry(now, user["username"], "account_locked", None, f"after {failures} failed attempts"),
-            )
-            raise SignInError(_locked_message(until)) from None
-        store.update_user(
-            user["username"], {"failed_attempts": failures},
-            AuditEntry(now, user["username"], "sign_in_failed", None, f"wrong password ({failures} in a row)"),
-        )
-        raise wrong from None
     changes: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
     if _hasher.check_needs_rehash(user["password_hash"]):
         changes["password_hash"] = hash_password(password)
     store.update_user(user["username"], changes, AuditEntry(now, user["username"], "sign_in", None, None))
     return SignInOutcome(actor_for(store, user["username"]), now)
+
+
+def _failure_audit(now: datetime, username: str, failures: int, lockout_attempts: int) -> AuditEntry:
+    """The audit row of a wrong password: the one that locks the account says so."""
+    if failures == lockout_attempts:
+        return AuditEntry(now, username, "account_locked", None, f"after {failures} failed attempts")
+    return AuditEntry(now, username, "sign_in_failed", None, f"wrong password ({failures} in a row)")
 
 
 def _locked_message(until: datetime) -> str:

@@ -12,7 +12,7 @@ import functools
 import math
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -735,6 +735,23 @@ class Store:
         with self._transaction() as cur:
             cur.execute(f"UPDATE users SET {assignments} WHERE username = ?", [*changes.values(), username])
             self._write_audit(cur, audit)
+
+    def count_failed_sign_in(
+        self, username: str, *, lockout_attempts: int, lock_until: datetime,
+        audit: Callable[[int], AuditEntry],
+    ) -> tuple[int, datetime | None]:
+        """One more wrong password for ``username``: (wrong passwords in a row, locked until). The database
+        counts in one statement, so simultaneous attempts each count; the count reaching ``lockout_attempts``
+        locks the account until ``lock_until``. ``audit`` makes the audit row from the count."""
+        with self._transaction() as cur:
+            failures, locked_until = cur.execute(
+                "UPDATE users SET failed_attempts = failed_attempts + 1, "
+                "locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END "
+                "WHERE username = ? RETURNING failed_attempts, locked_until",
+                [lockout_attempts, lock_until, username],
+            ).fetchone()
+            self._write_audit(cur, audit(failures))
+        return failures, locked_until
 
     def set_user_partnerships(self, username: str, partnership_ids: list[str], audit: AuditEntry) -> None:
         with self._transaction() as cur:

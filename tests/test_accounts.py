@@ -1,5 +1,6 @@
 """Users, argon2id passwords, sign-in lockout that survives a restart, settings and the audit trail."""
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -85,6 +86,33 @@ def test_lockout_after_five_failures_survives_a_restart(tmp_path, store):
     assert actions.count("account_locked") == 1
     assert actions[-1] == "sign_in"
     reopened.close()
+
+
+def test_simultaneous_wrong_passwords_each_count_and_lock(store):
+    """12 wrong passwords at once, each in its own thread: all 12 counted, and the account locked (the count
+    was read, then written, so simultaneous attempts overwrote each other and never reached the threshold)."""
+    attempts = 12
+    start = threading.Barrier(attempts)
+    refusals = []
+
+    def wrong_password():
+        start.wait()
+        try:
+            sign_in(store, "ana", "not the password", now=T0)
+        except SignInError as refused:
+            refusals.append(str(refused))
+
+    threads = [threading.Thread(target=wrong_password) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    user = store.user("ana")
+    assert (len(refusals), user["failed_attempts"], user["locked_until"]) == (12, 12, T0 + timedelta(minutes=15))
+    with pytest.raises(SignInError, match="locked"):
+        sign_in(store, "ana", "correct horse battery", now=T0 + timedelta(minutes=1))
+    assert store.audit_log()["action"].value_counts().to_dict() == {
+        "sign_in_failed": 12, "account_locked": 1, "user_added": 2}
 
 
 def test_lockout_threshold_is_a_setting(store):
