@@ -28,6 +28,8 @@ ROLE_LABELS = {
 }
 # The operator at the machine's command line: whoever can run `boards` can open the file anyway.
 SYSTEM_PREFIX = "system:"
+# The audit trail's actor for what a signed-out visitor does (a failed sign-in, a refused request).
+ANONYMOUS = "anonymous"
 
 
 class PermissionDenied(PermissionError):

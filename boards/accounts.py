@@ -9,6 +9,8 @@ reset it.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +19,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from boards.access import Actor, PermissionDenied, check_role, require_admin, system_actor
+from boards.access import ANONYMOUS, SYSTEM_PREFIX, Actor, PermissionDenied, check_role, require_admin, system_actor
 from boards.store import AuditEntry, Store
 
 MIN_PASSWORD_LENGTH = 12  # NCSC password guidance: length over complexity rules
@@ -35,6 +37,8 @@ SETTING_HELP = {
 }
 
 _hasher = PasswordHasher()
+# What a failed sign-in's audit row keeps of the username typed, as typed: the shape of a username or an email.
+_PLAIN_ATTEMPT = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
 
 
 @functools.cache
@@ -143,6 +147,8 @@ def add_user(
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise AccountError("A username must be one word without spaces.")
+    if username == ANONYMOUS or username.startswith(SYSTEM_PREFIX):
+        raise AccountError(f"{username!r} is reserved for the audit trail: choose another username.")
     check_role(role)
     if store.user(username) is not None:
         raise AccountError(f"a user called {username!r} already exists")
@@ -246,10 +252,11 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime | None 
             _hasher.verify(unknown_user_hash, password)
         except VerificationError:
             pass
-        store.append_audit(AuditEntry(now, username.strip() or "(blank)", "sign_in_failed", None, "unknown user"))
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", None,
+                                      f"unknown user; attempted username: {attempted_username(username)}"))
         raise wrong
     if not user["active"]:
-        store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account disabled"))
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"], "account disabled"))
         raise SignInError("This account is disabled. Ask an administrator to enable it.")
     try:
         _hasher.verify(user["password_hash"], password)
@@ -265,7 +272,7 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime | None 
         raise wrong from None
     locked_until = user["locked_until"]
     if locked_until is not None and now < locked_until:
-        store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account locked"))
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"], "account locked"))
         raise SignInError(_locked_message(locked_until))
     changes: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
     if _hasher.check_needs_rehash(user["password_hash"]):
@@ -274,11 +281,24 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime | None 
     return SignInOutcome(actor_for(store, user["username"]), now)
 
 
+def attempted_username(typed: str) -> str:
+    """What a signed-out visitor typed as the username, safe for the audit trail: as typed when it has the
+    shape of a username or an email (at most 64 letters, digits and . _ @ + -), else a short hash, which
+    still matches repeated attempts. So a password typed into the wrong box, text posing as the command
+    line (system:...) or another user, and a huge paste are never stored."""
+    text = typed.strip()
+    if not text:
+        return "(blank)"
+    if _PLAIN_ATTEMPT.fullmatch(text):
+        return text
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _failure_audit(now: datetime, username: str, failures: int, lockout_attempts: int) -> AuditEntry:
     """The audit row of a wrong password: the one that locks the account says so."""
     if failures == lockout_attempts:
-        return AuditEntry(now, username, "account_locked", None, f"after {failures} failed attempts")
-    return AuditEntry(now, username, "sign_in_failed", None, f"wrong password ({failures} in a row)")
+        return AuditEntry(now, ANONYMOUS, "account_locked", username, f"after {failures} failed attempts")
+    return AuditEntry(now, ANONYMOUS, "sign_in_failed", username, f"wrong password ({failures} in a row)")
 
 
 def _locked_message(until: datetime) -> str:
@@ -293,7 +313,8 @@ def sign_in_with_identity(store: Store, email: str | None, *, now: datetime | No
     now = now or utc_now()
     username = store.username_for_email(email) if email else None
     if username is None:
-        store.append_audit(AuditEntry(now, email or "(no email)", "sign_in_failed", None, "single sign-on: no account"))
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", None,
+                                      f"single sign-on: no account for {attempted_username(email or '')}"))
         raise SignInError(
             f"You signed in as {email or 'an account without an email'}, but no active user of this dashboard "
             "has that email. Ask an administrator to add you."

@@ -67,6 +67,44 @@ def test_unknown_user_and_wrong_password_read_the_same(store):
     assert str(unknown.value) == str(wrong.value) == "The username or password is not right."
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("nobody", "nobody"),
+        ("someone@example.gov.uk", "someone@example.gov.uk"),
+        ("system:root", "sha256:c4c69dcd065a7884"),
+        ("correct horse battery", "sha256:9028ea0d15decaa3"),
+        ("x" * 200_000, "sha256:91e3faafd322bcdf"),
+        ("   ", "(blank)"),
+    ],
+)
+def test_a_failed_sign_in_is_audited_as_anonymous_with_a_safe_attempt(store, typed, kept):
+    """Whatever a signed-out visitor types, the audit row's actor is 'anonymous' and the attempt is kept as
+    typed only when it has the shape of a username; else as a short hash (so never a password, never posing
+    as the command line or another user, never 200,000 characters)."""
+    with pytest.raises(SignInError):
+        sign_in(store, typed, "whatever", now=T0)
+    row = store.audit_log().fillna("-").iloc[-1]
+    assert (row.actor, row.action, row.target, row.detail) == (
+        "anonymous", "sign_in_failed", "-", f"unknown user; attempted username: {kept}")
+
+
+def test_failed_sign_ins_of_an_account_name_it_as_the_target(store):
+    """A wrong password for Ana is done by someone anonymous to Ana's account, not by Ana."""
+    with pytest.raises(SignInError):
+        sign_in(store, "ana", "not the password", now=T0)
+    row = store.audit_log().iloc[-1]
+    assert [row.actor, row.action, row.target, row.detail] == [
+        "anonymous", "sign_in_failed", "ana", "wrong password (1 in a row)"]
+
+
+@pytest.mark.parametrize("username", ["anonymous", "system:root"])
+def test_audit_trail_names_cannot_be_usernames(store, username):
+    """No account can pose as a signed-out visitor or as the command line."""
+    with pytest.raises(AccountError, match=f"^'{username}' is reserved for the audit trail"):
+        add_user(store, ROOT, username=username, display_name="X", role="viewer", password="a long enough one")
+
+
 def test_lockout_after_five_failures_survives_a_restart(tmp_path, store):
     """Five wrong passwords lock the account for 15 minutes, even across a reopen of the file."""
     for _ in range(4):

@@ -114,6 +114,13 @@ def assert_unchanged(store, before):
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
 
 
+def assert_refused(store, before, actor, action):
+    """Nothing written but the refusal's one audit row, by ``actor``."""
+    audit = store.table("audit_log")
+    assert audit[["actor", "action"]].values.tolist()[len(before["audit_log"]):] == [[actor, action]]
+    assert_unchanged(store, {**before, "audit_log": audit})
+
+
 def downloads(app):
     return [element.proto.label for element in app.get("download_button")]
 
@@ -246,7 +253,7 @@ def test_rows_outside_the_uploaders_partnership_are_refused_and_nothing_is_writt
         "Nothing was written.")]
     assert not app.metric
     assert not [b for b in app.button if b.label.startswith("Confirm")]
-    assert_unchanged(store, before)
+    assert_refused(store, before, "bea", "upload_refused")
 
 
 def test_the_same_file_is_accepted_from_an_analyst(app, store):
@@ -288,7 +295,7 @@ def test_a_file_with_problems_lists_each_row_and_writes_nothing(app, store):
     ]
     assert "Download the problems (CSV)" in downloads(app)
     assert not app.metric and not [b for b in app.button if b.label.startswith("Confirm")]
-    assert_unchanged(store, before)
+    assert_refused(store, before, "bea", "upload_refused")
 
 
 def test_importing_only_the_valid_rows_is_an_explicit_choice(app, store, new):
@@ -356,7 +363,7 @@ def test_another_partnerships_uploader_cannot_roll_back(app, store):
     button(app, f"Yes, roll back load {bea_load}").click().run()
     assert [e.value for e in app.error] == [plain(
         f"Hal Hartlepool may not roll back load {bea_load}: it holds figures for areas outside your partnership.")]
-    assert_unchanged(store, before)
+    assert_refused(store, before, "hal", "rollback_refused")
     with pytest.raises(PermissionDenied):
         rollback(store, bea_load, actor=actor_for(store, "hal"))
 

@@ -5,9 +5,10 @@ import pytest
 
 from boards.access import Actor, PermissionDenied
 from boards.imports.pipeline import ImportRejected, commit_plan, rollback
+from boards.imports.problems import UnusableFile
 from boards.store import StoreError
 
-from .conftest import OPERATOR, inspect, long_csv
+from .conftest import LONG_HEADER, OPERATOR, inspect, long_csv
 
 FIRST = long_csv(
     "E06000001,2025-26 Q1,attendance_police,85.7,6,7,",
@@ -97,7 +98,8 @@ def test_problems_reject_the_whole_file_by_default(store):
     plan = inspect(store, "broken.csv", BROKEN)
     with pytest.raises(ImportRejected, match="^1 problem found; nothing was written.$"):
         commit_plan(store, plan)
-    assert_unchanged(store, before)
+    assert store.audit_log()["action"].tolist() == ["upload_refused"]  # the refusal's audit row, and nothing else
+    assert_unchanged(store, {**before, "audit_log": store.table("audit_log")})
 
 
 def test_accepting_only_valid_rows_is_explicit_and_recorded(store):
@@ -254,3 +256,45 @@ def test_rollback_counts_the_benchmarks_it_restores_and_removes(store):
     assert (result.rows_restored, result.rows_removed, result.benchmarks_restored, result.benchmarks_removed) == (
         0, 0, 2, 0)
     assert store.table("published_benchmarks")["value"].tolist() == [21.0, 20.0]  # North East, England
+
+
+def refusals(store):
+    log = store.audit_log()
+    refused = log[log["action"].isin(["upload_refused", "rollback_refused"])]
+    return refused[["actor", "action", "target", "detail"]].values.tolist()
+
+
+def test_refused_uploads_are_audited_with_a_short_reason(store):
+    """A file with problems and a file outside the uploader's areas each leave one audit row saying why."""
+    inspect(store, "broken.csv", BROKEN)
+    with pytest.raises(PermissionDenied):
+        inspect(store, "first.csv", FIRST, actor=HARTLEPOOL)
+    assert refusals(store) == [
+        ["system:tester", "upload_refused", "broken.csv", "1 problem in 1 row"],
+        ["hal", "upload_refused", "first.csv",
+         "You may upload figures for Hartlepool only; this file has rows for Middlesbrough (E06000002), "
+         "Redcar and Cleveland (E06000003). Nothing was written."],
+    ]
+
+
+def test_an_unusable_file_is_audited_with_a_bounded_file_name(store):
+    """The file name is the uploader's text: one line, at most 200 characters."""
+    with pytest.raises(UnusableFile):
+        inspect(store, "a\nb" + "x" * 500 + ".csv", LONG_HEADER.encode())
+    [[actor, action, target, detail]] = refusals(store)
+    assert (actor, action, len(target), target[:6], target[-1]) == ("system:tester", "upload_refused", 200, "a bxxx", "…")
+    assert (len(detail), detail[-1]) == (200, "…")
+
+
+def test_refused_rollbacks_are_audited(store):
+    """A rollback the role forbids and one of a load that does not exist each leave an audit row."""
+    first = commit_plan(store, inspect(store, "first.csv", FIRST))
+    with pytest.raises(PermissionDenied):
+        rollback(store, first.load_id, actor=Actor("vic", "Vic", "viewer"))
+    with pytest.raises(StoreError):
+        rollback(store, 99, actor=OPERATOR)
+    assert refusals(store) == [
+        ["vic", "rollback_refused", f"load {first.load_id}",
+         f"Vic may not roll back load {first.load_id}: viewers cannot change data."],
+        ["system:tester", "rollback_refused", "load 99", "There is no load 99; 'boards loads' lists them."],
+    ]
