@@ -240,45 +240,58 @@ class SignInOutcome:
     signed_in_at: datetime
 
 
+SIGN_IN_REFUSED = (
+    "The username or password is not right, or the account is locked or disabled. After too many wrong "
+    "passwords an account locks for a while; an administrator can unlock or enable it."
+)
+
+
 def sign_in(store: Store, username: str, password: str, *, now: datetime | None = None) -> SignInOutcome:
-    """Check a password; count failures, lock after too many, and audit every attempt."""
+    """Check a password; count failures, lock after too many, and audit every attempt.
+
+    Every refusal reads the same and costs the same: the password is verified once whatever the account
+    (against a hash of nothing when there is no account or no password), so neither the message nor the
+    time tells whether a username exists, is locked or is disabled. Why it was refused goes to the audit
+    trail only.
+    """
     now = now or utc_now()
     unknown_user_hash = _unknown_user_hash()
     policy = settings(store)
     user = store.user(username.strip())
-    wrong = SignInError("The username or password is not right.")
-    if user is None or user["password_hash"] is None:
-        try:
-            _hasher.verify(unknown_user_hash, password)
-        except VerificationError:
-            pass
+    has_password = user is not None and user["password_hash"] is not None
+    password_right = _verify(user["password_hash"] if has_password else unknown_user_hash, password)
+    if not has_password:
         store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", None,
                                       f"unknown user; attempted username: {attempted_username(username)}"))
-        raise wrong
+        raise SignInError(SIGN_IN_REFUSED)
     if not user["active"]:
         store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"], "account disabled"))
-        raise SignInError("This account is disabled. Ask an administrator to enable it.")
-    try:
-        _hasher.verify(user["password_hash"], password)
-    except (VerificationError, InvalidHashError):
+        raise SignInError(SIGN_IN_REFUSED)
+    if not password_right:
         # Every wrong password counts, also while the account is locked.
-        _, locked_until = store.count_failed_sign_in(
+        store.count_failed_sign_in(
             user["username"], lockout_attempts=policy["lockout_attempts"],
             lock_until=now + timedelta(minutes=policy["lockout_minutes"]),
             audit=lambda failures: _failure_audit(now, user["username"], failures, policy["lockout_attempts"]),
         )
-        if locked_until is not None and now < locked_until:
-            raise SignInError(_locked_message(locked_until)) from None
-        raise wrong from None
+        raise SignInError(SIGN_IN_REFUSED)
     locked_until = user["locked_until"]
     if locked_until is not None and now < locked_until:
-        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"], "account locked"))
-        raise SignInError(_locked_message(locked_until))
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"],
+                                      f"account locked until {locked_until:%H:%M} UTC"))
+        raise SignInError(SIGN_IN_REFUSED)
     changes: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
     if _hasher.check_needs_rehash(user["password_hash"]):
         changes["password_hash"] = hash_password(password)
     store.update_user(user["username"], changes, AuditEntry(now, user["username"], "sign_in", None, None))
     return SignInOutcome(actor_for(store, user["username"]), now)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def attempted_username(typed: str) -> str:
@@ -299,13 +312,6 @@ def _failure_audit(now: datetime, username: str, failures: int, lockout_attempts
     if failures == lockout_attempts:
         return AuditEntry(now, ANONYMOUS, "account_locked", username, f"after {failures} failed attempts")
     return AuditEntry(now, ANONYMOUS, "sign_in_failed", username, f"wrong password ({failures} in a row)")
-
-
-def _locked_message(until: datetime) -> str:
-    return (
-        "This account is locked after too many wrong passwords. "
-        f"Try again after {until:%H:%M} UTC, or ask an administrator to unlock it."
-    )
 
 
 def sign_in_with_identity(store: Store, email: str | None, *, now: datetime | None = None) -> Actor:

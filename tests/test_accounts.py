@@ -4,7 +4,9 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
+from boards import accounts
 from boards.access import PermissionDenied, system_actor
 from boards.accounts import (
     AccountError,
@@ -27,6 +29,10 @@ from boards.reference import load_reference
 from boards.store import Store
 
 ROOT = system_actor("tester")
+REFUSED = (
+    "The username or password is not right, or the account is locked or disabled. After too many wrong "
+    "passwords an account locks for a while; an administrator can unlock or enable it."
+)
 T0 = datetime(2026, 11, 22, 9, 0, 0)
 
 
@@ -64,7 +70,7 @@ def test_unknown_user_and_wrong_password_read_the_same(store):
         sign_in(store, "nobody", "whatever", now=T0)
     with pytest.raises(SignInError) as wrong:
         sign_in(store, "ana", "not the password", now=T0)
-    assert str(unknown.value) == str(wrong.value) == "The username or password is not right."
+    assert str(unknown.value) == str(wrong.value) == REFUSED
 
 
 @pytest.mark.parametrize(
@@ -108,15 +114,18 @@ def test_audit_trail_names_cannot_be_usernames(store, username):
 def test_lockout_after_five_failures_survives_a_restart(tmp_path, store):
     """Five wrong passwords lock the account for 15 minutes, even across a reopen of the file."""
     for _ in range(4):
-        with pytest.raises(SignInError, match="not right"):
+        with pytest.raises(SignInError):
             sign_in(store, "ana", "wrong", now=T0)
-    with pytest.raises(SignInError, match="locked after too many wrong passwords. Try again after 09:15 UTC"):
+    assert store.user("ana")["locked_until"] is None
+    with pytest.raises(SignInError):
         sign_in(store, "ana", "wrong", now=T0)
+    assert store.user("ana")["locked_until"] == datetime(2026, 11, 22, 9, 15)
     path = store.path
     store.close()
     reopened = Store.open(path)
-    with pytest.raises(SignInError, match="locked"):
+    with pytest.raises(SignInError):
         sign_in(reopened, "ana", "correct horse battery", now=T0 + timedelta(minutes=14))
+    assert reopened.audit_log()["detail"].iloc[-1] == "account locked until 09:15 UTC"
     assert sign_in(reopened, "ana", "correct horse battery", now=T0 + timedelta(minutes=16)).actor.username == "ana"
     assert reopened.user("ana")["failed_attempts"] == 0
     actions = reopened.audit_log()["action"].tolist()
@@ -147,7 +156,7 @@ def test_simultaneous_wrong_passwords_each_count_and_lock(store):
         thread.join()
     user = store.user("ana")
     assert (len(refusals), user["failed_attempts"], user["locked_until"]) == (12, 12, T0 + timedelta(minutes=15))
-    with pytest.raises(SignInError, match="locked"):
+    with pytest.raises(SignInError):
         sign_in(store, "ana", "correct horse battery", now=T0 + timedelta(minutes=1))
     assert store.audit_log()["action"].value_counts().to_dict() == {
         "sign_in_failed": 12, "account_locked": 1, "user_added": 2}
@@ -156,20 +165,61 @@ def test_simultaneous_wrong_passwords_each_count_and_lock(store):
 def test_lockout_threshold_is_a_setting(store):
     """With lockout_attempts 2 the second failure locks."""
     change_setting(store, ROOT, "lockout_attempts", "2")
-    with pytest.raises(SignInError, match="not right"):
+    with pytest.raises(SignInError):
         sign_in(store, "ana", "wrong", now=T0)
-    with pytest.raises(SignInError, match="locked"):
+    assert store.user("ana")["locked_until"] is None
+    with pytest.raises(SignInError):
         sign_in(store, "ana", "wrong", now=T0)
+    assert store.user("ana")["locked_until"] == datetime(2026, 11, 22, 9, 15)
     assert settings(store)["lockout_attempts"] == 2
 
 
 def test_disabled_account_cannot_sign_in(store):
-    """Disabling refuses sign-in with its own message; enabling also clears a lock."""
+    """Disabling refuses sign-in (why goes to the audit trail only); enabling also clears a lock."""
     set_active(store, ROOT, "ana", False)
-    with pytest.raises(SignInError, match="This account is disabled"):
+    with pytest.raises(SignInError):
         sign_in(store, "ana", "correct horse battery", now=T0)
+    assert store.audit_log()[["action", "target", "detail"]].iloc[-1].tolist() == [
+        "sign_in_failed", "ana", "account disabled"]
     set_active(store, ROOT, "ana", True)
     assert sign_in(store, "ana", "correct horse battery", now=T0).actor.role == "analyst"
+
+
+@pytest.fixture
+def verify_calls(monkeypatch):
+    """The hashes each sign-in verified a password against, in order."""
+    calls = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, password_hash, password):
+            calls.append(password_hash)
+            return super().verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_hasher", CountingHasher())
+    return calls
+
+
+def test_every_refusal_reads_the_same_and_verifies_once(store, verify_calls):
+    """Unknown, wrong password, locked and disabled: one message, and the password verified exactly once
+    each, so the time taken does not tell them apart (a locked or disabled account answered without
+    verifying, many times faster than a wrong password)."""
+    change_setting(store, ROOT, "lockout_attempts", "1")
+    add_user(store, ROOT, username="dee", display_name="Dee", role="viewer", password="dee reads the data")
+    set_active(store, ROOT, "dee", False)
+    attempts = [("nobody", "whatever"), ("bea", "not the password"), ("bea", "barnsley uploads 1"),
+                ("dee", "dee reads the data"), ("dee", "not the password")]
+    messages, verified = [], []
+    for username, password in attempts:
+        verify_calls.clear()
+        with pytest.raises(SignInError) as refused:
+            sign_in(store, username, password, now=T0)
+        messages.append(str(refused.value))
+        verified.append(len(verify_calls))
+    assert messages == [REFUSED] * 5
+    assert verified == [1, 1, 1, 1, 1]
+    assert store.audit_log()["detail"].iloc[-5:].tolist() == [
+        "unknown user; attempted username: nobody", "after 1 failed attempts", "account locked until 09:15 UTC",
+        "account disabled", "account disabled"]
 
 
 def test_session_expires_after_inactivity(store):
