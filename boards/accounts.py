@@ -18,11 +18,15 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from boards.access import ANONYMOUS, SYSTEM_PREFIX, Actor, PermissionDenied, check_role, require_admin, system_actor
 from boards.store import AuditEntry, Store
 
 MIN_PASSWORD_LENGTH = 12  # NCSC password guidance: length over complexity rules
+# zxcvbn's scores run 0 to 4; 3 is "safely unguessable" (about 10^8 guesses), its own advice for accounts.
+MIN_PASSWORD_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses to estimate longer passwords; their first 72 characters are judged
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "lockout_attempts": 5,
     "lockout_minutes": 15,
@@ -71,10 +75,19 @@ def generate_password() -> str:
 
 
 def check_password_strength(username: str, password: str) -> None:
+    """Refuse a short password, the username, and a password zxcvbn guesses easily: one of the common
+    passwords in its bundled lists, or close to one (password1234, Summer2025!)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
     if password.casefold() == username.casefold():
         raise AccountError("The password must not be the username.")
+    estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[username])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        warning = estimate["feedback"]["warning"]
+        raise AccountError(
+            "The password is too easy to guess" + (f": {warning.rstrip('.')}." if warning else ".")
+            + " Choose another, such as three or four random words."
+        )
 
 
 # -- settings --------------------------------------------------------------------------------

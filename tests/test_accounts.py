@@ -248,6 +248,11 @@ def test_only_admins_manage_users(store):
         ({"role": "superuser"}, "unknown role 'superuser'"),
         ({"password": "short"}, "at least 12 characters"),
         ({"password": "newperson123"}, "must not be the username"),
+        ({"password": "password1234"}, r"^The password is too easy to guess: This is a very common password. Choose "
+                                       r"another, such as three or four random words.$"),
+        ({"password": "Password1234!"}, "^The password is too easy to guess: This is similar to a commonly used "
+                                        "password."),
+        ({"password": "x" * 100}, r'^The password is too easy to guess: Repeats like "aaa" are easy to guess.'),
         ({"role": "uploader"}, "An uploader needs at least one partnership"),
         ({"partnership_ids": ["E99999999"]}, "unknown partnership E99999999"),
     ],
