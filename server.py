@@ -4,7 +4,8 @@ waits for its first visitor, instead of making that visitor wait for it.
 
     streamlit run server.py [-- --db PATH]      # what `python3 dev.py run` runs
 
-``streamlit run dashboard.py`` serves the same dashboard without the head start.
+``streamlit run dashboard.py`` serves the same dashboard without the head start, and without the
+anti-framing headers of ``boards.web``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
+
+from boards.web import SecurityHeaders
 
 # The frame (store, comparison engine, accounts) and the figures every page shows; page scripts themselves
 # cannot be imported, since importing one would draw it.
@@ -34,4 +38,4 @@ async def preload_modules(app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("dashboard.py", lifespan=preload_modules)
+app = st.App("dashboard.py", lifespan=preload_modules, middleware=[Middleware(SecurityHeaders)])

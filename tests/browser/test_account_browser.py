@@ -1,4 +1,4 @@
-"""Signing in, in Chromium: every refusal reads the same.
+"""Signing in, in Chromium: every refusal reads the same; no other site may frame the dashboard.
 
 Sign-ins write to the database (failed attempts, locks), so this module runs its OWN server on a copy
 of the session's demo database. Lou's account is locked, Dee's disabled, Ray's an ordinary viewer.
@@ -7,6 +7,8 @@ of the session's demo database. Lou's account is locked, Dee's disabled, Ray's a
 from __future__ import annotations
 
 import shutil
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -62,4 +64,25 @@ def test_locked_disabled_and_wrong_password_read_the_same(browser: Browser, acco
     for username, password in (("lou", PASSWORDS["lou"]), ("dee", PASSWORDS["dee"]), ("ray", "not the password")):
         try_sign_in(page, account_url, username, password)
         expect(page.get_by_role("alert").locator("p")).to_have_text(REFUSED, timeout=APP_TIMEOUT_MS)
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/account", "/_stcore/health", "/_stcore/host-config", "/no-such-page"])
+def test_every_response_forbids_framing(account_url: str, path: str) -> None:
+    """The page, Streamlit's own endpoints and a page that does not exist all say no site may frame them."""
+    try:
+        response = urllib.request.urlopen(f"{account_url}{path}", timeout=10)
+    except urllib.error.HTTPError as error:  # an error response is a response too
+        response = error
+    assert (response.headers["Content-Security-Policy"], response.headers["X-Frame-Options"]) == (
+        "frame-ancestors 'none'", "DENY")
+
+
+def test_the_browser_refuses_to_show_the_dashboard_in_a_frame(browser: Browser, account_url: str) -> None:
+    """A page of another origin that frames the dashboard: Chromium refuses, citing frame-ancestors."""
+    page = browser.new_context().new_page()
+    with page.expect_console_message(lambda message: "frame-ancestors 'none'" in message.text,
+                                     timeout=APP_TIMEOUT_MS) as refusal:
+        page.set_content(f'<iframe src="{account_url}/account" title="framed"></iframe>')
+    assert refusal.value.text.startswith(f"Framing '{account_url}/' violates")
     page.context.close()
