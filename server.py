@@ -4,8 +4,8 @@ waits for its first visitor, instead of making that visitor wait for it.
 
     streamlit run server.py [-- --db PATH]      # what `python3 dev.py run` runs
 
-``streamlit run dashboard.py`` serves the same dashboard without the head start, and without the
-anti-framing headers of ``boards.web``.
+``streamlit run dashboard.py`` serves the same dashboard without the head start, and without
+``boards.web``: no anti-framing headers, and no session cookie (a reload signs the user out).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from boards.web import SecurityHeaders
+from boards.web import SecurityHeaders, session_routes
 
 # The frame (store, comparison engine, accounts) and the figures every page shows; page scripts themselves
 # cannot be imported, since importing one would draw it.
@@ -38,4 +38,6 @@ async def preload_modules(app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("dashboard.py", lifespan=preload_modules, middleware=[Middleware(SecurityHeaders)])
+app = st.App(
+    "dashboard.py", lifespan=preload_modules, routes=session_routes(), middleware=[Middleware(SecurityHeaders)]
+)

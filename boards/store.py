@@ -783,6 +783,17 @@ class Store:
         frame = self._frame("SELECT key, value FROM settings")
         return dict(zip(frame["key"], frame["value"]))
 
+    def setting_or_first(self, key: str, value: str) -> str:
+        """The stored value of ``key``; when there is none, ``value`` is stored and returned. One statement
+        under the write lock, so that simultaneous first calls agree on one value."""
+        with self._transaction() as cur:
+            cur.execute(
+                "MERGE INTO settings s USING (SELECT ? AS key, ? AS value) i ON s.key = i.key "
+                "WHEN NOT MATCHED THEN INSERT (key, value) VALUES (i.key, i.value)",
+                [key, value],
+            )
+            return cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()[0]
+
     def set_setting(self, key: str, value: str, audit: AuditEntry) -> None:
         with self._transaction() as cur:
             cur.execute(

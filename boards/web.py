@@ -1,4 +1,5 @@
-"""HTTP around the dashboard (Starlette, never Streamlit): headers on every response.
+"""HTTP around the dashboard (Starlette, never Streamlit): headers on every response, and the routes
+that set and clear the session cookie (``boards.sessions``).
 
 ``server.py`` hands these to Streamlit's ``st.App``, whose server is a Starlette application.
 """
@@ -7,6 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from boards.accounts import utc_now
+from boards.sessions import COOKIE_NAME, SESSIONS
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,3 +51,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def back_to_path(request: Request) -> str:
+    """The page to return to: a path on this site, never another site's address."""
+    path = request.query_params.get("next", "/")
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+async def start_session(request: Request) -> RedirectResponse:
+    """Swap a one-time token for the session cookie, then go back to the page the user signed in on."""
+    cookie = SESSIONS.redeem(request.query_params.get("token", ""), now=utc_now())
+    response = RedirectResponse(back_to_path(request), status_code=303)
+    if cookie is not None:
+        response.set_cookie(COOKIE_NAME, cookie, path="/", httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+    return response
+
+
+async def end_session(request: Request) -> RedirectResponse:
+    """Clear the session cookie (the session itself was ended by the page), then go back."""
+    response = RedirectResponse(back_to_path(request), status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
+    return response
+
+
+def session_routes() -> list[Route]:
+    """The cookie routes, for st.App; the pages send the browser to them only once they are served."""
+    SESSIONS.cookie_routes_served = True
+    return [Route("/session/start", start_session), Route("/session/end", end_session)]
