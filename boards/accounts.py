@@ -308,16 +308,22 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def attempted_username(typed: str) -> str:
-    """What a signed-out visitor typed as the username, safe for the audit trail: as typed when it has the
-    shape of a username or an email (at most 64 letters, digits and . _ @ + -), else a short hash, which
-    still matches repeated attempts. So a password typed into the wrong box, text posing as the command
-    line (system:...) or another user, and a huge paste are never stored."""
+    """What a signed-out visitor typed as the username, safe for the audit trail. Kept as typed only when it
+    has the shape of a username or an email (at most 64 letters, digits and . _ @ + -) and could not be a
+    password of this dashboard (shorter than the minimum, or easy to guess); else a short hash, which still
+    matches repeated attempts. So a password typed into the wrong box, text posing as the command line
+    (system:...) or another user, and a huge paste are never stored."""
     text = typed.strip()
     if not text:
         return "(blank)"
-    if _PLAIN_ATTEMPT.fullmatch(text):
+    if _PLAIN_ATTEMPT.fullmatch(text) and not _could_be_a_password(text):
         return text
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _could_be_a_password(text: str) -> bool:
+    """Whether check_password_strength would accept ``text`` (whoever's password it were)."""
+    return len(text) >= MIN_PASSWORD_LENGTH and zxcvbn(text[:ZXCVBN_MAX_LENGTH])["score"] >= MIN_PASSWORD_SCORE
 
 
 def _failure_audit(now: datetime, username: str, failures: int, lockout_attempts: int) -> AuditEntry:

@@ -77,7 +77,9 @@ def test_unknown_user_and_wrong_password_read_the_same(store):
     ("typed", "kept"),
     [
         ("nobody", "nobody"),
-        ("someone@example.gov.uk", "someone@example.gov.uk"),
+        ("bea.barnsly", "bea.barnsly"),
+        ("someone@example.gov.uk", "sha256:dbce85ef2398badc"),  # a password of this dashboard could look so
+        ("correcthorsebattery", "sha256:10ef1b051eb9faeb"),
         ("system:root", "sha256:c4c69dcd065a7884"),
         ("correct horse battery", "sha256:9028ea0d15decaa3"),
         ("x" * 200_000, "sha256:91e3faafd322bcdf"),
@@ -86,8 +88,8 @@ def test_unknown_user_and_wrong_password_read_the_same(store):
 )
 def test_a_failed_sign_in_is_audited_as_anonymous_with_a_safe_attempt(store, typed, kept):
     """Whatever a signed-out visitor types, the audit row's actor is 'anonymous' and the attempt is kept as
-    typed only when it has the shape of a username; else as a short hash (so never a password, never posing
-    as the command line or another user, never 200,000 characters)."""
+    typed only when it has the shape of a username and could not be a password here; else as a short hash
+    (so never a password, never posing as the command line or another user, never 200,000 characters)."""
     with pytest.raises(SignInError):
         sign_in(store, typed, "whatever", now=T0)
     row = store.audit_log().fillna("-").iloc[-1]
