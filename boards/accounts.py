@@ -288,15 +288,13 @@ def sign_in(store: Store, username: str, password: str, *, now: datetime | None 
             audit=lambda failures: _failure_audit(now, user["username"], failures, policy["lockout_attempts"]),
         )
         raise SignInError(SIGN_IN_REFUSED)
-    locked_until = user["locked_until"]
-    if locked_until is not None and now < locked_until:
+    rehashed = hash_password(password) if _hasher.check_needs_rehash(user["password_hash"]) else None
+    locked_until = store.record_sign_in(user["username"], now=now, password_hash=rehashed,
+                                        audit=AuditEntry(now, user["username"], "sign_in", None, None))
+    if locked_until is not None:
         store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"],
                                       f"account locked until {locked_until:%H:%M} UTC"))
         raise SignInError(SIGN_IN_REFUSED)
-    changes: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
-    if _hasher.check_needs_rehash(user["password_hash"]):
-        changes["password_hash"] = hash_password(password)
-    store.update_user(user["username"], changes, AuditEntry(now, user["username"], "sign_in", None, None))
     return SignInOutcome(actor_for(store, user["username"]), now)
 
 

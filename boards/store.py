@@ -763,6 +763,25 @@ class Store:
             self._write_audit(cur, audit(failures))
         return failures, locked_until
 
+    def record_sign_in(
+        self, username: str, *, now: datetime, password_hash: str | None, audit: AuditEntry
+    ) -> datetime | None:
+        """A right password for ``username``: clear the count of wrong ones (and store ``password_hash`` when
+        given), unless the account is locked at ``now``, checked in the same statement so that a lock made by
+        simultaneous wrong passwords is never cleared by a sign-in that read the account before it. None
+        when the sign-in was recorded (with its audit row), else the time the account is locked until."""
+        with self._transaction() as cur:
+            signed_in = cur.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = NULL, "
+                "password_hash = coalesce(?, password_hash) "
+                "WHERE username = ? AND (locked_until IS NULL OR locked_until <= ?) RETURNING username",
+                [password_hash, username, now],
+            ).fetchone()
+            if signed_in is None:
+                return cur.execute("SELECT locked_until FROM users WHERE username = ?", [username]).fetchone()[0]
+            self._write_audit(cur, audit)
+        return None
+
     def set_user_partnerships(self, username: str, partnership_ids: list[str], audit: AuditEntry) -> None:
         with self._transaction() as cur:
             cur.execute("DELETE FROM user_partnerships WHERE username = ?", [username])

@@ -164,6 +164,21 @@ def test_simultaneous_wrong_passwords_each_count_and_lock(store):
         "sign_in_failed": 12, "account_locked": 1, "user_added": 2}
 
 
+def test_a_right_password_read_before_a_lock_does_not_clear_it(store, monkeypatch):
+    """Simultaneous guesses: one right password whose sign-in read the account before the wrong ones locked
+    it is refused, and the lock stays (the sign-in cleared the lock it had not seen)."""
+    unlocked = store.user("ana")
+    for _ in range(5):
+        with pytest.raises(SignInError):
+            sign_in(store, "ana", "wrong", now=T0)
+    monkeypatch.setattr(store, "user", lambda username: unlocked)
+    with pytest.raises(SignInError):
+        sign_in(store, "ana", "correct horse battery", now=T0)
+    monkeypatch.undo()
+    assert (store.user("ana")["failed_attempts"], store.user("ana")["locked_until"]) == (5, datetime(2026, 11, 22, 9, 15))
+    assert store.audit_log()["detail"].iloc[-1] == "account locked until 09:15 UTC"
+
+
 def test_lockout_threshold_is_a_setting(store):
     """With lockout_attempts 2 the second failure locks."""
     change_setting(store, ROOT, "lockout_attempts", "2")
