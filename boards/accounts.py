@@ -40,6 +40,7 @@ SETTING_HELP = {
     "read_without_sign_in": "whether the dashboard can be read without signing in (uploads always need it)",
 }
 
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 _hasher = PasswordHasher()
 # What a failed sign-in's audit row keeps of the username typed, as typed: the shape of a username or an email.
 _PLAIN_ATTEMPT = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
@@ -336,8 +337,11 @@ def sign_in_with_identity(store: Store, email: str | None, *, now: datetime | No
     now = now or utc_now()
     username = store.username_for_email(email) if email else None
     if username is None:
+        # The identity provider verified this email: kept (on one line, bounded) so that an administrator can
+        # add its owner.
+        verified = " ".join((email or "(no email)").split())[:MAX_EMAIL_LENGTH]
         store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", None,
-                                      f"single sign-on: no account for {attempted_username(email or '')}"))
+                                      f"single sign-on: no account for {verified}"))
         raise SignInError(
             f"You signed in as {email or 'an account without an email'}, but no active user of this dashboard "
             "has that email. Ask an administrator to add you."

@@ -98,7 +98,7 @@ def new_page(browser: Browser) -> Page:
 
 def sign_in_and_open_upload(page: Page, url: str, username: str) -> None:
     sign_in(page, url, username, USERS[username][3])
-    # A new page load would be a new session, signed out: follow the link instead.
+    # Follow the link, as a user would.
     page.get_by_role("link", name="Upload").click()
     page.get_by_role("heading", name="Upload a quarterly return").wait_for()
     wait_for_app(page)
