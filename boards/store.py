@@ -521,13 +521,8 @@ class Store:
 
     def load_benchmarks(self, load_id: int) -> tuple[int, int]:
         """(added, replaced): the published benchmarks a load added, and those it replaced, now current."""
-        with self._cursor() as cur:
-            current, replaced = cur.execute(
-                "SELECT (SELECT count(*) FROM published_benchmarks WHERE load_id = $1), "
-                "(SELECT count(*) FROM benchmark_history WHERE superseded_by_load = $1)",
-                [load_id],
-            ).fetchone()
-        return int(current) - int(replaced), int(replaced)
+        counts = self.read("load_benchmarks", load_id=load_id).iloc[0]
+        return int(counts["current"]) - int(counts["replaced"]), int(counts["replaced"])
 
     def load_problems(self, load_id: int) -> pd.DataFrame:
         """The rows a load left out, with why (line, column_name, value, reason)."""
