@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from boards.store import OBSERVATION_COLUMNS, Store
 
-from .conftest import APP_TIMEOUT_MS, ROOT, STARTUP_TIMEOUT_S, free_port, is_healthy, log_tail, screenshot, sign_in, wait_for_app
+from .conftest import APP_TIMEOUT_MS, ROOT, running_server, screenshot, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -63,32 +62,8 @@ def upload_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     )
     store.close()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = folder / "streamlit.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not is_healthy(url):
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with running_server(db, folder / "streamlit.log") as url:
+        yield url
 
 
 def new_page(browser: Browser) -> Page:
