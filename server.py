@@ -4,7 +4,8 @@ waits for its first visitor, instead of making that visitor wait for it.
 
     streamlit run server.py [-- --db PATH]      # what `python3 dev.py run` runs
 
-``streamlit run dashboard.py`` serves the same dashboard without the head start.
+``streamlit run dashboard.py`` serves the same dashboard without the head start, and without
+``boards.web``: no anti-framing headers, and no session cookie (a reload signs the user out).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
+
+from boards.web import SecurityHeaders, session_routes
 
 # The frame (store, comparison engine, accounts) and the figures every page shows; page scripts themselves
 # cannot be imported, since importing one would draw it.
@@ -44,4 +48,4 @@ async def lifespan(app: st.App) -> AsyncIterator[None]:
     Store.close_all()
 
 
-app = st.App("dashboard.py", lifespan=lifespan)
+app = st.App("dashboard.py", lifespan=lifespan, routes=session_routes(), middleware=[Middleware(SecurityHeaders)])

@@ -6,9 +6,12 @@ call these checks themselves and refuse with a sentence the user can act on.
 | role     | read | upload local figures   | upload published (DfE) | roll back                 | users, settings, audit |
 |----------|------|------------------------|------------------------|---------------------------|------------------------|
 | viewer   | yes  | no                     | no                     | no                        | no                     |
-| uploader | yes  | their own areas        | no                     | loads of their own areas  | no                     |
+| uploader | yes  | their own areas        | no                     | loads of their own areas* | no                     |
 | analyst  | yes  | any area               | yes                    | loads they made           | no                     |
 | admin    | yes  | any area               | yes                    | any load                  | yes                    |
+
+* A load that wrote published benchmarks only analysts and administrators may roll back; a load that
+  wrote no rows at all, only the user who made it (and administrators).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ ROLE_LABELS = {
 }
 # The operator at the machine's command line: whoever can run `boards` can open the file anyway.
 SYSTEM_PREFIX = "system:"
+# The audit trail's actor for what a signed-out visitor does (a failed sign-in, a refused request).
+ANONYMOUS = "anonymous"
 
 
 class PermissionDenied(PermissionError):
@@ -94,25 +99,32 @@ def require_upload(actor: Actor | None, area_codes: Iterable[str], *, published:
         )
 
 
-def require_rollback(actor: Actor | None, *, load_by: str, load_area_codes: Iterable[str],
-                     load_id: int) -> None:
-    """Refuse a rollback the actor may not make."""
+def require_rollback(actor: Actor | None, *, load_by: str, area_codes: Iterable[str],
+                     benchmark_codes: Iterable[str], load_id: int) -> None:
+    """Refuse a rollback the actor may not make, judged by every row the load wrote or replaced: its areas
+    and its published benchmarks. A load that wrote nothing is nobody's but its maker's (and an
+    administrator's) to roll back."""
     if actor is None:
         raise PermissionDenied("Sign in to roll back a load.")
     if actor.role == "admin":
         return
-    if actor.role == "analyst" and load_by == actor.username:
-        return
-    if actor.role == "uploader" and set(load_area_codes) <= actor.area_codes:
-        return
-    raise PermissionDenied(
-        f"{actor.display_name} may not roll back load {load_id}: "
-        + {
-            "viewer": "viewers cannot change data.",
-            "uploader": "it holds figures for areas outside your partnership.",
-            "analyst": "analysts may roll back only loads they made.",
-        }[actor.role]
-    )
+    areas, benchmarks = set(area_codes), set(benchmark_codes)
+    own = load_by == actor.username
+    if benchmarks and not actor.can_upload_published():
+        reason = ("it holds published England or regional benchmarks, which only analysts and administrators "
+                  "may load or roll back.")
+    elif actor.role == "analyst":
+        if own:
+            return
+        reason = "analysts may roll back only loads they made."
+    elif actor.role == "uploader":
+        if areas and areas <= actor.area_codes or not areas and own:
+            return
+        reason = ("it holds figures for areas outside your partnership." if areas
+                  else "it wrote no figures and was made by someone else.")
+    else:
+        reason = "viewers cannot change data."
+    raise PermissionDenied(f"{actor.display_name} may not roll back load {load_id}: {reason}")
 
 
 def require_admin(actor: Actor | None, what: str) -> None:

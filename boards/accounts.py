@@ -9,6 +9,8 @@ reset it.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,11 +18,15 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
-from boards.access import Actor, PermissionDenied, check_role, require_admin, system_actor
+from boards.access import ANONYMOUS, SYSTEM_PREFIX, Actor, PermissionDenied, check_role, require_admin, system_actor
 from boards.store import AuditEntry, Store, utc_now
 
 MIN_PASSWORD_LENGTH = 12  # NCSC password guidance: length over complexity rules
+# zxcvbn's scores run 0 to 4; 3 is "safely unguessable" (about 10^8 guesses), its own advice for accounts.
+MIN_PASSWORD_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses to estimate longer passwords; their first 72 characters are judged
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "lockout_attempts": 5,
     "lockout_minutes": 15,
@@ -34,7 +40,10 @@ SETTING_HELP = {
     "read_without_sign_in": "whether the dashboard can be read without signing in (uploads always need it)",
 }
 
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 _hasher = PasswordHasher()
+# What a failed sign-in's audit row keeps of the username typed, as typed: the shape of a username or an email.
+_PLAIN_ATTEMPT = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
 
 
 @functools.cache
@@ -63,10 +72,19 @@ def generate_password() -> str:
 
 
 def check_password_strength(username: str, password: str) -> None:
+    """Refuse a short password, the username, and a password zxcvbn guesses easily: one of the common
+    passwords in its bundled lists, or close to one (password1234, Summer2025!)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
     if password.casefold() == username.casefold():
         raise AccountError("The password must not be the username.")
+    estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[username])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        warning = estimate["feedback"]["warning"]
+        raise AccountError(
+            "The password is too easy to guess" + (f": {warning.rstrip('.')}." if warning else ".")
+            + " Choose another, such as three or four random words."
+        )
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -139,6 +157,8 @@ def add_user(
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise AccountError("A username must be one word without spaces.")
+    if username == ANONYMOUS or username.startswith(SYSTEM_PREFIX):
+        raise AccountError(f"{username!r} is reserved for the audit trail: choose another username.")
     check_role(role)
     if store.user(username) is not None:
         raise AccountError(f"a user called {username!r} already exists")
@@ -230,55 +250,82 @@ class SignInOutcome:
     signed_in_at: datetime
 
 
+SIGN_IN_REFUSED = (
+    "The username or password is not right, or the account is locked or disabled. After too many wrong "
+    "passwords an account locks for a while; an administrator can unlock or enable it."
+)
+
+
 def sign_in(store: Store, username: str, password: str, *, now: datetime | None = None) -> SignInOutcome:
-    """Check a password; count failures, lock after too many, and audit every attempt."""
+    """Check a password; count failures, lock after too many, and audit every attempt.
+
+    Every refusal reads the same and costs the same: the password is verified once whatever the account
+    (against a hash of nothing when there is no account or no password), so neither the message nor the
+    time tells whether a username exists, is locked or is disabled. Why it was refused goes to the audit
+    trail only.
+    """
     now = now or utc_now()
     unknown_user_hash = _unknown_user_hash()
     policy = settings(store)
     user = store.user(username.strip())
-    wrong = SignInError("The username or password is not right.")
-    if user is None or user["password_hash"] is None:
-        try:
-            _hasher.verify(unknown_user_hash, password)
-        except VerificationError:
-            pass
-        store.append_audit(AuditEntry(now, username.strip() or "(blank)", "sign_in_failed", None, "unknown user"))
-        raise wrong
+    has_password = user is not None and user["password_hash"] is not None
+    password_right = _verify(user["password_hash"] if has_password else unknown_user_hash, password)
+    if not has_password:
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", None,
+                                      f"unknown user; attempted username: {attempted_username(username)}"))
+        raise SignInError(SIGN_IN_REFUSED)
     if not user["active"]:
-        store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account disabled"))
-        raise SignInError("This account is disabled. Ask an administrator to enable it.")
-    locked_until = user["locked_until"]
-    if locked_until is not None and now < locked_until:
-        store.append_audit(AuditEntry(now, user["username"], "sign_in_failed", None, "account locked"))
-        raise SignInError(_locked_message(locked_until))
-    try:
-        _hasher.verify(user["password_hash"], password)
-    except (VerificationError, InvalidHashError):
-        failures = user["failed_attempts"] + 1
-        if failures >= policy["lockout_attempts"]:
-            until = now + timedelta(minutes=policy["lockout_minutes"])
-            store.update_user(
-                user["username"], {"failed_attempts": failures, "locked_until": until},
-                AuditEntry(now, user["username"], "account_locked", None, f"after {failures} failed attempts"),
-            )
-            raise SignInError(_locked_message(until)) from None
-        store.update_user(
-            user["username"], {"failed_attempts": failures},
-            AuditEntry(now, user["username"], "sign_in_failed", None, f"wrong password ({failures} in a row)"),
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"], "account disabled"))
+        raise SignInError(SIGN_IN_REFUSED)
+    if not password_right:
+        # Every wrong password counts, also while the account is locked.
+        store.count_failed_sign_in(
+            user["username"], lockout_attempts=policy["lockout_attempts"],
+            lock_until=now + timedelta(minutes=policy["lockout_minutes"]),
+            audit=lambda failures: _failure_audit(now, user["username"], failures, policy["lockout_attempts"]),
         )
-        raise wrong from None
-    changes: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
-    if _hasher.check_needs_rehash(user["password_hash"]):
-        changes["password_hash"] = hash_password(password)
-    store.update_user(user["username"], changes, AuditEntry(now, user["username"], "sign_in", None, None))
+        raise SignInError(SIGN_IN_REFUSED)
+    rehashed = hash_password(password) if _hasher.check_needs_rehash(user["password_hash"]) else None
+    locked_until = store.record_sign_in(user["username"], now=now, password_hash=rehashed,
+                                        audit=AuditEntry(now, user["username"], "sign_in", None, None))
+    if locked_until is not None:
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", user["username"],
+                                      f"account locked until {locked_until:%H:%M} UTC"))
+        raise SignInError(SIGN_IN_REFUSED)
     return SignInOutcome(actor_for(store, user["username"]), now)
 
 
-def _locked_message(until: datetime) -> str:
-    return (
-        "This account is locked after too many wrong passwords. "
-        f"Try again after {until:%H:%M} UTC, or ask an administrator to unlock it."
-    )
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def attempted_username(typed: str) -> str:
+    """What a signed-out visitor typed as the username, safe for the audit trail. Kept as typed only when it
+    has the shape of a username or an email (at most 64 letters, digits and . _ @ + -) and could not be a
+    password of this dashboard (shorter than the minimum, or easy to guess); else a short hash, which still
+    matches repeated attempts. So a password typed into the wrong box, text posing as the command line
+    (system:...) or another user, and a huge paste are never stored."""
+    text = typed.strip()
+    if not text:
+        return "(blank)"
+    if _PLAIN_ATTEMPT.fullmatch(text) and not _could_be_a_password(text):
+        return text
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _could_be_a_password(text: str) -> bool:
+    """Whether check_password_strength would accept ``text`` (whoever's password it were)."""
+    return len(text) >= MIN_PASSWORD_LENGTH and zxcvbn(text[:ZXCVBN_MAX_LENGTH])["score"] >= MIN_PASSWORD_SCORE
+
+
+def _failure_audit(now: datetime, username: str, failures: int, lockout_attempts: int) -> AuditEntry:
+    """The audit row of a wrong password: the one that locks the account says so."""
+    if failures == lockout_attempts:
+        return AuditEntry(now, ANONYMOUS, "account_locked", username, f"after {failures} failed attempts")
+    return AuditEntry(now, ANONYMOUS, "sign_in_failed", username, f"wrong password ({failures} in a row)")
 
 
 def sign_in_with_identity(store: Store, email: str | None, *, now: datetime | None = None) -> Actor:
@@ -286,7 +333,11 @@ def sign_in_with_identity(store: Store, email: str | None, *, now: datetime | No
     now = now or utc_now()
     username = store.username_for_email(email) if email else None
     if username is None:
-        store.append_audit(AuditEntry(now, email or "(no email)", "sign_in_failed", None, "single sign-on: no account"))
+        # The identity provider verified this email: kept (on one line, bounded) so that an administrator can
+        # add its owner.
+        verified = " ".join((email or "(no email)").split())[:MAX_EMAIL_LENGTH]
+        store.append_audit(AuditEntry(now, ANONYMOUS, "sign_in_failed", None,
+                                      f"single sign-on: no account for {verified}"))
         raise SignInError(
             f"You signed in as {email or 'an account without an email'}, but no active user of this dashboard "
             "has that email. Ask an administrator to add you."

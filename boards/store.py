@@ -171,10 +171,24 @@ class LoadResult:
 
 
 @dataclass(frozen=True)
+class LoadScope:
+    """The geographies whose rows a load wrote or replaced: who may roll it back depends on them."""
+
+    area_codes: tuple[str, ...]  # local authorities and partnerships
+    benchmark_codes: tuple[str, ...]  # published England and regional figures
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.area_codes and not self.benchmark_codes
+
+
+@dataclass(frozen=True)
 class RollbackResult:
     load_id: int
     rows_restored: int  # values the load had replaced, current again
     rows_removed: int  # values the load had added, gone again
+    benchmarks_restored: int  # published benchmarks the load had replaced, current again
+    benchmarks_removed: int  # published benchmarks the load had added, gone again
 
 
 # Staging of a load against the current observations ($1 = the load's source): a row is changed
@@ -664,16 +678,16 @@ class Store:
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def load_area_codes(self, load_id: int) -> list[str]:
-        """Every area whose figures the load wrote or replaced."""
-        frame = self._frame(
-            "SELECT DISTINCT area_code FROM ("
-            " SELECT area_code FROM observations WHERE load_id = $1"
-            " UNION ALL SELECT area_code FROM observation_history WHERE load_id = $1 OR superseded_by_load = $1"
-            ") ORDER BY area_code",
-            [load_id],
-        )
-        return frame["area_code"].tolist()
+    def load_scope(self, load_id: int) -> LoadScope:
+        """Every geography whose rows the load wrote or replaced: areas and published benchmarks."""
+        frame = self.read("load_scope", load_id=load_id)
+        codes = frame.groupby("kind")["code"].agg(tuple).to_dict()
+        return LoadScope(area_codes=codes.get("area", ()), benchmark_codes=codes.get("benchmark", ()))
+
+    def load_benchmarks(self, load_id: int) -> tuple[int, int]:
+        """(added, replaced): the published benchmarks a load added, and those it replaced, now current."""
+        counts = self.read("load_benchmarks", load_id=load_id).iloc[0]
+        return int(counts["current"]) - int(counts["replaced"]), int(counts["replaced"])
 
     def load_problems(self, load_id: int) -> pd.DataFrame:
         """The rows a load left out, with why (line, column_name, value, reason)."""
@@ -729,6 +743,9 @@ class Store:
             # What still carries the load's id after the restore is what it added.
             removed = cur.execute("DELETE FROM observations WHERE load_id = ?", [load_id]).fetchone()[0]
             cur.execute("DELETE FROM observation_history WHERE superseded_by_load = ?", [load_id])
+            benchmarks_restored = cur.execute(
+                "SELECT count(*) FROM benchmark_history WHERE superseded_by_load = ?", [load_id]
+            ).fetchone()[0]
             cur.execute(
                 "MERGE INTO published_benchmarks b "
                 "USING (SELECT * FROM benchmark_history WHERE superseded_by_load = ?) h "
@@ -738,14 +755,18 @@ class Store:
                 "denominator = h.denominator, status = h.status, load_id = h.load_id",
                 [load_id],
             )
-            cur.execute("DELETE FROM published_benchmarks WHERE load_id = ?", [load_id])
+            benchmarks_removed = cur.execute(
+                "DELETE FROM published_benchmarks WHERE load_id = ?", [load_id]
+            ).fetchone()[0]
             cur.execute("DELETE FROM benchmark_history WHERE superseded_by_load = ?", [load_id])
             cur.execute(
                 "UPDATE loads SET status = 'rolled_back', rolled_back_at = ?, rolled_back_by = ? WHERE load_id = ?",
                 [audit.occurred_at, audit.actor, load_id],
             )
             self._write_audit(cur, replace(audit, target=f"load {load_id}"))
-        return RollbackResult(load_id, int(restored), int(removed))
+        return RollbackResult(
+            load_id, int(restored), int(removed), int(benchmarks_restored), int(benchmarks_removed)
+        )
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -890,6 +911,42 @@ class Store:
             cur.execute(f"UPDATE users SET {assignments} WHERE username = ?", [*changes.values(), username])
             self._write_audit(cur, audit)
 
+    def count_failed_sign_in(
+        self, username: str, *, lockout_attempts: int, lock_until: datetime,
+        audit: Callable[[int], AuditEntry],
+    ) -> tuple[int, datetime | None]:
+        """One more wrong password for ``username``: (wrong passwords in a row, locked until). The database
+        counts in one statement, so simultaneous attempts each count; the count reaching ``lockout_attempts``
+        locks the account until ``lock_until``. ``audit`` makes the audit row from the count."""
+        with self._transaction() as cur:
+            failures, locked_until = cur.execute(
+                "UPDATE users SET failed_attempts = failed_attempts + 1, "
+                "locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END "
+                "WHERE username = ? RETURNING failed_attempts, locked_until",
+                [lockout_attempts, lock_until, username],
+            ).fetchone()
+            self._write_audit(cur, audit(failures))
+        return failures, locked_until
+
+    def record_sign_in(
+        self, username: str, *, now: datetime, password_hash: str | None, audit: AuditEntry
+    ) -> datetime | None:
+        """A right password for ``username``: clear the count of wrong ones (and store ``password_hash`` when
+        given), unless the account is locked at ``now``, checked in the same statement so that a lock made by
+        simultaneous wrong passwords is never cleared by a sign-in that read the account before it. None
+        when the sign-in was recorded (with its audit row), else the time the account is locked until."""
+        with self._transaction() as cur:
+            signed_in = cur.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = NULL, "
+                "password_hash = coalesce(?, password_hash) "
+                "WHERE username = ? AND (locked_until IS NULL OR locked_until <= ?) RETURNING username",
+                [password_hash, username, now],
+            ).fetchone()
+            if signed_in is None:
+                return cur.execute("SELECT locked_until FROM users WHERE username = ?", [username]).fetchone()[0]
+            self._write_audit(cur, audit)
+        return None
+
     def set_user_partnerships(self, username: str, partnership_ids: list[str], audit: AuditEntry) -> None:
         with self._transaction() as cur:
             cur.execute("DELETE FROM user_partnerships WHERE username = ?", [username])
@@ -919,6 +976,17 @@ class Store:
     def settings(self) -> dict[str, str]:
         frame = self._frame("SELECT key, value FROM settings")
         return dict(zip(frame["key"], frame["value"]))
+
+    def setting_or_first(self, key: str, value: str) -> str:
+        """The stored value of ``key``; when there is none, ``value`` is stored and returned. One statement
+        under the write lock, so that simultaneous first calls agree on one value."""
+        with self._transaction() as cur:
+            cur.execute(
+                "MERGE INTO settings s USING (SELECT ? AS key, ? AS value) i ON s.key = i.key "
+                "WHEN NOT MATCHED THEN INSERT (key, value) VALUES (i.key, i.value)",
+                [key, value],
+            )
+            return cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()[0]
 
     def set_setting(self, key: str, value: str, audit: AuditEntry) -> None:
         with self._transaction() as cur:

@@ -42,23 +42,49 @@ def test_uploader_cannot_load_published_files():
 
 
 @pytest.mark.parametrize(
-    ("actor", "load_by", "areas", "allowed"),
+    ("actor", "load_by", "areas", "benchmarks", "allowed"),
     [
-        (ADMIN, "someone", ["E08000039"], True),
-        (ANALYST, "ana", ["E08000039"], True),
-        (ANALYST, "bea", ["E08000038"], False),
-        (BARNSLEY, "someone", ["E08000038"], True),
-        (BARNSLEY, "bea", ["E08000038", "E08000039"], False),
-        (VIEWER, "vic", ["E08000038"], False),
+        (ADMIN, "someone", ["E08000039"], [], True),
+        (ANALYST, "ana", ["E08000039"], [], True),
+        (ANALYST, "bea", ["E08000038"], [], False),
+        (BARNSLEY, "someone", ["E08000038"], [], True),
+        (BARNSLEY, "bea", ["E08000038", "E08000039"], [], False),
+        (VIEWER, "vic", ["E08000038"], [], False),
+        # published benchmarks are for the roles that may load them
+        (BARNSLEY, "ana", [], ["E92000001", "E12000003"], False),
+        (BARNSLEY, "bea", ["E08000038"], ["E92000001"], False),
+        (ANALYST, "ana", [], ["E92000001"], True),
+        (ADMIN, "ana", [], ["E92000001"], True),
+        # a load that wrote nothing is its maker's (and an administrator's)
+        (BARNSLEY, "cal", [], [], False),
+        (BARNSLEY, "bea", [], [], True),
+        (ANALYST, "cal", [], [], False),
+        (ADMIN, "cal", [], [], True),
     ],
 )
-def test_rollback_rules(actor, load_by, areas, allowed):
-    """Admins any load, analysts their own loads, uploaders loads within their areas, viewers none."""
+def test_rollback_rules(actor, load_by, areas, benchmarks, allowed):
+    """Admins any load, analysts their own loads, uploaders loads within their areas and without benchmarks,
+    viewers none; an empty load only its maker."""
     if allowed:
-        require_rollback(actor, load_by=load_by, load_area_codes=areas, load_id=7)
+        require_rollback(actor, load_by=load_by, area_codes=areas, benchmark_codes=benchmarks, load_id=7)
     else:
         with pytest.raises(PermissionDenied, match=f"{actor.display_name} may not roll back load 7"):
-            require_rollback(actor, load_by=load_by, load_area_codes=areas, load_id=7)
+            require_rollback(actor, load_by=load_by, area_codes=areas, benchmark_codes=benchmarks, load_id=7)
+
+
+def test_rollback_refusals_say_why():
+    """The benchmarks and the empty load each have their reason."""
+    with pytest.raises(PermissionDenied) as benchmarks:
+        require_rollback(BARNSLEY, load_by="ana", area_codes=[], benchmark_codes=["E92000001"], load_id=7)
+    assert str(benchmarks.value) == (
+        "Bea Barnsley may not roll back load 7: it holds published England or regional benchmarks, which only "
+        "analysts and administrators may load or roll back."
+    )
+    with pytest.raises(PermissionDenied) as empty:
+        require_rollback(BARNSLEY, load_by="cal", area_codes=[], benchmark_codes=[], load_id=7)
+    assert str(empty.value) == (
+        "Bea Barnsley may not roll back load 7: it wrote no figures and was made by someone else."
+    )
 
 
 def test_only_admin_manages():

@@ -59,7 +59,9 @@ def test_sign_in_then_out(app):
 def test_wrong_password_is_an_error_not_a_sign_in(app):
     """A wrong password shows the neutral message and signs nobody in."""
     sign_in_as(app, "bea", "not her password")
-    assert app.error[0].value == "The username or password is not right."
+    assert app.error[0].value == (
+        "The username or password is not right, or the account is locked or disabled. After too many wrong "
+        "passwords an account locks for a while; an administrator can unlock or enable it.")
     assert "actor" not in app.session_state
 
 
@@ -161,6 +163,9 @@ def test_single_sign_on_without_an_account_is_refused(app):
     app.run()
     assert "actor" not in app.session_state
     assert app.error[0].value.startswith(plain("You signed in as stranger@elsewhere.example, but no active user"))
+    audit = Store.open(app.session_state["store"].path).audit_log().iloc[-1]
+    assert audit[["actor", "action", "detail"]].tolist() == [
+        "anonymous", "sign_in_failed", "single sign-on: no account for stranger@elsewhere.example"]
 
 
 def test_sign_in_with_organisation_button_only_when_configured(app):

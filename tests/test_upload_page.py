@@ -19,7 +19,7 @@ from boards.accounts import actor_for, add_user, utc_now
 from boards.imports.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES
 from boards.imports.pipeline import commit_plan, inspect_upload, rollback
 from boards.pages.plain import plain
-from boards.store import Store
+from boards.store import BENCHMARK_COLUMNS, OBSERVATION_COLUMNS, Store
 
 SAMPLES = Path(__file__).parent / "data" / "upload_page"
 OPERATOR = system_actor("tester")
@@ -114,6 +114,13 @@ def snapshot(store):
 def assert_unchanged(store, before):
     for name, frame in snapshot(store).items():
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
+
+
+def assert_refused(store, before, actor, action):
+    """Nothing written but the refusal's one audit row, by ``actor``."""
+    audit = store.table("audit_log")
+    assert audit[["actor", "action"]].values.tolist()[len(before["audit_log"]):] == [[actor, action]]
+    assert_unchanged(store, {**before, "audit_log": audit})
 
 
 def downloads(app):
@@ -262,7 +269,7 @@ def test_rows_outside_the_uploaders_partnership_are_refused_and_nothing_is_writt
         "Nothing was written.")]
     assert not app.metric
     assert not [b for b in app.button if b.label.startswith("Confirm")]
-    assert_unchanged(store, before)
+    assert_refused(store, before, "bea", "upload_refused")
 
 
 def test_the_same_file_is_accepted_from_an_analyst(app, store):
@@ -304,7 +311,7 @@ def test_a_file_with_problems_lists_each_row_and_writes_nothing(app, store):
     ]
     assert "Download the problems (CSV)" in downloads(app)
     assert not app.metric and not [b for b in app.button if b.label.startswith("Confirm")]
-    assert_unchanged(store, before)
+    assert_refused(store, before, "bea", "upload_refused")
 
 
 def test_importing_only_the_valid_rows_is_an_explicit_choice(app, store, new):
@@ -372,7 +379,7 @@ def test_another_partnerships_uploader_cannot_roll_back(app, store):
     button(app, f"Yes, roll back load {bea_load}").click().run()
     assert [e.value for e in app.error] == [plain(
         f"Hal Hartlepool may not roll back load {bea_load}: it holds figures for areas outside your partnership.")]
-    assert_unchanged(store, before)
+    assert_refused(store, before, "hal", "rollback_refused")
     with pytest.raises(PermissionDenied):
         rollback(store, bea_load, actor=actor_for(store, "hal"))
 
@@ -435,3 +442,28 @@ def test_plain_escapes_every_markup_character():
     assert plain("a_b *c* [d](e) <f> $g$ :red[h]") == (
         "a\\_b \\*c\\* \\[d\\]\\(e\\) \\<f\\> \\$g\\$ \\:red\\[h\\]")
     assert plain("Line 1\nLine 2") == "Line 1 Line 2"
+
+
+def test_rolling_back_a_load_of_benchmarks_says_what_it_undoes(app, store, new):
+    """An analyst's load of only England and North East benchmarks, one new and one replacing the demo's: the
+    confirm step and the outcome count the benchmarks (they said 0 figures and 0 values)."""
+    benchmarks = store.table("published_benchmarks").query("geography_code == 'E92000001'").iloc[:1]
+    replacing = benchmarks.assign(value=benchmarks["value"] + 1)
+    adding = benchmarks.assign(geography_code="E12000001", period_id="2099-00")
+    store.commit_load(
+        pd.DataFrame(columns=list(OBSERVATION_COLUMNS)), source="published", loaded_by="ana",
+        file_name="england.csv", benchmarks=pd.concat([replacing, adding])[list(BENCHMARK_COLUMNS)],
+    )
+    open_upload(app, store, "ana")
+    app.selectbox[0].select(new).run()
+    button(app, "Roll back this load").click().run()
+    assert app.warning[0].value == (
+        f"**Roll back load {new} (england\\.csv)?** The 0 figures it added will be removed and the 0 values it "
+        "replaced restored; the 1 published benchmark it added removed and the 1 benchmark it replaced restored, "
+        "for everyone who reads the dashboard.")
+    button(app, f"Yes, roll back load {new}").click().run()
+    assert app.success[0].value == (
+        f"**Rolled back load {new}.** 0 figures it had added removed, 0 values it had replaced restored; "
+        "1 published benchmark it had added removed, 1 benchmark it had replaced restored.")
+    pd.testing.assert_frame_equal(
+        store.table("published_benchmarks").query("geography_code == 'E92000001'").iloc[:1], benchmarks)

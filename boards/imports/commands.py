@@ -219,7 +219,10 @@ def run_rollback(args: argparse.Namespace, db: Path) -> str:
     result = rollback(store, args.load_id, actor=_actor(store, args.as_user))
     return (
         f"Rolled back load {result.load_id} ({record['file_name']}): restored {result.rows_restored} values it "
-        f"had replaced and removed {result.rows_removed} it had added."
+        f"had replaced and removed {result.rows_removed} it had added"
+        + (f"; restored {result.benchmarks_restored} published benchmarks it had replaced and removed "
+           f"{result.benchmarks_removed} it had added." if result.benchmarks_restored or result.benchmarks_removed
+           else ".")
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from boards.access import Actor, require_rollback, require_upload
+from boards.access import ANONYMOUS, Actor, PermissionDenied, require_rollback, require_upload
 from boards.catalogue import UNITS, Indicator, catalogue_frame, load_catalogue
 from boards.imports.areas import AreaIndex, area_names
 from boards.imports.cells import BLANK, CELL_STATUSES, INVALID, REPORTED, not_a_number_reason
@@ -140,8 +140,49 @@ def inspect_upload(
     """Read and validate an upload against the catalogue, the reference data and the database.
 
     Raises UnusableFile when the file cannot be read as a return at all, and PermissionDenied
-    when the actor may not upload it; otherwise every problem is in the plan.
+    when the actor may not upload it; otherwise every problem is in the plan. Writes nothing but
+    the audit row of a refusal: an unusable file, a permission refused, or problems (a file with
+    problems is refused whole unless only its valid rows are accepted later).
     """
+    try:
+        plan = _inspect_upload(store, file_name, data, actor=actor, mapping=mapping, sheet=sheet, today=today,
+                               max_bytes=max_bytes)
+    except (UnusableFile, PermissionDenied) as refused:
+        _audit_refused_upload(store, actor, file_name, str(refused))
+        raise
+    if plan.problems:
+        _audit_refused_upload(
+            store, actor, file_name,
+            f"{_count(len(plan.problems), 'problem')} in {_count(plan.summary.rows_rejected, 'row')}",
+        )
+    return plan
+
+
+def _audit_refused_upload(store: Store, actor: Actor | None, file_name: str, reason: str) -> None:
+    store.append_audit(AuditEntry(utc_now(), _who(actor), "upload_refused", _bounded(file_name), _bounded(reason)))
+
+
+def _who(actor: Actor | None) -> str:
+    return ANONYMOUS if actor is None else actor.username
+
+
+def _bounded(text: str, limit: int = 200) -> str:
+    """Text from a file or a refusal, on one line and at most ``limit`` characters, for the audit trail."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _inspect_upload(
+    store: Store,
+    file_name: str,
+    data: bytes,
+    *,
+    actor: Actor,
+    mapping: Mapping | None,
+    sheet: str | None,
+    today: date | None,
+    max_bytes: int,
+) -> ImportPlan:
     file_hash = content_hash(data, mapping, sheet)
     previous = store.committed_load_with_hash(file_hash)
     if previous is not None:
@@ -207,10 +248,14 @@ def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = Fal
         raise ImportRejected(plan, f"{_count(len(plan.problems), 'problem')} found; nothing was written.")
     if plan.observations.empty and plan.benchmarks.empty:
         raise ImportRejected(plan, "No row of the file is valid; nothing was written.")
-    require_upload(
-        plan.actor, plan.observations["area_code"].unique(), published=plan.source == "published",
-        area_names=area_names(store),
-    )
+    try:
+        require_upload(
+            plan.actor, plan.observations["area_code"].unique(), published=plan.source == "published",
+            area_names=area_names(store),
+        )
+    except PermissionDenied as refused:
+        _audit_refused_upload(store, plan.actor, plan.file_name, str(refused))
+        raise
     layout = LAYOUT_NAMES[plan.layout] + (f" (mapping: {plan.mapping_title})" if plan.mapping_title else "")
     skipped = "; ".join(f"{count} {reason}" for reason, count in plan.summary.skipped.items())
     report = plan.problem_report.rename(columns={"column": "column_name"})
@@ -235,12 +280,22 @@ def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = Fal
     )
 
 
-def rollback(store: Store, load_id: int, *, actor: Actor) -> RollbackResult:
-    """Undo a load exactly, if the actor may (see boards.access)."""
+def rollback(store: Store, load_id: int, *, actor: Actor | None) -> RollbackResult:
+    """Undo a load exactly, if the actor may (see boards.access); a refusal is audited with its reason."""
+    try:
+        return _rollback(store, load_id, actor=actor)
+    except (PermissionDenied, StoreError) as refused:
+        store.append_audit(
+            AuditEntry(utc_now(), _who(actor), "rollback_refused", f"load {load_id}", _bounded(str(refused)))
+        )
+        raise
+
+
+def _rollback(store: Store, load_id: int, *, actor: Actor | None) -> RollbackResult:
     record = store.load_record(load_id)
     if record is None:
         raise StoreError(f"There is no load {load_id}; 'boards loads' lists them.")
-    require_rollback(actor, load_by=record["loaded_by"], load_area_codes=_member_codes(store, load_id), load_id=load_id)
+    check_rollback(store, actor, load_id=load_id, loaded_by=record["loaded_by"])
     later = store.read("review_register_later_loads", load_id=load_id)
     if record["status"] == "committed" and not later.empty:
         latest = later.iloc[-1]
@@ -253,11 +308,15 @@ def rollback(store: Store, load_id: int, *, actor: Actor) -> RollbackResult:
     return store.rollback_load(load_id, audit=audit)
 
 
-def _member_codes(store: Store, load_id: int) -> list[str]:
-    """The LAs a load wrote figures for; a register's figures are filed under a partnership, which stands
-    for its member LAs."""
+def check_rollback(store: Store, actor: Actor | None, *, load_id: int, loaded_by: str) -> None:
+    """Refuse (PermissionDenied) a rollback the actor may not make, judged by every row the load wrote or
+    replaced (boards.access.require_rollback). A register's figures are filed under a partnership, which
+    stands for its member LAs."""
+    scope = store.load_scope(load_id)
     members = store.table("partnerships").groupby("partnership_id")["area_code"].agg(list).to_dict()
-    return sorted({code for area in store.load_area_codes(load_id) for code in members.get(area, [area])})
+    area_codes = {code for area in scope.area_codes for code in members.get(area, [area])}
+    require_rollback(actor, load_by=loaded_by, area_codes=area_codes, benchmark_codes=scope.benchmark_codes,
+                     load_id=load_id)
 
 
 def _register_tables(file_name: str, data: bytes, sheet: str | None, max_bytes: int) -> dict[str, tuple[Table, str]]:

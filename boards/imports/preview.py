@@ -5,8 +5,8 @@
 their file replaces, by partnership and indicator: ``planned_figures`` compares the plan with
 the stored figures by the same rule as the store (a figure changes when its value, counts,
 status, note or source differ), and its counts equal the plan's. ``load_history`` lists every
-load with whether the actor may roll it back, decided by ``boards.access.require_rollback``,
-the very check ``pipeline.rollback`` makes.
+load with whether the actor may roll it back, decided by ``pipeline.check_rollback``, the very
+check ``pipeline.rollback`` makes.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from boards.access import Actor, PermissionDenied, require_rollback
+from boards.access import Actor, PermissionDenied
 from boards.catalogue import Indicator
-from boards.imports.pipeline import ImportPlan
+from boards.imports.pipeline import ImportPlan, check_rollback
 from boards.store import Store
 
 ACTIONS = ("add", "change", "unchanged")
@@ -134,8 +134,7 @@ def load_history(store: Store, actor: Actor | None) -> pd.DataFrame:
             allowed.append(False)
             continue
         try:
-            require_rollback(actor, load_by=load.loaded_by, load_area_codes=store.load_area_codes(load.load_id),
-                             load_id=load.load_id)
+            check_rollback(store, actor, load_id=load.load_id, loaded_by=load.loaded_by)
         except PermissionDenied:
             allowed.append(False)
         else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,6 +29,7 @@ from boards.compare.engine import Comparison, compare, default_period_id
 from boards.compare.errors import ComparisonError
 from boards.database import prepare_database
 from boards.pages.plain import plain
+from boards.sessions import COOKIE_NAME, SESSIONS
 from boards.store import Store, StoreError, resolve_db_path
 
 T = TypeVar("T")
@@ -133,27 +136,97 @@ def single_sign_on_configured() -> bool:
         return False
 
 
+SESSION_ID_KEY = "session_id"  # the boards.sessions session of a password sign-in, when the cookie routes are served
+BROWSER_TRIP_KEY = "browser_trip"  # (route, its parameters): where to send the browser once, to set or clear the cookie
+
+
 def start_session(actor: Actor) -> None:
     st.session_state["actor"] = actor
     st.session_state["last_activity"] = utc_now()
+
+
+def remember_sign_in(store: Store, actor: Actor) -> None:
+    """Sign ``actor`` in to this browser session, and, where the server sets session cookies, to the browser:
+    a reload or a second tab is then still signed in."""
+    start_session(actor)
+    if SESSIONS.cookie_routes_served:
+        session_id, token = SESSIONS.start(store, actor.username, now=utc_now())
+        st.session_state[SESSION_ID_KEY] = session_id
+        st.session_state[BROWSER_TRIP_KEY] = ("session/start", {"token": token})
 
 
 def end_session(store: Store, reason: str) -> None:
     actor = st.session_state.pop("actor", None)
     if actor is not None:
         sign_out(store, actor, reason=reason)
+    session_id = st.session_state.pop(SESSION_ID_KEY, None)
+    if session_id is not None:
+        SESSIONS.end(session_id)
+        st.session_state[BROWSER_TRIP_KEY] = ("session/end", {})
     if single_sign_on_configured() and st.user.is_logged_in:
         st.logout()
 
 
+def _send_browser_once() -> None:
+    """Send the browser to a cookie route of boards.web, which brings it back to this page; nothing else is
+    drawn meanwhile, so nobody clicks on a page about to go."""
+    trip = st.session_state.pop(BROWSER_TRIP_KEY, None)
+    if trip is None:
+        return
+    route, parameters = trip
+    st.html(
+        "<script>"
+        f"const url = new URL({json.dumps(route)}, window.location.href);"
+        f"for (const [name, value] of Object.entries({json.dumps(parameters)})) url.searchParams.set(name, value);"
+        "url.searchParams.set('next', window.location.pathname + window.location.search);"
+        "window.location.replace(url);"
+        "</script>",
+        unsafe_allow_javascript=True,
+    )
+    st.caption("One moment…")
+    st.stop()
+
+
+def _session_timeout(store: Store) -> timedelta:
+    return timedelta(minutes=settings(store)["session_timeout_minutes"])
+
+
+def _actor_from_cookie(store: Store) -> Actor | None:
+    """The user whose session cookie this browser sent with the page, when it is signed, current and the
+    account active."""
+    found = SESSIONS.from_cookie(store, st.context.cookies.get(COOKIE_NAME), timeout=_session_timeout(store),
+                                 now=utc_now())
+    if found is None:
+        return None
+    session_id, username = found
+    try:
+        actor = actor_for(store, username)
+    except (AccountError, PermissionDenied):
+        SESSIONS.end(session_id)
+        return None
+    start_session(actor)
+    st.session_state[SESSION_ID_KEY] = session_id
+    return actor
+
+
 def signed_in_actor(store: Store) -> Actor | None:
     """The signed-in user of this browser session, ending it after too long without activity."""
+    _send_browser_once()
     actor: Actor | None = st.session_state.get("actor")
+    if actor is None and SESSIONS.cookie_routes_served:
+        actor = _actor_from_cookie(store)
     if actor is not None:
         if session_expired(st.session_state["last_activity"], store):
             end_session(store, "session expired after inactivity")
             minutes = settings(store)["session_timeout_minutes"]
             st.info(f"You were signed out after {minutes} minutes without activity.", icon=":material/timer_off:")
+            return None
+        session_id = st.session_state.get(SESSION_ID_KEY)
+        if session_id is not None and SESSIONS.touch(session_id, timeout=_session_timeout(store), now=utc_now()) is None:
+            # Signed out in another tab (which wrote the audit row), or idle there too long.
+            st.session_state.pop("actor")
+            st.session_state.pop(SESSION_ID_KEY)
+            st.info("You were signed out.", icon=":material/logout:")
             return None
         # Read the account again on every run: a user disabled, removed, given another role or other
         # partnerships since signing in must get exactly what the account now allows.

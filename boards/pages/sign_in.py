@@ -4,7 +4,7 @@ import streamlit as st
 
 from boards.access import ROLE_LABELS
 from boards.accounts import SignInError, sign_in
-from boards.pages.frame import current_actor, current_store, end_session, single_sign_on_configured, start_session
+from boards.pages.frame import current_actor, current_store, end_session, remember_sign_in, single_sign_on_configured
 from boards.pages.plain import plain
 
 store = current_store()
@@ -32,7 +32,7 @@ if submitted:
     except SignInError as exc:
         st.error(str(exc), icon=":material/lock:")
     else:
-        start_session(outcome.actor)
+        remember_sign_in(store, outcome.actor)
         st.rerun()
 if single_sign_on_configured():
     st.divider()

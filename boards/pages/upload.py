@@ -115,7 +115,10 @@ def run_confirmed_rollback(load_id: int) -> tuple[bool, str]:
         return False, plain(exc)
     return True, (
         f"**Rolled back load {undone.load_id}.** {count(undone.rows_removed, 'figure')} it had added removed, "
-        f"{count(undone.rows_restored, 'value')} it had replaced restored."
+        f"{count(undone.rows_restored, 'value')} it had replaced restored"
+        + (f"; {count(undone.benchmarks_removed, 'published benchmark')} it had added removed, "
+           f"{count(undone.benchmarks_restored, 'benchmark')} it had replaced restored."
+           if undone.benchmarks_restored or undone.benchmarks_removed else ".")
     )
 
 
@@ -350,9 +353,15 @@ if pending is not None:
     name = plain(record["file_name"]) if record else "unknown file"
     added = record["rows_added"] if record else 0
     changed = record["rows_changed"] if record else 0
+    benchmarks_added, benchmarks_replaced = store.load_benchmarks(pending)
+    benchmarks = (
+        f"; the {count(benchmarks_added, 'published benchmark')} it added removed and the "
+        f"{count(benchmarks_replaced, 'benchmark')} it replaced restored" if benchmarks_added or benchmarks_replaced
+        else ""
+    )
     st.warning(
         f"**Roll back load {pending} ({name})?** The {count(added, 'figure')} it added will be removed and the "
-        f"{count(changed, 'value')} it replaced restored, for everyone who reads the dashboard.",
+        f"{count(changed, 'value')} it replaced restored{benchmarks}, for everyone who reads the dashboard.",
         icon=":material/warning:",
     )
     with st.container(horizontal=True):

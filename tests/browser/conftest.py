@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,36 @@ def is_healthy(url: str) -> bool:
         return False
 
 
+@contextmanager
+def running_server(db: Path, log_path: Path) -> Iterator[str]:
+    """``streamlit run server.py`` on ``db`` and a free port, healthy: its URL; stopped by its own process id."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not is_healthy(url):
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
@@ -105,40 +136,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("app") / "streamlit.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "server.py",
-                "--server.headless", "true",
-                "--server.port", str(port),
-                "--server.address", "127.0.0.1",
-                "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "BOARDS_DB": str(demo_db)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not is_healthy(url):
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with running_server(demo_db, tmp_path_factory.mktemp("app") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,17 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import APP_TIMEOUT_MS, ROOT, STARTUP_TIMEOUT_S, free_port, is_healthy, log_tail, screenshot, sign_in, wait_for_app
+from boards.store import OBSERVATION_COLUMNS, Store
+
+from .conftest import APP_TIMEOUT_MS, ROOT, running_server, screenshot, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -49,33 +51,19 @@ def upload_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
                                 env={**os.environ, "BOARDS_TEST_UPLOAD_PASSWORD": password})
         if result.returncode != 0:
             pytest.fail(f"`boards users add {username}` exited {result.returncode}: {result.stderr.strip()}")
+    # An analyst's DfE load of only England and North East rows: no uploader may roll it back.
+    store = Store.open(db)
+    store.commit_load(
+        pd.DataFrame(columns=list(OBSERVATION_COLUMNS)), source="published", loaded_by="ana",
+        file_name="england_and_regions.csv",
+        benchmarks=pd.DataFrame({"geography_code": ["E92000001", "E12000001"], "indicator_id": ["rereferral_rate"] * 2,
+                                 "period_id": ["2024-25"] * 2, "value": [20.5, 21.5], "numerator": [None, None],
+                                 "denominator": [None, None], "status": ["reported"] * 2}),
+    )
+    store.close()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = folder / "streamlit.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not is_healthy(url):
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with running_server(db, folder / "streamlit.log") as url:
+        yield url
 
 
 def new_page(browser: Browser) -> Page:
@@ -85,7 +73,7 @@ def new_page(browser: Browser) -> Page:
 
 def sign_in_and_open_upload(page: Page, url: str, username: str) -> None:
     sign_in(page, url, username, USERS[username][3])
-    # A new page load would be a new session, signed out: follow the link instead.
+    # Follow the link, as a user would.
     page.get_by_role("link", name="Upload").click()
     page.get_by_role("heading", name="Upload a quarterly return").wait_for()
     wait_for_app(page)
@@ -166,10 +154,11 @@ def test_two_uploaders_and_a_viewer_at_once(browser: Browser, upload_url: str) -
     wait_for_app(bea)
     screenshot(bea, "upload_result")
 
-    # Hal sees Bea's load in the history but may not roll it back.
+    # Hal sees Bea's load and the analyst's benchmarks in the history but may roll back neither.
     hal.get_by_role("button", name="Data dictionary (CSV)").click()  # any interaction reruns Hal's page
     wait_for_app(hal)
     expect(hal.locator('[data-testid="stDataFrame"]').last).to_contain_text("barnsley_valid.csv")
+    expect(hal.locator('[data-testid="stDataFrame"]').last).to_contain_text("england_and_regions.csv")
     expect(hal.get_by_text("None of these loads is yours to roll back.")).to_be_visible()
 
     # Bea asks to roll her load back: the confirm step says what it will do.

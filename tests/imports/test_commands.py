@@ -10,6 +10,8 @@ import zipfile
 import pandas as pd
 import pytest
 
+from boards.store import OBSERVATION_COLUMNS, Store
+
 from .conftest import long_csv
 from .xlsx import workbook
 
@@ -130,6 +132,24 @@ def test_mapping_option(db_path, files):
     assert (broken.returncode, broken.stderr) == (
         2, "boards import: The mapping d3.toml cannot be used: period must be one of year_to_march, "
            "year_to_september, financial_quarter, not 'weekly'; there is no [indicators.<id>] table.\n")
+
+
+def test_rollback_command_counts_benchmarks(db_path):
+    """Undoing a DfE load of only England and North East rows says it removed those 2 benchmarks (it said it
+    restored 0 values and removed 0)."""
+    store = Store.open(db_path)
+    store.commit_load(
+        pd.DataFrame(columns=list(OBSERVATION_COLUMNS)), source="published", loaded_by=OPERATOR,
+        file_name="england.csv",
+        benchmarks=pd.DataFrame({"geography_code": ["E92000001", "E12000001"], "indicator_id": ["rereferral_rate"] * 2,
+                                 "period_id": ["2024-25"] * 2, "value": [20.5, 21.5], "numerator": [None, None],
+                                 "denominator": [None, None], "status": ["reported"] * 2}),
+    )
+    store.close()
+    result = boards("rollback", "1", "--db", db_path)
+    assert (result.returncode, result.stdout) == (
+        0, "Rolled back load 1 (england.csv): restored 0 values it had replaced and removed 0 it had added; "
+           "restored 0 published benchmarks it had replaced and removed 2 it had added.\n")
 
 
 def test_rollback_command(db_path, files):

@@ -5,9 +5,10 @@ import pytest
 
 from boards.access import Actor, PermissionDenied
 from boards.imports.pipeline import ImportRejected, commit_plan, rollback
+from boards.imports.problems import UnusableFile
 from boards.store import StoreError
 
-from .conftest import OPERATOR, inspect, long_csv
+from .conftest import LONG_HEADER, OPERATOR, inspect, long_csv
 
 FIRST = long_csv(
     "E06000001,2025-26 Q1,attendance_police,85.7,6,7,",
@@ -97,7 +98,8 @@ def test_problems_reject_the_whole_file_by_default(store):
     plan = inspect(store, "broken.csv", BROKEN)
     with pytest.raises(ImportRejected, match="^1 problem found; nothing was written.$"):
         commit_plan(store, plan)
-    assert_unchanged(store, before)
+    assert store.audit_log()["action"].tolist() == ["upload_refused"]  # the refusal's audit row, and nothing else
+    assert_unchanged(store, {**before, "audit_log": store.table("audit_log")})
 
 
 def test_accepting_only_valid_rows_is_explicit_and_recorded(store):
@@ -200,3 +202,99 @@ def test_viewer_cannot_roll_back(store):
     first = commit_plan(store, inspect(store, "first.csv", FIRST))
     with pytest.raises(PermissionDenied, match=f"^Vic may not roll back load {first.load_id}: viewers cannot change"):
         rollback(store, first.load_id, actor=Actor("vic", "Vic", "viewer"))
+
+
+HARTLEPOOL = Actor("hal", "Hal", "uploader", frozenset({"E06000001"}), ("Hartlepool",))
+ANALYST = Actor("ana", "Ana", "analyst")
+
+
+def commit_benchmarks(store, loaded_by, value):
+    """A DfE load holding only England and North East rows (no local authority figure), as an EES file of
+    national and regional rows gives."""
+    benchmarks = pd.DataFrame({
+        "geography_code": ["E92000001", "E12000001"], "indicator_id": ["rereferral_rate"] * 2,
+        "period_id": ["2024-25"] * 2, "value": [value, value + 1], "numerator": [None, None],
+        "denominator": [None, None], "status": ["reported"] * 2,
+    })
+    empty = pd.DataFrame(columns=["area_code", "indicator_id", "period_id", "value", "numerator", "denominator",
+                                  "status", "note"])
+    return store.commit_load(empty, benchmarks=benchmarks, source="published", loaded_by=loaded_by,
+                             file_name=f"benchmarks-{value}.csv")
+
+
+def test_uploader_cannot_roll_back_a_load_of_only_benchmarks(store):
+    """Hartlepool's uploader is refused an analyst's England and regional load, which the analyst may undo."""
+    load = commit_benchmarks(store, "ana", 20.0)
+    with pytest.raises(PermissionDenied, match=f"^Hal may not roll back load {load.load_id}: it holds published "
+                                               "England or regional benchmarks"):
+        rollback(store, load.load_id, actor=HARTLEPOOL)
+    assert store.table("published_benchmarks")["value"].tolist() == [21.0, 20.0]  # North East, England
+    rollback(store, load.load_id, actor=ANALYST)
+    assert store.table("published_benchmarks").empty
+
+
+def test_an_empty_load_is_only_its_makers_to_roll_back(store):
+    """A load that wrote no row (every figure unchanged) is not inside any uploader's areas."""
+    commit_plan(store, inspect(store, "mine.csv", long_csv("Hartlepool,2025-26 Q1,attendance_police,85.7,6,7,"),
+                               actor=HARTLEPOOL))
+    no_op = store.commit_load(store.table("observations").drop(columns=["source", "load_id"]), source="local",
+                              loaded_by="cal", file_name="same-again.csv")
+    assert (no_op.rows_added, no_op.rows_changed, no_op.rows_unchanged) == (0, 0, 1)
+    with pytest.raises(PermissionDenied, match=f"^Hal may not roll back load {no_op.load_id}: it wrote no figures "
+                                               "and was made by someone else.$"):
+        rollback(store, no_op.load_id, actor=HARTLEPOOL)
+    own_no_op = store.commit_load(store.table("observations").drop(columns=["source", "load_id"]), source="local",
+                                  loaded_by="hal", file_name="mine-again.csv")
+    assert rollback(store, own_no_op.load_id, actor=HARTLEPOOL).rows_removed == 0
+
+
+def test_rollback_counts_the_benchmarks_it_restores_and_removes(store):
+    """Undoing a DfE load that replaced 2 benchmarks restores those 2 and removes none."""
+    commit_benchmarks(store, "ana", 20.0)
+    second = commit_benchmarks(store, "ana", 30.0)
+    result = rollback(store, second.load_id, actor=ANALYST)
+    assert (result.rows_restored, result.rows_removed, result.benchmarks_restored, result.benchmarks_removed) == (
+        0, 0, 2, 0)
+    assert store.table("published_benchmarks")["value"].tolist() == [21.0, 20.0]  # North East, England
+
+
+def refusals(store):
+    log = store.audit_log()
+    refused = log[log["action"].isin(["upload_refused", "rollback_refused"])]
+    return refused[["actor", "action", "target", "detail"]].values.tolist()
+
+
+def test_refused_uploads_are_audited_with_a_short_reason(store):
+    """A file with problems and a file outside the uploader's areas each leave one audit row saying why."""
+    inspect(store, "broken.csv", BROKEN)
+    with pytest.raises(PermissionDenied):
+        inspect(store, "first.csv", FIRST, actor=HARTLEPOOL)
+    assert refusals(store) == [
+        ["system:tester", "upload_refused", "broken.csv", "1 problem in 1 row"],
+        ["hal", "upload_refused", "first.csv",
+         "You may upload figures for Hartlepool only; this file has rows for Middlesbrough (E06000002), "
+         "Redcar and Cleveland (E06000003). Nothing was written."],
+    ]
+
+
+def test_an_unusable_file_is_audited_with_a_bounded_file_name(store):
+    """The file name is the uploader's text: one line, at most 200 characters."""
+    with pytest.raises(UnusableFile):
+        inspect(store, "a\nb" + "x" * 500 + ".csv", LONG_HEADER.encode())
+    [[actor, action, target, detail]] = refusals(store)
+    assert (actor, action, len(target), target[:6], target[-1]) == ("system:tester", "upload_refused", 200, "a bxxx", "…")
+    assert (len(detail), detail[-1]) == (200, "…")
+
+
+def test_refused_rollbacks_are_audited(store):
+    """A rollback the role forbids and one of a load that does not exist each leave an audit row."""
+    first = commit_plan(store, inspect(store, "first.csv", FIRST))
+    with pytest.raises(PermissionDenied):
+        rollback(store, first.load_id, actor=Actor("vic", "Vic", "viewer"))
+    with pytest.raises(StoreError):
+        rollback(store, 99, actor=OPERATOR)
+    assert refusals(store) == [
+        ["vic", "rollback_refused", f"load {first.load_id}",
+         f"Vic may not roll back load {first.load_id}: viewers cannot change data."],
+        ["system:tester", "rollback_refused", "load 99", "There is no load 99; 'boards loads' lists them."],
+    ]

@@ -43,6 +43,13 @@ def assert_same(store, before):
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
 
 
+def assert_refused(store, before):
+    """Nothing written but one audit row saying the upload was refused."""
+    audit = store.table("audit_log")
+    assert audit["action"].tolist()[len(before["audit_log"]):] == ["upload_refused"]
+    assert_same(store, {**before, "audit_log": audit})
+
+
 def import_and_undo(store, name, data):
     """Import the upload if it is acceptable, then roll it back; a refusal must have written nothing."""
     before = tables(store, EVERY_TABLE)
@@ -51,7 +58,7 @@ def import_and_undo(store, name, data):
     except UnusableFile as exc:
         event("unusable")
         assert str(exc).strip()
-        assert_same(store, before)
+        assert_refused(store, before)
         return
     assert plan.summary.rows_rejected == len({p.line for p in plan.problems if p.line is not None})
     assert all(p.reason.strip() for p in plan.problems)
@@ -60,7 +67,7 @@ def import_and_undo(store, name, data):
     except ImportRejected:
         event("rejected")
         assert plan.problems
-        assert_same(store, before)
+        assert_refused(store, before)
         return
     event("imported")
     assert result.rows_added == plan.summary.rows_to_add
