@@ -37,9 +37,10 @@ from boards.exports import to_csv_bytes
 from boards.imports.commands import CommandExit, add_commands
 from boards.reference import ReferenceDataError, load_reference
 from boards.maintenance import backup_database, check_database, restore_database
-from boards.store import Store, StoreError, resolve_db_path
+from boards.store import DatabaseInUseError, Store, StoreError, resolve_db_path
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
+EXIT_IN_USE = 3  # the database is held by another program, most often the running dashboard
 
 
 class CommandError(Exception):
@@ -300,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         output = args.run(args, resolve_db_path(args.db))
+    except DatabaseInUseError as exc:
+        print(f"boards {args.command}: {exc}", file=sys.stderr)
+        return EXIT_IN_USE
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
             ComparisonError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)

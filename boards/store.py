@@ -82,8 +82,9 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseInUseError(
-                f"The database {path} is in use by another program "
-                "(DuckDB allows one writer per file). Close it and try again."
+                f"The database {path} is in use by another program, most likely the running dashboard (DuckDB "
+                "lets one program at a time open a file). Use the dashboard's Upload or Administration page, or "
+                "stop the dashboard and try again."
             ) from exc
         raise StoreError(f"The database {path} cannot be opened: {_first_line(exc)}") from exc
     except duckdb.Error as exc:

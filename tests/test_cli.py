@@ -167,16 +167,23 @@ def test_backup_restore_then_check(built_db, tmp_path):
     ]
 
 
-def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
-    """A figure that lost its load and a missing audit row are each reported; the exit status is 1."""
+def damaged_copy(built_db, path, *statements):
+    """A copy of the demo database at ``path``, changed behind the store's back by ``statements``."""
     import duckdb
 
-    db = tmp_path / "damaged.duckdb"
-    db.write_bytes(built_db.read_bytes())
-    con = duckdb.connect(str(db))
-    con.execute("UPDATE observations SET load_id = 99 WHERE load_id = 7 AND area_code = 'E06000001'")
-    con.execute("DELETE FROM audit_log WHERE audit_id = 3")
+    path.write_bytes(built_db.read_bytes())
+    con = duckdb.connect(str(path))
+    for statement in statements:
+        con.execute(statement)
     con.close()
+    return path
+
+
+def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
+    """A figure that lost its load and a missing audit row are each reported; the exit status is 1."""
+    db = damaged_copy(built_db, tmp_path / "damaged.duckdb",
+                      "UPDATE observations SET load_id = 99 WHERE load_id = 7 AND area_code = 'E06000001'",
+                      "DELETE FROM audit_log WHERE audit_id = 3")
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 1
     lines = checked.stderr.strip().splitlines()
@@ -191,13 +198,7 @@ def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
 
 def test_restore_refuses_a_backup_that_is_not_whole(built_db, tmp_path):
     """A damaged backup is not put in place; the database is left as it was."""
-    import duckdb
-
-    backup = tmp_path / "damaged.duckdb"
-    backup.write_bytes(built_db.read_bytes())
-    con = duckdb.connect(str(backup))
-    con.execute("DELETE FROM audit_log WHERE audit_id = 1")
-    con.close()
+    backup = damaged_copy(built_db, tmp_path / "damaged.duckdb", "DELETE FROM audit_log WHERE audit_id = 1")
     db = tmp_path / "live.duckdb"
     db.write_bytes(built_db.read_bytes())
     before = db.read_bytes()
@@ -208,3 +209,26 @@ def test_restore_refuses_a_backup_that_is_not_whole(built_db, tmp_path):
         "the audit trail jumps from row 0 to row 2; load 1 has no 'data_imported' row in the audit trail\n"
     )
     assert db.read_bytes() == before
+
+
+def test_a_database_held_by_the_dashboard_is_exit_status_3_with_the_way_out(built_db, tmp_path):
+    """While another process (the dashboard, here a stand-in) holds the file, a command says so in one line."""
+    db = tmp_path / "held.duckdb"
+    db.write_bytes(built_db.read_bytes())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import time; from boards.store import Store; Store.open({str(db)!r}); "
+                               "print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = boards("info", "--db", str(db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 3
+    assert result.stderr == (
+        f"boards info: The database {db} is in use by another program, most likely the running dashboard "
+        "(DuckDB lets one program at a time open a file). Use the dashboard's Upload or Administration page, "
+        "or stop the dashboard and try again.\n"
+    )

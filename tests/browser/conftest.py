@@ -79,33 +79,42 @@ def is_healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_server(db: Path, log_path: Path) -> Iterator[str]:
-    """``streamlit run server.py`` on ``db`` and a free port, healthy: its URL; stopped by its own process id."""
+def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``streamlit run server.py`` on ``db`` and a free port, healthy: its process and URL. Stopped at the end by
+    its own process id, unless the test has stopped it already; its output is added to ``log_path``."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
         )
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not is_healthy(url):
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
-                time.sleep(0.25)
-            yield url
-        finally:
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not is_healthy(url):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
+            time.sleep(0.1)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
             proc.terminate()
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextmanager
+def running_server(db: Path, log_path: Path) -> Iterator[str]:
+    """``server_process``'s URL alone."""
+    with server_process(db, log_path) as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,18 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from boards.maintenance import check_database
 from boards.store import Store
 
-from .conftest import (
-    ADMIN_PASSWORD,
-    ADMIN_USERNAME,
-    APP_TIMEOUT_MS,
-    ROOT,
-    STARTUP_TIMEOUT_S,
-    free_port,
-    is_healthy,
-    log_tail,
-    sign_in,
-    wait_for_app,
-)
+from .conftest import ADMIN_PASSWORD, ADMIN_USERNAME, APP_TIMEOUT_MS, ROOT, server_process, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -44,33 +31,6 @@ SAMPLES = ROOT / "tests" / "data" / "upload_page"
 DEMO_LOADS = 7
 DEMO_OBSERVATIONS = 42695
 SIGNALS = {"SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP, "SIGKILL": signal.SIGKILL}
-
-
-@contextmanager
-def server(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """``streamlit run server.py`` on ``db``, healthy; killed at the end if the test has not stopped it."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("a") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not is_healthy(url):
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited {proc.returncode} during startup:\n{log_tail(log_path)}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{log_tail(log_path)}")
-            time.sleep(0.1)
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def stop(proc: subprocess.Popen, signal_number: int) -> None:
@@ -122,7 +82,7 @@ def test_each_stage_survives_the_signal(browser: Browser, tmp_path: Path, signal
     log_path = tmp_path / "streamlit.log"
     page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
 
-    with server(db, log_path) as (proc, url):
+    with server_process(db, log_path) as (proc, url):
         page.goto(url)
         expect(page.get_by_role("heading", name="Partnerships ranked by concern score")).to_be_visible(
             timeout=APP_TIMEOUT_MS)
@@ -134,7 +94,7 @@ def test_each_stage_survives_the_signal(browser: Browser, tmp_path: Path, signal
     assert (after_first_run["problems"], after_first_run["leftovers"]) == ([], [])
 
     add_admin(db)
-    with server(db, log_path) as (proc, url):
+    with server_process(db, log_path) as (proc, url):
         open_upload(page, url)
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
             SAMPLES / "hartlepool_valid.csv")
@@ -146,7 +106,7 @@ def test_each_stage_survives_the_signal(browser: Browser, tmp_path: Path, signal
     assert after_upload["observations"] == DEMO_OBSERVATIONS + 2
     assert (after_upload["last_action"], after_upload["problems"]) == ("data_imported", [])
 
-    with server(db, log_path) as (proc, url):
+    with server_process(db, log_path) as (proc, url):
         open_upload(page, url)
         page.get_by_role("combobox", name="Load to roll back").click()
         page.get_by_role("option", name=re.compile(r"^Load 8: hartlepool_valid\.csv")).click()
@@ -159,7 +119,7 @@ def test_each_stage_survives_the_signal(browser: Browser, tmp_path: Path, signal
     assert after_rollback["observations"] == DEMO_OBSERVATIONS
     assert (after_rollback["last_action"], after_rollback["problems"]) == ("load_rolled_back", [])
 
-    with server(db, log_path) as (proc, url):
+    with server_process(db, log_path) as (proc, url):
         sign_in(page, url, ADMIN_USERNAME, ADMIN_PASSWORD)
         page.get_by_role("link", name="Administration").click()
         page.get_by_label("Username (one word)").fill("board.chair")
@@ -205,7 +165,7 @@ def test_kills_at_random_moments_of_a_large_upload_commit(browser: Browser, demo
     for delay in sorted(rng.uniform(0.0, 1.0) for _ in range(10)):
         shutil.copy(base, db)
         page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
-        with server(db, log_path) as (proc, url):
+        with server_process(db, log_path) as (proc, url):
             open_upload(page, url)
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(upload)
             confirm = page.get_by_role("button", name="Confirm: import 60,000 figures")
@@ -222,3 +182,31 @@ def test_kills_at_random_moments_of_a_large_upload_commit(browser: Browser, demo
         outcomes.append(committed)
     print(f"seed {seed}: of 10 kills, {sum(outcomes)} after the commit ended, {10 - sum(outcomes)} before")
     assert len(outcomes) == 10
+
+
+def test_a_database_that_cannot_be_opened_is_a_page_in_plain_words(browser: Browser, tmp_path: Path) -> None:
+    """A log DuckDB cannot replay: the page names the file and the way out, with no traceback and no
+    server folder."""
+    db = tmp_path / "boards.duckdb"
+    broken = subprocess.run([sys.executable, "-c", (
+        "import duckdb, os\n"
+        f"con = duckdb.connect({str(db)!r})\n"
+        "con.execute('CREATE TABLE t (made TIMESTAMP DEFAULT current_timestamp, x INT)')\n"
+        "con.execute('CHECKPOINT')\n"
+        "con.execute('ALTER TABLE t ADD COLUMN y TEXT')\n"
+        "os._exit(0)\n")], capture_output=True, text=True)
+    assert broken.returncode == 0, broken.stderr
+    page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+    with server_process(db, tmp_path / "streamlit.log") as (proc, url):
+        page.goto(url)
+        wait_for_app(page)
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text("The dashboard cannot open its database. The database boards.duckdb cannot "
+                                      "be opened: DuckDB 1.5.5 cannot replay its log of recent changes "
+                                      "(boards.duckdb.wal). Nothing has been changed.")
+        expect(alert).to_contain_text("'boards restore BACKUP --db boards.duckdb'")
+        body = page.locator("body").inner_text()
+        assert str(tmp_path) not in body
+        assert "Traceback" not in body and "duckdb.cpython" not in body
+        stop(proc, signal.SIGTERM)
+    page.context.close()
