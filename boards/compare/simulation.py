@@ -4,8 +4,11 @@ Each replication is one "England" of areas with given denominators, judged as a 
 thousand replications are one vectorised call. ``benchmarks/compare_simulation.py`` prints the
 full runs; ``tests/compare/test_simulation.py`` keeps small seeded ones.
 
-- ``in_control``: every area is drawn from the benchmark. At the 99.8% limits about 0.2% of
-  areas should fall outside (0.1% each side), at the 95% limits 5%.
+- ``in_control``: no area stands out. With ``spread`` 0 every area is drawn from the benchmark
+  (a pure binomial world); with ``spread`` = tau > 0 each area's true rate is drawn from
+  ``N(target, tau^2)`` first (the in-control random-effects world the widened limits assume,
+  the real LAs' spread when tau is estimated from them). Either way about 0.2% of areas should
+  fall outside the 99.8% limits (0.1% each side) and 5% outside the 95% ones.
 - ``planted_outliers``: ``outliers`` random areas per replication have a true rate ``shift``
   above the benchmark (worse, for a lower-is-better indicator); the rest are drawn from the
   benchmark, or, with ``spread`` > 0, from a normal distribution of true rates around it (an
@@ -47,6 +50,7 @@ class Outcome:
     above_99_8: Share  # areas above the upper 99.8% limit (the worse side when lower is better)
     plain_outside_99_8: Share  # outside either plain (unadjusted) 99.8% limit
     adjusted_replications: Share  # replications in which the rule chose the overdispersion adjustment
+    mean_tau: float  # the mean over replications of the estimated tau (a proportion)
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,20 @@ def _adjusted(judged: funnel.Judgement) -> Share:
     return Share(int(chosen.sum()), len(chosen))
 
 
-def in_control(denominators: np.ndarray, target: float, replications: int, seed: int) -> Outcome:
-    """Every area drawn from ``target`` at its denominator, ``replications`` times."""
+def _true_rates(rng: np.random.Generator, shape: tuple[int, int], target: float, spread: float) -> np.ndarray:
+    """Each area's true rate: ``target``, or drawn from N(target, spread^2) kept inside (0, 1)."""
+    if spread <= 0:
+        return np.full(shape, target)
+    return np.clip(target + rng.normal(0.0, spread, shape), 0.001, 0.999)
+
+
+def in_control(
+    denominators: np.ndarray, target: float, replications: int, seed: int, *, spread: float = 0.0
+) -> Outcome:
+    """No outliers: every area drawn from ``target`` (or from N(target, spread^2)), ``replications`` times."""
     rng = np.random.default_rng(seed)
     trials = funnel.whole_trials(denominators)
-    judged = _judge(np.full((replications, len(trials)), target), trials, target, rng)
+    judged = _judge(_true_rates(rng, (replications, len(trials)), target, spread), trials, target, rng)
     direction, level = funnel.outside_level(judged.position)
     _, plain_level = funnel.outside_level(judged.plain_position)
     total = len(level)
@@ -91,6 +104,7 @@ def in_control(denominators: np.ndarray, target: float, replications: int, seed:
         above_99_8=Share(int(((level == 2) & (direction > 0)).sum()), total),
         plain_outside_99_8=Share(int((plain_level == 2).sum()), total),
         adjusted_replications=_adjusted(judged),
+        mean_tau=float(np.sqrt(judged.summary["tau2"].to_numpy()).mean()),
     )
 
 
@@ -107,9 +121,7 @@ def planted_outliers(
     """``outliers`` random areas per replication with a true rate ``target + shift``."""
     rng = np.random.default_rng(seed)
     trials = funnel.whole_trials(denominators)
-    true_rates = np.full((replications, len(trials)), target)
-    if spread > 0:
-        true_rates = np.clip(true_rates + rng.normal(0.0, spread, true_rates.shape), 0.001, 0.999)
+    true_rates = _true_rates(rng, (replications, len(trials)), target, spread)
     planted = np.argsort(rng.random(true_rates.shape), axis=1)[:, :outliers]
     is_planted = np.zeros(true_rates.shape, dtype=bool)
     np.put_along_axis(is_planted, planted, True, axis=1)

@@ -112,8 +112,11 @@ at each end pulled in, so a few outliers cannot drive it), whenever at least {fu
 partnerships report. When the test is significant (p < {funnel.OVERDISPERSION_SIGNIFICANCE}) the
 limits are **widened with an additive random-effects model**, the method NHS England uses for its
 hospital mortality indicator (SHMI): each partnership is accepted to have its own true level
-around England, and only one further away than partnerships usually are is flagged. The funnel
-on each indicator's page says whether its limits were widened.
+around England, and only one further away than partnerships usually are is flagged. How far
+partnerships usually are (the between-area spread) is estimated with the same {winsor}% pulled in at
+each end and corrected for it (Paule and Mandel's equation), so that in a simulated England where
+partnerships truly differ by that spread about 1 in 500 falls outside the 99.8% limits, as the
+limits say. The funnel on each indicator's page says whether its limits were widened.
 """
 )
 if current_store().has_observations():

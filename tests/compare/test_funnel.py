@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import integrate, optimize, stats
 
 from boards.compare import funnel
 
@@ -79,23 +79,40 @@ def test_verdict_levels():
     assert level.tolist() == [2, 1, 0, 1, 2]
 
 
+def winsorised_paule_mandel(z, w):
+    """The robust tau2 recomputed independently: numpy's quantiles and scipy's root finder."""
+    def excess(tau2):
+        r = z / np.sqrt(1 + tau2 * w)
+        low, high = np.quantile(r, [0.1, 0.9])
+        return np.sum(np.clip(r, low, high) ** 2) - (len(z) - 1) * funnel.winsorised_second_moment()
+    return 0.0 if excess(0.0) <= 0 else optimize.brentq(excess, 0.0, 2 * np.max(z**2 / w), xtol=1e-14)
+
+
+def test_winsorised_normal_second_moment():
+    """E[w(Z)^2] at 10%: 0.8 - 2 c phi(c) + 0.2 c^2 with c = 1.2816 is 0.6787, as numerical integration gives."""
+    cut = stats.norm.ppf(0.9)
+    inside = integrate.quad(lambda x: x**2 * stats.norm.pdf(x), -cut, cut)[0]
+    assert funnel.winsorised_second_moment() == pytest.approx(inside + 0.2 * cut**2, rel=1e-9)
+    assert funnel.winsorised_second_moment() == pytest.approx(0.6787, abs=1e-4)
+
+
 def test_overdispersion_worked_by_hand():
-    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10; tau2 = (14.73 - 9) / (10 - 1)."""
+    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10; tau2 the winsorised Paule-Mandel root."""
     z = np.array([-3.0, -1, -1, 0, 0, 0, 1, 1, 2, 5])
     summary = funnel.overdispersion(z, np.ones(10), np.zeros(10, dtype=int), 1).iloc[0]
     assert summary["areas"] == 10
     assert summary["phi"] == pytest.approx(1.473)
-    assert summary["tau2"] == pytest.approx(5.73 / 9)
+    assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.ones(10)), rel=1e-9)
     assert summary["p_value"] == pytest.approx(stats.chi2.sf(14.73, 9))
     assert summary["adjustment"] == funnel.NO_ADJUSTMENT  # p = 0.099: not significant at 5%
 
 
 def test_significant_overdispersion_chooses_random_effects():
-    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328; weights 4: tau2 = (93.28 - 9) / (40 - 160/40)."""
+    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328; weights 4: tau2 the winsorised Paule-Mandel root."""
     z = np.array([-6.0, -4, -3, -2, 0, 0, 2, 3, 4, 6])
     summary = funnel.overdispersion(z, np.full(10, 4.0), np.zeros(10, dtype=int), 1).iloc[0]
     assert summary["phi"] == pytest.approx(9.328)
-    assert summary["tau2"] == pytest.approx(84.28 / 36)
+    assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.full(10, 4.0)), rel=1e-9)
     assert summary["adjustment"] == funnel.RANDOM_EFFECTS
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from boards.compare import funnel
 from boards.compare.simulation import in_control, planted_outliers
 
 REPLICATIONS = 1000
@@ -20,6 +21,23 @@ def rereferrals(demo_store):
     rows = values[(values["indicator_id"] == "rereferral_rate") & (values["period_id"] == "2024-25")
                   & (values["denominator"] > 0)]
     return rows["denominator"].to_numpy(), (rows["numerator"] / rows["denominator"]).to_numpy(), 142_900 / 632_830
+
+
+def real_world(values, indicator_id):
+    """(denominators, England's pooled rate, tau) of an indicator's 2024-25 LAs; tau by the engine's estimator."""
+    rows = values[(values["indicator_id"] == indicator_id) & (values["period_id"] == "2024-25")
+                  & (values["denominator"] > 0)]
+    denominators, counts = rows["denominator"].to_numpy(), rows["numerator"].to_numpy()
+    theta = counts.sum() / denominators.sum()
+    weight = denominators / (theta * (1 - theta))
+    z = (counts / denominators - theta) * np.sqrt(weight)
+    tau2 = funnel.robust_tau2(z, weight, np.zeros(len(z), dtype=int), 1)[0]
+    return denominators, theta, float(np.sqrt(tau2))
+
+
+@pytest.fixture(scope="module", params=["rereferral_rate", "repeat_cp_plans"])
+def random_effects_world(request, demo_store):
+    return real_world(demo_store.read("compare_partnership_values"), request.param)
 
 
 def within_monte_carlo_error(share, nominal):
@@ -64,3 +82,24 @@ def test_overdispersed_areas_need_the_adjustment(rereferrals):
     assert detection.plain_false_99_8.value > 0.33
     assert detection.false_99_8.value < 0.01
     assert detection.detected_95.value >= 0.95
+
+
+def test_random_effects_world_in_control_stays_in_the_bands(random_effects_world):
+    """True rates drawn from N(England, tau^2), tau estimated from the real LAs, real denominators: the widened
+    limits leave 0.1-0.4% of areas beyond 99.8% and 4-6.5% beyond 95%, and the estimated tau is the true one."""
+    denominators, england, tau = random_effects_world
+    outcome = in_control(denominators, england, 300, seed=21, spread=tau)
+    assert outcome.adjusted_replications.value == 1.0
+    assert 0.001 <= outcome.outside_99_8.value <= 0.004, str(outcome.outside_99_8)
+    assert 0.04 <= outcome.outside_95.value <= 0.065, str(outcome.outside_95)
+    assert outcome.mean_tau == pytest.approx(tau, rel=0.03)
+
+
+def test_random_effects_world_three_tau_outliers_are_found_at_95(random_effects_world):
+    """10 areas per replication with a true rate 3 tau worse than England among areas spread by tau: at least
+    80% beyond the 95% limit, and no more than 0.4% of the other areas beyond 99.8% (fewer than in control:
+    ten outliers on one side widen the estimated tau a little)."""
+    denominators, england, tau = random_effects_world
+    detection = planted_outliers(denominators, england, 3 * tau, 300, seed=22, spread=tau)
+    assert detection.detected_95.value >= 0.80, str(detection.detected_95)
+    assert detection.false_99_8.value <= 0.004, str(detection.false_99_8)
