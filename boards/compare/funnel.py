@@ -250,7 +250,8 @@ def winsorised_second_moment(share: float = WINSOR_SHARE) -> float:
     return (1 - 2 * share) - 2 * cut * density + 2 * share * cut**2
 
 
-_SEARCH_STEPS = 40
+_RELATIVE_TOLERANCE = 1e-12  # of the search interval
+_MAX_STEPS = 200
 
 
 def robust_tau2(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
@@ -265,8 +266,9 @@ def robust_tau2(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int
 
         sum_i w(r_i(tau2))^2 = (I - 1) x 0.6787
 
-    The left side falls as ``tau2`` grows; the root is found by bisection, ``tau2 = 0`` when the
-    left side is already below the right at 0. Unwinsorised this is Paule and Mandel's
+    The left side falls as ``tau2`` grows; the root is found by the Illinois variant of the
+    false-position method (bracketed, so it cannot diverge), ``tau2 = 0`` when the left side is
+    already below the right at 0. Unwinsorised this is Paule and Mandel's
     estimator (DerSimonian and Kacker 2007, equation 6), which is unbiased in the in-control
     random-effects world, unlike the moment estimator on winsorised ``z`` (its mean there is
     about three quarters of the true ``tau``).
@@ -284,15 +286,30 @@ def robust_tau2(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int
         return np.bincount(groups, weights=np.clip(r, low[groups], high[groups]) ** 2, minlength=size) - wanted
 
     # At tau2 = 2 max(z^2 / w) every r^2 is below 1/2, under the right-hand side's 0.68 (I - 1) / I
-    # for I >= 3, so the root lies in [0, high].
-    high = 2 * np.maximum(np.nan_to_num(group_quantiles(z**2 / weight, groups, size, (1.0,))[0]), 0.0)
+    # for I >= 3, so the root lies between 0 and there.
     low = np.zeros(size)
-    above_zero = (areas >= 3) & (excess(low) > 0)
-    for _ in range(_SEARCH_STEPS):
-        middle = (low + high) / 2
-        positive = excess(middle) > 0
-        low, high = np.where(positive, middle, low), np.where(positive, high, middle)
-    return np.where(above_zero, (low + high) / 2, 0.0)
+    high = 2 * np.maximum(np.nan_to_num(group_quantiles(z**2 / weight, groups, size, (1.0,))[0]), 0.0)
+    at_low, at_high = excess(low), excess(high)
+    searched = (areas >= 3) & (at_low > 0) & (at_high < 0)
+    tolerance = _RELATIVE_TOLERANCE * high
+    last_moved = np.zeros(size)  # +1 the low end moved last, -1 the high end, 0 neither yet
+    for _ in range(_MAX_STEPS):
+        if not (searched & (high - low > tolerance)).any():
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = high - at_high * (high - low) / (at_high - at_low)
+        step = np.where(searched & np.isfinite(step), np.clip(step, low, high), (low + high) / 2)
+        at_step = excess(step)
+        moves_low = at_step > 0
+        # Illinois: when the same end moves twice running, halve the value kept at the other end.
+        repeated = last_moved == np.where(moves_low, 1, -1)
+        at_low = np.where(moves_low, at_step, np.where(repeated, at_low / 2, at_low))
+        at_high = np.where(moves_low, np.where(repeated, at_high / 2, at_high), at_step)
+        low, high = np.where(moves_low, step, low), np.where(moves_low, high, step)
+        last_moved = np.where(moves_low, 1, -1)
+        exact = at_step == 0
+        low, high = np.where(exact, step, low), np.where(exact, step, high)
+    return np.where(searched, (low + high) / 2, 0.0)
 
 
 def overdispersion(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int) -> pd.DataFrame:
