@@ -122,7 +122,8 @@ class Comparison:
     England, -1 below, when flagged); ``plain_flag`` the funnel verdict without the
     overdispersion adjustment and ``ci_flag`` the Fingertips comparison of the confidence
     interval with England, both for charts; ``funnel_position`` where the area falls in the
-    in-control distribution (above 0.999 is beyond the upper 99.8% limit); ``lower_95`` ..
+    in-control distribution, its mid-P position (above 0.999 is beyond the upper 99.8% limit,
+    ``funnel.positions``); ``lower_95`` ..
     ``upper_99_8`` the limits used, at the area's denominator; ``worse_streak`` periods running
     flagged worse; ``trend_slope`` change per period in the display unit; ``points`` what the
     result adds to the concern score.

@@ -20,15 +20,27 @@ Sources:
 
 How limits and verdicts are computed here:
 
-- The interpolated limit is the inverse of the piecewise-linear cumulative ``G`` through the
-  points ``(k, F(k))``. An area is above the ``p`` limit exactly when ``G(y n) > p`` and below
-  it when ``G(y n) < 1 - p``, so the verdict needs one evaluation of ``F`` at two counts per
-  area rather than a quantile search: that is what makes every area in every period cheap.
+- Each tail is judged on its mid-P value, the probability of a count more extreme than the
+  observed one plus half the probability of the observed count (Lancaster, "Significance tests
+  in discrete distributions", JASA 56 (1961) 223-234; Agresti, "Categorical Data Analysis",
+  section 1.4.5): above the upper ``p`` limit when ``P(R > y) + P(R = y) / 2 < 1 - p``, below
+  the lower one when ``P(R < y) + P(R = y) / 2 < 1 - p``, the same rule on both sides for
+  binomial and Poisson. Spiegelhalter's verdict ``G(y) > p`` leaves the observed count's own
+  probability out of the upper tail and counts all of it in the lower: 2 of 2 against 79.5%
+  was "above the 99.8% limit" although ``P(R >= 2) = 0.63`` (mid-P 0.32). With ``G`` the
+  piecewise-linear cumulative through the points ``(k, F(k))`` both mid-P values are read off
+  ``G(y - 1/2) = (F(y - 1) + F(y)) / 2``: above when it exceeds ``p``, below when it is under
+  ``1 - p``. The limits drawn are Spiegelhalter's interpolated ones plus half a count
+  (``(r_p - alpha + 1/2) / n``), so a value is beyond a limit drawn exactly when it is judged
+  beyond it. The verdict needs ``F`` at two counts per area rather than a quantile search:
+  that is what makes every area in every period cheap.
 - Overdispersion widens the distance of each exact limit from the target by an inflation
   factor: ``sqrt(phi)`` (multiplicative) or ``sqrt(1 + tau2 / s_i^2)`` (additive). Where the
   normal approximation holds this is Spiegelhalter's ``theta +/- z sqrt(phi) s_i`` and
   ``theta +/- z sqrt(s_i^2 + tau2)``; with no overdispersion it is the exact limit. An area is
-  judged by deflating its distance from the target by the same factor.
+  judged by deflating its distance from the target by the same factor; the half count of the
+  mid-P is taken off before deflating and so added to the limits after widening (it is the
+  distribution's discreteness, not a spread of areas).
 - Full-time-equivalent denominators (workforce) are rounded to whole people for the binomial.
 
 The rule (``choose_adjustment``): with at least ``MIN_AREAS`` areas, when ``I phi`` exceeds the
@@ -216,17 +228,23 @@ def limits_at_levels(
         family, np.tile(theta.ravel(), len(tails)), np.tile(n.ravel(), len(tails)), np.repeat(tails, theta.size)
     ).reshape(len(tails), *theta.shape)
     ceiling = 1.0 if family == BINOMIAL else np.inf
-    widened = np.clip(theta + (stacked - theta) * widen, 0.0, ceiling)
+    # Half a count more, the mid-P (see the module docstring).
+    widened = np.clip(theta + (stacked - theta) * widen + 0.5 / n.astype(float), 0.0, ceiling)
     return {level: (widened[2 * i], widened[2 * i + 1]) for i, level in enumerate(levels)}
 
 
 def positions(family: str, observed: np.ndarray, n: np.ndarray, theta: np.ndarray, widen: np.ndarray) -> np.ndarray:
-    """Where each area falls in the in-control distribution: G of its count, deflated by ``widen``.
+    """Where each area falls in the in-control distribution: ``G(y n - 1/2)``, the mid-P position,
+    with the distance of ``y n - 1/2`` from the target count ``n theta`` deflated by ``widen``
+    (``observed`` is ``y``, a proportion or a rate per unit of ``n``).
 
-    Above 0.999 means above the 99.8% upper limit, below 0.025 below the 95% lower limit, and so on.
+    Not widened, ``1 -`` it is the upper mid-P value and it is the lower one: above 0.999 means
+    above the 99.8% upper limit, below 0.025 below the 95% lower limit, and so on.
     """
-    deflated = theta + (np.asarray(observed, dtype=float) - theta) / widen
-    return interpolated_cumulative(family, deflated * n, n, theta)
+    n = np.asarray(n)
+    expected = n * np.asarray(theta, dtype=float)
+    half_below = np.asarray(observed, dtype=float) * n - 0.5
+    return interpolated_cumulative(family, expected + (half_below - expected) / widen, n, theta)
 
 
 def outside_level(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -344,8 +362,8 @@ class Judgement:
     trials: np.ndarray  # the denominator the limits are drawn at (whole units for the binomial)
     z: np.ndarray  # (y - theta) / s: the overdispersion estimate's input
     widen: np.ndarray  # the inflation factor the rule applied (1 when not adjusted)
-    plain_position: np.ndarray  # G of the area without adjustment
-    position: np.ndarray  # G of the area with the rule's adjustment
+    plain_position: np.ndarray  # ``positions`` without adjustment
+    position: np.ndarray  # ``positions`` with the rule's adjustment
     summary: pd.DataFrame  # per group 0..size-1: areas, phi, p_value, tau2, adjustment
 
 
@@ -378,16 +396,11 @@ def judge(
     inflation[adjusted] = summary["tau2"].to_numpy()[groups][adjusted] * trials[adjusted] / variance[adjusted]
     widen = np.sqrt(1 + inflation)
     plain, position = np.full(len(family), np.nan), np.full(len(family), np.nan)
-    # The plain position is G of the count itself: the numerator, when the trials are the denominator.
-    count = np.where(trials == denominator, numerator, observed * trials)
     for name in (BINOMIAL, POISSON):
         rows = valid & (family == name)
         n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
-        plain[rows] = interpolated_cumulative(name, count[rows], n, theta[rows])
-        widened = rows & adjusted
-        position[rows] = plain[rows]
-        n = trials[widened].astype(np.int64) if name == BINOMIAL else trials[widened]
-        position[widened] = positions(name, observed[widened], n, theta[widened], widen[widened])
+        plain[rows] = positions(name, observed[rows], n, theta[rows], 1.0)
+        position[rows] = positions(name, observed[rows], n, theta[rows], widen[rows])
     return Judgement(
         trials=np.where(valid, trials, np.nan),
         z=z,

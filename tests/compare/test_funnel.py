@@ -57,19 +57,21 @@ def test_large_denominators_approach_the_normal_limits():
 
 
 def test_a_count_on_the_limit_sits_at_its_tail_probability():
-    """G at the (interpolated) limit is the limit's probability: the verdict and the drawn limit agree."""
-    n = np.array([7, 100, 2_020])
-    for p in (0.025, 0.999):
-        limit = funnel.exact_limit(funnel.BINOMIAL, 0.3, n, p)
-        assert funnel.positions(funnel.BINOMIAL, limit, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, p))
+    """The position at a drawn limit (Spiegelhalter's interpolated limit plus half a count) is the limit's
+    probability: the verdict and the drawn limit agree (denominators whose limits lie inside 0 to 1)."""
+    n = np.array([40, 100, 2_020])
+    for level, (_, low_p, high_p) in funnel.LEVELS.items():
+        lower, upper = funnel.limits(funnel.BINOMIAL, 0.3, n, level, np.ones(3))
+        assert funnel.positions(funnel.BINOMIAL, lower, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, low_p))
+        assert funnel.positions(funnel.BINOMIAL, upper, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, high_p))
 
 
-def test_positions_are_the_cumulative_probability_for_whole_counts():
-    """For a whole count r, the position is P(R <= r) (scipy.stats.binom.cdf)."""
+def test_positions_are_the_mid_p_for_whole_counts():
+    """For a whole count r, the position is P(R < r) + P(R = r) / 2 (scipy.stats.binom)."""
     n = np.array([10, 200, 200])
     r = np.array([3, 57, 80])
     got = funnel.positions(funnel.BINOMIAL, r / n, n, 0.3, np.ones(3))
-    assert got == pytest.approx(stats.binom.cdf(r, n, 0.3))
+    assert got == pytest.approx(stats.binom.cdf(r - 1, n, 0.3) + stats.binom.pmf(r, n, 0.3) / 2)
 
 
 def test_verdict_levels():
@@ -77,6 +79,78 @@ def test_verdict_levels():
     direction, level = funnel.outside_level(np.array([0.9995, 0.98, 0.5, 0.02, 0.0005]))
     assert direction.tolist() == [1, 1, 0, -1, -1]
     assert level.tolist() == [2, 1, 0, 1, 2]
+
+
+def plain_verdict(count, n, theta):
+    judged = funnel.judge(np.array([funnel.BINOMIAL], dtype=object), np.array([float(count)]), np.array([float(n)]),
+                          np.array([theta]), np.zeros(1, dtype=int), 1)
+    direction, level = funnel.outside_level(judged.position)
+    return int(direction[0]), int(level[0])
+
+
+def test_two_of_two_against_79_5_percent_is_within_every_limit():
+    """LA attendance 2 of 2 meetings, England 79.5%: P(X >= 2) = 0.795^2 = 0.632, mid-P 0.316, so not beyond
+    any limit (Spiegelhalter's interpolated G(2) = 1 > 0.999 called it 'above the 99.8% limit')."""
+    assert stats.binom.sf(1, 2, 0.795) == pytest.approx(0.632, abs=1e-3)
+    assert plain_verdict(2, 2, 0.795) == (0, 0)
+
+
+def test_one_of_one_overdue_action_is_within_every_limit():
+    """1 of 1 review action overdue, England 18.3%: P(X >= 1) = 0.183 (mid-P 0.092), not beyond any limit."""
+    assert plain_verdict(1, 1, 0.183) == (0, 0)
+    assert plain_verdict(0, 1, 0.183) == (0, 0)  # P(X <= 0) = 0.817 (mid-P 0.409)
+
+
+def test_three_of_three_fte_is_within_the_99_8_limit():
+    """3 of 3 FTE vacant, England 14.2%, judged as a count: P(X >= 3) = 0.142^3 = 0.0029, mid-P 0.0014, beyond
+    95% only, not beyond 99.8%."""
+    assert plain_verdict(3, 3, 0.142) == (1, 1)
+
+
+@pytest.mark.parametrize(("n", "theta"), [(20, 0.3), (7, 0.9), (150, 0.05), (1000, 0.226)])
+def test_each_tail_is_its_mid_p_value(n, theta):
+    """Above at 99.8% exactly when P(X > y) + P(X = y) / 2 < 0.001, at 95% when < 0.025; below when
+    P(X < y) + P(X = y) / 2 is (scipy.stats)."""
+    counts = np.arange(n + 1)
+    # One area per group: no overdispersion adjustment.
+    judged = funnel.judge(np.full(n + 1, funnel.BINOMIAL, dtype=object), counts.astype(float), np.full(n + 1, float(n)),
+                          np.full(n + 1, theta), np.arange(n + 1), n + 1)
+    direction, level = funnel.outside_level(judged.position)
+    half = stats.binom.pmf(counts, n, theta) / 2
+    upper_p, lower_p = stats.binom.sf(counts, n, theta) + half, stats.binom.cdf(counts - 1, n, theta) + half
+    expected_direction = np.select([upper_p < 0.025, lower_p < 0.025], [1, -1], 0)
+    expected_level = np.where((upper_p < 0.001) | (lower_p < 0.001), 2, np.abs(expected_direction))
+    assert direction.tolist() == expected_direction.tolist()
+    assert level.tolist() == expected_level.tolist()
+
+
+def test_poisson_tails_are_mid_p_values_too():
+    """Poisson, expected 4 events: 10 events has mid-P P(X > 10) + P(X = 10) / 2 = 0.0055 (beyond 95% only),
+    12 events 0.00059 (beyond 99.8%); 0 events 0.0092 (below 95% only)."""
+    counts = np.array([10.0, 12.0, 0.0])
+    judged = funnel.judge(np.full(3, funnel.POISSON, dtype=object), counts, np.full(3, 1000.0), np.full(3, 0.004),
+                          np.zeros(3, dtype=int), 1)
+    half = stats.poisson.pmf(counts, 4) / 2
+    assert (stats.poisson.sf(counts[:2], 4) + half[:2]) == pytest.approx([0.0055, 0.00059], abs=5e-5)
+    assert half[2] == pytest.approx(0.0092, abs=5e-5)
+    direction, level = funnel.outside_level(judged.position)
+    assert direction.tolist() == [1, 1, -1]
+    assert level.tolist() == [1, 2, 1]
+
+
+@pytest.mark.parametrize(("n", "theta"), [(20, 0.3), (150, 0.05), (1000, 0.226)])
+def test_a_value_is_beyond_a_limit_drawn_exactly_when_judged_beyond_it(n, theta):
+    """The limits drawn agree with the verdicts: count / n above the upper limit iff judged above."""
+    counts = np.arange(n + 1)
+    # One area per group: no overdispersion adjustment.
+    judged = funnel.judge(np.full(n + 1, funnel.BINOMIAL, dtype=object), counts.astype(float), np.full(n + 1, float(n)),
+                          np.full(n + 1, theta), np.arange(n + 1), n + 1)
+    direction, level = funnel.outside_level(judged.position)
+    for name, strong in (("95", False), ("99.8", True)):
+        lower, upper = funnel.limits(funnel.BINOMIAL, theta, np.full(n + 1, n), name, np.ones(n + 1))
+        beyond = (level == 2) if strong else (level >= 1)
+        assert ((counts / n > upper) == (beyond & (direction > 0))).all()
+        assert ((counts / n < lower) == (beyond & (direction < 0))).all()
 
 
 def winsorised_paule_mandel(z, w):
@@ -132,12 +206,12 @@ def test_random_effects_limits_approach_theta_plus_z_sqrt_s2_plus_tau2():
 
 
 def test_multiplicative_limits_scale_by_root_phi():
-    """Multiplicative: the distance from the target times sqrt(phi)."""
+    """Multiplicative: the distance from the target times sqrt(phi), plus the mid-P's half count."""
     n = np.array([500])
     plain = funnel.exact_limit(funnel.BINOMIAL, 0.3, n, 0.975)
     widen = funnel.inflation(funnel.MULTIPLICATIVE, funnel.BINOMIAL, 0.3, n, 4.0, 0.0)
     _, upper = funnel.limits(funnel.BINOMIAL, 0.3, n, "95", widen)
-    assert float(upper[0]) == pytest.approx(0.3 + 2 * (float(plain[0]) - 0.3))
+    assert float(upper[0]) == pytest.approx(0.3 + 2 * (float(plain[0]) - 0.3) + 0.5 / 500)
 
 
 def test_judge_flags_outliers_without_overdispersion():
