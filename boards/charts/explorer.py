@@ -94,6 +94,8 @@ def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str,
         parts.append(f"! {flags['did not report']} did not report")
     if flags.get("not compared", 0):
         parts.append(f"○ {flags['not compared']} not compared")
+    if flags.get("too few to judge", 0):
+        parts.append(f"◌ {flags['too few to judge']} too few to judge")
     return f"{opening}, {benchmark} {benchmark_value}: " + ", ".join(parts) + "."
 
 

@@ -25,6 +25,7 @@ VERDICTS: dict[str, VerdictStyle] = {
     "better": VerdictStyle("Better", "#0072B2", "▲", "triangle-up"),
     "did not report": VerdictStyle("Did not report", "#F0E442", "!", "diamond"),
     "not compared": VerdictStyle("Not compared", "#FFFFFF", "○", "circle-open"),
+    "too few to judge": VerdictStyle("Too few to judge", "#FFFFFF", "◌", "hourglass-open"),
     "not judged": VerdictStyle("Context, not judged", "#FFFFFF", "·", "circle-open-dot"),
     "no data": VerdictStyle("No data", "#FFFFFF", "–", "x-thin-open"),
 }

@@ -34,6 +34,15 @@ The verdict ("flag") of a judged indicator, against England:
   grades an Inadequate LA scores 1.35), and the grade is already Ofsted's judgement, so the
   lowest grade is "worse" (at the 99.8% level) and the highest "better"; the robust z is still
   reported.
+- "too few to judge": a proportion or rate whose denominator is under ``MIN_DENOMINATOR`` (10)
+  is shown, with its interval, but not judged. The threshold is Public Health England's for
+  small numbers: Fingertips does not calculate a directly standardised rate from fewer than
+  10 events, and switches from exact to Byar's intervals at 10 ("Commonly used public health
+  statistics and their confidence intervals", APHO Technical Briefing 3, 2008, and PHE's
+  2018 tool). Below 10 meetings, notifications or FTE a single event moves a percentage by
+  more than 10 points, and even a figure at 0% or 100% is within the limits or beyond them by
+  chance of the denominator alone. These figures are counted apart from "similar" in the
+  matrix, the profile and the score (``too_few``), and do not count as assessed.
 - "did not report": a quarterly local indicator with status ``missing``, or no row at all, in
   a period others reported it; "not compared": suppressed, not applicable, or no counts to
   test (a joint return's shared rate); "not judged": context indicators.
@@ -65,6 +74,7 @@ from boards.compare.score import (
     NOT_COMPARED,
     NOT_JUDGED,
     SIMILAR,
+    TOO_FEW,
     WORSE,
     FLAG_NAMES,
     ConcernWeights,
@@ -77,6 +87,7 @@ from boards.compare.trend import QUARTERS_IN_WINDOW, YEARS_IN_WINDOW, trend_stat
 from boards.store import Store
 
 ENGLAND_CODE = "E92000001"
+MIN_DENOMINATOR = 10  # below it a proportion or rate is "too few to judge" (see the module docstring)
 AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
 ROBUST_LEVELS = {"95": 1.959964, "99.8": 3.090232}  # two-sided normal critical values
 METHODS = ("proportion", "rate", "robust", "grade")
@@ -117,7 +128,7 @@ class Comparison:
     - ``score_history``: the concern scores as at every period.
 
     Columns of a result that need a word: ``method`` (proportion, rate, robust, grade);
-    ``flag`` (worse, similar, better, not compared, did not report, not judged) and
+    ``flag`` (worse, similar, better, not compared, did not report, not judged, too few to judge) and
     ``flag_level`` ('95', '99.8' or ''), the verdict the scores use; ``direction`` (+1 above
     England, -1 below, when flagged); ``plain_flag`` the funnel verdict without the
     overdispersion adjustment and ``ci_flag`` the Fingertips comparison of the confidence
@@ -585,15 +596,18 @@ def _intervals(grid: pd.DataFrame) -> None:
 
 
 def _verdicts(
-    grid: pd.DataFrame, direction: np.ndarray, level: np.ndarray, compared: np.ndarray
+    grid: pd.DataFrame, direction: np.ndarray, level: np.ndarray, compared: np.ndarray, too_few: np.ndarray | None = None
 ) -> tuple[pd.Categorical, pd.Categorical]:
-    """(flag, level) from the direction of a difference, its level code, polarity, and whether compared."""
+    """(flag, level) from the direction of a difference, its level code, polarity, whether compared and
+    whether too few to judge."""
     sign = grid["polarity_sign"].to_numpy()
     goodness = np.asarray(direction) * sign
     level = np.asarray(level).astype(np.int8)
-    codes = [FLAG_NAMES.index(name) for name in (NOT_JUDGED, DID_NOT_REPORT, NOT_COMPARED, WORSE, BETTER, SIMILAR)]
+    too_few = np.zeros(len(grid), dtype=bool) if too_few is None else too_few
+    names = (NOT_JUDGED, DID_NOT_REPORT, NOT_COMPARED, TOO_FEW, WORSE, BETTER, SIMILAR)
+    codes = [FLAG_NAMES.index(name) for name in names]
     flag = np.select(
-        [sign == 0, grid["missing_return"].to_numpy(), ~compared, goodness < 0, goodness > 0], codes[:5], codes[5]
+        [sign == 0, grid["missing_return"].to_numpy(), ~compared, too_few, goodness < 0, goodness > 0], codes[:6], codes[6]
     )
     judged = (flag == FLAG_NAMES.index(WORSE)) | (flag == FLAG_NAMES.index(BETTER))
     return (
@@ -621,8 +635,9 @@ def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     grid["adjustment"] = pd.Categorical.from_codes(np.where(valid, adjustment_code, 0), categories=ADJUSTMENT_NAMES)
     grid["trials"], grid["widen"] = judged.trials, judged.widen
     grid["funnel_z"], grid["funnel_position"] = judged.z, judged.position
+    grid["too_few"] = valid & (grid["denominator"].to_numpy() < MIN_DENOMINATOR)
     direction, level = funnel.outside_level(judged.plain_position)
-    grid["plain_flag"], grid["plain_flag_level"] = _verdicts(grid, direction, level, valid)
+    grid["plain_flag"], grid["plain_flag_level"] = _verdicts(grid, direction, level, valid, grid["too_few"].to_numpy())
     grid["_funnel_direction"], grid["_funnel_level"] = funnel.outside_level(judged.position)
 
     table = groups[["indicator_id", "period_id", "multiplier"]].copy()
@@ -666,12 +681,12 @@ def _flags(grid: pd.DataFrame) -> None:
     direction = np.where(funnel_rows, grid["_funnel_direction"], grid["_robust_direction"])
     level = np.where(funnel_rows, grid["_funnel_level"], grid["_robust_level"])
     compared = grid["usable"].to_numpy() & (~funnel_rows | np.isfinite(grid["funnel_position"].to_numpy()))
-    flag, flag_level = _verdicts(grid, direction, level, compared)
+    flag, flag_level = _verdicts(grid, direction, level, compared, grid["too_few"].to_numpy())
     codes = flag.codes
     judged = (codes == FLAG_NAMES.index(WORSE)) | (codes == FLAG_NAMES.index(BETTER))
     grid["direction"] = np.where(judged, direction, 0)
     grid["flag"], grid["flag_level"] = flag, flag_level
-    for column in ("_funnel_direction", "_funnel_level", "_robust_direction", "_robust_level"):
+    for column in ("_funnel_direction", "_funnel_level", "_robust_direction", "_robust_level", "too_few"):
         del grid[column]
     grid["worse_streak"] = worse_streak(grid["series"].to_numpy(), codes == FLAG_NAMES.index(WORSE))
 
@@ -736,18 +751,18 @@ def _rows_of_groups(row_groups: np.ndarray, groups: np.ndarray, labels: np.ndarr
 
 
 def _score_summaries(scores: pd.DataFrame) -> list[str]:
-    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed' per partnership."""
+    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed; 4 too few to judge'."""
     summaries = []
-    for worse, strong, worsening, missing, assessed in zip(
+    for worse, strong, worsening, missing, assessed, too_few in zip(
         scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"], scores["assessed"],
-        strict=True,
+        scores["too_few"], strict=True,
     ):
         parts = [f"{worse} worse" + (f" ({strong} beyond 99.8%)" if strong else "")]
         if worsening:
             parts.append(f"{worsening} worsening")
         if missing:
             parts.append(f"{missing} not reported")
-        summaries.append(", ".join(parts) + f", of {assessed} assessed")
+        summaries.append(", ".join(parts) + f", of {assessed} assessed" + (f"; {too_few} too few to judge" if too_few else ""))
     return summaries
 
 

@@ -1,7 +1,8 @@
 """The concern score: one number per partnership and period, from its flags, with its weights.
 
 For the indicators *assessed* for a partnership at a period (judged indicators that were
-compared with England, or that it did not report; context and suppressed ones are left out),
+compared with England, or that it did not report; context and suppressed ones, and figures
+too few to judge, are left out and counted apart),
 each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d``:
 
 - ``flag[95]`` points if worse than England beyond its 95% limit, or ``flag[99.8]`` points if
@@ -53,8 +54,9 @@ BETTER = "better"
 NOT_COMPARED = "not compared"
 DID_NOT_REPORT = "did not report"
 NOT_JUDGED = "not judged"
+TOO_FEW = "too few to judge"
 ASSESSED = (WORSE, SIMILAR, BETTER, DID_NOT_REPORT)
-FLAG_NAMES = (WORSE, SIMILAR, BETTER, NOT_COMPARED, DID_NOT_REPORT, NOT_JUDGED)  # a flag's code 0-5
+FLAG_NAMES = (WORSE, SIMILAR, BETTER, NOT_COMPARED, DID_NOT_REPORT, NOT_JUDGED, TOO_FEW)  # a flag's code 0-6
 
 
 class WeightsError(ComparisonError):
@@ -136,11 +138,14 @@ def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataF
             "did_not_report": missing,
             "better": one_of(flag, (BETTER,)),
             "not_compared": one_of(flag, (NOT_COMPARED,)),
+            "too_few": one_of(flag, (TOO_FEW,)),
         }
     )
 
 
-COUNTS = ("assessed", "worse", "worse_99_8", "worsening", "worse_3_running", "did_not_report", "better", "not_compared")
+COUNTS = (
+    "assessed", "worse", "worse_99_8", "worsening", "worse_3_running", "did_not_report", "better", "not_compared", "too_few",
+)
 
 
 def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from boards.compare.score import BETTER, DID_NOT_REPORT, NOT_COMPARED, NOT_JUDGED, WORSE
+from boards.compare.score import BETTER, DID_NOT_REPORT, NOT_COMPARED, NOT_JUDGED, TOO_FEW, WORSE
 
 GRADE_NAMES = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
 # Why a figure could not be compared, by status.
@@ -133,10 +133,14 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     verdict[beyond] = np.where(above[beyond], "above", "below") + " the " + level[beyond] + "% limit (" + (
         formatted(limit, beyond) + ")"
     )
-    within = funnel & ~flagged
+    too_few = flag == TOO_FEW
+    within = funnel & ~flagged & ~too_few
     verdict[within] = "within the 95% limits (" + formatted("lower_95", within) + " to " + (
         formatted("upper_95", within) + ")"
     )
+    if too_few.any():
+        verdict[too_few] = [f"too few to judge ({denominator:g} in the denominator, under 10)"
+                            for denominator in number("denominator")[too_few].tolist()]
 
     grade = judged & (method == "grade")
     verdict[grade] = np.select(

@@ -12,7 +12,7 @@ import streamlit as st
 from boards.catalogue import DOMAINS, catalogue_frame, load_catalogue
 from boards.charts.explorer import POLARITY_WORDS, UNIT_WORDS
 from boards.compare import funnel
-from boards.compare.engine import AS_AT_MAX_AGE_DAYS, ROBUST_LEVELS
+from boards.compare.engine import AS_AT_MAX_AGE_DAYS, MIN_DENOMINATOR, ROBUST_LEVELS
 from boards.compare.robust import MAD_TO_SD
 from boards.compare.score import PERSISTENT_RUN, WEIGHTS_PATH
 from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
@@ -153,7 +153,10 @@ periods in a row is said to be "worse for N quarters (or years) running".
 #### Missing returns and suppressed figures
 A partnership that did not send a quarterly figure others sent is flagged **did not report**:
 a missing return is a signal, never a zero. Figures the publisher suppressed (to protect
-confidentiality, or too small to be reliable) are **not compared**.
+confidentiality, or too small to be reliable) are **not compared**. A percentage or rate with
+fewer than {MIN_DENOMINATOR} in its denominator (a handful of meetings, notifications or FTE) is
+shown but marked **too few to judge**, Public Health England's threshold for small numbers: one
+event moves it by more than 10 points, so it is neither "similar" nor counted in the concern score.
 
 #### Which period is compared
 A comparison is made as at the end of a quarter. Annual figures count as at that quarter with

@@ -264,3 +264,26 @@ def test_history_has_every_result(demo_comparison):
     assert len(history) == 42_993
     assert not history.duplicated(["partnership_id", "indicator_id", "period_id"]).any()
     assert isinstance(history, pd.DataFrame)
+
+
+def test_small_denominators_are_too_few_to_judge(demo_comparison):
+    """Under 10 in the denominator a proportion is shown but 'too few to judge', never worse or better, and
+    counted apart: not assessed in the score, in its own count, said in its sentence."""
+    results = demo_comparison.area_results
+    small = results[results["method"].isin(["proportion", "rate"]) & (results["denominator"] < 10)
+                    & (results["flag"] != "did not report") & (results["polarity"] != "context")]
+    assert len(small) > 0
+    assert set(small["flag"]) == {"too few to judge"}
+    assert (small["flag_level"] == "").all()
+    assert small["sentence"].str.contains("too few to judge").all()
+    counted = small.groupby("partnership_id", observed=True).size()
+    scores = demo_comparison.scores.set_index("partnership_id")
+    assert (scores.loc[counted.index, "too_few"] == counted).all()
+    assessed = results[results["flag"].isin(["worse", "similar", "better", "did not report"])]
+    assert (scores["assessed"] == assessed.groupby("partnership_id", observed=True).size().reindex(scores.index, fill_value=0)).all()
+
+
+def test_la_attendance_of_a_few_meetings_is_never_better_beyond_99_8(demo_comparison):
+    """LA attendance is 3 to 6 meetings a quarter: too few to judge, so never 'better beyond 99.8%'."""
+    attendance = demo_comparison.area_results[demo_comparison.area_results["indicator_id"] == "attendance_local_authority"]
+    assert not (attendance["flag"].isin(["better", "worse"])).any()
