@@ -11,7 +11,11 @@ Monte-Carlo standard error.
    N(England, tau^2), tau estimated from the real areas). The goal is 5% and 0.2%.
 2. Power: 10 areas per replication with a true rate k tau worse than England, k = 1..5, among
    areas spread by tau, for re-referrals and repeat child protection plans.
-3. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
+3. Robust z: the share of areas beyond 2 and 3 robust SDs with no outlier, for each indicator
+   judged that way (its latest period), in a normal world and in the indicator's own shape
+   (areas drawn with replacement from its real values). A normal distribution puts 4.55% and
+   0.27% of areas beyond them.
+4. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
    plain and the overdispersion-adjusted limits, year by year.
 
     uv run python benchmarks/compare_simulation.py
@@ -25,12 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from boards.compare.engine import compare
-from boards.compare.simulation import in_control, planted_outliers
+from boards.compare.simulation import in_control, planted_outliers, robust_null
 from boards.demo import build_demo
 from boards.store import Store
 
 NULL_REPLICATIONS = 400
 POWER_REPLICATIONS = 400
+ROBUST_REPLICATIONS = 2000
 INDICATORS = {"rereferral_rate": "Re-referrals", "repeat_cp_plans": "Repeat CP plans"}
 
 
@@ -88,8 +93,19 @@ def main() -> None:
                 print(f"     {k} tau: beyond 95% {found.detected_95}; beyond 99.8% {found.detected_99_8}; "
                       f"others beyond 99.8% {found.false_99_8}")
 
-        print("\n3. Real DfE data: LAs beyond the 99.8% limits (either side), and worse at 95% or more")
+        print(f"\n3. Robust z with no outlier, {ROBUST_REPLICATIONS} replications (a normal distribution: 4.55% "
+              "beyond 2 robust SDs, 0.27% beyond 3)")
         history = comparison.history
+        robust = history[(history["method"] == "robust") & history["robust_z"].notna() & (history["polarity"] != "context")]
+        for seed, (indicator_id, rows) in enumerate(robust.groupby("indicator_id", observed=True)):
+            latest = rows[rows["end_date"] == rows["end_date"].max()]
+            values = latest["robust_value"].where(latest["robust_value"].notna(), latest["value"]).to_numpy()
+            for shape in ("normal", "real"):
+                null = robust_null(values, ROBUST_REPLICATIONS, seed=300 + 2 * seed + (shape == "real"), shape=shape)
+                print(f"   {indicator_id:<28} {latest['period_id'].iloc[0]:<11} {len(values):>4} areas, {shape:<6} "
+                      f"beyond 2 SDs {null.beyond_2}; beyond 3 SDs {null.beyond_3}")
+
+        print("\n4. Real DfE data: LAs beyond the 99.8% limits (either side), and worse at 95% or more")
         table = comparison.overdispersion.set_index(["indicator_id", "period_id"])
         for indicator_id, name in INDICATORS.items():
             print(f"   {name}")

@@ -36,7 +36,7 @@ from boards.charts.palette import (
     verdict_marker,
     verdict_text,
 )
-from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVELS
+from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVEL_WORDS, ROBUST_LEVELS
 from boards.compare.funnel import MIN_AREAS
 from boards.compare.sentences import format_value
 
@@ -429,15 +429,17 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
 
 
 def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highlight: str | None = None) -> go.Figure:
-    """Each partnership's robust z-score in rank order, with the 95% and 99.8% levels either side."""
+    """Each partnership's robust z-score in rank order, with the 2 and 3 robust SD levels either side."""
     ranked = _in_rank_order(results[results["robust_z"].notna()])
     figure = go.Figure()
     ends = (0, len(ranked) + 1.5)
     figure.add_trace(_level_line("Median (z = 0)", ends, 0.0, ENGLAND, "solid", 2))
     for level, colour, dash in (("99.8", LIMIT_998, "dot"), ("95", LIMIT_95, "dash")):
         z = ROBUST_LEVELS[level]
-        figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, z, colour, dash))
-        figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, -z, colour, dash).update(showlegend=False))
+        figure.add_trace(_level_line(f"z ±{z:.0f} ({ROBUST_LEVEL_WORDS[level]})", ends, z, colour, dash))
+        figure.add_trace(
+            _level_line(f"z ±{z:.0f} ({ROBUST_LEVEL_WORDS[level]})", ends, -z, colour, dash).update(showlegend=False)
+        )
     for flag, level, rows in _flag_groups(ranked):
         hover = [
             f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}<br>{verdict_text(flag, str(level))}"

@@ -29,7 +29,13 @@ The verdict ("flag") of a judged indicator, against England:
   overdispersed as LAs are, it calls most large areas different, which is why it does not
   drive the flags.
 - values with no usable denominator (caseload, months since inspection, counts, absence rate
-  whose denominator is not published): robust z against the median of areas (``robust.py``).
+  whose denominator is not published): robust z against the median of areas (``robust.py``),
+  beyond 2 robust standard deviations ('95') or 3 ('99.8'). They are named for what they are,
+  "beyond 3 robust SDs", not "outside 99.8%": the share of areas beyond them depends on the
+  shape of the indicator's distribution (``benchmarks/compare_simulation.py`` prints it for
+  the real shapes). A count that grows with the number of children (``PER_10K_CHILDREN``:
+  multi-agency audits) is compared per 10,000 children aged 0 to 17 (the members' latest ONS
+  mid-year estimates), not raw, so a county is not "better" for being large.
 - grades (ILACS): a robust z of a 4-point scale cannot reach 1.96 (with England's spread of
   grades an Inadequate LA scores 1.35), and the grade is already Ofsted's judgement, so the
   lowest grade is "worse" (at the 99.8% level) and the highest "better"; the robust z is still
@@ -89,7 +95,9 @@ from boards.store import Store
 ENGLAND_CODE = "E92000001"
 MIN_DENOMINATOR = 10  # below it a proportion or rate is "too few to judge" (see the module docstring)
 AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
-ROBUST_LEVELS = {"95": 1.959964, "99.8": 3.090232}  # two-sided normal critical values
+ROBUST_LEVELS = {"95": 2.0, "99.8": 3.0}  # robust standard deviations from the median, by level code
+ROBUST_LEVEL_WORDS = {"95": "2 robust SDs", "99.8": "3 robust SDs"}
+PER_10K_CHILDREN = ("multi_agency_audits",)  # counts compared per 10,000 children aged 0 to 17
 METHODS = ("proportion", "rate", "robust", "grade")
 FAMILY_OF_METHOD = {"proportion": BINOMIAL, "rate": POISSON}
 BASES = ("published", "pooled", "median", "none")
@@ -102,7 +110,8 @@ AREA_RESULT_COLUMNS = [
     "denominator", "england", "england_basis", "region", "neighbour_median", "neighbour_mean", "neighbour_count",
     "areas_median", "rank", "ranked_areas", "percentile", "quartile", "ci_lower_95", "ci_upper_95", "ci_lower_99_8",
     "ci_upper_99_8", "ci_flag", "ci_flag_level", "adjustment", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
-    "funnel_position", "plain_flag", "plain_flag_level", "robust_z", "direction", "flag", "flag_level", "worse_streak",
+    "funnel_position", "plain_flag", "plain_flag_level", "robust_value", "robust_median", "robust_z", "direction",
+    "flag", "flag_level", "worse_streak",
     "trend", "trend_p", "trend_slope", "trend_points", "points", "sentence",
 ]
 
@@ -135,7 +144,9 @@ class Comparison:
     interval with England, both for charts; ``funnel_position`` where the area falls in the
     in-control distribution, its mid-P position (above 0.999 is beyond the upper 99.8% limit,
     ``funnel.positions``); ``lower_95`` ..
-    ``upper_99_8`` the limits used, at the area's denominator; ``worse_streak`` periods running
+    ``upper_99_8`` the limits used, at the area's denominator; ``robust_value`` and
+    ``robust_median`` the figure a robust z measures and its median, where that is not the value
+    itself (per 10,000 children); ``worse_streak`` periods running
     flagged worse; ``trend_slope`` change per period in the display unit; ``points`` what the
     result adds to the concern score.
     """
@@ -396,6 +407,7 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "position": position[indicator],
             "partnership_code": partnership,
             "region_index": region_index.get_indexer(partnerships["region_code"])[partnership],
+            "children": partnerships["children"].to_numpy(dtype=float)[partnership],
         }
     )
     new_series = np.ones(len(grid), dtype=bool)
@@ -661,7 +673,13 @@ def _robust_verdicts(grid: pd.DataFrame) -> None:
     grade = one_of(grid["method"], ("grade",))
     robust_rows = (one_of(grid["method"], ("robust",)) | grade) & grid["usable"].to_numpy()
     value = grid["value"].to_numpy()
-    z, _ = robust_z(np.where(robust_rows, value, np.nan), grid["group"].to_numpy())
+    per_children = one_of(grid["indicator_id"], PER_10K_CHILDREN)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        measured = np.where(per_children, value * 10_000 / grid["children"].to_numpy(dtype=float), value)
+    measured = np.where(robust_rows, measured, np.nan)
+    z, median = robust_z(measured, grid["group"].to_numpy())
+    grid["robust_value"] = np.where(per_children, measured, np.nan)
+    grid["robust_median"] = np.where(per_children & robust_rows, median, np.nan)
     grid["robust_z"] = z
     direction = np.select([z > ROBUST_LEVELS["95"], z < -ROBUST_LEVELS["95"]], [1, -1], 0)
     level = np.where(np.abs(z) > ROBUST_LEVELS["99.8"], 2, np.abs(direction))

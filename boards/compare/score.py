@@ -6,7 +6,7 @@ too few to judge, are left out and counted apart),
 each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d``:
 
 - ``flag[95]`` points if worse than England beyond its 95% limit, or ``flag[99.8]`` points if
-  beyond its 99.8% limit (a robust z beyond 1.96 or 3.09, an Inadequate grade for grades);
+  beyond its 99.8% limit (a robust z beyond 2 or 3 robust SDs, an Inadequate grade for grades);
 - ``did_not_report`` points if it is a quarterly local indicator the partnership did not
   report (a missing return is a concern of its own, not a zero);
 - ``trend[worsening]`` points more if it is significantly worsening over its window;

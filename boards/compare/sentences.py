@@ -160,11 +160,16 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     measured_from[from_areas] = "the median of areas (" + formatted("areas_median", from_areas) + ")"
     verdict[far] = (
         np.where(strong[far], "far ", "") + np.where(positive[far], "above ", "below ") + measured_from[far]
-        + ", robust z " + z_text[far] + ", beyond " + np.where(positive[far], "", "-")
-        + np.where(strong[far], "3.09", "1.96")
+        + ", robust z " + z_text[far] + ", beyond " + np.where(strong[far], "3", "2") + " robust SDs"
     )
     usual = robust & ~flagged
     verdict[usual] = "within the usual range of areas (robust z " + z_text[usual] + ")"
+    if "robust_value" in results:
+        per_children = robust & np.isfinite(number("robust_value"))
+        rates = [f"{rate:.1f} per 10,000 children against the median of areas {median:.1f}"
+                 for rate, median in zip(number("robust_value")[per_children].tolist(),
+                                         number("robust_median")[per_children].tolist(), strict=True)]
+        verdict[per_children] = np.array(rates, dtype=object) + ": " + verdict[per_children]
 
     streak = judged & (flag == WORSE) & (results["worse_streak"].to_numpy() >= 3)
     verdict[streak] = verdict[streak] + "; worse for " + results["worse_streak"].to_numpy()[streak].astype(str) + (

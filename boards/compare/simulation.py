@@ -13,6 +13,9 @@ full runs; ``tests/compare/test_simulation.py`` keeps small seeded ones.
   above the benchmark (worse, for a lower-is-better indicator); the rest are drawn from the
   benchmark, or, with ``spread`` > 0, from a normal distribution of true rates around it (an
   overdispersed England like the real one).
+- ``robust_null``: the share of areas beyond 2 and 3 robust SDs when no area stands out, in a
+  normal world (areas drawn from a normal distribution) and in the indicator's own shape
+  (areas drawn with replacement from its real values), through the engine's ``robust_z``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from boards.compare import funnel
+from boards.compare.robust import robust_z
 
 
 @dataclass(frozen=True)
@@ -139,3 +143,21 @@ def planted_outliers(
         plain_false_99_8=Share(int(((plain_level == 2) & ~planted_rows).sum()), others),
         adjusted_replications=_adjusted(judged),
     )
+
+
+@dataclass(frozen=True)
+class RobustNull:
+    beyond_2: Share  # areas beyond 2 robust SDs either way
+    beyond_3: Share  # areas beyond 3 robust SDs either way
+
+
+def robust_null(values: np.ndarray, replications: int, seed: int, *, shape: str) -> RobustNull:
+    """Robust z of ``len(values)`` areas, ``replications`` times: ``shape`` 'normal' draws them from
+    N(0, 1), 'real' with replacement from ``values`` (its median, spread, skew and ties)."""
+    rng = np.random.default_rng(seed)
+    values = np.asarray(values, dtype=float)
+    size = (replications, len(values))
+    drawn = rng.normal(size=size) if shape == "normal" else rng.choice(values, size=size, replace=True)
+    z, _ = robust_z(drawn.ravel(), np.repeat(np.arange(replications), len(values)))
+    far = np.abs(z)
+    return RobustNull(beyond_2=Share(int((far > 2).sum()), far.size), beyond_3=Share(int((far > 3).sum()), far.size))

@@ -137,8 +137,12 @@ Caseloads, months since inspection, counts of audits and the sickness absence ra
 denominator is not published) cannot be put on a funnel. Each partnership is instead measured
 against the others: its **robust z-score** is its distance from the median of partnerships
 divided by their typical spread ({MAD_TO_SD} times the median absolute deviation, Iglewicz and Hoaglin,
-1993). Beyond {ROBUST_LEVELS["95"]:.2f} either way is outside 95%, beyond {ROBUST_LEVELS["99.8"]:.2f} outside 99.8%: the same two levels as
-the funnels. Median and spread are not pulled by the very outliers they look for. **Ofsted
+1993). Beyond {ROBUST_LEVELS["95"]:.0f} robust standard deviations (SDs) either way is flagged at the
+lower level, beyond {ROBUST_LEVELS["99.8"]:.0f} at the higher. They are named for what they are, not
+"95%" and "99.8%": how often a partnership falls beyond them by chance depends on the shape of the
+spread, and on skewed figures it is more often than a funnel's limits. Audits are compared per
+10,000 children, so a large county is not better for being large. Median and spread are not pulled
+by the very outliers they look for. **Ofsted
 grades** are Ofsted's own judgement: an Inadequate grade is flagged worse, Outstanding better.
 
 #### Getting better or worse? Trends

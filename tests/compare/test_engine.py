@@ -287,3 +287,18 @@ def test_la_attendance_of_a_few_meetings_is_never_better_beyond_99_8(demo_compar
     """LA attendance is 3 to 6 meetings a quarter: too few to judge, so never 'better beyond 99.8%'."""
     attendance = demo_comparison.area_results[demo_comparison.area_results["indicator_id"] == "attendance_local_authority"]
     assert not (attendance["flag"].isin(["better", "worse"])).any()
+
+
+def test_multi_agency_audits_are_compared_per_10k_children(demo_comparison):
+    """Audits are a count that grows with the partnership: the robust z measures them per 10,000 children."""
+    audits = demo_comparison.area_results[(demo_comparison.area_results["indicator_id"] == "multi_agency_audits")
+                                          & demo_comparison.area_results["robust_z"].notna()]
+    assert len(audits) > 100
+    rate = audits["robust_value"].to_numpy()
+    assert np.isfinite(rate).all()
+    median = np.median(rate)
+    scale = 1.4826 * np.median(np.abs(rate - median))
+    assert audits["robust_z"].to_numpy() == pytest.approx((rate - median) / scale)
+    assert np.allclose(audits["robust_median"].to_numpy(), median)
+    flagged = audits[audits["flag"].isin(["worse", "better"])]
+    assert flagged["sentence"].str.contains("per 10,000 children").all()

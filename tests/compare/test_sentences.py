@@ -68,7 +68,7 @@ def test_robust_z_sentence():
                      robust_z=3.42, areas_median=15.9, worse_streak=1)
     assert sentence(row, "2026-27 Q2") == (
         "Caseload 19.8 (year to 30 Sep 2025) against England 15.2: far above the median of areas (15.9), "
-        "robust z 3.4, beyond 3.09."
+        "robust z 3.4, beyond 3 robust SDs."
     )
 
 
@@ -78,7 +78,19 @@ def test_robust_z_below():
                      england=4.0, england_basis="median", robust_z=-2.5, areas_median=4.0, flag_level="95",
                      period_id="2026-27 Q2", granularity="quarter", worse_streak=1)
     assert sentence(row, "2026-27 Q2") == (
-        "Multi-agency audits 0 against the median of areas 4: below it, robust z -2.5, beyond -1.96."
+        "Multi-agency audits 0 against the median of areas 4: below it, robust z -2.5, beyond 2 robust SDs."
+    )
+
+
+def test_robust_z_per_10k_children():
+    """A count compared per 10,000 children says so, with the rate and the areas' median rate."""
+    row = funnel_row(method="robust", unit="count", decimals=0, short_name="Multi-agency audits", value=2.0,
+                     england=6.0, england_basis="median", robust_z=-3.4, areas_median=6.0, flag_level="99.8",
+                     robust_value=0.21, robust_median=1.93, period_id="2026-27 Q2", granularity="quarter",
+                     worse_streak=1)
+    assert sentence(row, "2026-27 Q2") == (
+        "Multi-agency audits 2 against the median of areas 6: 0.2 per 10,000 children against the median of "
+        "areas 1.9: far below it, robust z -3.4, beyond 3 robust SDs."
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from boards.compare import funnel
-from boards.compare.simulation import in_control, planted_outliers
+from boards.compare.simulation import in_control, planted_outliers, robust_null
 
 REPLICATIONS = 1000
 
@@ -111,3 +111,12 @@ def test_random_effects_world_three_tau_outliers_are_found_at_95(random_effects_
     tolerance = 3 * np.sqrt(measured * (1 - measured) / detection.detected_95.trials)
     assert detection.detected_95.value >= measured - tolerance, str(detection.detected_95)
     assert detection.false_99_8.value <= 0.004, str(detection.false_99_8)
+
+
+def test_robust_z_levels_are_not_95_and_99_8_percent():
+    """153 areas from a normal distribution: beyond 2 and 3 robust SDs fall 4.9% and 0.39% of them (the MAD's
+    own noise), not 4.55% and 0.27%, let alone 5% and 0.2%; the levels are named in SDs for that reason."""
+    null = robust_null(np.zeros(153), 300, seed=31, shape="normal")
+    within_monte_carlo_error(null.beyond_2, 0.049)
+    within_monte_carlo_error(null.beyond_3, 0.0039)
+    assert null.beyond_3.value > 0.0027
