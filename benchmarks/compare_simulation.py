@@ -7,7 +7,8 @@ Monte-Carlo standard error.
 
 1. Null rates of every judged funnel indicator (its latest period): the share of areas outside
    the 95% and 99.8% limits when no area stands out, in a pure binomial world (every area drawn
-   from England) and in the in-control random-effects world (true rates drawn from
+   from England; for the continuous workforce rates, normal noise of the same variance) and in
+   the in-control random-effects world (true rates drawn from
    N(England, tau^2), tau estimated from the real areas). The goal is 5% and 0.2%.
 2. Power: 10 areas per replication with a true rate k tau worse than England, k = 1..5, among
    areas spread by tau, for re-referrals and repeat child protection plans.
@@ -55,6 +56,7 @@ def funnel_worlds(comparison) -> list[dict]:
             "denominators": latest["denominator"].to_numpy(),
             "england": float(spec["target"] / spec["multiplier"]),
             "tau": float(np.sqrt(spec["tau2"])),
+            "family": spec["family"],
         })
     return worlds
 
@@ -72,9 +74,9 @@ def main() -> None:
               f"            outside 95%                 outside 99.8%               mean tau estimate")
         for seed, world in enumerate(worlds):
             n = world["denominators"]
-            for name, spread in (("binomial", 0.0), ("random effects", world["tau"])):
+            for name, spread in (("no spread", 0.0), ("random effects", world["tau"])):
                 outcome = in_control(n, world["england"], NULL_REPLICATIONS, seed=100 + 2 * seed + (spread > 0),
-                                     spread=spread)
+                                     spread=spread, family=world["family"])
                 print(f"   {world['indicator_id']:<30} {world['period_id']:<11} {len(n):>5} "
                       f"{n.min():>5,.0f}-{n.max():<5,.0f} {100 * world['england']:>7.1f}% {100 * spread:>5.2f}   "
                       f"{name:<15}  {outcome.outside_95}  {outcome.outside_99_8}  {100 * outcome.mean_tau:.2f}")

@@ -23,7 +23,8 @@ The verdict ("flag") of a judged indicator, against England:
 
 - proportions (unit percent with numerators and denominators) and rates (per 10,000): the
   funnel, exact binomial or Poisson limits at 95% and 99.8% around England at the partnership's
-  denominator, widened for overdispersion when ``funnel.choose_adjustment`` says so
+  denominator (normal limits for the workforce rates of FTE over FTE, ``CONTINUOUS_RATES``,
+  which are not counts of trials), widened for overdispersion when ``funnel.choose_adjustment`` says so
   (``funnel.py`` has the sources and the rule). The Fingertips comparison of the confidence
   interval with England is kept beside it as ``ci_flag`` for spine charts: with areas as
   overdispersed as LAs are, it calls most large areas different, which is why it does not
@@ -69,7 +70,7 @@ import pandas as pd
 
 from boards.compare import funnel, sentences
 from boards.compare.errors import ComparisonError
-from boards.compare.funnel import BINOMIAL, POISSON
+from boards.compare.funnel import BINOMIAL, NORMAL, POISSON
 from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
 from boards.compare.inputs import ComparisonInputs, read_inputs
 from boards.compare.intervals import poisson_count_interval, wilson_interval
@@ -100,6 +101,7 @@ ROBUST_LEVEL_WORDS = {"95": "2 robust SDs", "99.8": "3 robust SDs"}
 PER_10K_CHILDREN = ("multi_agency_audits",)  # counts compared per 10,000 children aged 0 to 17
 METHODS = ("proportion", "rate", "robust", "grade")
 FAMILY_OF_METHOD = {"proportion": BINOMIAL, "rate": POISSON}
+CONTINUOUS_RATES = ("vacancy_rate", "agency_rate", "turnover_rate")  # FTE over FTE: judged as continuous rates
 BASES = ("published", "pooled", "median", "none")
 ADJUSTMENT_NAMES = ("", *funnel.ADJUSTMENTS)  # "" where there is no funnel
 TREND_NAMES = ("worsening", "improving", "no significant change", "rising", "falling", "not tested")
@@ -628,10 +630,17 @@ def _verdicts(
     )
 
 
+def _families(groups: pd.DataFrame) -> np.ndarray:
+    """The funnel family of each group: binomial, Poisson, normal (``CONTINUOUS_RATES``) or ''."""
+    family = np.array([FAMILY_OF_METHOD.get(m, "") for m in groups["method"]], dtype=object)
+    return np.where(np.isin(groups["indicator_id"], CONTINUOUS_RATES) & (family == BINOMIAL), NORMAL, family)
+
+
 def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """Positions in the funnel, plain and with the rule's adjustment; the overdispersion table."""
     group = grid["group"].to_numpy()
-    family = np.array([FAMILY_OF_METHOD.get(m, "") for m in groups["method"]], dtype=object)[group]
+    family_of_group = _families(groups)
+    family = family_of_group[group]
     usable = grid["usable"].to_numpy()
     judged = funnel.judge(
         family,
@@ -653,7 +662,7 @@ def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     grid["_funnel_direction"], grid["_funnel_level"] = funnel.outside_level(judged.position)
 
     table = groups[["indicator_id", "period_id", "multiplier"]].copy()
-    table["family"] = [FAMILY_OF_METHOD.get(m) for m in groups["method"]]
+    table["family"] = np.where(family_of_group == "", None, family_of_group)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["target"] = group_sums(np.where(valid, grid["england"], np.nan), group, len(groups)) / group_counts(
             np.where(valid, 1.0, np.nan), group, len(groups)
@@ -791,14 +800,16 @@ def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.Data
     """The chosen period's rows (by partnership, in catalogue order) with their funnel limits (display
     unit) and sentences."""
     family = np.select(
-        [one_of(results["method"], ("proportion",)), one_of(results["method"], ("rate",))], [BINOMIAL, POISSON], ""
+        [one_of(results["method"], ("proportion",)) & one_of(results["indicator_id"], CONTINUOUS_RATES),
+         one_of(results["method"], ("proportion",)), one_of(results["method"], ("rate",))],
+        [NORMAL, BINOMIAL, POISSON], "",
     )
     theta = (results["england"] / results["multiplier"]).to_numpy()
     trials, widen = results["trials"].to_numpy(), results["widen"].to_numpy()
     multiplier = results["multiplier"].to_numpy()
     columns = {f"{side}_{_suffix(level)}": np.full(len(results), np.nan) for level in funnel.LEVELS
                for side in ("lower", "upper")}
-    for name in (BINOMIAL, POISSON):
+    for name in (BINOMIAL, POISSON, NORMAL):
         rows = (family == name) & np.isfinite(trials)
         n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
         for level, (low, high) in funnel.limits_at_levels(name, theta[rows], n, widen[rows]).items():

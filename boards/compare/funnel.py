@@ -41,7 +41,12 @@ How limits and verdicts are computed here:
   judged by deflating its distance from the target by the same factor; the half count of the
   mid-P is taken off before deflating and so added to the limits after widening (it is the
   distribution's discreteness, not a spread of areas).
-- Full-time-equivalent denominators (workforce) are rounded to whole people for the binomial.
+- Rates of full-time equivalents (vacancy, agency, turnover) are not counts of Bernoulli trials:
+  3.4 FTE vacancies out of 21.7 is no binomial draw. They are judged as continuous rates
+  (family ``normal``): ``z = (y - theta) / s`` with ``s^2 = theta (1 - theta) / n`` on the FTE
+  denominator as a working within-area variance, limits ``theta +/- z_p sqrt(s^2 + tau2)``
+  (Spiegelhalter's normal random-effects limits, QSHC 2005) with no discreteness and no half
+  count, and the same overdispersion rule and ``tau2``.
 
 The rule (``choose_adjustment``): with at least ``MIN_AREAS`` areas, when ``I phi`` exceeds the
 95th percentile of chi-square on ``I - 1`` degrees of freedom the limits use the additive
@@ -77,6 +82,7 @@ from boards.compare.arrays import group_counts, group_quantiles, group_sums
 
 BINOMIAL = "binomial"
 POISSON = "poisson"
+NORMAL = "normal"  # a continuous rate: normal limits with variance theta (1 - theta) / n
 
 # Two-sided limits: (confidence, lower tail probability, upper tail probability).
 LEVELS = {"95": (0.95, 0.025, 0.975), "99.8": (0.998, 0.001, 0.999)}
@@ -98,9 +104,9 @@ def whole_trials(denominator: np.ndarray) -> np.ndarray:
 
 
 def variance_function(family: str, theta: np.ndarray) -> np.ndarray:
-    """Variance of one unit of denominator at the target: theta(1 - theta) or theta."""
+    """Variance of one unit of denominator at the target: theta(1 - theta) (binomial, normal) or theta."""
     theta = np.asarray(theta, dtype=float)
-    return theta * (1 - theta) if family == BINOMIAL else theta
+    return theta * (1 - theta) if family in (BINOMIAL, NORMAL) else theta
 
 
 def cumulative(family: str, count: np.ndarray, n: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -224,6 +230,12 @@ def limits_at_levels(
     """``limits`` at each of ``levels``, from one quantile search over all their tail probabilities."""
     theta, n, widen = np.broadcast_arrays(np.asarray(theta, dtype=float), np.asarray(n), np.asarray(widen, dtype=float))
     tails = [p for level in levels for p in LEVELS[level][1:]]  # lower, upper of each level
+    if family == NORMAL:
+        standard_error = np.sqrt(variance_function(family, theta) / n)
+        widened = np.clip(
+            np.stack([theta + special.ndtri(p) * standard_error * widen for p in tails]), 0.0, 1.0
+        )
+        return {level: (widened[2 * i], widened[2 * i + 1]) for i, level in enumerate(levels)}
     stacked = exact_limit(
         family, np.tile(theta.ravel(), len(tails)), np.tile(n.ravel(), len(tails)), np.repeat(tails, theta.size)
     ).reshape(len(tails), *theta.shape)
@@ -242,6 +254,9 @@ def positions(family: str, observed: np.ndarray, n: np.ndarray, theta: np.ndarra
     above the 99.8% upper limit, below 0.025 below the 95% lower limit, and so on.
     """
     n = np.asarray(n)
+    if family == NORMAL:
+        standard_error = np.sqrt(variance_function(family, theta) / n)
+        return special.ndtr((np.asarray(observed, dtype=float) - theta) / (standard_error * widen))
     expected = n * np.asarray(theta, dtype=float)
     half_below = np.asarray(observed, dtype=float) * n - 0.5
     return interpolated_cumulative(family, expected + (half_below - expected) / widen, n, theta)
@@ -372,7 +387,7 @@ def judge(
 ) -> Judgement:
     """Judge every area against its target ``theta`` (a proportion, or a rate per unit of denominator).
 
-    ``family`` is 'binomial', 'poisson' or '' per area; ``groups`` (0..size-1) are the sets of
+    ``family`` is 'binomial', 'poisson', 'normal' or '' per area; ``groups`` (0..size-1) are the sets of
     areas compared together (one indicator and period), within which overdispersion is
     estimated and the rule applied.
     """
@@ -381,9 +396,10 @@ def judge(
     theta = np.asarray(theta, dtype=float)
     binomial = family == BINOMIAL
     trials = np.where(binomial, whole_trials(np.nan_to_num(denominator, nan=1.0)), denominator)
-    variance = np.where(binomial, theta * (1 - theta), theta)
+    variance = np.where(binomial | (family == NORMAL), theta * (1 - theta), theta)
     valid = (
-        (binomial | (family == POISSON)) & np.isfinite(numerator) & (denominator > 0) & np.isfinite(theta) & (variance > 0)
+        np.isin(family, (BINOMIAL, POISSON, NORMAL)) & np.isfinite(numerator) & (denominator > 0) & np.isfinite(theta)
+        & (variance > 0)
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = numerator / denominator
@@ -396,7 +412,7 @@ def judge(
     inflation[adjusted] = summary["tau2"].to_numpy()[groups][adjusted] * trials[adjusted] / variance[adjusted]
     widen = np.sqrt(1 + inflation)
     plain, position = np.full(len(family), np.nan), np.full(len(family), np.nan)
-    for name in (BINOMIAL, POISSON):
+    for name in (BINOMIAL, POISSON, NORMAL):
         rows = valid & (family == name)
         n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
         plain[rows] = positions(name, observed[rows], n, theta[rows], 1.0)

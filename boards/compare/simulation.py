@@ -66,16 +66,21 @@ class Detection:
     adjusted_replications: Share
 
 
-def _judge(true_rates: np.ndarray, trials: np.ndarray, target: float, rng: np.random.Generator) -> funnel.Judgement:
+def _judge(
+    true_rates: np.ndarray, trials: np.ndarray, target: float, rng: np.random.Generator, family: str = funnel.BINOMIAL
+) -> funnel.Judgement:
+    """Draw every area's figure around its true rate and judge the replications, one group each:
+    binomial counts, or for ``normal`` (continuous rates) the rate plus N(0, rate (1 - rate) / n)."""
     replications, areas = true_rates.shape
-    counts = rng.binomial(np.broadcast_to(trials, true_rates.shape), true_rates).astype(float)
+    n = np.broadcast_to(trials, true_rates.shape).astype(float)
+    if family == funnel.NORMAL:
+        noise = rng.normal(0.0, 1.0, true_rates.shape) * np.sqrt(true_rates * (1 - true_rates) / n)
+        counts = (true_rates + noise) * n
+    else:
+        counts = rng.binomial(n.astype(np.int64), true_rates).astype(float)
     groups = np.repeat(np.arange(replications), areas)
     return funnel.judge(
-        np.full(counts.size, funnel.BINOMIAL, dtype=object),
-        counts.ravel(),
-        np.broadcast_to(trials, true_rates.shape).ravel().astype(float),
-        np.full(counts.size, target),
-        groups,
+        np.full(counts.size, family, dtype=object), counts.ravel(), n.ravel(), np.full(counts.size, target), groups,
         replications,
     )
 
@@ -93,12 +98,13 @@ def _true_rates(rng: np.random.Generator, shape: tuple[int, int], target: float,
 
 
 def in_control(
-    denominators: np.ndarray, target: float, replications: int, seed: int, *, spread: float = 0.0
+    denominators: np.ndarray, target: float, replications: int, seed: int, *, spread: float = 0.0,
+    family: str = funnel.BINOMIAL,
 ) -> Outcome:
     """No outliers: every area drawn from ``target`` (or from N(target, spread^2)), ``replications`` times."""
     rng = np.random.default_rng(seed)
-    trials = funnel.whole_trials(denominators)
-    judged = _judge(_true_rates(rng, (replications, len(trials)), target, spread), trials, target, rng)
+    trials = funnel.whole_trials(denominators) if family == funnel.BINOMIAL else np.asarray(denominators, dtype=float)
+    judged = _judge(_true_rates(rng, (replications, len(trials)), target, spread), trials, target, rng, family)
     direction, level = funnel.outside_level(judged.position)
     _, plain_level = funnel.outside_level(judged.plain_position)
     total = len(level)

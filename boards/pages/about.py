@@ -100,7 +100,10 @@ draws two pairs of control limits, wide for small partnerships and narrow for la
 **95%** limits, outside which a partnership would fall by chance about once in 20, and the
 **99.8%** limits, about once in 500. Percentages use exact binomial limits and rates exact
 Poisson limits, as Spiegelhalter set out in *Funnel plots for comparing institutional performance*
-(Statistics in Medicine, 2005). A partnership outside the 95% limits on the bad side is flagged
+(Statistics in Medicine, 2005), each side judged on its mid-P value (the chance of a figure further
+out, plus half the chance of this one). The workforce rates of full-time equivalents (vacancy,
+agency, turnover) are not counts of people each with a chance of an event, so they are judged as
+continuous rates with normal limits. A partnership outside the 95% limits on the bad side is flagged
 **worse**; outside the 99.8% limits the evidence is strong. On the good side it is **better**.
 
 #### When partnerships differ more than chance allows: overdispersion

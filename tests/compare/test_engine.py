@@ -302,3 +302,19 @@ def test_multi_agency_audits_are_compared_per_10k_children(demo_comparison):
     assert np.allclose(audits["robust_median"].to_numpy(), median)
     flagged = audits[audits["flag"].isin(["worse", "better"])]
     assert flagged["sentence"].str.contains("per 10,000 children").all()
+
+
+def test_workforce_rates_of_fte_are_continuous(demo_comparison):
+    """Vacancy, agency and turnover rates (FTE over FTE) are judged with normal limits, not binomial ones."""
+    table = demo_comparison.overdispersion
+    families = table[table["indicator_id"].isin(["vacancy_rate", "agency_rate", "turnover_rate"])]["family"]
+    assert set(families) == {"normal"}
+    assert set(table[table["indicator_id"] == "rereferral_rate"]["family"]) == {"binomial"}
+
+
+def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
+    """Isles of Scilly, Sep 2025: 3 FTE vacancies of 3 FTE (100%): too few to judge, not beyond any limit."""
+    scilly = result(demo_comparison, "E06000053", "vacancy_rate")
+    assert (scilly["numerator"], scilly["denominator"], scilly["value"]) == (3.0, 3.0, 100.0)
+    assert (scilly["flag"], scilly["flag_level"]) == ("too few to judge", "")
+    assert "too few to judge" in scilly["sentence"]

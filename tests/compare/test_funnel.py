@@ -241,3 +241,16 @@ def test_summary_is_a_frame_per_group():
     summary = funnel.overdispersion(z, np.ones(20), groups, 2)
     assert isinstance(summary, pd.DataFrame)
     assert summary["adjustment"].tolist() == [funnel.NO_ADJUSTMENT, funnel.RANDOM_EFFECTS]
+
+
+def test_continuous_rates_have_normal_random_effects_limits():
+    """A vacancy rate of FTE: theta 14.2%, n = 250 FTE, tau2 = 0.004: limits theta +/- z sqrt(theta (1 - theta) / n
+    + tau2), Spiegelhalter's normal random-effects limits (QSHC 2005), with no half count: 14.2% +/- 1.960 x 0.0670."""
+    theta, n, tau2 = 0.142, np.array([250.0]), 0.004
+    widen = funnel.inflation(funnel.RANDOM_EFFECTS, funnel.NORMAL, theta, n, 1.0, tau2)
+    lower, upper = funnel.limits(funnel.NORMAL, theta, n, "95", widen)
+    spread = np.sqrt(theta * (1 - theta) / 250 + tau2)
+    assert spread == pytest.approx(0.0670, abs=1e-4)
+    assert (float(lower[0]), float(upper[0])) == pytest.approx((theta - 1.959964 * spread, theta + 1.959964 * spread))
+    at_upper = funnel.positions(funnel.NORMAL, upper, n, theta, widen)
+    assert float(at_upper[0]) == pytest.approx(0.975)
