@@ -80,9 +80,9 @@ def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str,
     strong = int(((results["flag"] == "worse") & (results["flag_level"] == "99.8")).sum())
     if (results["method"] == "grade").all():
         parts = [
-            f"**▼ {flags.get('worse', 0)} Inadequate** (worse)",
-            f"▲ {flags.get('better', 0)} Outstanding (better)",
-            f"● {flags.get('similar', 0)} Good or Requires improvement",
+            f"**▼ {flags.get('worse', 0)} Inadequate or Requires improvement** (Ofsted's judgement, a concern)",
+            f"▲ {flags.get('better', 0)} Outstanding",
+            f"● {flags.get('similar', 0)} Good",
         ]
     else:
         parts = [

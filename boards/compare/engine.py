@@ -37,9 +37,12 @@ The verdict ("flag") of a judged indicator, against England:
   the real shapes). A count that grows with the number of children (``PER_10K_CHILDREN``:
   multi-agency audits) is compared per 10,000 children aged 0 to 17 (the members' latest ONS
   mid-year estimates), not raw, so a county is not "better" for being large.
-- grades (ILACS): a robust z of a 4-point scale cannot reach 1.96 (with England's spread of
-  grades an Inadequate LA scores 1.35), and the grade is already Ofsted's judgement, so the
-  lowest grade is "worse" (at the 99.8% level) and the highest "better"; the robust z is still
+- grades (ILACS): the grade is Ofsted's judgement, not a statistical finding, so it is shown
+  as that judgement with no level (``flag_level`` ''), never as beyond a limit: Inadequate and
+  Requires improvement are "worse" (a concern, scored by ``inspection[...]`` in the weights),
+  Outstanding "better", Good "similar". One inspection stands for several quarters, so it
+  counts once: its ``worse_streak`` is at most 1 and it has no trend. Its sentence gives the
+  inspection's age from months since inspection, which is context. The robust z is still
   reported.
 - "too few to judge": a proportion or rate whose denominator is under ``MIN_DENOMINATOR`` (10)
   is shown, with its interval, but not judged. The threshold is Public Health England's for
@@ -696,9 +699,12 @@ def _robust_verdicts(grid: pd.DataFrame) -> None:
     low, high = grid["min_value"].to_numpy(), grid["max_value"].to_numpy()
     worst, best = np.where(lower_better, high, low), np.where(lower_better, low, high)
     towards_worst = np.sign(worst - best)
-    grade_direction = np.select([value == worst, value == best], [towards_worst, -towards_worst], 0)
+    # Inadequate (the worst grade) and Requires improvement (one better) are concerns; Outstanding is better.
+    concern = np.abs(value - worst) <= 1
+    grade_direction = np.select([concern, value == best], [towards_worst, -towards_worst], 0)
     direction = np.where(grade, grade_direction, direction)
-    level = np.where(grade, 2 * np.abs(grade_direction), level)
+    level = np.where(grade, 0, level)
+    grid["inspection_concern"] = np.where(grade & robust_rows & concern, np.where(value == worst, 2, 1), 0)
     grid["_robust_direction"] = np.where(robust_rows, direction, 0)
     grid["_robust_level"] = np.where(robust_rows, level, 0)
 
@@ -715,7 +721,11 @@ def _flags(grid: pd.DataFrame) -> None:
     grid["flag"], grid["flag_level"] = flag, flag_level
     for column in ("_funnel_direction", "_funnel_level", "_robust_direction", "_robust_level", "too_few"):
         del grid[column]
-    grid["worse_streak"] = worse_streak(grid["series"].to_numpy(), codes == FLAG_NAMES.index(WORSE))
+    worse = codes == FLAG_NAMES.index(WORSE)
+    # An inspection's judgement stands until the next one: it counts once, not once a quarter.
+    grid["worse_streak"] = np.where(
+        one_of(grid["method"], ("grade",)), worse.astype(int), worse_streak(grid["series"].to_numpy(), worse)
+    )
 
 
 def _trends(grid: pd.DataFrame) -> None:
@@ -737,7 +747,7 @@ def _trends(grid: pd.DataFrame) -> None:
     direction = grid["trend_direction"].to_numpy()
     sign = grid["polarity_sign"].to_numpy()
     goodness = direction * sign
-    tested = np.isfinite(grid["trend_p"].to_numpy())
+    tested = np.isfinite(grid["trend_p"].to_numpy()) & ~one_of(grid["method"], ("grade",))  # grades: judgements
     code = np.select(
         [~tested, (sign == 0) & (direction > 0), (sign == 0) & (direction < 0), goodness < 0, goodness > 0],
         [TREND_NAMES.index(name) for name in ("not tested", "rising", "falling", "worsening", "improving")],
@@ -817,5 +827,9 @@ def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.Data
             columns[f"upper_{_suffix(level)}"][rows] = high * multiplier[rows]
     for column, limit in columns.items():
         results[column] = limit
+    months = results[one_of(results["indicator_id"], ("months_since_inspection",)) & results["value"].notna()]
+    results["inspection_months"] = results["partnership_id"].map(
+        pd.Series(months["value"].to_numpy(), index=months["partnership_id"].astype(str).to_numpy())
+    ).to_numpy(dtype=float)
     results["sentence"] = sentences.sentences_of(results, period_id)
     return results[AREA_RESULT_COLUMNS]

@@ -6,7 +6,10 @@ too few to judge, are left out and counted apart),
 each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d``:
 
 - ``flag[95]`` points if worse than England beyond its 95% limit, or ``flag[99.8]`` points if
-  beyond its 99.8% limit (a robust z beyond 2 or 3 robust SDs, an Inadequate grade for grades);
+  beyond its 99.8% limit (a robust z beyond 2 or 3 robust SDs);
+- for the ILACS grade, Ofsted's judgement: ``inspection[inadequate]`` points for Inadequate,
+  ``inspection[requires_improvement]`` for Requires improvement (both are "worse", neither is
+  beyond a limit);
 - ``did_not_report`` points if it is a quarterly local indicator the partnership did not
   report (a missing return is a concern of its own, not a zero);
 - ``trend[worsening]`` points more if it is significantly worsening over its window;
@@ -43,6 +46,7 @@ _KEYS = {
     "did_not_report": ("indicator",),
     "trend": ("worsening",),
     "persistence": ("worse_3_running",),
+    "inspection": ("inadequate", "requires_improvement"),
     "domain": tuple(DOMAINS),
 }
 PERSISTENT_RUN = 3
@@ -71,6 +75,8 @@ class ConcernWeights:
     did_not_report: float
     worsening: float
     persistent: float
+    inadequate: float
+    requires_improvement: float
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
@@ -102,13 +108,16 @@ def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
         did_not_report=found[("did_not_report", "indicator")],
         worsening=found[("trend", "worsening")],
         persistent=found[("persistence", "worse_3_running")],
+        inadequate=found[("inspection", "inadequate")],
+        requires_improvement=found[("inspection", "requires_improvement")],
     )
 
 
 def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:
     """What each result contributes to its partnership's score: points, weight assessed, counts.
 
-    ``frame`` needs: domain, flag, flag_level, trend, worse_streak (one row per result).
+    ``frame`` needs: domain, flag, flag_level, trend, worse_streak, and may have inspection_concern
+    (2 for an Inadequate judgement, 1 for Requires improvement, else 0), one row per result.
     """
     domain = frame["domain"].astype("category")
     by_domain = np.array([weights.domain.get(name, 0.0) for name in domain.cat.categories] + [0.0])
@@ -120,8 +129,11 @@ def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataF
     missing = one_of(flag, (DID_NOT_REPORT,))
     worsening = assessed & one_of(frame["trend"], ("worsening",))
     persistent = worse & (frame["worse_streak"].to_numpy() >= PERSISTENT_RUN)
+    inspection = frame["inspection_concern"].to_numpy() if "inspection_concern" in frame else np.zeros(len(frame))
+    flag_points = np.where(strong, weights.flag_99_8, np.where(worse, weights.flag_95, 0.0))
     points = domain_weight * (
-        np.where(strong, weights.flag_99_8, np.where(worse, weights.flag_95, 0.0))
+        np.select([worse & (inspection == 2), worse & (inspection == 1)], [weights.inadequate, weights.requires_improvement],
+                  flag_points)
         + missing * weights.did_not_report
         + worsening * weights.worsening
         + persistent * weights.persistent

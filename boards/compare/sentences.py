@@ -143,11 +143,16 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
                             for denominator in number("denominator")[too_few].tolist()]
 
     grade = judged & (method == "grade")
-    verdict[grade] = np.select(
-        [flag[grade] == WORSE, flag[grade] == BETTER],
-        ["the lowest Ofsted grade", "the highest Ofsted grade"],
-        "neither the highest nor the lowest Ofsted grade",
+    verdict[grade] = "Ofsted's judgement" + np.select(
+        [flag[grade] == WORSE, flag[grade] == BETTER], [", a concern", ", the highest grade"], ""
     )
+    if "inspection_months" in results:
+        months = number("inspection_months")
+        dated = grade & np.isfinite(months)
+        end = np.array([f"{d:%-d %b %Y}" for d in results["end_date"].to_numpy()[dated]], dtype=object)
+        verdict[dated] = verdict[dated] + " (inspected " + months[dated].astype(int).astype(str) + (
+            " months before " + end + ")"
+        )
 
     robust = judged & ~funnel & ~grade
     z = number("robust_z")

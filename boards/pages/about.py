@@ -146,7 +146,11 @@ lower level, beyond {ROBUST_LEVELS["99.8"]:.0f} at the higher. They are named fo
 spread, and on skewed figures it is more often than a funnel's limits. Audits are compared per
 10,000 children, so a large county is not better for being large. Median and spread are not pulled
 by the very outliers they look for. **Ofsted
-grades** are Ofsted's own judgement: an Inadequate grade is flagged worse, Outstanding better.
+grades** are Ofsted's own judgement and are shown as that, with how long ago the inspection was,
+never as beyond a limit: Inadequate and Requires improvement are a concern (Inadequate weighs as
+much as a flag beyond 99.8%, Requires improvement as one beyond 95%), Outstanding is better. An
+inspection counts once, however many quarters its judgement stands. Months since the last
+inspection is context: Ofsted, not the partnership, decides when to inspect.
 
 #### Getting better or worse? Trends
 For each partnership the last {QUARTERS_IN_WINDOW} quarters (quarterly figures) or

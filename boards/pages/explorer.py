@@ -28,7 +28,7 @@ JUDGED_BY = {
     "proportion": "Funnel plot against England: exact binomial limits at 95% and 99.8%.",
     "rate": "Funnel plot against England: exact Poisson limits at 95% and 99.8%.",
     "robust": "Robust z-score against the median of partnerships (not a proportion or a rate, so no funnel).",
-    "grade": "The Ofsted grade itself: Inadequate is worse, Outstanding better.",
+    "grade": "Ofsted's judgement itself: Inadequate and Requires improvement are a concern, Outstanding better.",
 }
 
 indicators = load_catalogue()
@@ -206,9 +206,9 @@ with main:
         if method == "grade":
             st.write(
                 f"There is no funnel for {short}: a grade is Ofsted's own judgement, not a count out of a "
-                "total, so chance variation cannot be modelled. An Inadequate grade is flagged worse and an "
-                "Outstanding one better. The robust z below places each grade against the median of "
-                "partnerships for reference; on a four-point scale it cannot reach the 95% level."
+                "total, so chance variation cannot be modelled. It is shown as Ofsted's judgement, never as "
+                "beyond a limit: Inadequate and Requires improvement are a concern (worse), Outstanding better. "
+                "The robust z below places each grade against the median of partnerships for reference only."
             )
         else:
             st.write(

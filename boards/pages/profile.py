@@ -23,6 +23,7 @@ from boards.pages.frame import comparison, current_store, demo_notice, shared, s
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
     profile.WORSE_95: LEVEL_95_SYMBOL["worse"],
+    profile.INSPECTION: verdict_style("worse").symbol,
     profile.WORSENING: "↘",
     profile.DID_NOT_REPORT: verdict_style("did not report").symbol,
     profile.BETTER: verdict_style("better").symbol,

@@ -24,14 +24,14 @@ def test_default_period_is_the_latest_quarter_with_the_latest_annual_figures(sma
 
 def test_a_partnership_of_two_las_sums_counts_and_prefers_its_own_return(small_comparison):
     """P-AB: re-referrals (200 + 260) / (1000 + 1000); its own return 170/200 wins over its LAs' 10/100;
-    ILACS grades agree (Good); months since inspection differ (10, 20), so not compared."""
+    ILACS grades agree (Good); months since inspection differ (10, 20): no figure, and context anyway."""
     rereferrals = result(small_comparison, PARTNERSHIP, "rereferral_rate")
     assert (rereferrals["numerator"], rereferrals["denominator"], rereferrals["value"]) == (460, 2000, 23.0)
     own = result(small_comparison, PARTNERSHIP, "assessment_timeliness")
     assert (own["numerator"], own["denominator"], own["value"]) == (170, 200, 85.0)
     assert result(small_comparison, PARTNERSHIP, "ilacs_grade")["value"] == 2.0
     months = result(small_comparison, PARTNERSHIP, "months_since_inspection")
-    assert (months["status"], months["flag"]) == ("x", "not compared")
+    assert (months["status"], months["flag"]) == ("x", "not judged")
     assert set(small_comparison.scores["partnership_id"]) == {PARTNERSHIP, *(area(n) for n in range(3, 13))}
 
 
@@ -74,14 +74,19 @@ def test_ranks_apply_polarity(small_comparison):
 
 
 def test_flags(small_comparison):
-    """Worse beyond 99.8% for the outlier, Inadequate and a caseload of 30; not compared for a joint return;
-    did not report for a missing row and a 'missing' status; context never judged."""
+    """Worse beyond 99.8% for the outlier and a caseload of 30; Inadequate and Requires improvement worse as
+    Ofsted's judgement, with no level, Outstanding better; not compared for a joint return; did not report for a
+    missing row and a 'missing' status; context never judged."""
     expected = {
         (area(12), "rereferral_rate"): ("worse", "99.8"),
         (area(12), "assessment_timeliness"): ("worse", "99.8"),
         (area(12), "caseload"): ("worse", "99.8"),
-        (area(8), "ilacs_grade"): ("worse", "99.8"),
-        (area(7), "ilacs_grade"): ("better", "99.8"),
+        (area(8), "ilacs_grade"): ("worse", ""),
+        (area(9), "ilacs_grade"): ("worse", ""),
+        (area(12), "ilacs_grade"): ("worse", ""),
+        (area(3), "ilacs_grade"): ("similar", ""),
+        (area(7), "ilacs_grade"): ("better", ""),
+        (area(12), "months_since_inspection"): ("not judged", ""),
         (area(11), "rereferral_rate"): ("not compared", ""),
         (area(9), "assessment_timeliness"): ("did not report", ""),
         (area(10), "assessment_timeliness"): ("did not report", ""),
@@ -92,7 +97,7 @@ def test_flags(small_comparison):
         row = result(small_comparison, partnership, indicator)
         assert (row["flag"], row["flag_level"]) == flag, (partnership, indicator)
     worse = small_comparison.area_results[small_comparison.area_results["flag"] == "worse"]
-    assert len(worse) == 4
+    assert len(worse) == 6
 
 
 def test_caseload_robust_z_worked_by_hand(small_comparison):
@@ -123,13 +128,29 @@ def test_sentence_with_an_independent_limit(small_comparison):
 
 
 def test_scores_worked_by_hand(small_comparison):
-    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2 = 7.5 points
-    over 5 assessed: 100 x 7.5 / 10 = 75. Inadequate area 8: 2 / 10 = 20. Areas 9 and 10: 0.5 / 10 = 5, tied."""
+    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2, Requires
+    improvement 1 = 8.5 points over 4 assessed (months since inspection is context): 100 x 8.5 / 8 = 106.25.
+    Inadequate area 8: 2 / 8 = 25. Area 9, Requires improvement and a missing return: 1.5 / 8 = 18.75; area 10,
+    a missing return: 0.5 / 8 = 6.25."""
     scores = small_comparison.scores.set_index("partnership_id")
-    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 75.0, 7.5, 5]
-    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 20.0]
-    assert scores.loc[[area(9), area(10)], "rank"].tolist() == [3, 3]
-    assert scores.loc[area(12), "summary"] == "3 worse (3 beyond 99.8%), 2 worsening, of 5 assessed"
+    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 106.25, 8.5, 4]
+    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 25.0]
+    assert scores.loc[[area(9), area(10)], "score"].tolist() == [18.75, 6.25]
+    assert scores.loc[area(12), "summary"] == "4 worse (3 beyond 99.8%), 2 worsening, of 4 assessed"
+
+
+def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):
+    """An ILACS judgement counts once however many quarters it stands, and has no trend; its sentence is
+    Ofsted's judgement with the inspection's age, never a limit."""
+    grade = result(small_comparison, area(8), "ilacs_grade")
+    assert (grade["worse_streak"], grade["trend"]) == (1, "not tested")
+    assert grade["sentence"] == (
+        "ILACS grade Inadequate against the median of areas Good: Ofsted's judgement, a concern "
+        "(inspected 24 months before 31 Mar 2026)."
+    )
+    grades = small_comparison.history[small_comparison.history["method"] == "grade"]
+    assert grades["worse_streak"].max() <= 1
+    assert not grades["flag_level"].isin(["95", "99.8"]).any()
 
 
 def test_an_earlier_period(small_store):

@@ -28,8 +28,8 @@ def test_shipped_weights():
         (("flag,95,1,", "flag,95,one,"), "line 8: weight 'one' is not a number"),
         (("flag,95,1,", "flag,95,-1,"), "line 8: weight -1.0 is negative"),
         (("domain,demand,1,", "domain,demandz,1,"), "line 2: unknown weight domain/demandz"),
-        (("trend,worsening,0.5,", "flag,95,0.5,"), "line 11: flag/95 is given twice"),
-        (("persistence,worse_3_running,0.5,", "persistence,worse_3_running,x,"), "line 12: weight 'x' is not a number"),
+        (("trend,worsening,0.5,", "flag,95,0.5,"), "line 13: flag/95 is given twice"),
+        (("persistence,worse_3_running,0.5,", "persistence,worse_3_running,x,"), "line 14: weight 'x' is not a number"),
     ],
 )
 def test_bad_weights_files_are_refused(tmp_path, change, message):
