@@ -3,7 +3,9 @@
 For the indicators *assessed* for a partnership at a period (judged indicators that were
 compared with England, or that it did not report; context and suppressed ones, and figures
 too few to judge, are left out and counted apart),
-each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d``:
+each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d`` and by its
+own ``indicator[i]`` weight where it has one (vacancy and agency rates, rank correlation 0.83,
+are one indicator counted twice, so half each: no double counting):
 
 - ``flag[95]`` points if worse than England beyond its 95% limit, or ``flag[99.8]`` points if
   beyond its 99.8% limit (a robust z beyond 2 or 3 robust SDs);
@@ -16,7 +18,7 @@ each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_
 - ``persistence[worse_3_running]`` points more if it was flagged worse in each of the last
   3 periods or more.
 
-    score = 100 x points / (flag[99.8] x sum of w_d over the assessed indicators)
+    score = 100 x points / (flag[99.8] x sum of w_d indicator[i] over the assessed indicators)
 
 so 100 means "every assessed indicator beyond its 99.8% limit" (the trend and persistence
 extras can take a partnership past it). Dividing by what was assessed, rather than by the whole
@@ -47,6 +49,7 @@ _KEYS = {
     "trend": ("worsening",),
     "persistence": ("worse_3_running",),
     "inspection": ("inadequate", "requires_improvement"),
+    "indicator": ("vacancy_rate", "agency_rate"),
     "domain": tuple(DOMAINS),
 }
 PERSISTENT_RUN = 3
@@ -77,6 +80,7 @@ class ConcernWeights:
     persistent: float
     inadequate: float
     requires_improvement: float
+    indicator: dict[str, float]  # indicators that share a weight with a correlated one (1 when not named)
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
@@ -110,6 +114,7 @@ def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
         persistent=found[("persistence", "worse_3_running")],
         inadequate=found[("inspection", "inadequate")],
         requires_improvement=found[("inspection", "requires_improvement")],
+        indicator={key: found[("indicator", key)] for key in _KEYS["indicator"]},
     )
 
 
@@ -122,6 +127,10 @@ def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataF
     domain = frame["domain"].astype("category")
     by_domain = np.array([weights.domain.get(name, 0.0) for name in domain.cat.categories] + [0.0])
     domain_weight = by_domain[domain.cat.codes.to_numpy()]  # code -1 (no domain) takes the last, 0
+    if "indicator_id" in frame:
+        indicator = frame["indicator_id"].astype("category")
+        shares = np.array([weights.indicator.get(name, 1.0) for name in indicator.cat.categories] + [1.0])
+        domain_weight = domain_weight * shares[indicator.cat.codes.to_numpy()]
     flag = frame["flag"]
     assessed = one_of(flag, ASSESSED)
     worse = one_of(flag, (WORSE,))
