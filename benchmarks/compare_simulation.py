@@ -16,7 +16,11 @@ Monte-Carlo standard error.
    judged that way (its latest period), in a normal world and in the indicator's own shape
    (areas drawn with replacement from its real values). A normal distribution puts 4.55% and
    0.27% of areas beyond them.
-4. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
+4. The trend test's size: areas called worsening or improving relative to England with no
+   local trend, over 4 periods, with the real denominators and levels spread by tau, in three
+   worlds: independent noise, AR(1) noise (rho 0.6, 2 points), a national drift of 1 point a
+   period. The goal is 5%, at most 6%.
+5. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
    plain and the overdispersion-adjusted limits, year by year.
 
     uv run python benchmarks/compare_simulation.py
@@ -30,13 +34,14 @@ from pathlib import Path
 import numpy as np
 
 from boards.compare.engine import compare
-from boards.compare.simulation import in_control, planted_outliers, robust_null
+from boards.compare.simulation import TREND_WORLDS, in_control, planted_outliers, robust_null, trend_size
 from boards.demo import build_demo
 from boards.store import Store
 
 NULL_REPLICATIONS = 400
 POWER_REPLICATIONS = 400
 ROBUST_REPLICATIONS = 2000
+TREND_REPLICATIONS = 400
 INDICATORS = {"rereferral_rate": "Re-referrals", "repeat_cp_plans": "Repeat CP plans"}
 
 
@@ -107,7 +112,16 @@ def main() -> None:
                 print(f"   {indicator_id:<28} {latest['period_id'].iloc[0]:<11} {len(values):>4} areas, {shape:<6} "
                       f"beyond 2 SDs {null.beyond_2}; beyond 3 SDs {null.beyond_3}")
 
-        print("\n4. Real DfE data: LAs beyond the 99.8% limits (either side), and worse at 95% or more")
+        print(f"\n4. Trend test size with no local trend, {TREND_REPLICATIONS} replications (goal 5%, at most 6%)")
+        for world in worlds:
+            if world["indicator_id"] not in INDICATORS:
+                continue
+            for seed, name in enumerate(TREND_WORLDS):
+                size = trend_size(world["denominators"], world["england"], TREND_REPLICATIONS, seed=400 + seed,
+                                  world=name, spread=world["tau"])
+                print(f"   {INDICATORS[world['indicator_id']]:<16} {name:<15} {size}")
+
+        print("\n5. Real DfE data: LAs beyond the 99.8% limits (either side), and worse at 95% or more")
         table = comparison.overdispersion.set_index(["indicator_id", "period_id"])
         for indicator_id, name in INDICATORS.items():
             print(f"   {name}")

@@ -183,7 +183,8 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     trending = judged & np.isin(trend, ("worsening", "improving"))
     test = np.where(funnel[trending], np.array(_p_values(number("trend_p")[trending]), dtype=object),
                     "faster than other areas")
-    verdict[trending] = verdict[trending] + "; " + trend[trending] + " over the last " + (
+    against = np.where(funnel[trending], " relative to England", "")
+    verdict[trending] = verdict[trending] + "; " + trend[trending] + against + " over the last " + (
         results["trend_points"].to_numpy()[trending].astype(str) + " " + periods[trending] + " (" + test + ")"
     )
     said[judged] = opening + ": " + verdict[judged] + "."

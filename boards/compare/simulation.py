@@ -13,6 +13,9 @@ full runs; ``tests/compare/test_simulation.py`` keeps small seeded ones.
   above the benchmark (worse, for a lower-is-better indicator); the rest are drawn from the
   benchmark, or, with ``spread`` > 0, from a normal distribution of true rates around it (an
   overdispersed England like the real one).
+- ``trend_size``: the share of areas called worsening or improving (relative to England) when
+  no area has a trend of its own, over 4 periods, in three worlds: independent binomial noise
+  around each area's level, AR(1) noise (``rho``) on the rate, and a drift every area shares.
 - ``robust_null``: the share of areas beyond 2 and 3 robust SDs when no area stands out, in a
   normal world (areas drawn from a normal distribution) and in the indicator's own shape
   (areas drawn with replacement from its real values), through the engine's ``robust_z``.
@@ -26,6 +29,7 @@ import numpy as np
 
 from boards.compare import funnel
 from boards.compare.robust import robust_z
+from boards.compare.trend import trend_statistics
 
 
 @dataclass(frozen=True)
@@ -167,3 +171,44 @@ def robust_null(values: np.ndarray, replications: int, seed: int, *, shape: str)
     z, _ = robust_z(drawn.ravel(), np.repeat(np.arange(replications), len(values)))
     far = np.abs(z)
     return RobustNull(beyond_2=Share(int((far > 2).sum()), far.size), beyond_3=Share(int((far > 3).sum()), far.size))
+
+
+TREND_WORLDS = ("independent", "AR(1)", "national drift")
+
+
+def trend_size(
+    denominators: np.ndarray, target: float, replications: int, seed: int, *, world: str, spread: float,
+    periods: int = 4, rho: float = 0.6, noise: float = 0.02, drift: float = 0.01,
+) -> Share:
+    """Areas flagged worsening or improving with no local trend, through the engine's ``trend_statistics``.
+
+    Each area keeps a level drawn from N(target, spread^2); 'AR(1)' adds noise on the rate with
+    autocorrelation ``rho`` and standard deviation ``noise``; 'national drift' moves every area
+    by ``drift`` a period.
+    """
+    rng = np.random.default_rng(seed)
+    n = np.asarray(denominators, dtype=float)
+    shape = (replications, len(n), periods)
+    rates = _true_rates(rng, shape[:2], target, spread)[:, :, None] + np.zeros(shape)
+    if world == "AR(1)":
+        shocks = rng.normal(0.0, noise * np.sqrt(1 - rho**2), shape)
+        ar = np.empty(shape)
+        ar[..., 0] = rng.normal(0.0, noise, shape[:2])
+        for period in range(1, periods):
+            ar[..., period] = rho * ar[..., period - 1] + shocks[..., period]
+        rates = rates + ar
+    elif world == "national drift":
+        rates = rates + drift * np.arange(periods)
+    rates = np.clip(rates, 0.001, 0.999)
+    trials = np.broadcast_to(funnel.whole_trials(n)[None, :, None], shape)
+    counts = rng.binomial(trials, rates).astype(float)
+    rows = counts.size
+    areas = replications * len(n)
+    result = trend_statistics(
+        series=np.repeat(np.arange(areas), periods), window=np.full(rows, periods),
+        family=np.full(rows, funnel.BINOMIAL, dtype=object), numerator=counts.ravel(),
+        denominator=trials.ravel().astype(float), value=np.full(rows, np.nan), multiplier=np.full(rows, 100.0),
+        group=np.tile(np.arange(periods), areas) + periods * np.repeat(np.arange(replications), len(n) * periods),
+    )
+    flagged = result["trend_direction"].to_numpy()[periods - 1 :: periods] != 0
+    return Share(int(flagged.sum()), int(flagged.size))

@@ -155,9 +155,11 @@ inspection is context: Ofsted, not the partnership, decides when to inspect.
 #### Getting better or worse? Trends
 For each partnership the last {QUARTERS_IN_WINDOW} quarters (quarterly figures) or
 {YEARS_IN_WINDOW} years (annual figures), with at least {MIN_POINTS} of them reported, are tested
-for a steady rise or fall at the 5% level: **Armitage's chi-square test for trend** for
-percentages and its Poisson counterpart for rates, allowing for partnerships' figures moving about
-more than chance from one period to the next. Figures with no denominator are compared by how fast
+for a rise or fall **relative to England** at the 5% level: the partnership's slope (Armitage's, for
+percentages and rates) against England's, allowing for partnerships' slopes differing more than
+chance from one another. A change every partnership shares is not a local trend; in simulations
+with autocorrelated quarters or a national drift, about 4-5% of partnerships with no trend of their
+own are called worsening or improving. Figures with no denominator are compared by how fast
 they change against how fast other partnerships change. A partnership flagged worse in several
 periods in a row is said to be "worse for N quarters (or years) running".
 
@@ -178,11 +180,13 @@ and every page names the period it shows: "year to 31 Mar 2025", "year to 30 Sep
 One number per partnership that sums up its flags, to put partnerships in order of concern.
 For every indicator assessed for a partnership (judged indicators it was compared on, and those
 it did not report), it earns points: for being worse than England beyond the 95% limit, more
-beyond the 99.8% limit, for not reporting, and extra for a significant worsening trend and for
-being worse {PERSISTENT_RUN} periods running; each indicator's points are multiplied by its
-domain's weight. The score is
+beyond the 99.8% limit, for an Inadequate or Requires improvement Ofsted judgement, for not
+reporting, and extra for a worsening trend relative to England and for being worse
+{PERSISTENT_RUN} periods running; each indicator's points are multiplied by its domain's weight,
+and the vacancy and agency rates, which move together, by a half each so that the pair counts
+once. Figures too few to judge are left out. The score is
 
-**score = 100 × points ÷ (the 99.8% weight × the sum of the domain weights of the indicators assessed)**
+**score = 100 × points ÷ (the 99.8% weight × the sum of the weights of the indicators assessed)**
 
 so 100 means every assessed indicator is beyond its 99.8% limit (trends and runs can push a
 partnership past 100). Dividing by what was assessed means a partnership with fewer figures is not

@@ -123,7 +123,7 @@ def test_sentence_with_an_independent_limit(small_comparison):
     limit = (r - (at - p) / (at - below)) / n * 100
     assert result(small_comparison, area(12), "rereferral_rate")["sentence"] == (
         f"Re-referrals 40.0% (year to 31 Mar 2025) against England 22.0%: above the 99.8% limit ({limit:.1f}%); "
-        "worse for 3 years running; worsening over the last 3 years (p < 0.001)."
+        "worse for 3 years running; worsening relative to England over the last 3 years (p < 0.001)."
     )
 
 

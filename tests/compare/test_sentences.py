@@ -57,7 +57,7 @@ def test_similar_with_a_worsening_trend():
                      trend="worsening", trend_p=0.0031, trend_points=4)
     assert sentence(row, "2026-27 Q2") == (
         "Assessments in 45 days 81.0% against England 86.0%: within the 95% limits (20.1% to 25.3%); "
-        "worsening over the last 4 quarters (p = 0.003)."
+        "worsening relative to England over the last 4 quarters (p = 0.003)."
     )
 
 
