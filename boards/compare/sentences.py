@@ -118,7 +118,6 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
 
     by_median = basis == "median"
     benchmark = np.where(by_median[judged], "the median of areas", "England")
-    opening = name[judged] + " " + shown[judged] + " against " + benchmark + " " + formatted("england", judged)
     flagged = np.isin(flag, (WORSE, BETTER))
     verdict = np.full(len(results), "", dtype=object)
 
@@ -130,8 +129,20 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
         number("lower_95"),
     )
     beyond = funnel & flagged
+    limit_text = np.full(len(results), "", dtype=object)
+    limit_text[beyond] = formatted(limit, beyond)
+    # A value and the limit it is beyond never print as the same number: more decimals for both until they differ.
+    for row in np.flatnonzero(beyond & (limit_text == formatted(value, np.ones(len(results), dtype=bool)))).tolist():
+        for extra in (1, 2, 3):
+            places = np.array([decimals[row] + extra])
+            value_text = format_values(value[row : row + 1], unit[row : row + 1], places)[0]
+            limit_text[row] = format_values(limit[row : row + 1], unit[row : row + 1], places)[0]
+            if value_text != limit_text[row]:
+                break
+        shown[row] = value_text + shown[row][len(format_values(value[row : row + 1], unit[row : row + 1],
+                                                                 decimals[row : row + 1])[0]):]
     verdict[beyond] = np.where(above[beyond], "above", "below") + " the " + level[beyond] + "% limit (" + (
-        formatted(limit, beyond) + ")"
+        limit_text[beyond] + ")"
     )
     too_few = flag == TOO_FEW
     within = funnel & ~flagged & ~too_few
@@ -187,5 +198,6 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     verdict[trending] = verdict[trending] + "; " + trend[trending] + against + " over the last " + (
         results["trend_points"].to_numpy()[trending].astype(str) + " " + periods[trending] + " (" + test + ")"
     )
+    opening = name[judged] + " " + shown[judged] + " against " + benchmark + " " + formatted("england", judged)
     said[judged] = opening + ": " + verdict[judged] + "."
     return said.tolist()

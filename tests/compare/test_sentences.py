@@ -104,3 +104,11 @@ def test_missing_return_context_and_suppressed():
     assert sentence(funnel_row(flag="not compared", status="c", value=float("nan")), "2026-27 Q2") == (
         "Re-referrals (year to 31 Mar 2025): not compared, suppressed to protect confidentiality."
     )
+
+
+def test_a_value_beyond_its_limit_never_prints_as_the_same_number():
+    """31.24% above a limit of 31.21% would read '31.2% ... above the 99.8% limit (31.2%)': both get a decimal more."""
+    row = funnel_row(value=31.24, upper_99_8=31.21, worse_streak=1)
+    assert sentence(row, "2026-27 Q2") == (
+        "Re-referrals 31.24% (year to 31 Mar 2025) against England 22.6%: above the 99.8% limit (31.21%)."
+    )
