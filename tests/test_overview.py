@@ -44,7 +44,7 @@ def joint() -> tuple[pd.DataFrame, OverviewReference]:
             "region_code": ["E12000006", "E12000006"],
             "score": [20.0, float("nan")],
             "summary": ["2 worse, of 20 assessed", "nothing assessed"],
-            "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0],
+            "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0], "tested": [18, 0],
         }
     )
     reference = OverviewReference(

@@ -80,6 +80,7 @@ from boards.compare.intervals import poisson_count_interval, wilson_interval
 from boards.compare.robust import robust_z
 from boards.compare.score import (
     BETTER,
+    CHANCE_WORSE_95,
     DID_NOT_REPORT,
     NOT_COMPARED,
     NOT_JUDGED,
@@ -788,18 +789,22 @@ def _rows_of_groups(row_groups: np.ndarray, groups: np.ndarray, labels: np.ndarr
 
 
 def _score_summaries(scores: pd.DataFrame) -> list[str]:
-    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed; 4 too few to judge'."""
+    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed; 4 too few to judge; chance
+    alone: about 0.5 worse of 20 tests' (what 20 tests at 2.5% each give with no real difference)."""
     summaries = []
-    for worse, strong, worsening, missing, assessed, too_few in zip(
+    for worse, strong, worsening, missing, assessed, too_few, tested in zip(
         scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"], scores["assessed"],
-        scores["too_few"], strict=True,
+        scores["too_few"], scores["tested"], strict=True,
     ):
         parts = [f"{worse} worse" + (f" ({strong} beyond 99.8%)" if strong else "")]
         if worsening:
             parts.append(f"{worsening} worsening")
         if missing:
             parts.append(f"{missing} not reported")
-        summaries.append(", ".join(parts) + f", of {assessed} assessed" + (f"; {too_few} too few to judge" if too_few else ""))
+        summaries.append(
+            ", ".join(parts) + f", of {assessed} assessed" + (f"; {too_few} too few to judge" if too_few else "")
+            + f"; chance alone: about {CHANCE_WORSE_95 * tested:.1f} worse of {tested} tests"
+        )
     return summaries
 
 

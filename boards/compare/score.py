@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from boards.catalogue import DOMAINS
 from boards.compare.arrays import one_of
@@ -53,6 +54,10 @@ _KEYS = {
     "domain": tuple(DOMAINS),
 }
 PERSISTENT_RUN = 3
+# What chance alone gives one statistical test with no real difference: worse beyond the 95% limit
+# (one side of 95%) and beyond the 99.8% limit (one side of 99.8%), the funnels' nominal rates.
+CHANCE_WORSE_95 = 0.025
+CHANCE_WORSE_99_8 = 0.001
 
 # Flags, as the comparison names them.
 WORSE = "worse"
@@ -160,13 +165,31 @@ def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataF
             "better": one_of(flag, (BETTER,)),
             "not_compared": one_of(flag, (NOT_COMPARED,)),
             "too_few": one_of(flag, (TOO_FEW,)),
+            # Statistical verdicts (not Ofsted's judgements): the tests chance acts on.
+            "tested": one_of(flag, (WORSE, SIMILAR, BETTER))
+            & ~(one_of(frame["method"], ("grade",)) if "method" in frame else np.zeros(len(frame), dtype=bool)),
         }
     )
 
 
 COUNTS = (
     "assessed", "worse", "worse_99_8", "worsening", "worse_3_running", "did_not_report", "better", "not_compared", "too_few",
+    "tested",
 )
+
+
+def chance_of_any_worse(tested: np.ndarray) -> np.ndarray:
+    """P(at least one of ``tested`` independent tests worse beyond 95% by chance alone): 1 - 0.975^k."""
+    return 1 - (1 - CHANCE_WORSE_95) ** np.asarray(tested, dtype=float)
+
+
+def chance_of_strong(tested: np.ndarray, at_least: int) -> np.ndarray:
+    """P(``at_least`` or more of ``tested`` tests worse beyond 99.8% by chance alone), binomial."""
+    tested = np.asarray(tested, dtype=float)
+    below = sum(
+        special.comb(tested, k) * CHANCE_WORSE_99_8**k * (1 - CHANCE_WORSE_99_8) ** (tested - k) for k in range(at_least)
+    )
+    return np.clip(1 - below, 0.0, 1.0)
 
 
 def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:

@@ -89,6 +89,7 @@ metrics[0].metric(
 )
 metrics[1].metric("Worse than England on at least one indicator", f"{summary.any_worse} {shown}", border=True)
 metrics[2].metric("Did not report part of their return", f"{summary.not_reporting} {shown}", border=True)
+st.caption(summary.chance_sentence())
 st.markdown(plain(summary.top_sentence()))
 
 if table.empty:

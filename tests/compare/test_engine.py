@@ -136,7 +136,9 @@ def test_scores_worked_by_hand(small_comparison):
     assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 106.25, 8.5, 4]
     assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 25.0]
     assert scores.loc[[area(9), area(10)], "score"].tolist() == [18.75, 6.25]
-    assert scores.loc[area(12), "summary"] == "4 worse (3 beyond 99.8%), 2 worsening, of 4 assessed"
+    assert scores.loc[area(12), "summary"] == (
+        "4 worse (3 beyond 99.8%), 2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
+    )
 
 
 def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):

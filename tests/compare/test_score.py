@@ -1,9 +1,13 @@
 """The concern score: weights file, points per result, score and ranking."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from boards.compare.score import (
+    chance_of_any_worse,
+    chance_of_strong,
     WEIGHTS_PATH,
     WeightsError,
     concern_components,
@@ -116,3 +120,11 @@ def test_vacancy_and_agency_count_as_one_indicator():
     assert (both["points"].sum(), both["assessed_weight"].sum()) == (2.0, 1.0)
     one = concern_components(frame.assign(flag=["worse", "similar"]), weights)
     assert (one["points"].sum(), one["assessed_weight"].sum()) == (1.0, 1.0)
+
+
+def test_what_chance_alone_gives():
+    """20 tests at 2.5% each: P(at least one worse) = 1 - 0.975^20 = 0.397; 3 or more beyond 99.8% of 20 tests:
+    1 - P(0, 1 or 2) = 1.13e-6 (binomial, scipy.stats)."""
+    assert float(chance_of_any_worse(np.array([20]))[0]) == pytest.approx(1 - 0.975**20)
+    assert float(chance_of_any_worse(np.array([20]))[0]) == pytest.approx(0.397, abs=1e-3)
+    assert float(chance_of_strong(np.array([20]), 3)[0]) == pytest.approx(stats.binom.sf(2, 20, 0.001), rel=1e-6)
