@@ -5,7 +5,8 @@ denominators and England figure from the demo database (the DfE figures for the 
 indicators, the demo's local returns for the others). Each share is printed with its
 Monte-Carlo standard error.
 
-1. Null rates of every judged funnel indicator (its latest period): the share of areas outside
+1. Null rates of every judged funnel indicator (its latest period, the areas with 10 or more in
+   the denominator, which the engine judges): the share of areas outside
    the 95% and 99.8% limits when no area stands out, in a pure binomial world (every area drawn
    from England; for the continuous workforce rates, normal noise of the same variance) and in
    the in-control random-effects world (true rates drawn from
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from boards.compare.engine import compare
+from boards.compare.engine import MIN_DENOMINATOR, compare
 from boards.compare.simulation import TREND_WORLDS, in_control, planted_outliers, robust_null, trend_size
 from boards.demo import build_demo
 from boards.store import Store
@@ -45,15 +46,21 @@ TREND_REPLICATIONS = 400
 INDICATORS = {"rereferral_rate": "Re-referrals", "repeat_cp_plans": "Repeat CP plans"}
 
 
-def funnel_worlds(comparison) -> list[dict]:
-    """Each judged funnel indicator's latest period: denominators, England (a proportion), tau."""
+def funnel_worlds(comparison) -> tuple[list[dict], list[str]]:
+    """Each judged funnel indicator's latest period: the denominators of the areas it judges (at least
+    ``MIN_DENOMINATOR``: below it a figure is too few to judge), England (a proportion), tau; and the
+    indicators left out, with fewer than ``MIN_DENOMINATOR`` such areas."""
     history = comparison.history
     judged = history[history["funnel_position"].notna() & (history["polarity"] != "context")]
     table = comparison.overdispersion.set_index(["indicator_id", "period_id"])
-    worlds = []
+    worlds, left_out = [], []
     for indicator_id, rows in judged.groupby("indicator_id", observed=True, sort=False):
         latest = rows[rows["end_date"] == rows["end_date"].max()]
         period_id = latest["period_id"].iloc[0]
+        latest = latest[latest["denominator"] >= MIN_DENOMINATOR]
+        if len(latest) < MIN_DENOMINATOR:
+            left_out.append(str(indicator_id))
+            continue
         spec = table.loc[(indicator_id, period_id)]
         worlds.append({
             "indicator_id": indicator_id,
@@ -63,7 +70,7 @@ def funnel_worlds(comparison) -> list[dict]:
             "tau": float(np.sqrt(spec["tau2"])),
             "family": spec["family"],
         })
-    return worlds
+    return worlds, left_out
 
 
 def main() -> None:
@@ -71,12 +78,14 @@ def main() -> None:
         store = Store.open(Path(directory) / "demo.duckdb")
         build_demo(store)
         comparison = compare(store)
-        worlds = funnel_worlds(comparison)
+        worlds, left_out = funnel_worlds(comparison)
 
         print(f"1. Null rates of the funnel verdicts, {NULL_REPLICATIONS} replications of every area "
               "(goal: 5% outside 95%, 0.2% outside 99.8%)")
         print(f"   {'indicator':<30} {'period':<11} {'areas':>5} {'n':>11} {'England':>8} {'tau':>6}   world"
               f"            outside 95%                 outside 99.8%               mean tau estimate")
+        print(f"   (left out, with fewer than {MIN_DENOMINATOR} areas of {MIN_DENOMINATOR} or more, the rest too few "
+              f"to judge: {', '.join(left_out)})")
         for seed, world in enumerate(worlds):
             n = world["denominators"]
             for name, spread in (("no spread", 0.0), ("random effects", world["tau"])):

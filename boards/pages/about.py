@@ -117,9 +117,10 @@ limits are **widened with an additive random-effects model**, the method NHS Eng
 hospital mortality indicator (SHMI): each partnership is accepted to have its own true level
 around England, and only one further away than partnerships usually are is flagged. How far
 partnerships usually are (the between-area spread) is estimated with the same {winsor}% pulled in at
-each end and corrected for it (Paule and Mandel's equation), so that in a simulated England where
-partnerships truly differ by that spread about 1 in 500 falls outside the 99.8% limits, as the
-limits say. The funnel on each indicator's page says whether its limits were widened.
+each end and corrected for it (Paule and Mandel's equation). In a simulated England where
+partnerships truly differ by that spread, with the real numbers of referrals and child protection
+plans, about 1 in 600 fell outside the 99.8% limits and 1 in 21 outside the 95% ones (the limits'
+own promise is 1 in 500 and 1 in 20). The funnel on each indicator's page says whether its limits were widened.
 """
 )
 if current_store().has_observations():
@@ -158,8 +159,8 @@ For each partnership the last {QUARTERS_IN_WINDOW} quarters (quarterly figures) 
 for a rise or fall **relative to England** at the 5% level: the partnership's slope (Armitage's, for
 percentages and rates) against England's, allowing for partnerships' slopes differing more than
 chance from one another. A change every partnership shares is not a local trend; in simulations
-with autocorrelated quarters or a national drift, about 4-5% of partnerships with no trend of their
-own are called worsening or improving. Figures with no denominator are compared by how fast
+with autocorrelated quarters or a national drift, about 1 in 20 partnerships with no trend of their
+own were called worsening or improving (4.3-4.9%). Figures with no denominator are compared by how fast
 they change against how fast other partnerships change. A partnership flagged worse in several
 periods in a row is said to be "worse for N quarters (or years) running".
 
