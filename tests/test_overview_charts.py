@@ -32,6 +32,10 @@ def test_verdict_text_and_markers_need_no_colour():
     assert verdict_text("worse", "95") == "▽ Worse (95%)"
     assert verdict_text("better", "95") == "△ Better (95%)"
     assert verdict_text("did not report") == "! Did not report"
+    # A robust z's levels are named in robust SDs, never as percentages; too few to judge has its own symbol.
+    assert verdict_text("worse", "99.8", "robust") == "▼ Worse (3 robust SDs)"
+    assert verdict_text("better", "95", "robust") == "△ Better (2 robust SDs)"
+    assert verdict_text("too few to judge") == "◌ Too few to judge"
     assert verdict_marker("worse", "99.8", size=10)["symbol"] == "triangle-down"
     assert verdict_marker("worse", "95", size=10)["symbol"] == "triangle-down-open"
     # White verdicts are drawn in dark grey, never white on white.

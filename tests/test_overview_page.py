@@ -181,7 +181,7 @@ def test_matrix_table_equals_the_engines_flags(open_overview, engine):
     assert matrix["Partnership code"].drop_duplicates().tolist() == top30
     shown = matrix.set_index(["Partnership code", "Indicator code"])["Verdict"]
     expected = {
-        (str(row.partnership_id), str(row.indicator_id)): verdict_text(str(row.flag), str(row.flag_level))
+        (str(row.partnership_id), str(row.indicator_id)): verdict_text(str(row.flag), str(row.flag_level), str(row.method))
         for row in judged.itertuples()
     }
     assert shown.to_dict() == expected

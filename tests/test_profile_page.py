@@ -11,7 +11,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from boards.catalogue import DOMAINS
+from boards.charts.spine import spine_table
 from boards.compare.engine import compare
+from boards.compare.spine import spine_rows
 
 PETERBOROUGH = "E06000031"
 NORFOLK = "E10000020"  # sent none of its local returns for the last three quarters
@@ -214,3 +216,13 @@ def test_charts_are_drawn_again_once_a_load_changes_the_data(tmp_path, monkeypat
     app.run()
     assert '["Police attendance","71.4%"' in spine_spec()
     st.cache_resource.clear()
+
+
+def test_robust_verdicts_are_named_in_robust_sds(demo_store, latest):
+    """A robust z verdict in the spine table reads 'Worse (2 robust SDs)', never 'Worse (95%)'."""
+    results = latest.area_results
+    flagged = results[(results["method"] == "robust") & (results["flag"] == "worse")].iloc[0]
+    rows = spine_rows(results, latest.benchmarks, str(flagged["partnership_id"]))
+    table = spine_table(rows).set_index("Indicator")
+    words = {"95": "2 robust SDs", "99.8": "3 robust SDs"}[str(flagged["flag_level"])]
+    assert table.loc[str(flagged["short_name"]), "Verdict"].endswith(f"Worse ({words})")

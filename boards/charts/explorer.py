@@ -32,11 +32,12 @@ from boards.charts.palette import (
     REGION,
     TEXT,
     VERDICTS,
+    ROBUST_LEVEL_WORDS,
     verdict_label,
     verdict_marker,
     verdict_text,
 )
-from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVEL_WORDS, ROBUST_LEVELS
+from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVELS
 from boards.compare.funnel import MIN_AREAS
 from boards.compare.sentences import format_value
 
@@ -104,7 +105,11 @@ def _capital(text: str) -> str:
 
 
 def verdict_texts(results: pd.DataFrame) -> list[str]:
-    return [verdict_text(str(f), str(lv)) for f, lv in zip(results["flag"], results["flag_level"], strict=True)]
+    methods = results["method"].astype(str) if "method" in results else pd.Series("", index=results.index)
+    return [
+        verdict_text(str(f), str(lv), m)
+        for f, lv, m in zip(results["flag"], results["flag_level"], methods, strict=True)
+    ]
 
 
 def rank_axis_title(polarity: str) -> str:
@@ -442,7 +447,8 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
         )
     for flag, level, rows in _flag_groups(ranked):
         hover = [
-            f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}<br>{verdict_text(flag, str(level))}"
+            f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}"
+            f"<br>{verdict_text(flag, str(level), 'robust')}"
             for name, z, rank, areas, level in zip(
                 rows["partnership_name"], rows["robust_z"], rows["rank"], rows["ranked_areas"], rows["flag_level"],
                 strict=True,

@@ -101,7 +101,6 @@ ENGLAND_CODE = "E92000001"
 MIN_DENOMINATOR = 10  # below it a proportion or rate is "too few to judge" (see the module docstring)
 AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
 ROBUST_LEVELS = {"95": 2.0, "99.8": 3.0}  # robust standard deviations from the median, by level code
-ROBUST_LEVEL_WORDS = {"95": "2 robust SDs", "99.8": "3 robust SDs"}
 PER_10K_CHILDREN = ("multi_agency_audits",)  # counts compared per 10,000 children aged 0 to 17
 METHODS = ("proportion", "rate", "robust", "grade")
 FAMILY_OF_METHOD = {"proportion": BINOMIAL, "rate": POISSON}
