@@ -1,14 +1,27 @@
-"""Does the funnel flag what it should? Monte-Carlo runs and the real DfE data, printed.
+"""Does the comparison flag what it should, and no more? Monte-Carlo runs on the real shapes, printed.
 
-1. In control: every LA drawn from England at its real 2024-25 referral count. About 0.2% of
-   areas should be outside the 99.8% limits and 5% outside the 95% ones.
-2. Planted outliers: 10 LAs per replication with a true rate 2 standard deviations worse. The
-   standard deviation is the spread of the real LAs' re-referral rates (the spread a director
-   sees in a league table); the detection for shifts in units of each area's own standard
-   error is printed beside it, with the normal theory's ceiling.
-3. An overdispersed England, with true rates spread around England as the real LAs' are:
-   what plain and adjusted limits flag among ordinary areas.
-4. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
+Every run goes through the engine's own verdict functions, with each indicator's real
+denominators and England figure from the demo database (the DfE figures for the published
+indicators, the demo's local returns for the others). Each share is printed with its
+Monte-Carlo standard error.
+
+1. Null rates of every judged funnel indicator (its latest period, the areas with 10 or more in
+   the denominator, which the engine judges): the share of areas outside
+   the 95% and 99.8% limits when no area stands out, in a pure binomial world (every area drawn
+   from England; for the continuous workforce rates, normal noise of the same variance) and in
+   the in-control random-effects world (true rates drawn from
+   N(England, tau^2), tau estimated from the real areas). The goal is 5% and 0.2%.
+2. Power: 10 areas per replication with a true rate k tau worse than England, k = 1..5, among
+   areas spread by tau, for re-referrals and repeat child protection plans.
+3. Robust z: the share of areas beyond 2 and 3 robust SDs with no outlier, for each indicator
+   judged that way (its latest period), in a normal world and in the indicator's own shape
+   (areas drawn with replacement from its real values). A normal distribution puts 4.55% and
+   0.27% of areas beyond them.
+4. The trend test's size: areas called worsening or improving relative to England with no
+   local trend, over 4 periods, with the real denominators and levels spread by tau, in three
+   worlds: independent noise, AR(1) noise (rho 0.6, 2 points), a national drift of 1 point a
+   period. The goal is 5%, at most 6%.
+5. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
    plain and the overdispersion-adjusted limits, year by year.
 
     uv run python benchmarks/compare_simulation.py
@@ -20,15 +33,44 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
-from boards.compare.engine import compare
-from boards.compare.simulation import in_control, planted_outliers
+from boards.compare.engine import MIN_DENOMINATOR, compare
+from boards.compare.simulation import TREND_WORLDS, in_control, planted_outliers, robust_null, trend_size
 from boards.demo import build_demo
 from boards.store import Store
 
-REPLICATIONS = 2000
+NULL_REPLICATIONS = 400
+POWER_REPLICATIONS = 400
+ROBUST_REPLICATIONS = 2000
+TREND_REPLICATIONS = 400
 INDICATORS = {"rereferral_rate": "Re-referrals", "repeat_cp_plans": "Repeat CP plans"}
+
+
+def funnel_worlds(comparison) -> tuple[list[dict], list[str]]:
+    """Each judged funnel indicator's latest period: the denominators of the areas it judges (at least
+    ``MIN_DENOMINATOR``: below it a figure is too few to judge), England (a proportion), tau; and the
+    indicators left out, with fewer than ``MIN_DENOMINATOR`` such areas."""
+    history = comparison.history
+    judged = history[history["funnel_position"].notna() & (history["polarity"] != "context")]
+    table = comparison.overdispersion.set_index(["indicator_id", "period_id"])
+    worlds, left_out = [], []
+    for indicator_id, rows in judged.groupby("indicator_id", observed=True, sort=False):
+        latest = rows[rows["end_date"] == rows["end_date"].max()]
+        period_id = latest["period_id"].iloc[0]
+        latest = latest[latest["denominator"] >= MIN_DENOMINATOR]
+        if len(latest) < MIN_DENOMINATOR:
+            left_out.append(str(indicator_id))
+            continue
+        spec = table.loc[(indicator_id, period_id)]
+        worlds.append({
+            "indicator_id": indicator_id,
+            "period_id": period_id,
+            "denominators": latest["denominator"].to_numpy(),
+            "england": float(spec["target"] / spec["multiplier"]),
+            "tau": float(np.sqrt(spec["tau2"])),
+            "family": spec["family"],
+        })
+    return worlds, left_out
 
 
 def main() -> None:
@@ -36,51 +78,59 @@ def main() -> None:
         store = Store.open(Path(directory) / "demo.duckdb")
         build_demo(store)
         comparison = compare(store)
+        worlds, left_out = funnel_worlds(comparison)
+
+        print(f"1. Null rates of the funnel verdicts, {NULL_REPLICATIONS} replications of every area "
+              "(goal: 5% outside 95%, 0.2% outside 99.8%)")
+        print(f"   {'indicator':<30} {'period':<11} {'areas':>5} {'n':>11} {'England':>8} {'tau':>6}   world"
+              f"            outside 95%                 outside 99.8%               mean tau estimate")
+        print(f"   (left out, with fewer than {MIN_DENOMINATOR} areas of {MIN_DENOMINATOR} or more, the rest too few "
+              f"to judge: {', '.join(left_out)})")
+        for seed, world in enumerate(worlds):
+            n = world["denominators"]
+            for name, spread in (("no spread", 0.0), ("random effects", world["tau"])):
+                outcome = in_control(n, world["england"], NULL_REPLICATIONS, seed=100 + 2 * seed + (spread > 0),
+                                     spread=spread, family=world["family"])
+                print(f"   {world['indicator_id']:<30} {world['period_id']:<11} {len(n):>5} "
+                      f"{n.min():>5,.0f}-{n.max():<5,.0f} {100 * world['england']:>7.1f}% {100 * spread:>5.2f}   "
+                      f"{name:<15}  {outcome.outside_95}  {outcome.outside_99_8}  {100 * outcome.mean_tau:.2f}")
+
+        print(f"\n2. Power in the random-effects world: 10 areas per replication k tau worse, {POWER_REPLICATIONS} "
+              "replications (goal at 95%: 80% or more at 3 tau)")
+        for world in worlds:
+            if world["indicator_id"] not in INDICATORS:
+                continue
+            tau = world["tau"]
+            print(f"   {INDICATORS[world['indicator_id']]} {world['period_id']}: England "
+                  f"{100 * world['england']:.1f}%, tau {100 * tau:.2f} points")
+            for k in range(1, 6):
+                found = planted_outliers(world["denominators"], world["england"], k * tau, POWER_REPLICATIONS,
+                                         seed=200 + k, spread=tau)
+                print(f"     {k} tau: beyond 95% {found.detected_95}; beyond 99.8% {found.detected_99_8}; "
+                      f"others beyond 99.8% {found.false_99_8}")
+
+        print(f"\n3. Robust z with no outlier, {ROBUST_REPLICATIONS} replications (a normal distribution: 4.55% "
+              "beyond 2 robust SDs, 0.27% beyond 3)")
         history = comparison.history
-        rows = history[(history["indicator_id"] == "rereferral_rate") & (history["period_id"] == "2024-25")
-                       & history["funnel_position"].notna()]
-        denominators = rows["denominator"].to_numpy()
-        rates = (rows["numerator"] / rows["denominator"]).to_numpy()
-        england = float(rows["england"].iloc[0]) / 100
-        spread = float(np.sqrt(comparison.overdispersion.set_index(["indicator_id", "period_id"])
-                               .loc[("rereferral_rate", "2024-25"), "tau2"]))
-        print(f"Re-referrals 2024-25: {len(denominators)} LAs with counts, referrals {denominators.min():,.0f} to "
-              f"{denominators.max():,.0f}; England {100 * england:.2f}%; SD of the LAs' rates "
-              f"{100 * rates.std(ddof=1):.2f} points; tau {100 * spread:.2f} points. {REPLICATIONS} replications.")
+        robust = history[(history["method"] == "robust") & history["robust_z"].notna() & (history["polarity"] != "context")]
+        for seed, (indicator_id, rows) in enumerate(robust.groupby("indicator_id", observed=True)):
+            latest = rows[rows["end_date"] == rows["end_date"].max()]
+            values = latest["robust_value"].where(latest["robust_value"].notna(), latest["value"]).to_numpy()
+            for shape in ("normal", "real"):
+                null = robust_null(values, ROBUST_REPLICATIONS, seed=300 + 2 * seed + (shape == "real"), shape=shape)
+                print(f"   {indicator_id:<28} {latest['period_id'].iloc[0]:<11} {len(values):>4} areas, {shape:<6} "
+                      f"beyond 2 SDs {null.beyond_2}; beyond 3 SDs {null.beyond_3}")
 
-        print("\n1. In control (every LA drawn from England)")
-        outcome = in_control(denominators, england, REPLICATIONS, seed=1)
-        print(f"   outside the 99.8% limits: {outcome.outside_99_8}   expected 0.200%")
-        print(f"   above the upper 99.8% limit: {outcome.above_99_8}   expected 0.100%")
-        print(f"   outside the 95% limits:   {outcome.outside_95}   expected 5.000%")
-        print(f"   replications where the rule adjusted for overdispersion: {outcome.adjusted_replications}")
+        print(f"\n4. Trend test size with no local trend, {TREND_REPLICATIONS} replications (goal 5%, at most 6%)")
+        for world in worlds:
+            if world["indicator_id"] not in INDICATORS:
+                continue
+            for seed, name in enumerate(TREND_WORLDS):
+                size = trend_size(world["denominators"], world["england"], TREND_REPLICATIONS, seed=400 + seed,
+                                  world=name, spread=world["tau"])
+                print(f"   {INDICATORS[world['indicator_id']]:<16} {name:<15} {size}")
 
-        print("\n2. Planted outliers: 10 LAs per replication with a true rate 2 SD worse")
-        shift = 2 * rates.std(ddof=1)
-        detection = planted_outliers(denominators, england, shift, REPLICATIONS, seed=2)
-        print(f"   shift 2 x SD of the LAs' rates = {100 * shift:.1f} points (to {100 * (england + shift):.1f}%)")
-        print(f"   detected beyond the 99.8% limit: {detection.detected_99_8}")
-        print(f"   detected beyond the 95% limit:   {detection.detected_95}")
-        print(f"   other LAs beyond 99.8%:          {detection.false_99_8}")
-        median_n = float(np.median(denominators))
-        print(f"   Shifts in units of each LA's own standard error (every LA at the median {median_n:,.0f} referrals):")
-        for multiple in (2, 3, 4):
-            standard_error = np.sqrt(england * (1 - england) / median_n)
-            found = planted_outliers(np.full(len(denominators), median_n), england, multiple * standard_error,
-                                     REPLICATIONS, seed=10 + multiple)
-            print(f"     {multiple} SE: beyond 99.8% {found.detected_99_8} (normal theory "
-                  f"{100 * stats.norm.sf(3.090232 - multiple):.1f}%); beyond 95% {found.detected_95} "
-                  f"(theory {100 * stats.norm.sf(1.959964 - multiple):.1f}%)")
-
-        print(f"\n3. Overdispersed England (true rates spread with tau = {100 * spread:.2f} points) and 2-SD outliers")
-        spread_out = planted_outliers(denominators, england, shift, REPLICATIONS // 4, seed=5, spread=spread)
-        print(f"   ordinary LAs beyond plain 99.8% limits:    {spread_out.plain_false_99_8}")
-        print(f"   ordinary LAs beyond adjusted 99.8% limits: {spread_out.false_99_8}")
-        print(f"   outliers beyond the adjusted 99.8% limit:  {spread_out.detected_99_8}")
-        print(f"   outliers beyond the adjusted 95% limit:    {spread_out.detected_95}")
-        print(f"   replications adjusted by the rule:         {spread_out.adjusted_replications}")
-
-        print("\n4. Real DfE data: LAs beyond the 99.8% limits (either side), and worse at 95% or more")
+        print("\n5. Real DfE data: LAs beyond the 99.8% limits (either side), and worse at 95% or more")
         table = comparison.overdispersion.set_index(["indicator_id", "period_id"])
         for indicator_id, name in INDICATORS.items():
             print(f"   {name}")
@@ -93,9 +143,6 @@ def main() -> None:
                       f"{spec['tau']:4.1f}  {spec['adjustment']:<14}  {int(rows['plain_flag_level'].eq('99.8').sum()):>19}  "
                       f"{int(rows['flag_level'].eq('99.8').sum()):>8}   {int(rows['plain_flag'].eq('worse').sum()):>12}  "
                       f"{int(rows['flag'].eq('worse').sum()):>8}")
-        print("\n   The engine uses the adjusted limits whenever Spiegelhalter's test finds overdispersion (p < 0.05")
-        print("   with 10 or more areas): LAs differ by far more than chance, and plain limits would call most of")
-        print("   them outliers; the additive random-effects limits flag the LAs that stand out from that spread.")
         store.close()
 
 

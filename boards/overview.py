@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from boards.compare.score import chance_of_any_worse, chance_of_strong
 from boards.store import Store
 
 STRONG_FLAGS = 3  # "worse beyond 99.8% on 3 or more indicators": the headline's count
@@ -82,7 +83,7 @@ def league_table(scores: pd.DataFrame, reference: OverviewReference) -> pd.DataF
     """``Comparison.scores`` in rank order with each region's name (a new frame; scores untouched)."""
     table = scores[
         ["rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
-         "worse", "worse_99_8", "worsening", "did_not_report"]
+         "worse", "worse_99_8", "worsening", "did_not_report", "tested"]
     ].copy()
     table.insert(4, "region_name", table["region_code"].map(reference.region_names()))
     table["partnership_id"] = table["partnership_id"].astype(str)
@@ -97,6 +98,15 @@ class Headline:
     any_worse: int  # worse than England on at least one indicator
     not_reporting: int  # did not report at least one indicator they should have
     top: tuple[tuple[str, float], ...]  # (name, score) of the highest concerns with a score above 0
+    chance_strong: float  # how many partnerships chance alone would put at ``strong``, given their tests
+    chance_any_worse: float  # how many chance alone would make worse on at least one indicator
+
+    def chance_sentence(self) -> str:
+        return (
+            f"By chance alone, with no real difference and each partnership's number of tests, about "
+            f"{self.chance_any_worse:.0f} would be worse than England on at least one indicator and "
+            f"{self.chance_strong:.1f} worse beyond 99.8% on {STRONG_FLAGS} or more."
+        )
 
     def top_sentence(self) -> str:
         if not self.top:
@@ -115,6 +125,8 @@ def headline(table: pd.DataFrame) -> Headline:
         any_worse=int((table["worse"] > 0).sum()),
         not_reporting=int((table["did_not_report"] > 0).sum()),
         top=tuple(zip(concerning["partnership_name"].astype(str), concerning["score"].astype(float))),
+        chance_strong=float(chance_of_strong(table["tested"], STRONG_FLAGS).sum()),
+        chance_any_worse=float(chance_of_any_worse(table["tested"]).sum()),
     )
 
 

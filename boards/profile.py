@@ -19,10 +19,11 @@ RECENT_QUARTERS = 4  # missing returns are listed for the last year of quarters
 # Flag groups in reading order: the worse ones first, the strongest evidence first.
 WORSE_99_8 = "Worse than England, beyond the 99.8% limit"
 WORSE_95 = "Worse than England, beyond the 95% limit"
+INSPECTION = "Ofsted's judgement a concern (Inadequate or Requires improvement)"
 WORSENING = "Getting worse over time"
 DID_NOT_REPORT = "Not reported"
 BETTER = "Better than England"
-FLAG_GROUPS = (WORSE_99_8, WORSE_95, WORSENING, DID_NOT_REPORT, BETTER)
+FLAG_GROUPS = (WORSE_99_8, WORSE_95, INSPECTION, WORSENING, DID_NOT_REPORT, BETTER)
 
 BASIS_WORDS = {
     "pooled": "pooled from the partnerships' own returns",
@@ -52,6 +53,8 @@ def flags(results: pd.DataFrame) -> pd.DataFrame:
     groups[worsening & flag.isin(["similar", "better", "not compared"])] = WORSENING
     groups[(flag == "worse") & (level == "95")] = WORSE_95
     groups[(flag == "worse") & (level == "99.8")] = WORSE_99_8
+    if "method" in results:
+        groups[(flag == "worse") & (results["method"].astype(str) == "grade")] = INSPECTION
     found = results.assign(group=pd.Categorical(groups, categories=FLAG_GROUPS, ordered=True))
     found = found[found["group"].notna()]
     found = found.assign(_order=range(len(found))).sort_values(["group", "_order"])

@@ -71,8 +71,8 @@ def test_methods_name_their_sources_and_the_engine_thresholds(about):
         "(SHMI)",
         "**robust z-score**",
         "last 4 quarters",
-        "Armitage's chi-square test for trend",
-        "score = 100 × points ÷ (the 99.8% weight × the sum of the domain weights of the indicators assessed)",
+        "**relative to England**",
+        "score = 100 × points ÷ (the 99.8% weight × the sum of the weights of the indicators assessed)",
     ):
         assert phrase in words, phrase
 

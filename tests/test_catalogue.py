@@ -68,14 +68,18 @@ def test_every_indicator_is_described(catalogue):
 
 
 def test_polarity_of_named_indicators(catalogue):
-    """Caseload is lower-better, police attendance higher-better, notifications context only."""
+    """Caseload is lower-better, police attendance higher-better, notifications and months since inspection
+    context only (Ofsted, not the partnership, sets when it inspects)."""
     assert catalogue["caseload"].polarity == "lower_better"
     assert catalogue["attendance_police"].polarity == "higher_better"
     assert catalogue["serious_incident_notifications"].polarity == "context"
     assert not catalogue["serious_incident_notifications"].judged
     assert catalogue["caseload"].judged
     context = {i.indicator_id for i in catalogue.values() if not i.judged}
-    assert context == {"referral_rate", "cin_rate", "s47_rate", "serious_incident_notifications", "recurring_review_themes"}
+    assert context == {
+        "referral_rate", "cin_rate", "s47_rate", "serious_incident_notifications", "recurring_review_themes",
+        "months_since_inspection",
+    }
 
 
 def test_published_formula_parsing(catalogue):

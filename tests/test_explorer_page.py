@@ -92,7 +92,7 @@ def test_headline_counts_and_period_compared(rereferrals):
     text = texts(rereferrals)
     assert (
         "**Re-referrals within 12 months** (year to 31 Mar 2025), England 22.6%: "
-        "**▼ 5 worse** than England (2 beyond 99.8%), ▲ 23 better, ● 125 similar." in text
+        "**▼ 2 worse** than England (2 beyond 99.8%), ▲ 2 better, ● 149 similar." in text
     )
     assert "Year to 31 Mar 2025: the latest figures by the end of 2026-27 Q2 (Jul-Sep 2026)" in text
     assert "Lower is better" in text
@@ -116,17 +116,16 @@ def test_funnel_limits_equal_the_funnel_curve(rereferrals, comparison):
 
 def test_funnel_figure_draws_both_limits(rereferrals):
     """The funnel figure has the 95% and 99.8% limits, England and points by verdict and level: the 2 worse
-    beyond 99.8% solid, the 3 worse and 23 better beyond 95% only hollow."""
+    beyond 99.8% solid, the 2 better beyond 95% only hollow."""
     traces = figure(rereferrals, "funnel")["data"]
     names = [trace["name"] for trace in traces]
     assert {"95% limits", "99.8% limits", "England 22.6%", "Similar"} <= set(names)
     symbols = {trace["name"]: trace["marker"]["symbol"] for trace in traces if trace["name"] in (
         "Worse (99.8%)", "Worse (95%)", "Better (95%)")}
-    assert symbols == {"Worse (99.8%)": "triangle-down", "Worse (95%)": "triangle-down-open",
-                       "Better (95%)": "triangle-up-open"}
+    assert symbols == {"Worse (99.8%)": "triangle-down", "Better (95%)": "triangle-up-open"}
     assert "Better (99.8%)" not in names
     counts = {trace["name"]: len(trace["customdata"]) for trace in traces if trace["name"] in symbols}
-    assert counts == {"Worse (99.8%)": 2, "Worse (95%)": 3, "Better (95%)": 23}
+    assert counts == {"Worse (99.8%)": 2, "Better (95%)": 2}
 
 
 def test_switching_indicator_changes_the_view(rereferrals, comparison):
@@ -150,7 +149,7 @@ def test_grade_says_why_there_is_no_funnel(demo_db_path, monkeypatch):
     app = open_explorer(demo_db_path, monkeypatch, indicator="ilacs_grade", period=PERIOD)
     text = texts(app)
     assert "There is no funnel for ILACS grade: a grade is Ofsted's own judgement" in text
-    assert "**▼ 13 Inadequate** (worse), ▲ 46 Outstanding (better)" in text
+    assert "**▼ 42 Inadequate or Requires improvement** (Ofsted's judgement, a concern), ▲ 46 Outstanding" in text
 
 
 def test_demo_indicator_literal_and_notice(demo_db_path, monkeypatch, comparison):

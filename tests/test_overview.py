@@ -3,6 +3,7 @@ and on small frames where a partnership covers several LAs."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,7 +45,7 @@ def joint() -> tuple[pd.DataFrame, OverviewReference]:
             "region_code": ["E12000006", "E12000006"],
             "score": [20.0, float("nan")],
             "summary": ["2 worse, of 20 assessed", "nothing assessed"],
-            "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0],
+            "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0], "tested": [18, 0],
         }
     )
     reference = OverviewReference(
@@ -133,9 +134,16 @@ def test_league_table_is_the_engines_scores_with_region_names(latest, reference)
 
 def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
-    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 8, 77, 15)
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 3, 72, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Peterborough (51.0), Newcastle upon Tyne (46.7) and Kingston upon Thames (38.1)."
+        "Highest concern score: Peterborough (55.6), Newcastle upon Tyne (50.0) and Kingston upon Thames (33.3)."
+    )
+    # What chance alone gives each partnership's number of tests, summed: 1 - 0.975^k for any worse.
+    tested = latest.scores["tested"].to_numpy(dtype=float)
+    assert summary.chance_any_worse == pytest.approx(float(np.sum(1 - 0.975**tested)))
+    assert summary.chance_sentence().startswith(
+        f"By chance alone, with no real difference and each partnership's number of tests, about "
+        f"{summary.chance_any_worse:.0f} would be worse than England on at least one indicator"
     )
 
 

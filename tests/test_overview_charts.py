@@ -32,6 +32,10 @@ def test_verdict_text_and_markers_need_no_colour():
     assert verdict_text("worse", "95") == "▽ Worse (95%)"
     assert verdict_text("better", "95") == "△ Better (95%)"
     assert verdict_text("did not report") == "! Did not report"
+    # A robust z's levels are named in robust SDs, never as percentages; too few to judge has its own symbol.
+    assert verdict_text("worse", "99.8", "robust") == "▼ Worse (3 robust SDs)"
+    assert verdict_text("better", "95", "robust") == "△ Better (2 robust SDs)"
+    assert verdict_text("too few to judge") == "◌ Too few to judge"
     assert verdict_marker("worse", "99.8", size=10)["symbol"] == "triangle-down"
     assert verdict_marker("worse", "95", size=10)["symbol"] == "triangle-down-open"
     # White verdicts are drawn in dark grey, never white on white.
@@ -62,7 +66,7 @@ def test_matrix_draws_each_cell_once_with_its_verdict_and_partnership(latest):
     expected = cells.assign(name=[verdict_text(f, lv).split(" ", 1)[1] for f, lv in zip(cells["flag"], cells["flag_level"])])
     assert drawn.groupby("name").size().to_dict() == expected.groupby("name").size().to_dict()
     peterborough = expected[expected["partnership_id"] == "E06000031"]
-    assert (peterborough["flag"] == "worse").sum() == 11
+    assert (peterborough["flag"] == "worse").sum() == 9
     assert set(drawn.loc[drawn["name"] == "Worse (99.8%)", "symbol"]) == {"triangle-down"}
     assert list(figure.layout.yaxis.ticktext) == ["Peterborough", "Newcastle upon Tyne", "Kingston upon Thames"]
 
@@ -76,7 +80,7 @@ def test_matrix_table_states_value_england_and_verdict(latest):
     assert first["Domain"] == "Demand"
     assert (first["Value"], first["England"]) == (engine["value"], engine["england"])
     assert first["Verdict"] == verdict_text(str(engine["flag"]), str(engine["flag_level"]))
-    assert (table["Verdict"].str.startswith("▼") | table["Verdict"].str.startswith("▽")).sum() == 11 + 9 + 10
+    assert (table["Verdict"].str.startswith("▼") | table["Verdict"].str.startswith("▽")).sum() == 9 + 9 + 7
 
 
 def test_hex_map_has_one_clickable_hex_per_la(areas):
@@ -84,7 +88,7 @@ def test_hex_map_has_one_clickable_hex_per_la(areas):
     centres = figure.data[0]
     assert len(centres.x) == len(figure.layout.shapes) == 153
     assert set(np.asarray(centres.customdata)[:, 0]) == set(areas["partnership_id"])
-    assert "Concern score 51.0, rank 1 of 153" in "".join(centres.hovertext)
+    assert "Concern score 55.6, rank 1 of 153" in "".join(centres.hovertext)
     # The darkest hex is the highest score; none is faded or outlined without a filter.
     darkest = figure.layout.shapes[int(areas["score"].to_numpy().argmax())]
     assert darkest.fillcolor == "rgb(127, 39, 4)"
@@ -110,7 +114,7 @@ def test_hex_map_draws_areas_without_a_score_hollow_and_outlines_the_filter():
 def test_map_table_lists_every_la_highest_concern_first(areas):
     table = map_table(areas)
     assert len(table) == 153
-    assert table.iloc[0][["Local authority", "Rank", "Concern score"]].tolist() == ["Peterborough", 1, pytest.approx(51.0)]
+    assert table.iloc[0][["Local authority", "Rank", "Concern score"]].tolist() == ["Peterborough", 1, pytest.approx(55.555556)]
 
 
 def test_matrix_columns_are_grouped_by_domain(latest):

@@ -66,11 +66,12 @@ def test_widgets_headline_and_demo_notice(open_overview):
     assert app.multiselect(key="la_type").options == ["County", "London Borough", "Metropolitan District", "Unitary Authority"]
     assert any("Demonstration data" in warning.value for warning in app.warning)
     assert metrics(app) == {
-        "Worse beyond 99.8% on 3 or more indicators": "8 of 153",
-        "Worse than England on at least one indicator": "77 of 153",
+        "Worse beyond 99.8% on 3 or more indicators": "3 of 153",
+        "Worse than England on at least one indicator": "72 of 153",
         "Did not report part of their return": "15 of 153",
     }
-    assert any("Peterborough \\(51\\.0\\)" in markdown.value for markdown in app.markdown)
+    assert any("Peterborough \\(55\\.6\\)" in markdown.value for markdown in app.markdown)
+    assert any(caption.value.startswith("By chance alone") for caption in app.caption)
     assert [button.label for button in app.get("download_button")] == ["Download this table (CSV)"]
 
 
@@ -84,8 +85,8 @@ def test_league_table_equals_the_engines_scores(open_overview, engine):
     assert shown["summary"].tolist() == scores["summary"].astype(str).tolist()
     first = shown.iloc[0]
     assert (first["rank"], first["partnership_name"], first["region_name"]) == (1, "Peterborough", "East of England")
-    assert first["score"] == pytest.approx(51.0)
-    assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (11, 9, 2, 0)
+    assert first["score"] == pytest.approx(55.555556)
+    assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (9, 5, 2, 0)
     assert shown["partnership_name"].iloc[1:3].tolist() == ["Newcastle upon Tyne", "Kingston upon Thames"]
 
 
@@ -96,9 +97,9 @@ def test_changing_the_period_changes_the_table(open_overview, engine):
     shown = league(app)
     assert shown["partnership_id"].tolist() == engine[EARLIER].scores["partnership_id"].astype(str).tolist()
     assert shown["partnership_name"].iloc[:3].tolist() == ["Peterborough", "Kingston upon Thames", "Herefordshire, County of"]
-    assert shown["score"].iloc[0] == pytest.approx(51.041667)
+    assert shown["score"].iloc[0] == pytest.approx(58.333333)
     assert app.query_params["period"] == EARLIER
-    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "8 of 153"
+    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "2 of 153"
 
 
 def test_filters_narrow_the_table_and_the_headline(open_overview):
@@ -108,8 +109,8 @@ def test_filters_narrow_the_table_and_the_headline(open_overview):
     assert len(shown) == 12
     assert set(shown["region_name"]) == {"North East"}
     assert shown["partnership_name"].iloc[:2].tolist() == ["Newcastle upon Tyne", "Hartlepool"]
-    assert shown["rank"].iloc[:2].tolist() == [2, 6]  # ranks stay England's
-    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "2 of 12 shown"
+    assert shown["rank"].iloc[:2].tolist() == [2, 4]  # ranks stay England's
+    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "1 of 12 shown"
     app.multiselect(key="la_type").select("Metropolitan District").run()
     assert league(app)["partnership_name"].tolist() == [
         "Newcastle upon Tyne", "South Tyneside", "North Tyneside", "Gateshead", "Sunderland",
@@ -180,7 +181,7 @@ def test_matrix_table_equals_the_engines_flags(open_overview, engine):
     assert matrix["Partnership code"].drop_duplicates().tolist() == top30
     shown = matrix.set_index(["Partnership code", "Indicator code"])["Verdict"]
     expected = {
-        (str(row.partnership_id), str(row.indicator_id)): verdict_text(str(row.flag), str(row.flag_level))
+        (str(row.partnership_id), str(row.indicator_id)): verdict_text(str(row.flag), str(row.flag_level), str(row.method))
         for row in judged.itertuples()
     }
     assert shown.to_dict() == expected
@@ -205,7 +206,7 @@ def test_map_table_colours_each_la_by_its_partnerships_score(open_overview, engi
     assert table["Concern score"].tolist() == scores.loc[table["Partnership code"], "score"].tolist()
     assert table["In the filter"].sum() == 12
     newcastle = table.set_index("LA code").loc[NEWCASTLE]
-    assert (newcastle["Rank"], newcastle["Concern score"]) == (2, pytest.approx(46.73913))
+    assert (newcastle["Rank"], newcastle["Concern score"]) == (2, pytest.approx(50.0))
 
 
 def test_selecting_a_row_opens_the_partnership(open_overview):

@@ -11,13 +11,15 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from boards.catalogue import DOMAINS
+from boards.charts.spine import spine_table
 from boards.compare.engine import compare
+from boards.compare.spine import spine_rows
 
 PETERBOROUGH = "E06000031"
 NORFOLK = "E10000020"  # sent none of its local returns for the last three quarters
 LATEST = "2026-27 Q2"
 FIRST_WORSE = (
-    "Assessments in 45 days 47.2% against England 83.1%: below the 99.8% limit (65.5%); worse for 7 quarters running."
+    "Assessments in 45 days 47.2% against England 83.1%: below the 99.8% limit (60.1%); worse for 7 quarters running."
 )
 
 
@@ -80,24 +82,27 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     header = "Region: East of England. Covers: Peterborough (E06000031). Compared as at 2026-27 Q2 (Jul-Sep 2026)."
     assert header in texts
     assert f"In short: {score['summary']}." in texts
-    assert score["summary"].startswith("11 worse (9 beyond 99.8%), 2 worsening")
+    assert score["summary"].startswith("9 worse (5 beyond 99.8%), 2 worsening")
     assert any("Demonstration data" in w.value for w in peterborough.warning)
 
 
 def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
-    """11 worse flags, the 99.8% ones (▼) first, then the 95% ones (▽), each the engine's sentence as plain text."""
+    """9 worse: the 99.8% ones (▼) first, then the 95% ones (▽), then Ofsted's judgement (▼), each the engine's
+    sentence as plain text."""
     shown = [t.value[2:] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")]
-    assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 9 + ["▽"] * 2
+    assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 5 + ["▽"] * 3 + ["▼"]
     results = latest.area_results[latest.area_results["partnership_id"] == PETERBOROUGH]
     worse = results[results["flag"] == "worse"]
-    expected = pd.concat([worse[worse["flag_level"] == "99.8"], worse[worse["flag_level"] == "95"]])
-    assert len(shown) == 11
+    expected = pd.concat([worse[worse["flag_level"] == "99.8"], worse[worse["flag_level"] == "95"],
+                          worse[worse["method"] == "grade"]])
+    assert len(shown) == 9
     assert shown == expected["sentence"].tolist()
     assert shown[0] == FIRST_WORSE
     headings = [h.value for h in peterborough.subheader]
-    assert headings[:3] == [
-        "▼ Worse than England, beyond the 99.8% limit (9)",
-        "▽ Worse than England, beyond the 95% limit (2)",
+    assert headings[:4] == [
+        "▼ Worse than England, beyond the 99.8% limit (5)",
+        "▽ Worse than England, beyond the 95% limit (3)",
+        "▼ Ofsted's judgement a concern (Inadequate or Requires improvement) (1)",
         "↘ Getting worse over time (1)",
     ]
 
@@ -211,3 +216,13 @@ def test_charts_are_drawn_again_once_a_load_changes_the_data(tmp_path, monkeypat
     app.run()
     assert '["Police attendance","71.4%"' in spine_spec()
     st.cache_resource.clear()
+
+
+def test_robust_verdicts_are_named_in_robust_sds(demo_store, latest):
+    """A robust z verdict in the spine table reads 'Worse (2 robust SDs)', never 'Worse (95%)'."""
+    results = latest.area_results
+    flagged = results[(results["method"] == "robust") & (results["flag"] == "worse")].iloc[0]
+    rows = spine_rows(results, latest.benchmarks, str(flagged["partnership_id"]))
+    table = spine_table(rows).set_index("Indicator")
+    words = {"95": "2 robust SDs", "99.8": "3 robust SDs"}[str(flagged["flag_level"])]
+    assert table.loc[str(flagged["short_name"]), "Verdict"].endswith(f"Worse ({words})")

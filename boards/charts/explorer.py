@@ -32,6 +32,7 @@ from boards.charts.palette import (
     REGION,
     TEXT,
     VERDICTS,
+    ROBUST_LEVEL_WORDS,
     verdict_label,
     verdict_marker,
     verdict_text,
@@ -80,9 +81,9 @@ def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str,
     strong = int(((results["flag"] == "worse") & (results["flag_level"] == "99.8")).sum())
     if (results["method"] == "grade").all():
         parts = [
-            f"**▼ {flags.get('worse', 0)} Inadequate** (worse)",
-            f"▲ {flags.get('better', 0)} Outstanding (better)",
-            f"● {flags.get('similar', 0)} Good or Requires improvement",
+            f"**▼ {flags.get('worse', 0)} Inadequate or Requires improvement** (Ofsted's judgement, a concern)",
+            f"▲ {flags.get('better', 0)} Outstanding",
+            f"● {flags.get('similar', 0)} Good",
         ]
     else:
         parts = [
@@ -94,6 +95,8 @@ def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str,
         parts.append(f"! {flags['did not report']} did not report")
     if flags.get("not compared", 0):
         parts.append(f"○ {flags['not compared']} not compared")
+    if flags.get("too few to judge", 0):
+        parts.append(f"◌ {flags['too few to judge']} too few to judge")
     return f"{opening}, {benchmark} {benchmark_value}: " + ", ".join(parts) + "."
 
 
@@ -102,7 +105,11 @@ def _capital(text: str) -> str:
 
 
 def verdict_texts(results: pd.DataFrame) -> list[str]:
-    return [verdict_text(str(f), str(lv)) for f, lv in zip(results["flag"], results["flag_level"], strict=True)]
+    methods = results["method"].astype(str) if "method" in results else pd.Series("", index=results.index)
+    return [
+        verdict_text(str(f), str(lv), m)
+        for f, lv, m in zip(results["flag"], results["flag_level"], methods, strict=True)
+    ]
 
 
 def rank_axis_title(polarity: str) -> str:
@@ -427,18 +434,21 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
 
 
 def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highlight: str | None = None) -> go.Figure:
-    """Each partnership's robust z-score in rank order, with the 95% and 99.8% levels either side."""
+    """Each partnership's robust z-score in rank order, with the 2 and 3 robust SD levels either side."""
     ranked = _in_rank_order(results[results["robust_z"].notna()])
     figure = go.Figure()
     ends = (0, len(ranked) + 1.5)
     figure.add_trace(_level_line("Median (z = 0)", ends, 0.0, ENGLAND, "solid", 2))
     for level, colour, dash in (("99.8", LIMIT_998, "dot"), ("95", LIMIT_95, "dash")):
         z = ROBUST_LEVELS[level]
-        figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, z, colour, dash))
-        figure.add_trace(_level_line(f"{level}% (z ±{z:.2f})", ends, -z, colour, dash).update(showlegend=False))
+        figure.add_trace(_level_line(f"z ±{z:.0f} ({ROBUST_LEVEL_WORDS[level]})", ends, z, colour, dash))
+        figure.add_trace(
+            _level_line(f"z ±{z:.0f} ({ROBUST_LEVEL_WORDS[level]})", ends, -z, colour, dash).update(showlegend=False)
+        )
     for flag, level, rows in _flag_groups(ranked):
         hover = [
-            f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}<br>{verdict_text(flag, str(level))}"
+            f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}"
+            f"<br>{verdict_text(flag, str(level), 'robust')}"
             for name, z, rank, areas, level in zip(
                 rows["partnership_name"], rows["robust_z"], rows["rank"], rows["ranked_areas"], rows["flag_level"],
                 strict=True,

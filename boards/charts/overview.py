@@ -49,10 +49,10 @@ def matrix_cells(area_results: pd.DataFrame, partnership_ids: list[str]) -> pd.D
 def _cell_hover(cells: pd.DataFrame) -> list[str]:
     return [
         f"<b>{name}</b><br>{indicator}: {format_value(value, unit, int(decimals))}"
-        f"<br>England: {format_value(england, unit, int(decimals))}<br>{verdict_text(flag, level)}"
-        for name, indicator, value, england, unit, decimals, flag, level in zip(
+        f"<br>England: {format_value(england, unit, int(decimals))}<br>{verdict_text(flag, level, method)}"
+        for name, indicator, value, england, unit, decimals, flag, level, method in zip(
             cells["partnership_name"], cells["short_name"], cells["value"], cells["england"], cells["unit"],
-            cells["decimals"], cells["flag"], cells["flag_level"], strict=True,
+            cells["decimals"], cells["flag"], cells["flag_level"], cells["method"].astype(str), strict=True,
         )
     ]
 
@@ -133,7 +133,10 @@ def matrix_table(cells: pd.DataFrame) -> pd.DataFrame:
             "Indicator": cells["short_name"].to_numpy(),
             "Value": cells["value"].to_numpy(),
             "England": cells["england"].to_numpy(),
-            "Verdict": [verdict_text(f, lv) for f, lv in zip(cells["flag"], cells["flag_level"], strict=True)],
+            "Verdict": [
+                verdict_text(f, lv, m)
+                for f, lv, m in zip(cells["flag"], cells["flag_level"], cells["method"].astype(str), strict=True)
+            ],
             "Partnership code": cells["partnership_id"].to_numpy(),
             "Indicator code": cells["indicator_id"].to_numpy(),
         }

@@ -25,6 +25,7 @@ VERDICTS: dict[str, VerdictStyle] = {
     "better": VerdictStyle("Better", "#0072B2", "▲", "triangle-up"),
     "did not report": VerdictStyle("Did not report", "#F0E442", "!", "diamond"),
     "not compared": VerdictStyle("Not compared", "#FFFFFF", "○", "circle-open"),
+    "too few to judge": VerdictStyle("Too few to judge", "#FFFFFF", "◌", "hourglass-open"),
     "not judged": VerdictStyle("Context, not judged", "#FFFFFF", "·", "circle-open-dot"),
     "no data": VerdictStyle("No data", "#FFFFFF", "–", "x-thin-open"),
 }
@@ -49,16 +50,21 @@ def verdict_style(verdict: str | None) -> VerdictStyle:
     return VERDICTS.get(verdict or "no data", VERDICTS["no data"])
 
 
-def verdict_label(verdict: str | None, level: str = "") -> str:
-    """'Worse (99.8%)', 'Similar': a verdict in words, for legends beside the marker itself."""
-    return verdict_style(verdict).label + (f" ({level}%)" if level else "")
+# A robust z's levels are robust standard deviations, not percentages (boards/compare/engine.py).
+ROBUST_LEVEL_WORDS = {"95": "2 robust SDs", "99.8": "3 robust SDs"}
 
 
-def verdict_text(verdict: str | None, level: str = "") -> str:
-    """'▼ Worse (99.8%)', '▽ Worse (95%)', '● Similar': a verdict readable without colour."""
+def verdict_label(verdict: str | None, level: str = "", method: str = "") -> str:
+    """'Worse (99.8%)', 'Worse (3 robust SDs)' for a robust z, 'Similar': a verdict in words."""
+    words = ROBUST_LEVEL_WORDS.get(level, "") if method == "robust" else (f"{level}%" if level else "")
+    return verdict_style(verdict).label + (f" ({words})" if words else "")
+
+
+def verdict_text(verdict: str | None, level: str = "", method: str = "") -> str:
+    """'▼ Worse (99.8%)', '▽ Worse (95%)', '▼ Worse (3 robust SDs)', '● Similar': readable without colour."""
     style = verdict_style(verdict)
     symbol = LEVEL_95_SYMBOL.get(verdict or "", style.symbol) if level == "95" else style.symbol
-    return f"{symbol} {verdict_label(verdict, level)}"
+    return f"{symbol} {verdict_label(verdict, level, method)}"
 
 
 def verdict_marker(verdict: str | None, level: str = "", *, size: int) -> dict:

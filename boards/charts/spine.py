@@ -69,7 +69,8 @@ def _formatted(rows: pd.DataFrame, column: str) -> np.ndarray:
 
 def _verdicts(rows: pd.DataFrame) -> list[str]:
     flags, levels = rows["flag"].astype(str), rows["flag_level"].astype(str)
-    return [verdict_text(flag, level) for flag, level in zip(flags, levels, strict=True)]
+    methods = rows["method"].astype(str) if "method" in rows else pd.Series("", index=rows.index)
+    return [verdict_text(flag, level, method) for flag, level, method in zip(flags, levels, methods, strict=True)]
 
 
 def _label(row: pd.Series) -> str:

@@ -23,17 +23,36 @@ The verdict ("flag") of a judged indicator, against England:
 
 - proportions (unit percent with numerators and denominators) and rates (per 10,000): the
   funnel, exact binomial or Poisson limits at 95% and 99.8% around England at the partnership's
-  denominator, widened for overdispersion when ``funnel.choose_adjustment`` says so
+  denominator (normal limits for the workforce rates of FTE over FTE, ``CONTINUOUS_RATES``,
+  which are not counts of trials), widened for overdispersion when ``funnel.choose_adjustment`` says so
   (``funnel.py`` has the sources and the rule). The Fingertips comparison of the confidence
   interval with England is kept beside it as ``ci_flag`` for spine charts: with areas as
   overdispersed as LAs are, it calls most large areas different, which is why it does not
   drive the flags.
 - values with no usable denominator (caseload, months since inspection, counts, absence rate
-  whose denominator is not published): robust z against the median of areas (``robust.py``).
-- grades (ILACS): a robust z of a 4-point scale cannot reach 1.96 (with England's spread of
-  grades an Inadequate LA scores 1.35), and the grade is already Ofsted's judgement, so the
-  lowest grade is "worse" (at the 99.8% level) and the highest "better"; the robust z is still
+  whose denominator is not published): robust z against the median of areas (``robust.py``),
+  beyond 2 robust standard deviations ('95') or 3 ('99.8'). They are named for what they are,
+  "beyond 3 robust SDs", not "outside 99.8%": the share of areas beyond them depends on the
+  shape of the indicator's distribution (``benchmarks/compare_simulation.py`` prints it for
+  the real shapes). A count that grows with the number of children (``PER_10K_CHILDREN``:
+  multi-agency audits) is compared per 10,000 children aged 0 to 17 (the members' latest ONS
+  mid-year estimates), not raw, so a county is not "better" for being large.
+- grades (ILACS): the grade is Ofsted's judgement, not a statistical finding, so it is shown
+  as that judgement with no level (``flag_level`` ''), never as beyond a limit: Inadequate and
+  Requires improvement are "worse" (a concern, scored by ``inspection[...]`` in the weights),
+  Outstanding "better", Good "similar". One inspection stands for several quarters, so it
+  counts once: its ``worse_streak`` is at most 1 and it has no trend. Its sentence gives the
+  inspection's age from months since inspection, which is context. The robust z is still
   reported.
+- "too few to judge": a proportion or rate whose denominator is under ``MIN_DENOMINATOR`` (10)
+  is shown, with its interval, but not judged. The threshold is Public Health England's for
+  small numbers: Fingertips does not calculate a directly standardised rate from fewer than
+  10 events, and switches from exact to Byar's intervals at 10 ("Commonly used public health
+  statistics and their confidence intervals", APHO Technical Briefing 3, 2008, and PHE's
+  2018 tool). Below 10 meetings, notifications or FTE a single event moves a percentage by
+  more than 10 points, and even a figure at 0% or 100% is within the limits or beyond them by
+  chance of the denominator alone. These figures are counted apart from "similar" in the
+  matrix, the profile and the score (``too_few``), and do not count as assessed.
 - "did not report": a quarterly local indicator with status ``missing``, or no row at all, in
   a period others reported it; "not compared": suppressed, not applicable, or no counts to
   test (a joint return's shared rate); "not judged": context indicators.
@@ -54,17 +73,19 @@ import pandas as pd
 
 from boards.compare import funnel, sentences
 from boards.compare.errors import ComparisonError
-from boards.compare.funnel import BINOMIAL, POISSON
+from boards.compare.funnel import BINOMIAL, NORMAL, POISSON
 from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
 from boards.compare.inputs import ComparisonInputs, read_inputs
 from boards.compare.intervals import poisson_count_interval, wilson_interval
 from boards.compare.robust import robust_z
 from boards.compare.score import (
     BETTER,
+    CHANCE_WORSE_95,
     DID_NOT_REPORT,
     NOT_COMPARED,
     NOT_JUDGED,
     SIMILAR,
+    TOO_FEW,
     WORSE,
     FLAG_NAMES,
     ConcernWeights,
@@ -77,10 +98,13 @@ from boards.compare.trend import QUARTERS_IN_WINDOW, YEARS_IN_WINDOW, trend_stat
 from boards.store import Store
 
 ENGLAND_CODE = "E92000001"
+MIN_DENOMINATOR = 10  # below it a proportion or rate is "too few to judge" (see the module docstring)
 AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
-ROBUST_LEVELS = {"95": 1.959964, "99.8": 3.090232}  # two-sided normal critical values
+ROBUST_LEVELS = {"95": 2.0, "99.8": 3.0}  # robust standard deviations from the median, by level code
+PER_10K_CHILDREN = ("multi_agency_audits",)  # counts compared per 10,000 children aged 0 to 17
 METHODS = ("proportion", "rate", "robust", "grade")
 FAMILY_OF_METHOD = {"proportion": BINOMIAL, "rate": POISSON}
+CONTINUOUS_RATES = ("vacancy_rate", "agency_rate", "turnover_rate")  # FTE over FTE: judged as continuous rates
 BASES = ("published", "pooled", "median", "none")
 ADJUSTMENT_NAMES = ("", *funnel.ADJUSTMENTS)  # "" where there is no funnel
 TREND_NAMES = ("worsening", "improving", "no significant change", "rising", "falling", "not tested")
@@ -91,7 +115,8 @@ AREA_RESULT_COLUMNS = [
     "denominator", "england", "england_basis", "region", "neighbour_median", "neighbour_mean", "neighbour_count",
     "areas_median", "rank", "ranked_areas", "percentile", "quartile", "ci_lower_95", "ci_upper_95", "ci_lower_99_8",
     "ci_upper_99_8", "ci_flag", "ci_flag_level", "adjustment", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
-    "funnel_position", "plain_flag", "plain_flag_level", "robust_z", "direction", "flag", "flag_level", "worse_streak",
+    "funnel_position", "plain_flag", "plain_flag_level", "robust_value", "robust_median", "robust_z", "direction",
+    "flag", "flag_level", "worse_streak",
     "trend", "trend_p", "trend_slope", "trend_points", "points", "sentence",
 ]
 
@@ -117,13 +142,16 @@ class Comparison:
     - ``score_history``: the concern scores as at every period.
 
     Columns of a result that need a word: ``method`` (proportion, rate, robust, grade);
-    ``flag`` (worse, similar, better, not compared, did not report, not judged) and
+    ``flag`` (worse, similar, better, not compared, did not report, not judged, too few to judge) and
     ``flag_level`` ('95', '99.8' or ''), the verdict the scores use; ``direction`` (+1 above
     England, -1 below, when flagged); ``plain_flag`` the funnel verdict without the
     overdispersion adjustment and ``ci_flag`` the Fingertips comparison of the confidence
     interval with England, both for charts; ``funnel_position`` where the area falls in the
-    in-control distribution (above 0.999 is beyond the upper 99.8% limit); ``lower_95`` ..
-    ``upper_99_8`` the limits used, at the area's denominator; ``worse_streak`` periods running
+    in-control distribution, its mid-P position (above 0.999 is beyond the upper 99.8% limit,
+    ``funnel.positions``); ``lower_95`` ..
+    ``upper_99_8`` the limits used, at the area's denominator; ``robust_value`` and
+    ``robust_median`` the figure a robust z measures and its median, where that is not the value
+    itself (per 10,000 children); ``worse_streak`` periods running
     flagged worse; ``trend_slope`` change per period in the display unit; ``points`` what the
     result adds to the concern score.
     """
@@ -384,6 +412,7 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "position": position[indicator],
             "partnership_code": partnership,
             "region_index": region_index.get_indexer(partnerships["region_code"])[partnership],
+            "children": partnerships["children"].to_numpy(dtype=float)[partnership],
         }
     )
     new_series = np.ones(len(grid), dtype=bool)
@@ -584,15 +613,18 @@ def _intervals(grid: pd.DataFrame) -> None:
 
 
 def _verdicts(
-    grid: pd.DataFrame, direction: np.ndarray, level: np.ndarray, compared: np.ndarray
+    grid: pd.DataFrame, direction: np.ndarray, level: np.ndarray, compared: np.ndarray, too_few: np.ndarray | None = None
 ) -> tuple[pd.Categorical, pd.Categorical]:
-    """(flag, level) from the direction of a difference, its level code, polarity, and whether compared."""
+    """(flag, level) from the direction of a difference, its level code, polarity, whether compared and
+    whether too few to judge."""
     sign = grid["polarity_sign"].to_numpy()
     goodness = np.asarray(direction) * sign
     level = np.asarray(level).astype(np.int8)
-    codes = [FLAG_NAMES.index(name) for name in (NOT_JUDGED, DID_NOT_REPORT, NOT_COMPARED, WORSE, BETTER, SIMILAR)]
+    too_few = np.zeros(len(grid), dtype=bool) if too_few is None else too_few
+    names = (NOT_JUDGED, DID_NOT_REPORT, NOT_COMPARED, TOO_FEW, WORSE, BETTER, SIMILAR)
+    codes = [FLAG_NAMES.index(name) for name in names]
     flag = np.select(
-        [sign == 0, grid["missing_return"].to_numpy(), ~compared, goodness < 0, goodness > 0], codes[:5], codes[5]
+        [sign == 0, grid["missing_return"].to_numpy(), ~compared, too_few, goodness < 0, goodness > 0], codes[:6], codes[6]
     )
     judged = (flag == FLAG_NAMES.index(WORSE)) | (flag == FLAG_NAMES.index(BETTER))
     return (
@@ -601,10 +633,17 @@ def _verdicts(
     )
 
 
+def _families(groups: pd.DataFrame) -> np.ndarray:
+    """The funnel family of each group: binomial, Poisson, normal (``CONTINUOUS_RATES``) or ''."""
+    family = np.array([FAMILY_OF_METHOD.get(m, "") for m in groups["method"]], dtype=object)
+    return np.where(np.isin(groups["indicator_id"], CONTINUOUS_RATES) & (family == BINOMIAL), NORMAL, family)
+
+
 def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """Positions in the funnel, plain and with the rule's adjustment; the overdispersion table."""
     group = grid["group"].to_numpy()
-    family = np.array([FAMILY_OF_METHOD.get(m, "") for m in groups["method"]], dtype=object)[group]
+    family_of_group = _families(groups)
+    family = family_of_group[group]
     usable = grid["usable"].to_numpy()
     judged = funnel.judge(
         family,
@@ -620,12 +659,13 @@ def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     grid["adjustment"] = pd.Categorical.from_codes(np.where(valid, adjustment_code, 0), categories=ADJUSTMENT_NAMES)
     grid["trials"], grid["widen"] = judged.trials, judged.widen
     grid["funnel_z"], grid["funnel_position"] = judged.z, judged.position
+    grid["too_few"] = valid & (grid["denominator"].to_numpy() < MIN_DENOMINATOR)
     direction, level = funnel.outside_level(judged.plain_position)
-    grid["plain_flag"], grid["plain_flag_level"] = _verdicts(grid, direction, level, valid)
+    grid["plain_flag"], grid["plain_flag_level"] = _verdicts(grid, direction, level, valid, grid["too_few"].to_numpy())
     grid["_funnel_direction"], grid["_funnel_level"] = funnel.outside_level(judged.position)
 
     table = groups[["indicator_id", "period_id", "multiplier"]].copy()
-    table["family"] = [FAMILY_OF_METHOD.get(m) for m in groups["method"]]
+    table["family"] = np.where(family_of_group == "", None, family_of_group)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["target"] = group_sums(np.where(valid, grid["england"], np.nan), group, len(groups)) / group_counts(
             np.where(valid, 1.0, np.nan), group, len(groups)
@@ -645,7 +685,13 @@ def _robust_verdicts(grid: pd.DataFrame) -> None:
     grade = one_of(grid["method"], ("grade",))
     robust_rows = (one_of(grid["method"], ("robust",)) | grade) & grid["usable"].to_numpy()
     value = grid["value"].to_numpy()
-    z, _ = robust_z(np.where(robust_rows, value, np.nan), grid["group"].to_numpy())
+    per_children = one_of(grid["indicator_id"], PER_10K_CHILDREN)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        measured = np.where(per_children, value * 10_000 / grid["children"].to_numpy(dtype=float), value)
+    measured = np.where(robust_rows, measured, np.nan)
+    z, median = robust_z(measured, grid["group"].to_numpy())
+    grid["robust_value"] = np.where(per_children, measured, np.nan)
+    grid["robust_median"] = np.where(per_children & robust_rows, median, np.nan)
     grid["robust_z"] = z
     direction = np.select([z > ROBUST_LEVELS["95"], z < -ROBUST_LEVELS["95"]], [1, -1], 0)
     level = np.where(np.abs(z) > ROBUST_LEVELS["99.8"], 2, np.abs(direction))
@@ -653,9 +699,12 @@ def _robust_verdicts(grid: pd.DataFrame) -> None:
     low, high = grid["min_value"].to_numpy(), grid["max_value"].to_numpy()
     worst, best = np.where(lower_better, high, low), np.where(lower_better, low, high)
     towards_worst = np.sign(worst - best)
-    grade_direction = np.select([value == worst, value == best], [towards_worst, -towards_worst], 0)
+    # Inadequate (the worst grade) and Requires improvement (one better) are concerns; Outstanding is better.
+    concern = np.abs(value - worst) <= 1
+    grade_direction = np.select([concern, value == best], [towards_worst, -towards_worst], 0)
     direction = np.where(grade, grade_direction, direction)
-    level = np.where(grade, 2 * np.abs(grade_direction), level)
+    level = np.where(grade, 0, level)
+    grid["inspection_concern"] = np.where(grade & robust_rows & concern, np.where(value == worst, 2, 1), 0)
     grid["_robust_direction"] = np.where(robust_rows, direction, 0)
     grid["_robust_level"] = np.where(robust_rows, level, 0)
 
@@ -665,14 +714,18 @@ def _flags(grid: pd.DataFrame) -> None:
     direction = np.where(funnel_rows, grid["_funnel_direction"], grid["_robust_direction"])
     level = np.where(funnel_rows, grid["_funnel_level"], grid["_robust_level"])
     compared = grid["usable"].to_numpy() & (~funnel_rows | np.isfinite(grid["funnel_position"].to_numpy()))
-    flag, flag_level = _verdicts(grid, direction, level, compared)
+    flag, flag_level = _verdicts(grid, direction, level, compared, grid["too_few"].to_numpy())
     codes = flag.codes
     judged = (codes == FLAG_NAMES.index(WORSE)) | (codes == FLAG_NAMES.index(BETTER))
     grid["direction"] = np.where(judged, direction, 0)
     grid["flag"], grid["flag_level"] = flag, flag_level
-    for column in ("_funnel_direction", "_funnel_level", "_robust_direction", "_robust_level"):
+    for column in ("_funnel_direction", "_funnel_level", "_robust_direction", "_robust_level", "too_few"):
         del grid[column]
-    grid["worse_streak"] = worse_streak(grid["series"].to_numpy(), codes == FLAG_NAMES.index(WORSE))
+    worse = codes == FLAG_NAMES.index(WORSE)
+    # An inspection's judgement stands until the next one: it counts once, not once a quarter.
+    grid["worse_streak"] = np.where(
+        one_of(grid["method"], ("grade",)), worse.astype(int), worse_streak(grid["series"].to_numpy(), worse)
+    )
 
 
 def _trends(grid: pd.DataFrame) -> None:
@@ -694,7 +747,7 @@ def _trends(grid: pd.DataFrame) -> None:
     direction = grid["trend_direction"].to_numpy()
     sign = grid["polarity_sign"].to_numpy()
     goodness = direction * sign
-    tested = np.isfinite(grid["trend_p"].to_numpy())
+    tested = np.isfinite(grid["trend_p"].to_numpy()) & ~one_of(grid["method"], ("grade",))  # grades: judgements
     code = np.select(
         [~tested, (sign == 0) & (direction > 0), (sign == 0) & (direction < 0), goodness < 0, goodness > 0],
         [TREND_NAMES.index(name) for name in ("not tested", "rising", "falling", "worsening", "improving")],
@@ -735,18 +788,22 @@ def _rows_of_groups(row_groups: np.ndarray, groups: np.ndarray, labels: np.ndarr
 
 
 def _score_summaries(scores: pd.DataFrame) -> list[str]:
-    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed' per partnership."""
+    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed; 4 too few to judge; chance
+    alone: about 0.5 worse of 20 tests' (what 20 tests at 2.5% each give with no real difference)."""
     summaries = []
-    for worse, strong, worsening, missing, assessed in zip(
+    for worse, strong, worsening, missing, assessed, too_few, tested in zip(
         scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"], scores["assessed"],
-        strict=True,
+        scores["too_few"], scores["tested"], strict=True,
     ):
         parts = [f"{worse} worse" + (f" ({strong} beyond 99.8%)" if strong else "")]
         if worsening:
             parts.append(f"{worsening} worsening")
         if missing:
             parts.append(f"{missing} not reported")
-        summaries.append(", ".join(parts) + f", of {assessed} assessed")
+        summaries.append(
+            ", ".join(parts) + f", of {assessed} assessed" + (f"; {too_few} too few to judge" if too_few else "")
+            + f"; chance alone: about {CHANCE_WORSE_95 * tested:.1f} worse of {tested} tests"
+        )
     return summaries
 
 
@@ -757,14 +814,16 @@ def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.Data
     """The chosen period's rows (by partnership, in catalogue order) with their funnel limits (display
     unit) and sentences."""
     family = np.select(
-        [one_of(results["method"], ("proportion",)), one_of(results["method"], ("rate",))], [BINOMIAL, POISSON], ""
+        [one_of(results["method"], ("proportion",)) & one_of(results["indicator_id"], CONTINUOUS_RATES),
+         one_of(results["method"], ("proportion",)), one_of(results["method"], ("rate",))],
+        [NORMAL, BINOMIAL, POISSON], "",
     )
     theta = (results["england"] / results["multiplier"]).to_numpy()
     trials, widen = results["trials"].to_numpy(), results["widen"].to_numpy()
     multiplier = results["multiplier"].to_numpy()
     columns = {f"{side}_{_suffix(level)}": np.full(len(results), np.nan) for level in funnel.LEVELS
                for side in ("lower", "upper")}
-    for name in (BINOMIAL, POISSON):
+    for name in (BINOMIAL, POISSON, NORMAL):
         rows = (family == name) & np.isfinite(trials)
         n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
         for level, (low, high) in funnel.limits_at_levels(name, theta[rows], n, widen[rows]).items():
@@ -772,5 +831,9 @@ def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.Data
             columns[f"upper_{_suffix(level)}"][rows] = high * multiplier[rows]
     for column, limit in columns.items():
         results[column] = limit
+    months = results[one_of(results["indicator_id"], ("months_since_inspection",)) & results["value"].notna()]
+    results["inspection_months"] = results["partnership_id"].map(
+        pd.Series(months["value"].to_numpy(), index=months["partnership_id"].astype(str).to_numpy())
+    ).to_numpy(dtype=float)
     results["sentence"] = sentences.sentences_of(results, period_id)
     return results[AREA_RESULT_COLUMNS]

@@ -11,22 +11,42 @@ Sources:
 - Spiegelhalter, "Handling over-dispersion of performance indicators", Quality and Safety in
   Health Care 14 (2005) 347-351: z-scores ``z_i = (y_i - theta) / s_i`` with
   ``s_i = sqrt(V(theta) / n_i)``, winsorised at their 10th and 90th percentiles; the
-  multiplicative estimate ``phi = mean(z^2)``; the test ``I phi ~ chi2(I - 1)``; and the
-  additive random-effects estimate
-  ``tau2 = max(0, (I phi - (I - 1)) / (sum w - sum w^2 / sum w))`` with ``w_i = 1 / s_i^2``.
+  multiplicative estimate ``phi = mean(z^2)``; and the test ``I phi ~ chi2(I - 1)``.
+- Paule and Mandel, "Consensus values and weighting factors", Journal of Research of the
+  National Bureau of Standards 87 (1982) 377-385, as written by DerSimonian and Kacker,
+  "Random-effects model for meta-analysis of clinical trials: an update", Contemporary
+  Clinical Trials 28 (2007) 105-114: ``tau2`` solves ``sum (y_i - theta)^2 / (s_i^2 + tau2) = I - 1``.
+  Here the terms are winsorised (``robust_tau2``), and the right side scaled to match.
 
 How limits and verdicts are computed here:
 
-- The interpolated limit is the inverse of the piecewise-linear cumulative ``G`` through the
-  points ``(k, F(k))``. An area is above the ``p`` limit exactly when ``G(y n) > p`` and below
-  it when ``G(y n) < 1 - p``, so the verdict needs one evaluation of ``F`` at two counts per
-  area rather than a quantile search: that is what makes every area in every period cheap.
+- Each tail is judged on its mid-P value, the probability of a count more extreme than the
+  observed one plus half the probability of the observed count (Lancaster, "Significance tests
+  in discrete distributions", JASA 56 (1961) 223-234; Agresti, "Categorical Data Analysis",
+  section 1.4.5): above the upper ``p`` limit when ``P(R > y) + P(R = y) / 2 < 1 - p``, below
+  the lower one when ``P(R < y) + P(R = y) / 2 < 1 - p``, the same rule on both sides for
+  binomial and Poisson. Spiegelhalter's verdict ``G(y) > p`` leaves the observed count's own
+  probability out of the upper tail and counts all of it in the lower: 2 of 2 against 79.5%
+  was "above the 99.8% limit" although ``P(R >= 2) = 0.63`` (mid-P 0.32). With ``G`` the
+  piecewise-linear cumulative through the points ``(k, F(k))`` both mid-P values are read off
+  ``G(y - 1/2) = (F(y - 1) + F(y)) / 2``: above when it exceeds ``p``, below when it is under
+  ``1 - p``. The limits drawn are Spiegelhalter's interpolated ones plus half a count
+  (``(r_p - alpha + 1/2) / n``), so a value is beyond a limit drawn exactly when it is judged
+  beyond it. The verdict needs ``F`` at two counts per area rather than a quantile search:
+  that is what makes every area in every period cheap.
 - Overdispersion widens the distance of each exact limit from the target by an inflation
   factor: ``sqrt(phi)`` (multiplicative) or ``sqrt(1 + tau2 / s_i^2)`` (additive). Where the
   normal approximation holds this is Spiegelhalter's ``theta +/- z sqrt(phi) s_i`` and
   ``theta +/- z sqrt(s_i^2 + tau2)``; with no overdispersion it is the exact limit. An area is
-  judged by deflating its distance from the target by the same factor.
-- Full-time-equivalent denominators (workforce) are rounded to whole people for the binomial.
+  judged by deflating its distance from the target by the same factor; the half count of the
+  mid-P is taken off before deflating and so added to the limits after widening (it is the
+  distribution's discreteness, not a spread of areas).
+- Rates of full-time equivalents (vacancy, agency, turnover) are not counts of Bernoulli trials:
+  3.4 FTE vacancies out of 21.7 is no binomial draw. They are judged as continuous rates
+  (family ``normal``): ``z = (y - theta) / s`` with ``s^2 = theta (1 - theta) / n`` on the FTE
+  denominator as a working within-area variance, limits ``theta +/- z_p sqrt(s^2 + tau2)``
+  (Spiegelhalter's normal random-effects limits, QSHC 2005) with no discreteness and no half
+  count, and the same overdispersion rule and ``tau2``.
 
 The rule (``choose_adjustment``): with at least ``MIN_AREAS`` areas, when ``I phi`` exceeds the
 95th percentile of chi-square on ``I - 1`` degrees of freedom the limits use the additive
@@ -37,10 +57,14 @@ practice differs at all would be flagged, whereas the additive model accepts tha
 its own true rate around the benchmark with spread ``tau``. NHS England's SHMI (the Summary
 Hospital-level Mortality Indicator) uses the same additive model with 10% winsorisation.
 
-Known property, kept as published: winsorising shrinks ``phi`` (its mean is about 0.68, not 1,
-when areas differ by chance alone), so the test is conservative and ``tau2`` is an
-underestimate. In ``benchmarks/compare_simulation.py``, with true rates spread as the real
-LAs' re-referrals, the adjusted 99.8% limits put 0.56% of ordinary LAs outside (plain: 50%).
+The between-area variance ``tau2`` is not Spiegelhalter's moment estimate on the winsorised
+``z`` (``(I phi - (I - 1)) / (sum w - sum w^2 / sum w)``): winsorising shrinks ``phi`` (its mean
+is 0.68, not 1, for a standard normal), so that estimate of ``tau`` averaged three quarters of
+the true ``tau`` when true rates were drawn from ``N(theta, tau^2)`` with the real LAs' spread,
+and the widened 99.8% limits left 1.9% of ordinary LAs outside instead of 0.2%. ``robust_tau2``
+winsorises the random-effects residuals instead and corrects for the winsorised mean; in that
+world its mean is the true ``tau`` (``benchmarks/compare_simulation.py`` prints the check). The
+test deciding whether to widen at all is still Spiegelhalter's, conservative as published.
 """
 
 from __future__ import annotations
@@ -58,6 +82,7 @@ from boards.compare.arrays import group_counts, group_quantiles, group_sums
 
 BINOMIAL = "binomial"
 POISSON = "poisson"
+NORMAL = "normal"  # a continuous rate: normal limits with variance theta (1 - theta) / n
 
 # Two-sided limits: (confidence, lower tail probability, upper tail probability).
 LEVELS = {"95": (0.95, 0.025, 0.975), "99.8": (0.998, 0.001, 0.999)}
@@ -79,9 +104,9 @@ def whole_trials(denominator: np.ndarray) -> np.ndarray:
 
 
 def variance_function(family: str, theta: np.ndarray) -> np.ndarray:
-    """Variance of one unit of denominator at the target: theta(1 - theta) or theta."""
+    """Variance of one unit of denominator at the target: theta(1 - theta) (binomial, normal) or theta."""
     theta = np.asarray(theta, dtype=float)
-    return theta * (1 - theta) if family == BINOMIAL else theta
+    return theta * (1 - theta) if family in (BINOMIAL, NORMAL) else theta
 
 
 def cumulative(family: str, count: np.ndarray, n: np.ndarray, theta: np.ndarray) -> np.ndarray:
@@ -205,21 +230,36 @@ def limits_at_levels(
     """``limits`` at each of ``levels``, from one quantile search over all their tail probabilities."""
     theta, n, widen = np.broadcast_arrays(np.asarray(theta, dtype=float), np.asarray(n), np.asarray(widen, dtype=float))
     tails = [p for level in levels for p in LEVELS[level][1:]]  # lower, upper of each level
+    if family == NORMAL:
+        standard_error = np.sqrt(variance_function(family, theta) / n)
+        widened = np.clip(
+            np.stack([theta + special.ndtri(p) * standard_error * widen for p in tails]), 0.0, 1.0
+        )
+        return {level: (widened[2 * i], widened[2 * i + 1]) for i, level in enumerate(levels)}
     stacked = exact_limit(
         family, np.tile(theta.ravel(), len(tails)), np.tile(n.ravel(), len(tails)), np.repeat(tails, theta.size)
     ).reshape(len(tails), *theta.shape)
     ceiling = 1.0 if family == BINOMIAL else np.inf
-    widened = np.clip(theta + (stacked - theta) * widen, 0.0, ceiling)
+    # Half a count more, the mid-P (see the module docstring).
+    widened = np.clip(theta + (stacked - theta) * widen + 0.5 / n.astype(float), 0.0, ceiling)
     return {level: (widened[2 * i], widened[2 * i + 1]) for i, level in enumerate(levels)}
 
 
 def positions(family: str, observed: np.ndarray, n: np.ndarray, theta: np.ndarray, widen: np.ndarray) -> np.ndarray:
-    """Where each area falls in the in-control distribution: G of its count, deflated by ``widen``.
+    """Where each area falls in the in-control distribution: ``G(y n - 1/2)``, the mid-P position,
+    with the distance of ``y n - 1/2`` from the target count ``n theta`` deflated by ``widen``
+    (``observed`` is ``y``, a proportion or a rate per unit of ``n``).
 
-    Above 0.999 means above the 99.8% upper limit, below 0.025 below the 95% lower limit, and so on.
+    Not widened, ``1 -`` it is the upper mid-P value and it is the lower one: above 0.999 means
+    above the 99.8% upper limit, below 0.025 below the 95% lower limit, and so on.
     """
-    deflated = theta + (np.asarray(observed, dtype=float) - theta) / widen
-    return interpolated_cumulative(family, deflated * n, n, theta)
+    n = np.asarray(n)
+    if family == NORMAL:
+        standard_error = np.sqrt(variance_function(family, theta) / n)
+        return special.ndtr((np.asarray(observed, dtype=float) - theta) / (standard_error * widen))
+    expected = n * np.asarray(theta, dtype=float)
+    half_below = np.asarray(observed, dtype=float) * n - 0.5
+    return interpolated_cumulative(family, expected + (half_below - expected) / widen, n, theta)
 
 
 def outside_level(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -231,27 +271,95 @@ def outside_level(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return direction, np.where(strong, 2, np.abs(direction))
 
 
+def winsorised_second_moment(share: float = WINSOR_SHARE) -> float:
+    """E[w(Z)^2] for a standard normal Z winsorised at its ``share`` and ``1 - share`` quantiles.
+
+    With ``c = Phi^-1(1 - share)``: ``(1 - 2 share) - 2 c phi(c) + 2 share c^2`` (the second moment
+    of the truncated normal plus the clipped tails); 0.6787 at 10%. This is the mean of
+    Spiegelhalter's winsorised ``phi`` when areas differ by chance alone.
+    """
+    cut = float(special.ndtri(1 - share))
+    density = float(np.exp(-cut**2 / 2) / np.sqrt(2 * np.pi))
+    return (1 - 2 * share) - 2 * cut * density + 2 * share * cut**2
+
+
+_RELATIVE_TOLERANCE = 1e-12  # of the search interval
+_MAX_STEPS = 200
+
+
+def robust_tau2(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
+    """Between-area variance ``tau2`` per group by a winsorised Paule-Mandel estimating equation.
+
+    Under the additive random-effects model an area's standardised residual
+    ``r_i(tau2) = (y_i - theta) / sqrt(s_i^2 + tau2) = z_i / sqrt(1 + tau2 w_i)`` is standard
+    normal. Paule and Mandel choose ``tau2`` so that ``sum r_i^2 = I - 1``; here the residuals are
+    first winsorised at their own 10th and 90th percentiles, as Spiegelhalter winsorises ``z``,
+    so that a few outlying areas do not widen everyone's limits, and the right-hand side is
+    scaled by the winsorised normal's second moment (``winsorised_second_moment``):
+
+        sum_i w(r_i(tau2))^2 = (I - 1) x 0.6787
+
+    The left side falls as ``tau2`` grows; the root is found by the Illinois variant of the
+    false-position method (bracketed, so it cannot diverge), ``tau2 = 0`` when the left side is
+    already below the right at 0. Unwinsorised this is Paule and Mandel's
+    estimator (DerSimonian and Kacker 2007, equation 6), which is unbiased in the in-control
+    random-effects world, unlike the moment estimator on winsorised ``z`` (its mean there is
+    about three quarters of the true ``tau``).
+    """
+    z = np.asarray(z, dtype=float)
+    weight = np.asarray(weight, dtype=float)
+    present = np.isfinite(z) & np.isfinite(weight) & (weight > 0)
+    z, weight, groups = z[present], weight[present], np.asarray(groups)[present]
+    areas = np.bincount(groups, minlength=size)
+    wanted = np.maximum(areas - 1, 0) * winsorised_second_moment()
+
+    def excess(tau2: np.ndarray) -> np.ndarray:
+        r = z / np.sqrt(1 + tau2[groups] * weight)
+        low, high = group_quantiles(r, groups, size, (WINSOR_SHARE, 1 - WINSOR_SHARE))
+        return np.bincount(groups, weights=np.clip(r, low[groups], high[groups]) ** 2, minlength=size) - wanted
+
+    # At tau2 = 2 max(z^2 / w) every r^2 is below 1/2, under the right-hand side's 0.68 (I - 1) / I
+    # for I >= 3, so the root lies between 0 and there.
+    low = np.zeros(size)
+    high = 2 * np.maximum(np.nan_to_num(group_quantiles(z**2 / weight, groups, size, (1.0,))[0]), 0.0)
+    at_low, at_high = excess(low), excess(high)
+    searched = (areas >= 3) & (at_low > 0) & (at_high < 0)
+    tolerance = _RELATIVE_TOLERANCE * high
+    last_moved = np.zeros(size)  # +1 the low end moved last, -1 the high end, 0 neither yet
+    for _ in range(_MAX_STEPS):
+        if not (searched & (high - low > tolerance)).any():
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = high - at_high * (high - low) / (at_high - at_low)
+        step = np.where(searched & np.isfinite(step), np.clip(step, low, high), (low + high) / 2)
+        at_step = excess(step)
+        moves_low = at_step > 0
+        # Illinois: when the same end moves twice running, halve the value kept at the other end.
+        repeated = last_moved == np.where(moves_low, 1, -1)
+        at_low = np.where(moves_low, at_step, np.where(repeated, at_low / 2, at_low))
+        at_high = np.where(moves_low, np.where(repeated, at_high / 2, at_high), at_step)
+        low, high = np.where(moves_low, step, low), np.where(moves_low, high, step)
+        last_moved = np.where(moves_low, 1, -1)
+        exact = at_step == 0
+        low, high = np.where(exact, step, low), np.where(exact, step, high)
+    return np.where(searched, (low + high) / 2, 0.0)
+
+
 def overdispersion(z: np.ndarray, weight: np.ndarray, groups: np.ndarray, size: int) -> pd.DataFrame:
-    """Spiegelhalter's winsorised ``phi``, its chi-square test and ``tau2`` for groups 0..size-1.
+    """Spiegelhalter's winsorised ``phi`` and its chi-square test, and ``robust_tau2``, for groups 0..size-1.
 
     ``z`` are the areas' z-scores against the target (NaN where an area has none), ``weight``
     their ``1 / s_i^2``. Returns one row per group: areas, phi, p_value, tau2, adjustment.
     """
     z = np.asarray(z, dtype=float)
-    present = np.isfinite(z)
     low, high = group_quantiles(z, groups, size, (WINSOR_SHARE, 1 - WINSOR_SHARE))
     winsorised = np.clip(z, low[groups], high[groups])
     areas = group_counts(z, groups, size)
-    weight = np.where(present, weight, np.nan)
-    sum_w, sum_w2 = group_sums(weight, groups, size), group_sums(weight**2, groups, size)
     with np.errstate(divide="ignore", invalid="ignore"):
         phi = group_sums(winsorised**2, groups, size) / areas
         statistic = areas * phi
-        tau2 = (statistic - (areas - 1)) / (sum_w - sum_w2 / sum_w)
     p_value = special.chdtrc(np.maximum(areas - 1, 1), statistic)
-    summary = pd.DataFrame(
-        {"areas": areas, "phi": phi, "p_value": p_value, "tau2": np.maximum(np.nan_to_num(tau2), 0.0)}
-    )
+    summary = pd.DataFrame({"areas": areas, "phi": phi, "p_value": p_value, "tau2": robust_tau2(z, weight, groups, size)})
     summary["adjustment"] = choose_adjustment(areas, p_value)
     return summary
 
@@ -269,8 +377,8 @@ class Judgement:
     trials: np.ndarray  # the denominator the limits are drawn at (whole units for the binomial)
     z: np.ndarray  # (y - theta) / s: the overdispersion estimate's input
     widen: np.ndarray  # the inflation factor the rule applied (1 when not adjusted)
-    plain_position: np.ndarray  # G of the area without adjustment
-    position: np.ndarray  # G of the area with the rule's adjustment
+    plain_position: np.ndarray  # ``positions`` without adjustment
+    position: np.ndarray  # ``positions`` with the rule's adjustment
     summary: pd.DataFrame  # per group 0..size-1: areas, phi, p_value, tau2, adjustment
 
 
@@ -279,7 +387,7 @@ def judge(
 ) -> Judgement:
     """Judge every area against its target ``theta`` (a proportion, or a rate per unit of denominator).
 
-    ``family`` is 'binomial', 'poisson' or '' per area; ``groups`` (0..size-1) are the sets of
+    ``family`` is 'binomial', 'poisson', 'normal' or '' per area; ``groups`` (0..size-1) are the sets of
     areas compared together (one indicator and period), within which overdispersion is
     estimated and the rule applied.
     """
@@ -288,9 +396,10 @@ def judge(
     theta = np.asarray(theta, dtype=float)
     binomial = family == BINOMIAL
     trials = np.where(binomial, whole_trials(np.nan_to_num(denominator, nan=1.0)), denominator)
-    variance = np.where(binomial, theta * (1 - theta), theta)
+    variance = np.where(binomial | (family == NORMAL), theta * (1 - theta), theta)
     valid = (
-        (binomial | (family == POISSON)) & np.isfinite(numerator) & (denominator > 0) & np.isfinite(theta) & (variance > 0)
+        np.isin(family, (BINOMIAL, POISSON, NORMAL)) & np.isfinite(numerator) & (denominator > 0) & np.isfinite(theta)
+        & (variance > 0)
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = numerator / denominator
@@ -303,16 +412,11 @@ def judge(
     inflation[adjusted] = summary["tau2"].to_numpy()[groups][adjusted] * trials[adjusted] / variance[adjusted]
     widen = np.sqrt(1 + inflation)
     plain, position = np.full(len(family), np.nan), np.full(len(family), np.nan)
-    # The plain position is G of the count itself: the numerator, when the trials are the denominator.
-    count = np.where(trials == denominator, numerator, observed * trials)
-    for name in (BINOMIAL, POISSON):
+    for name in (BINOMIAL, POISSON, NORMAL):
         rows = valid & (family == name)
         n = trials[rows].astype(np.int64) if name == BINOMIAL else trials[rows]
-        plain[rows] = interpolated_cumulative(name, count[rows], n, theta[rows])
-        widened = rows & adjusted
-        position[rows] = plain[rows]
-        n = trials[widened].astype(np.int64) if name == BINOMIAL else trials[widened]
-        position[widened] = positions(name, observed[widened], n, theta[widened], widen[widened])
+        plain[rows] = positions(name, observed[rows], n, theta[rows], 1.0)
+        position[rows] = positions(name, observed[rows], n, theta[rows], widen[rows])
     return Judgement(
         trials=np.where(valid, trials, np.nan),
         z=z,

@@ -15,7 +15,7 @@ class ComparisonInputs:
 
     values: pd.DataFrame  # compare_partnership_values: the rows partnerships have, text as categoricals
     indicator_periods: pd.DataFrame  # indicator_id, period_id, local_return: a row of each is expected
-    partnerships: pd.DataFrame  # partnership_id, partnership_name, region_code, member_count, member_codes
+    partnerships: pd.DataFrame  # partnership_id, partnership_name, region_code, member_count, member_codes, children
     neighbours: pd.DataFrame  # partnership_id, neighbour_id
     indicators: pd.DataFrame  # the catalogue columns the comparison uses
     periods: pd.DataFrame  # period_id, granularity, start_date, end_date, label

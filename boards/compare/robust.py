@@ -4,8 +4,10 @@ Caseloads, months since inspection, counts and grades have no binomial or Poisso
 an area is measured against the other areas: ``z = (x - median) / (1.4826 MAD)``, the modified
 z-score of Iglewicz and Hoaglin ("How to detect and handle outliers", ASQC 1993). 1.4826 makes
 the median absolute deviation (MAD) estimate the standard deviation of a normal distribution,
-so the thresholds are the normal ones: beyond 1.96 is outside 95%, beyond 3.09 outside 99.8%,
-the same two levels as the funnels. Median and MAD are not pulled by the outliers they look for.
+so z is in robust standard deviations. The engine flags beyond 2 and 3 of them and names them
+so: only for normally distributed figures would they leave about 4.6% and 0.27% of areas
+outside, and the real figures are skewed. Median and MAD are not pulled by the outliers they
+look for.
 
 When more than half the areas share one value the MAD is 0; the scale then falls back to
 ``1.2533 x`` the mean absolute deviation from the median (1.2533 = sqrt(pi/2), the ratio of

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from boards.compare.score import BETTER, DID_NOT_REPORT, NOT_COMPARED, NOT_JUDGED, WORSE
+from boards.compare.score import BETTER, DID_NOT_REPORT, NOT_COMPARED, NOT_JUDGED, TOO_FEW, WORSE
 
 GRADE_NAMES = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
 # Why a figure could not be compared, by status.
@@ -118,7 +118,6 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
 
     by_median = basis == "median"
     benchmark = np.where(by_median[judged], "the median of areas", "England")
-    opening = name[judged] + " " + shown[judged] + " against " + benchmark + " " + formatted("england", judged)
     flagged = np.isin(flag, (WORSE, BETTER))
     verdict = np.full(len(results), "", dtype=object)
 
@@ -130,20 +129,41 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
         number("lower_95"),
     )
     beyond = funnel & flagged
+    limit_text = np.full(len(results), "", dtype=object)
+    limit_text[beyond] = formatted(limit, beyond)
+    # A value and the limit it is beyond never print as the same number: more decimals for both until they differ.
+    for row in np.flatnonzero(beyond & (limit_text == formatted(value, np.ones(len(results), dtype=bool)))).tolist():
+        for extra in (1, 2, 3):
+            places = np.array([decimals[row] + extra])
+            value_text = format_values(value[row : row + 1], unit[row : row + 1], places)[0]
+            limit_text[row] = format_values(limit[row : row + 1], unit[row : row + 1], places)[0]
+            if value_text != limit_text[row]:
+                break
+        shown[row] = value_text + shown[row][len(format_values(value[row : row + 1], unit[row : row + 1],
+                                                                 decimals[row : row + 1])[0]):]
     verdict[beyond] = np.where(above[beyond], "above", "below") + " the " + level[beyond] + "% limit (" + (
-        formatted(limit, beyond) + ")"
+        limit_text[beyond] + ")"
     )
-    within = funnel & ~flagged
+    too_few = flag == TOO_FEW
+    within = funnel & ~flagged & ~too_few
     verdict[within] = "within the 95% limits (" + formatted("lower_95", within) + " to " + (
         formatted("upper_95", within) + ")"
     )
+    if too_few.any():
+        verdict[too_few] = [f"too few to judge ({denominator:g} in the denominator, under 10)"
+                            for denominator in number("denominator")[too_few].tolist()]
 
     grade = judged & (method == "grade")
-    verdict[grade] = np.select(
-        [flag[grade] == WORSE, flag[grade] == BETTER],
-        ["the lowest Ofsted grade", "the highest Ofsted grade"],
-        "neither the highest nor the lowest Ofsted grade",
+    verdict[grade] = "Ofsted's judgement" + np.select(
+        [flag[grade] == WORSE, flag[grade] == BETTER], [", a concern", ", the highest grade"], ""
     )
+    if "inspection_months" in results:
+        months = number("inspection_months")
+        dated = grade & np.isfinite(months)
+        end = np.array([f"{d:%-d %b %Y}" for d in results["end_date"].to_numpy()[dated]], dtype=object)
+        verdict[dated] = verdict[dated] + " (inspected " + months[dated].astype(int).astype(str) + (
+            " months before " + end + ")"
+        )
 
     robust = judged & ~funnel & ~grade
     z = number("robust_z")
@@ -156,11 +176,16 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     measured_from[from_areas] = "the median of areas (" + formatted("areas_median", from_areas) + ")"
     verdict[far] = (
         np.where(strong[far], "far ", "") + np.where(positive[far], "above ", "below ") + measured_from[far]
-        + ", robust z " + z_text[far] + ", beyond " + np.where(positive[far], "", "-")
-        + np.where(strong[far], "3.09", "1.96")
+        + ", robust z " + z_text[far] + ", beyond " + np.where(strong[far], "3", "2") + " robust SDs"
     )
     usual = robust & ~flagged
     verdict[usual] = "within the usual range of areas (robust z " + z_text[usual] + ")"
+    if "robust_value" in results:
+        per_children = robust & np.isfinite(number("robust_value"))
+        rates = [f"{rate:.1f} per 10,000 children against the median of areas {median:.1f}"
+                 for rate, median in zip(number("robust_value")[per_children].tolist(),
+                                         number("robust_median")[per_children].tolist(), strict=True)]
+        verdict[per_children] = np.array(rates, dtype=object) + ": " + verdict[per_children]
 
     streak = judged & (flag == WORSE) & (results["worse_streak"].to_numpy() >= 3)
     verdict[streak] = verdict[streak] + "; worse for " + results["worse_streak"].to_numpy()[streak].astype(str) + (
@@ -169,8 +194,10 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     trending = judged & np.isin(trend, ("worsening", "improving"))
     test = np.where(funnel[trending], np.array(_p_values(number("trend_p")[trending]), dtype=object),
                     "faster than other areas")
-    verdict[trending] = verdict[trending] + "; " + trend[trending] + " over the last " + (
+    against = np.where(funnel[trending], " relative to England", "")
+    verdict[trending] = verdict[trending] + "; " + trend[trending] + against + " over the last " + (
         results["trend_points"].to_numpy()[trending].astype(str) + " " + periods[trending] + " (" + test + ")"
     )
+    opening = name[judged] + " " + shown[judged] + " against " + benchmark + " " + formatted("england", judged)
     said[judged] = opening + ": " + verdict[judged] + "."
     return said.tolist()

@@ -4,12 +4,21 @@ Each replication is one "England" of areas with given denominators, judged as a 
 thousand replications are one vectorised call. ``benchmarks/compare_simulation.py`` prints the
 full runs; ``tests/compare/test_simulation.py`` keeps small seeded ones.
 
-- ``in_control``: every area is drawn from the benchmark. At the 99.8% limits about 0.2% of
-  areas should fall outside (0.1% each side), at the 95% limits 5%.
+- ``in_control``: no area stands out. With ``spread`` 0 every area is drawn from the benchmark
+  (a pure binomial world); with ``spread`` = tau > 0 each area's true rate is drawn from
+  ``N(target, tau^2)`` first (the in-control random-effects world the widened limits assume,
+  the real LAs' spread when tau is estimated from them). Either way about 0.2% of areas should
+  fall outside the 99.8% limits (0.1% each side) and 5% outside the 95% ones.
 - ``planted_outliers``: ``outliers`` random areas per replication have a true rate ``shift``
   above the benchmark (worse, for a lower-is-better indicator); the rest are drawn from the
   benchmark, or, with ``spread`` > 0, from a normal distribution of true rates around it (an
   overdispersed England like the real one).
+- ``trend_size``: the share of areas called worsening or improving (relative to England) when
+  no area has a trend of its own, over 4 periods, in three worlds: independent binomial noise
+  around each area's level, AR(1) noise (``rho``) on the rate, and a drift every area shares.
+- ``robust_null``: the share of areas beyond 2 and 3 robust SDs when no area stands out, in a
+  normal world (areas drawn from a normal distribution) and in the indicator's own shape
+  (areas drawn with replacement from its real values), through the engine's ``robust_z``.
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from boards.compare import funnel
+from boards.compare.robust import robust_z
+from boards.compare.trend import trend_statistics
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Outcome:
     above_99_8: Share  # areas above the upper 99.8% limit (the worse side when lower is better)
     plain_outside_99_8: Share  # outside either plain (unadjusted) 99.8% limit
     adjusted_replications: Share  # replications in which the rule chose the overdispersion adjustment
+    mean_tau: float  # the mean over replications of the estimated tau (a proportion)
 
 
 @dataclass(frozen=True)
@@ -58,16 +70,21 @@ class Detection:
     adjusted_replications: Share
 
 
-def _judge(true_rates: np.ndarray, trials: np.ndarray, target: float, rng: np.random.Generator) -> funnel.Judgement:
+def _judge(
+    true_rates: np.ndarray, trials: np.ndarray, target: float, rng: np.random.Generator, family: str = funnel.BINOMIAL
+) -> funnel.Judgement:
+    """Draw every area's figure around its true rate and judge the replications, one group each:
+    binomial counts, or for ``normal`` (continuous rates) the rate plus N(0, rate (1 - rate) / n)."""
     replications, areas = true_rates.shape
-    counts = rng.binomial(np.broadcast_to(trials, true_rates.shape), true_rates).astype(float)
+    n = np.broadcast_to(trials, true_rates.shape).astype(float)
+    if family == funnel.NORMAL:
+        noise = rng.normal(0.0, 1.0, true_rates.shape) * np.sqrt(true_rates * (1 - true_rates) / n)
+        counts = (true_rates + noise) * n
+    else:
+        counts = rng.binomial(n.astype(np.int64), true_rates).astype(float)
     groups = np.repeat(np.arange(replications), areas)
     return funnel.judge(
-        np.full(counts.size, funnel.BINOMIAL, dtype=object),
-        counts.ravel(),
-        np.broadcast_to(trials, true_rates.shape).ravel().astype(float),
-        np.full(counts.size, target),
-        groups,
+        np.full(counts.size, family, dtype=object), counts.ravel(), n.ravel(), np.full(counts.size, target), groups,
         replications,
     )
 
@@ -77,11 +94,21 @@ def _adjusted(judged: funnel.Judgement) -> Share:
     return Share(int(chosen.sum()), len(chosen))
 
 
-def in_control(denominators: np.ndarray, target: float, replications: int, seed: int) -> Outcome:
-    """Every area drawn from ``target`` at its denominator, ``replications`` times."""
+def _true_rates(rng: np.random.Generator, shape: tuple[int, int], target: float, spread: float) -> np.ndarray:
+    """Each area's true rate: ``target``, or drawn from N(target, spread^2) kept inside (0, 1)."""
+    if spread <= 0:
+        return np.full(shape, target)
+    return np.clip(target + rng.normal(0.0, spread, shape), 0.001, 0.999)
+
+
+def in_control(
+    denominators: np.ndarray, target: float, replications: int, seed: int, *, spread: float = 0.0,
+    family: str = funnel.BINOMIAL,
+) -> Outcome:
+    """No outliers: every area drawn from ``target`` (or from N(target, spread^2)), ``replications`` times."""
     rng = np.random.default_rng(seed)
-    trials = funnel.whole_trials(denominators)
-    judged = _judge(np.full((replications, len(trials)), target), trials, target, rng)
+    trials = funnel.whole_trials(denominators) if family == funnel.BINOMIAL else np.asarray(denominators, dtype=float)
+    judged = _judge(_true_rates(rng, (replications, len(trials)), target, spread), trials, target, rng, family)
     direction, level = funnel.outside_level(judged.position)
     _, plain_level = funnel.outside_level(judged.plain_position)
     total = len(level)
@@ -91,6 +118,7 @@ def in_control(denominators: np.ndarray, target: float, replications: int, seed:
         above_99_8=Share(int(((level == 2) & (direction > 0)).sum()), total),
         plain_outside_99_8=Share(int((plain_level == 2).sum()), total),
         adjusted_replications=_adjusted(judged),
+        mean_tau=float(np.sqrt(judged.summary["tau2"].to_numpy()).mean()),
     )
 
 
@@ -107,9 +135,7 @@ def planted_outliers(
     """``outliers`` random areas per replication with a true rate ``target + shift``."""
     rng = np.random.default_rng(seed)
     trials = funnel.whole_trials(denominators)
-    true_rates = np.full((replications, len(trials)), target)
-    if spread > 0:
-        true_rates = np.clip(true_rates + rng.normal(0.0, spread, true_rates.shape), 0.001, 0.999)
+    true_rates = _true_rates(rng, (replications, len(trials)), target, spread)
     planted = np.argsort(rng.random(true_rates.shape), axis=1)[:, :outliers]
     is_planted = np.zeros(true_rates.shape, dtype=bool)
     np.put_along_axis(is_planted, planted, True, axis=1)
@@ -127,3 +153,62 @@ def planted_outliers(
         plain_false_99_8=Share(int(((plain_level == 2) & ~planted_rows).sum()), others),
         adjusted_replications=_adjusted(judged),
     )
+
+
+@dataclass(frozen=True)
+class RobustNull:
+    beyond_2: Share  # areas beyond 2 robust SDs either way
+    beyond_3: Share  # areas beyond 3 robust SDs either way
+
+
+def robust_null(values: np.ndarray, replications: int, seed: int, *, shape: str) -> RobustNull:
+    """Robust z of ``len(values)`` areas, ``replications`` times: ``shape`` 'normal' draws them from
+    N(0, 1), 'real' with replacement from ``values`` (its median, spread, skew and ties)."""
+    rng = np.random.default_rng(seed)
+    values = np.asarray(values, dtype=float)
+    size = (replications, len(values))
+    drawn = rng.normal(size=size) if shape == "normal" else rng.choice(values, size=size, replace=True)
+    z, _ = robust_z(drawn.ravel(), np.repeat(np.arange(replications), len(values)))
+    far = np.abs(z)
+    return RobustNull(beyond_2=Share(int((far > 2).sum()), far.size), beyond_3=Share(int((far > 3).sum()), far.size))
+
+
+TREND_WORLDS = ("independent", "AR(1)", "national drift")
+
+
+def trend_size(
+    denominators: np.ndarray, target: float, replications: int, seed: int, *, world: str, spread: float,
+    periods: int = 4, rho: float = 0.6, noise: float = 0.02, drift: float = 0.01,
+) -> Share:
+    """Areas flagged worsening or improving with no local trend, through the engine's ``trend_statistics``.
+
+    Each area keeps a level drawn from N(target, spread^2); 'AR(1)' adds noise on the rate with
+    autocorrelation ``rho`` and standard deviation ``noise``; 'national drift' moves every area
+    by ``drift`` a period.
+    """
+    rng = np.random.default_rng(seed)
+    n = np.asarray(denominators, dtype=float)
+    shape = (replications, len(n), periods)
+    rates = _true_rates(rng, shape[:2], target, spread)[:, :, None] + np.zeros(shape)
+    if world == "AR(1)":
+        shocks = rng.normal(0.0, noise * np.sqrt(1 - rho**2), shape)
+        ar = np.empty(shape)
+        ar[..., 0] = rng.normal(0.0, noise, shape[:2])
+        for period in range(1, periods):
+            ar[..., period] = rho * ar[..., period - 1] + shocks[..., period]
+        rates = rates + ar
+    elif world == "national drift":
+        rates = rates + drift * np.arange(periods)
+    rates = np.clip(rates, 0.001, 0.999)
+    trials = np.broadcast_to(funnel.whole_trials(n)[None, :, None], shape)
+    counts = rng.binomial(trials, rates).astype(float)
+    rows = counts.size
+    areas = replications * len(n)
+    result = trend_statistics(
+        series=np.repeat(np.arange(areas), periods), window=np.full(rows, periods),
+        family=np.full(rows, funnel.BINOMIAL, dtype=object), numerator=counts.ravel(),
+        denominator=trials.ravel().astype(float), value=np.full(rows, np.nan), multiplier=np.full(rows, 100.0),
+        group=np.tile(np.arange(periods), areas) + periods * np.repeat(np.arange(replications), len(n) * periods),
+    )
+    flagged = result["trend_direction"].to_numpy()[periods - 1 :: periods] != 0
+    return Share(int(flagged.sum()), int(flagged.size))

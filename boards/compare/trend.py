@@ -17,7 +17,18 @@ Tests, all two-sided at 5%:
   partition splits each area's heterogeneity chi-square into the trend (1 df) and the
   departure from a straight line (points - 2 df); the departures pooled over all areas of the
   indicator and period estimate the dispersion ``phi`` (quasi-likelihood, McCullagh and
-  Nelder 1989), and the trend chi-square is divided by ``max(1, phi)``.
+  Nelder 1989), and the trend chi-square is divided by ``max(1, phi)``: ``armitage_p``, the
+  area's own change, for reference.
+- The verdict ("worsening", "improving") is relative to England: the difference between the
+  area's slope ``b_i`` (Armitage's, ``U / sum n (x - xbar)^2``, variance ``p(1 - p) / sum n (x -
+  xbar)^2``, or ``p / ...`` for rates) and England's, the pooled slope of all areas
+  ``b_E = sum w_i b_i / sum w_i`` with ``w_i = 1 / var(b_i)``. Slopes of areas differ by more
+  than sampling chance (autocorrelated quarters, local change), so the difference is judged as
+  a funnel is, with a between-area variance of slopes from the same winsorised Paule-Mandel
+  estimator (``funnel.robust_tau2``): ``z_i = (b_i - b_E) / sqrt(var(b_i) + tau2)``, two-sided
+  at 5%. A change every area shares (a national drift) is not a local trend. The size of this
+  test, the share of areas called worsening or improving with no local trend, is printed by
+  ``benchmarks/compare_simulation.py`` for independent noise, AR(1) noise and a national drift.
 - Values without a denominator (caseload, months, counts, grades) have no sampling variance to
   test a slope against, and 3 or 4 points are too few for a distribution-free test (the
   smallest two-sided p-value of Mann-Kendall's test is 0.083 with 4 points, 0.33 with 3). Their
@@ -35,7 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from boards.compare.funnel import BINOMIAL, POISSON
+from boards.compare.funnel import BINOMIAL, POISSON, robust_tau2
 from boards.compare.arrays import group_sums
 from boards.compare.robust import robust_z
 
@@ -66,7 +77,8 @@ def trend_statistics(
     multiplier: np.ndarray,
     group: np.ndarray,
 ) -> pd.DataFrame:
-    """Per row: points in its window, slope per period (display units), p-value and direction.
+    """Per row: points in its window, slope per period (display units), p-value and direction (relative
+    to England for proportions and rates), and Armitage's p-value of the area's own change.
 
     ``family`` is 'binomial', 'poisson' or '' (no denominator: slope against other areas);
     ``group`` (0..n-1) pools the dispersion and the robust slopes (one indicator and period).
@@ -130,17 +142,28 @@ def trend_statistics(
     with np.errstate(divide="ignore", invalid="ignore"):
         dispersion = np.maximum(np.nan_to_num(departures / departure_df, nan=1.0), 1.0)[group]
     # P(chi-square with 1 df > x) = erfc(sqrt(x / 2)), exactly: 50 times faster than chdtrc(1, x).
-    count_p = special.erfc(np.sqrt(trend_chi2 / dispersion / 2))
+    armitage_p = np.where(in_test, special.erfc(np.sqrt(trend_chi2 / dispersion / 2)), np.nan)
+    # Relative to England: the slope's difference from the pooled slope, with the slopes' own spread.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope_variance = np.where(in_test, spread / centred_xx, np.nan)
+        weight = 1 / slope_variance
+        proportion_slope = np.where(in_test, score_u / centred_xx, np.nan)
+        england_slope = (group_sums(weight * proportion_slope, group, size) / group_sums(weight, group, size))[group]
+        difference = proportion_slope - england_slope
+        tau2 = robust_tau2(difference / np.sqrt(slope_variance), weight, group, size)[group]
+        relative_z = difference / np.sqrt(slope_variance + tau2)
+    count_p = special.erfc(np.abs(relative_z) / np.sqrt(2))
     slope_z, _ = robust_z(np.where(counted, np.nan, slope), group)
     value_p = 2 * special.ndtr(-np.abs(slope_z))
-    p_value = np.where(counted, np.where(in_test, count_p, np.nan), value_p)
+    p_value = np.where(counted, np.where(in_test & np.isfinite(count_p), count_p, np.nan), value_p)
     p_value = np.where(tested, p_value, np.nan)
-    slope_sign = np.sign(np.nan_to_num(slope))
-    # A value is rising (falling) only if its slope is up (down) and faster than areas' generally:
-    # an area rising more slowly than the rest is not "falling".
+    # A rate is worsening or improving against England's change; a value only if its slope is up (down)
+    # and faster than areas' generally: an area rising more slowly than the rest is not "falling".
+    slope_sign = np.where(counted, np.sign(np.nan_to_num(difference)), np.sign(np.nan_to_num(slope)))
     agrees = counted | (np.sign(np.nan_to_num(slope_z)) == slope_sign)
     direction = np.where((p_value < SIGNIFICANCE) & agrees, slope_sign, 0).astype(int)
-    return pd.DataFrame({"trend_points": m.astype(int), "trend_slope": slope, "trend_p": p_value, "trend_direction": direction})
+    return pd.DataFrame({"trend_points": m.astype(int), "trend_slope": slope, "trend_p": p_value,
+                         "trend_direction": direction, "armitage_p": np.where(tested, armitage_p, np.nan)})
 
 
 def worse_streak(series: np.ndarray, worse: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import streamlit as st
 from boards.catalogue import DOMAINS, catalogue_frame, load_catalogue
 from boards.charts.explorer import POLARITY_WORDS, UNIT_WORDS
 from boards.compare import funnel
-from boards.compare.engine import AS_AT_MAX_AGE_DAYS, ROBUST_LEVELS
+from boards.compare.engine import AS_AT_MAX_AGE_DAYS, MIN_DENOMINATOR, ROBUST_LEVELS
 from boards.compare.robust import MAD_TO_SD
 from boards.compare.score import PERSISTENT_RUN, WEIGHTS_PATH
 from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
@@ -100,7 +100,10 @@ draws two pairs of control limits, wide for small partnerships and narrow for la
 **95%** limits, outside which a partnership would fall by chance about once in 20, and the
 **99.8%** limits, about once in 500. Percentages use exact binomial limits and rates exact
 Poisson limits, as Spiegelhalter set out in *Funnel plots for comparing institutional performance*
-(Statistics in Medicine, 2005). A partnership outside the 95% limits on the bad side is flagged
+(Statistics in Medicine, 2005), each side judged on its mid-P value (the chance of a figure further
+out, plus half the chance of this one). The workforce rates of full-time equivalents (vacancy,
+agency, turnover) are not counts of people each with a chance of an event, so they are judged as
+continuous rates with normal limits. A partnership outside the 95% limits on the bad side is flagged
 **worse**; outside the 99.8% limits the evidence is strong. On the good side it is **better**.
 
 #### When partnerships differ more than chance allows: overdispersion
@@ -112,8 +115,12 @@ at each end pulled in, so a few outliers cannot drive it), whenever at least {fu
 partnerships report. When the test is significant (p < {funnel.OVERDISPERSION_SIGNIFICANCE}) the
 limits are **widened with an additive random-effects model**, the method NHS England uses for its
 hospital mortality indicator (SHMI): each partnership is accepted to have its own true level
-around England, and only one further away than partnerships usually are is flagged. The funnel
-on each indicator's page says whether its limits were widened.
+around England, and only one further away than partnerships usually are is flagged. How far
+partnerships usually are (the between-area spread) is estimated with the same {winsor}% pulled in at
+each end and corrected for it (Paule and Mandel's equation). In a simulated England where
+partnerships truly differ by that spread, with the real numbers of referrals and child protection
+plans, about 1 in 600 fell outside the 99.8% limits and 1 in 21 outside the 95% ones (the limits'
+own promise is 1 in 500 and 1 in 20). The funnel on each indicator's page says whether its limits were widened.
 """
 )
 if current_store().has_observations():
@@ -134,23 +141,36 @@ Caseloads, months since inspection, counts of audits and the sickness absence ra
 denominator is not published) cannot be put on a funnel. Each partnership is instead measured
 against the others: its **robust z-score** is its distance from the median of partnerships
 divided by their typical spread ({MAD_TO_SD} times the median absolute deviation, Iglewicz and Hoaglin,
-1993). Beyond {ROBUST_LEVELS["95"]:.2f} either way is outside 95%, beyond {ROBUST_LEVELS["99.8"]:.2f} outside 99.8%: the same two levels as
-the funnels. Median and spread are not pulled by the very outliers they look for. **Ofsted
-grades** are Ofsted's own judgement: an Inadequate grade is flagged worse, Outstanding better.
+1993). Beyond {ROBUST_LEVELS["95"]:.0f} robust standard deviations (SDs) either way is flagged at the
+lower level, beyond {ROBUST_LEVELS["99.8"]:.0f} at the higher. They are named for what they are, not
+"95%" and "99.8%": how often a partnership falls beyond them by chance depends on the shape of the
+spread, and on skewed figures it is more often than a funnel's limits. Audits are compared per
+10,000 children, so a large county is not better for being large. Median and spread are not pulled
+by the very outliers they look for. **Ofsted
+grades** are Ofsted's own judgement and are shown as that, with how long ago the inspection was,
+never as beyond a limit: Inadequate and Requires improvement are a concern (Inadequate weighs as
+much as a flag beyond 99.8%, Requires improvement as one beyond 95%), Outstanding is better. An
+inspection counts once, however many quarters its judgement stands. Months since the last
+inspection is context: Ofsted, not the partnership, decides when to inspect.
 
 #### Getting better or worse? Trends
 For each partnership the last {QUARTERS_IN_WINDOW} quarters (quarterly figures) or
 {YEARS_IN_WINDOW} years (annual figures), with at least {MIN_POINTS} of them reported, are tested
-for a steady rise or fall at the 5% level: **Armitage's chi-square test for trend** for
-percentages and its Poisson counterpart for rates, allowing for partnerships' figures moving about
-more than chance from one period to the next. Figures with no denominator are compared by how fast
+for a rise or fall **relative to England** at the 5% level: the partnership's slope (Armitage's, for
+percentages and rates) against England's, allowing for partnerships' slopes differing more than
+chance from one another. A change every partnership shares is not a local trend; in simulations
+with autocorrelated quarters or a national drift, about 1 in 20 partnerships with no trend of their
+own were called worsening or improving (4.3-4.9%). Figures with no denominator are compared by how fast
 they change against how fast other partnerships change. A partnership flagged worse in several
 periods in a row is said to be "worse for N quarters (or years) running".
 
 #### Missing returns and suppressed figures
 A partnership that did not send a quarterly figure others sent is flagged **did not report**:
 a missing return is a signal, never a zero. Figures the publisher suppressed (to protect
-confidentiality, or too small to be reliable) are **not compared**.
+confidentiality, or too small to be reliable) are **not compared**. A percentage or rate with
+fewer than {MIN_DENOMINATOR} in its denominator (a handful of meetings, notifications or FTE) is
+shown but marked **too few to judge**, Public Health England's threshold for small numbers: one
+event moves it by more than 10 points, so it is neither "similar" nor counted in the concern score.
 
 #### Which period is compared
 A comparison is made as at the end of a quarter. Annual figures count as at that quarter with
@@ -161,11 +181,13 @@ and every page names the period it shows: "year to 31 Mar 2025", "year to 30 Sep
 One number per partnership that sums up its flags, to put partnerships in order of concern.
 For every indicator assessed for a partnership (judged indicators it was compared on, and those
 it did not report), it earns points: for being worse than England beyond the 95% limit, more
-beyond the 99.8% limit, for not reporting, and extra for a significant worsening trend and for
-being worse {PERSISTENT_RUN} periods running; each indicator's points are multiplied by its
-domain's weight. The score is
+beyond the 99.8% limit, for an Inadequate or Requires improvement Ofsted judgement, for not
+reporting, and extra for a worsening trend relative to England and for being worse
+{PERSISTENT_RUN} periods running; each indicator's points are multiplied by its domain's weight,
+and the vacancy and agency rates, which move together, by a half each so that the pair counts
+once. Figures too few to judge are left out. The score is
 
-**score = 100 × points ÷ (the 99.8% weight × the sum of the domain weights of the indicators assessed)**
+**score = 100 × points ÷ (the 99.8% weight × the sum of the weights of the indicators assessed)**
 
 so 100 means every assessed indicator is beyond its 99.8% limit (trends and runs can push a
 partnership past 100). Dividing by what was assessed means a partnership with fewer figures is not

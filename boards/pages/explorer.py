@@ -28,7 +28,7 @@ JUDGED_BY = {
     "proportion": "Funnel plot against England: exact binomial limits at 95% and 99.8%.",
     "rate": "Funnel plot against England: exact Poisson limits at 95% and 99.8%.",
     "robust": "Robust z-score against the median of partnerships (not a proportion or a rate, so no funnel).",
-    "grade": "The Ofsted grade itself: Inadequate is worse, Outstanding better.",
+    "grade": "Ofsted's judgement itself: Inadequate and Requires improvement are a concern, Outstanding better.",
 }
 
 indicators = load_catalogue()
@@ -206,18 +206,19 @@ with main:
         if method == "grade":
             st.write(
                 f"There is no funnel for {short}: a grade is Ofsted's own judgement, not a count out of a "
-                "total, so chance variation cannot be modelled. An Inadequate grade is flagged worse and an "
-                "Outstanding one better. The robust z below places each grade against the median of "
-                "partnerships for reference; on a four-point scale it cannot reach the 95% level."
+                "total, so chance variation cannot be modelled. It is shown as Ofsted's judgement, never as "
+                "beyond a limit: Inadequate and Requires improvement are a concern (worse), Outstanding better. "
+                "The robust z below places each grade against the median of partnerships for reference only."
             )
         else:
             st.write(
                 f"There is no funnel for {short}: it is not a proportion or a rate of events out of a known "
                 "total, so chance variation cannot be modelled. Instead each partnership is measured against "
                 "the others: its robust z-score is its distance from the median of partnerships in units of "
-                f"their usual spread. Beyond ±{ROBUST_LEVELS['95']:.2f} is outside 95%, beyond "
-                f"±{ROBUST_LEVELS['99.8']:.2f} outside 99.8%, the same two "
-                "levels as a funnel."
+                f"their usual spread (robust standard deviations, SDs). Beyond {ROBUST_LEVELS['95']:.0f} robust "
+                f"SDs either way is flagged at the lower level, beyond {ROBUST_LEVELS['99.8']:.0f} at the higher. "
+                "These are not 95% and 99.8% limits: how many partnerships fall beyond them by chance depends on "
+                "the shape of the figures' spread."
             )
         def robust_figure():
             return charts.robust_z_chart(
@@ -229,7 +230,7 @@ with main:
         far = int((results["robust_z"].abs() > ROBUST_LEVELS["95"]).sum())
         event = figure_with_table(
             figure, charts.robust_z_table(results), file_name=f"{indicator_id}_{period_id}_robust_z.csv",
-            key="robust", summary=f"{partnerships(far)} more than {ROBUST_LEVELS['95']:.2f} robust z from the median of partnerships.",
+            key="robust", summary=f"{partnerships(far)} more than {ROBUST_LEVELS['95']:.0f} robust SDs from the median of partnerships.",
             on_select="rerun", selection_mode=("points",),
             column_config={"Rank": st.column_config.NumberColumn(format="%d"), "Value": value_format,
                            "Robust z": st.column_config.NumberColumn(format="%.2f")},

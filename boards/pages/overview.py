@@ -89,6 +89,7 @@ metrics[0].metric(
 )
 metrics[1].metric("Worse than England on at least one indicator", f"{summary.any_worse} {shown}", border=True)
 metrics[2].metric("Did not report part of their return", f"{summary.not_reporting} {shown}", border=True)
+st.caption(summary.chance_sentence())
 st.markdown(plain(summary.top_sentence()))
 
 if table.empty:
@@ -163,7 +164,9 @@ def verdicts_by_indicator() -> None:
             "partnerships): solid beyond the 99.8% limit (about 1 in 500 by chance), hollow (▽ △) beyond "
             "the 95% limit only.\n"
             "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
-            "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test.\n"
+            "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test. "
+            "**◌ Too few to judge**: fewer than 10 in the denominator (meetings, notifications, FTE), shown "
+            "but not judged and not counted as similar.\n"
             "- Context indicators (such as the referral rate) describe demand, not performance: they are "
             "shown on each partnership's page but never judged.\n"
             "- For rates and percentages the limits are widened when partnerships differ from one another "

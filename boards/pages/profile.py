@@ -23,6 +23,7 @@ from boards.pages.frame import comparison, current_store, demo_notice, shared, s
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
     profile.WORSE_95: LEVEL_95_SYMBOL["worse"],
+    profile.INSPECTION: verdict_style("worse").symbol,
     profile.WORSENING: "↘",
     profile.DID_NOT_REPORT: verdict_style("did not report").symbol,
     profile.BETTER: verdict_style("better").symbol,
@@ -104,10 +105,12 @@ figure_with_table(
         "Each row is one indicator. The black line is England (for figures without counts, such as caseloads "
         "and grades, the median of partnerships); the light bar runs from the worst to the best "
         f"area and the darker bar covers the middle half of areas, with better always to the right. "
-        f"{partnership_name}'s marker shows its verdict by colour and shape (▼ worse, ● similar, ▲ better); "
+        f"{partnership_name}'s marker shows its verdict by colour and shape (▼ worse, ● similar, ▲ better, "
+        "◌ too few to judge); "
         f"the small square is {region_name} and the star the median of its statistical neighbours. "
         f"Context indicators (not judged) run from lowest to highest. {int(score['worse'])} indicators are worse "
-        f"than England, {int(score['better'])} better."
+        f"than England, {int(score['better'])} better"
+        + (f", {int(score['too_few'])} too few to judge." if score["too_few"] else ".")
     ),
 )
 

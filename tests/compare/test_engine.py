@@ -8,6 +8,7 @@ from scipy import stats
 from boards.compare.engine import ComparisonError, compare
 from boards.store import Store
 
+from .test_funnel import winsorised_paule_mandel
 from .world import PARTNERSHIP, area, result
 
 
@@ -23,14 +24,14 @@ def test_default_period_is_the_latest_quarter_with_the_latest_annual_figures(sma
 
 def test_a_partnership_of_two_las_sums_counts_and_prefers_its_own_return(small_comparison):
     """P-AB: re-referrals (200 + 260) / (1000 + 1000); its own return 170/200 wins over its LAs' 10/100;
-    ILACS grades agree (Good); months since inspection differ (10, 20), so not compared."""
+    ILACS grades agree (Good); months since inspection differ (10, 20): no figure, and context anyway."""
     rereferrals = result(small_comparison, PARTNERSHIP, "rereferral_rate")
     assert (rereferrals["numerator"], rereferrals["denominator"], rereferrals["value"]) == (460, 2000, 23.0)
     own = result(small_comparison, PARTNERSHIP, "assessment_timeliness")
     assert (own["numerator"], own["denominator"], own["value"]) == (170, 200, 85.0)
     assert result(small_comparison, PARTNERSHIP, "ilacs_grade")["value"] == 2.0
     months = result(small_comparison, PARTNERSHIP, "months_since_inspection")
-    assert (months["status"], months["flag"]) == ("x", "not compared")
+    assert (months["status"], months["flag"]) == ("x", "not judged")
     assert set(small_comparison.scores["partnership_id"]) == {PARTNERSHIP, *(area(n) for n in range(3, 13))}
 
 
@@ -73,14 +74,19 @@ def test_ranks_apply_polarity(small_comparison):
 
 
 def test_flags(small_comparison):
-    """Worse beyond 99.8% for the outlier, Inadequate and a caseload of 30; not compared for a joint return;
-    did not report for a missing row and a 'missing' status; context never judged."""
+    """Worse beyond 99.8% for the outlier and a caseload of 30; Inadequate and Requires improvement worse as
+    Ofsted's judgement, with no level, Outstanding better; not compared for a joint return; did not report for a
+    missing row and a 'missing' status; context never judged."""
     expected = {
         (area(12), "rereferral_rate"): ("worse", "99.8"),
         (area(12), "assessment_timeliness"): ("worse", "99.8"),
         (area(12), "caseload"): ("worse", "99.8"),
-        (area(8), "ilacs_grade"): ("worse", "99.8"),
-        (area(7), "ilacs_grade"): ("better", "99.8"),
+        (area(8), "ilacs_grade"): ("worse", ""),
+        (area(9), "ilacs_grade"): ("worse", ""),
+        (area(12), "ilacs_grade"): ("worse", ""),
+        (area(3), "ilacs_grade"): ("similar", ""),
+        (area(7), "ilacs_grade"): ("better", ""),
+        (area(12), "months_since_inspection"): ("not judged", ""),
         (area(11), "rereferral_rate"): ("not compared", ""),
         (area(9), "assessment_timeliness"): ("did not report", ""),
         (area(10), "assessment_timeliness"): ("did not report", ""),
@@ -91,7 +97,7 @@ def test_flags(small_comparison):
         row = result(small_comparison, partnership, indicator)
         assert (row["flag"], row["flag_level"]) == flag, (partnership, indicator)
     worse = small_comparison.area_results[small_comparison.area_results["flag"] == "worse"]
-    assert len(worse) == 4
+    assert len(worse) == 6
 
 
 def test_caseload_robust_z_worked_by_hand(small_comparison):
@@ -117,18 +123,36 @@ def test_sentence_with_an_independent_limit(small_comparison):
     limit = (r - (at - p) / (at - below)) / n * 100
     assert result(small_comparison, area(12), "rereferral_rate")["sentence"] == (
         f"Re-referrals 40.0% (year to 31 Mar 2025) against England 22.0%: above the 99.8% limit ({limit:.1f}%); "
-        "worse for 3 years running; worsening over the last 3 years (p < 0.001)."
+        "worse for 3 years running; worsening relative to England over the last 3 years (p < 0.001)."
     )
 
 
 def test_scores_worked_by_hand(small_comparison):
-    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2 = 7.5 points
-    over 5 assessed: 100 x 7.5 / 10 = 75. Inadequate area 8: 2 / 10 = 20. Areas 9 and 10: 0.5 / 10 = 5, tied."""
+    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2, Requires
+    improvement 1 = 8.5 points over 4 assessed (months since inspection is context): 100 x 8.5 / 8 = 106.25.
+    Inadequate area 8: 2 / 8 = 25. Area 9, Requires improvement and a missing return: 1.5 / 8 = 18.75; area 10,
+    a missing return: 0.5 / 8 = 6.25."""
     scores = small_comparison.scores.set_index("partnership_id")
-    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 75.0, 7.5, 5]
-    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 20.0]
-    assert scores.loc[[area(9), area(10)], "rank"].tolist() == [3, 3]
-    assert scores.loc[area(12), "summary"] == "3 worse (3 beyond 99.8%), 2 worsening, of 5 assessed"
+    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 106.25, 8.5, 4]
+    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 25.0]
+    assert scores.loc[[area(9), area(10)], "score"].tolist() == [18.75, 6.25]
+    assert scores.loc[area(12), "summary"] == (
+        "4 worse (3 beyond 99.8%), 2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
+    )
+
+
+def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):
+    """An ILACS judgement counts once however many quarters it stands, and has no trend; its sentence is
+    Ofsted's judgement with the inspection's age, never a limit."""
+    grade = result(small_comparison, area(8), "ilacs_grade")
+    assert (grade["worse_streak"], grade["trend"]) == (1, "not tested")
+    assert grade["sentence"] == (
+        "ILACS grade Inadequate against the median of areas Good: Ofsted's judgement, a concern "
+        "(inspected 24 months before 31 Mar 2026)."
+    )
+    grades = small_comparison.history[small_comparison.history["method"] == "grade"]
+    assert grades["worse_streak"].max() <= 1
+    assert not grades["flag_level"].isin(["95", "99.8"]).any()
 
 
 def test_an_earlier_period(small_store):
@@ -218,8 +242,7 @@ def independent_counts(history, indicator_id, period_id):
     z = (y - theta) / s
     low, high = np.quantile(z, [0.1, 0.9])
     phi = np.mean(np.clip(z, low, high) ** 2)
-    w = 1 / s**2
-    tau2 = max(0.0, (len(z) * phi - (len(z) - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    tau2 = winsorised_paule_mandel(z, 1 / s**2)
 
     def limit(p):
         r = stats.binom.ppf(p, n, theta)
@@ -227,13 +250,18 @@ def independent_counts(history, indicator_id, period_id):
         return (r - np.where(at > below, (at - p) / (at - below), 0)) / n
 
     widen = np.sqrt(1 + tau2 / s**2) if stats.chi2.sf(len(z) * phi, len(z) - 1) < 0.05 else 1.0
-    plain = (y > limit(0.999)) | (y < limit(0.001))
-    adjusted = (y > theta + (limit(0.999) - theta) * widen) | (y < theta + (limit(0.001) - theta) * widen)
+    count = np.rint(y * n)
+    half = stats.binom.pmf(count, n, theta) / 2
+    plain = (stats.binom.sf(count, n, theta) + half < 0.001) | (stats.binom.cdf(count - 1, n, theta) + half < 0.001)
+    # Mid-P, widened: the limits half a count above the widened interpolated limits.
+    adjusted = (y > theta + (limit(0.999) - theta) * widen + 0.5 / n) | (
+        y < theta + (limit(0.001) - theta) * widen + 0.5 / n
+    )
     return int(plain.sum()), int(adjusted.sum())
 
 
 @pytest.mark.parametrize(
-    ("indicator_id", "plain", "adjusted"), [("rereferral_rate", 103, 2), ("repeat_cp_plans", 27, 3)]
+    ("indicator_id", "plain", "adjusted"), [("rereferral_rate", 103, 2), ("repeat_cp_plans", 28, 1)]
 )
 def test_real_data_plain_against_adjusted_limits(demo_comparison, indicator_id, plain, adjusted):
     """DfE 2024-25: LAs beyond the plain and the overdispersion-adjusted 99.8% limits (either side), equal to
@@ -259,3 +287,57 @@ def test_history_has_every_result(demo_comparison):
     assert len(history) == 42_993
     assert not history.duplicated(["partnership_id", "indicator_id", "period_id"]).any()
     assert isinstance(history, pd.DataFrame)
+
+
+def test_small_denominators_are_too_few_to_judge(demo_comparison):
+    """Under 10 in the denominator a proportion is shown but 'too few to judge', never worse or better, and
+    counted apart: not assessed in the score, in its own count, said in its sentence."""
+    results = demo_comparison.area_results
+    small = results[results["method"].isin(["proportion", "rate"]) & (results["denominator"] < 10)
+                    & (results["flag"] != "did not report") & (results["polarity"] != "context")]
+    assert len(small) > 0
+    assert set(small["flag"]) == {"too few to judge"}
+    assert (small["flag_level"] == "").all()
+    assert small["sentence"].str.contains("too few to judge").all()
+    counted = small.groupby("partnership_id", observed=True).size()
+    scores = demo_comparison.scores.set_index("partnership_id")
+    assert (scores.loc[counted.index, "too_few"] == counted).all()
+    assessed = results[results["flag"].isin(["worse", "similar", "better", "did not report"])]
+    assert (scores["assessed"] == assessed.groupby("partnership_id", observed=True).size().reindex(scores.index, fill_value=0)).all()
+
+
+def test_la_attendance_of_a_few_meetings_is_never_better_beyond_99_8(demo_comparison):
+    """LA attendance is 3 to 6 meetings a quarter: too few to judge, so never 'better beyond 99.8%'."""
+    attendance = demo_comparison.area_results[demo_comparison.area_results["indicator_id"] == "attendance_local_authority"]
+    assert not (attendance["flag"].isin(["better", "worse"])).any()
+
+
+def test_multi_agency_audits_are_compared_per_10k_children(demo_comparison):
+    """Audits are a count that grows with the partnership: the robust z measures them per 10,000 children."""
+    audits = demo_comparison.area_results[(demo_comparison.area_results["indicator_id"] == "multi_agency_audits")
+                                          & demo_comparison.area_results["robust_z"].notna()]
+    assert len(audits) > 100
+    rate = audits["robust_value"].to_numpy()
+    assert np.isfinite(rate).all()
+    median = np.median(rate)
+    scale = 1.4826 * np.median(np.abs(rate - median))
+    assert audits["robust_z"].to_numpy() == pytest.approx((rate - median) / scale)
+    assert np.allclose(audits["robust_median"].to_numpy(), median)
+    flagged = audits[audits["flag"].isin(["worse", "better"])]
+    assert flagged["sentence"].str.contains("per 10,000 children").all()
+
+
+def test_workforce_rates_of_fte_are_continuous(demo_comparison):
+    """Vacancy, agency and turnover rates (FTE over FTE) are judged with normal limits, not binomial ones."""
+    table = demo_comparison.overdispersion
+    families = table[table["indicator_id"].isin(["vacancy_rate", "agency_rate", "turnover_rate"])]["family"]
+    assert set(families) == {"normal"}
+    assert set(table[table["indicator_id"] == "rereferral_rate"]["family"]) == {"binomial"}
+
+
+def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
+    """Isles of Scilly, Sep 2025: 3 FTE vacancies of 3 FTE (100%): too few to judge, not beyond any limit."""
+    scilly = result(demo_comparison, "E06000053", "vacancy_rate")
+    assert (scilly["numerator"], scilly["denominator"], scilly["value"]) == (3.0, 3.0, 100.0)
+    assert (scilly["flag"], scilly["flag_level"]) == ("too few to judge", "")
+    assert "too few to judge" in scilly["sentence"]

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import integrate, optimize, stats
 
 from boards.compare import funnel
 
@@ -57,19 +57,21 @@ def test_large_denominators_approach_the_normal_limits():
 
 
 def test_a_count_on_the_limit_sits_at_its_tail_probability():
-    """G at the (interpolated) limit is the limit's probability: the verdict and the drawn limit agree."""
-    n = np.array([7, 100, 2_020])
-    for p in (0.025, 0.999):
-        limit = funnel.exact_limit(funnel.BINOMIAL, 0.3, n, p)
-        assert funnel.positions(funnel.BINOMIAL, limit, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, p))
+    """The position at a drawn limit (Spiegelhalter's interpolated limit plus half a count) is the limit's
+    probability: the verdict and the drawn limit agree (denominators whose limits lie inside 0 to 1)."""
+    n = np.array([40, 100, 2_020])
+    for level, (_, low_p, high_p) in funnel.LEVELS.items():
+        lower, upper = funnel.limits(funnel.BINOMIAL, 0.3, n, level, np.ones(3))
+        assert funnel.positions(funnel.BINOMIAL, lower, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, low_p))
+        assert funnel.positions(funnel.BINOMIAL, upper, n, 0.3, np.ones(3)) == pytest.approx(np.full(3, high_p))
 
 
-def test_positions_are_the_cumulative_probability_for_whole_counts():
-    """For a whole count r, the position is P(R <= r) (scipy.stats.binom.cdf)."""
+def test_positions_are_the_mid_p_for_whole_counts():
+    """For a whole count r, the position is P(R < r) + P(R = r) / 2 (scipy.stats.binom)."""
     n = np.array([10, 200, 200])
     r = np.array([3, 57, 80])
     got = funnel.positions(funnel.BINOMIAL, r / n, n, 0.3, np.ones(3))
-    assert got == pytest.approx(stats.binom.cdf(r, n, 0.3))
+    assert got == pytest.approx(stats.binom.cdf(r - 1, n, 0.3) + stats.binom.pmf(r, n, 0.3) / 2)
 
 
 def test_verdict_levels():
@@ -79,23 +81,112 @@ def test_verdict_levels():
     assert level.tolist() == [2, 1, 0, 1, 2]
 
 
+def plain_verdict(count, n, theta):
+    judged = funnel.judge(np.array([funnel.BINOMIAL], dtype=object), np.array([float(count)]), np.array([float(n)]),
+                          np.array([theta]), np.zeros(1, dtype=int), 1)
+    direction, level = funnel.outside_level(judged.position)
+    return int(direction[0]), int(level[0])
+
+
+def test_two_of_two_against_79_5_percent_is_within_every_limit():
+    """LA attendance 2 of 2 meetings, England 79.5%: P(X >= 2) = 0.795^2 = 0.632, mid-P 0.316, so not beyond
+    any limit (Spiegelhalter's interpolated G(2) = 1 > 0.999 called it 'above the 99.8% limit')."""
+    assert stats.binom.sf(1, 2, 0.795) == pytest.approx(0.632, abs=1e-3)
+    assert plain_verdict(2, 2, 0.795) == (0, 0)
+
+
+def test_one_of_one_overdue_action_is_within_every_limit():
+    """1 of 1 review action overdue, England 18.3%: P(X >= 1) = 0.183 (mid-P 0.092), not beyond any limit."""
+    assert plain_verdict(1, 1, 0.183) == (0, 0)
+    assert plain_verdict(0, 1, 0.183) == (0, 0)  # P(X <= 0) = 0.817 (mid-P 0.409)
+
+
+def test_three_of_three_fte_is_within_the_99_8_limit():
+    """3 of 3 FTE vacant, England 14.2%, judged as a count: P(X >= 3) = 0.142^3 = 0.0029, mid-P 0.0014, beyond
+    95% only, not beyond 99.8%."""
+    assert plain_verdict(3, 3, 0.142) == (1, 1)
+
+
+@pytest.mark.parametrize(("n", "theta"), [(20, 0.3), (7, 0.9), (150, 0.05), (1000, 0.226)])
+def test_each_tail_is_its_mid_p_value(n, theta):
+    """Above at 99.8% exactly when P(X > y) + P(X = y) / 2 < 0.001, at 95% when < 0.025; below when
+    P(X < y) + P(X = y) / 2 is (scipy.stats)."""
+    counts = np.arange(n + 1)
+    # One area per group: no overdispersion adjustment.
+    judged = funnel.judge(np.full(n + 1, funnel.BINOMIAL, dtype=object), counts.astype(float), np.full(n + 1, float(n)),
+                          np.full(n + 1, theta), np.arange(n + 1), n + 1)
+    direction, level = funnel.outside_level(judged.position)
+    half = stats.binom.pmf(counts, n, theta) / 2
+    upper_p, lower_p = stats.binom.sf(counts, n, theta) + half, stats.binom.cdf(counts - 1, n, theta) + half
+    expected_direction = np.select([upper_p < 0.025, lower_p < 0.025], [1, -1], 0)
+    expected_level = np.where((upper_p < 0.001) | (lower_p < 0.001), 2, np.abs(expected_direction))
+    assert direction.tolist() == expected_direction.tolist()
+    assert level.tolist() == expected_level.tolist()
+
+
+def test_poisson_tails_are_mid_p_values_too():
+    """Poisson, expected 4 events: 10 events has mid-P P(X > 10) + P(X = 10) / 2 = 0.0055 (beyond 95% only),
+    12 events 0.00059 (beyond 99.8%); 0 events 0.0092 (below 95% only)."""
+    counts = np.array([10.0, 12.0, 0.0])
+    judged = funnel.judge(np.full(3, funnel.POISSON, dtype=object), counts, np.full(3, 1000.0), np.full(3, 0.004),
+                          np.zeros(3, dtype=int), 1)
+    half = stats.poisson.pmf(counts, 4) / 2
+    assert (stats.poisson.sf(counts[:2], 4) + half[:2]) == pytest.approx([0.0055, 0.00059], abs=5e-5)
+    assert half[2] == pytest.approx(0.0092, abs=5e-5)
+    direction, level = funnel.outside_level(judged.position)
+    assert direction.tolist() == [1, 1, -1]
+    assert level.tolist() == [1, 2, 1]
+
+
+@pytest.mark.parametrize(("n", "theta"), [(20, 0.3), (150, 0.05), (1000, 0.226)])
+def test_a_value_is_beyond_a_limit_drawn_exactly_when_judged_beyond_it(n, theta):
+    """The limits drawn agree with the verdicts: count / n above the upper limit iff judged above."""
+    counts = np.arange(n + 1)
+    # One area per group: no overdispersion adjustment.
+    judged = funnel.judge(np.full(n + 1, funnel.BINOMIAL, dtype=object), counts.astype(float), np.full(n + 1, float(n)),
+                          np.full(n + 1, theta), np.arange(n + 1), n + 1)
+    direction, level = funnel.outside_level(judged.position)
+    for name, strong in (("95", False), ("99.8", True)):
+        lower, upper = funnel.limits(funnel.BINOMIAL, theta, np.full(n + 1, n), name, np.ones(n + 1))
+        beyond = (level == 2) if strong else (level >= 1)
+        assert ((counts / n > upper) == (beyond & (direction > 0))).all()
+        assert ((counts / n < lower) == (beyond & (direction < 0))).all()
+
+
+def winsorised_paule_mandel(z, w):
+    """The robust tau2 recomputed independently: numpy's quantiles and scipy's root finder."""
+    def excess(tau2):
+        r = z / np.sqrt(1 + tau2 * w)
+        low, high = np.quantile(r, [0.1, 0.9])
+        return np.sum(np.clip(r, low, high) ** 2) - (len(z) - 1) * funnel.winsorised_second_moment()
+    return 0.0 if excess(0.0) <= 0 else optimize.brentq(excess, 0.0, 2 * np.max(z**2 / w), xtol=1e-14)
+
+
+def test_winsorised_normal_second_moment():
+    """E[w(Z)^2] at 10%: 0.8 - 2 c phi(c) + 0.2 c^2 with c = 1.2816 is 0.6787, as numerical integration gives."""
+    cut = stats.norm.ppf(0.9)
+    inside = integrate.quad(lambda x: x**2 * stats.norm.pdf(x), -cut, cut)[0]
+    assert funnel.winsorised_second_moment() == pytest.approx(inside + 0.2 * cut**2, rel=1e-9)
+    assert funnel.winsorised_second_moment() == pytest.approx(0.6787, abs=1e-4)
+
+
 def test_overdispersion_worked_by_hand():
-    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10; tau2 = (14.73 - 9) / (10 - 1)."""
+    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10; tau2 the winsorised Paule-Mandel root."""
     z = np.array([-3.0, -1, -1, 0, 0, 0, 1, 1, 2, 5])
     summary = funnel.overdispersion(z, np.ones(10), np.zeros(10, dtype=int), 1).iloc[0]
     assert summary["areas"] == 10
     assert summary["phi"] == pytest.approx(1.473)
-    assert summary["tau2"] == pytest.approx(5.73 / 9)
+    assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.ones(10)), rel=1e-9)
     assert summary["p_value"] == pytest.approx(stats.chi2.sf(14.73, 9))
     assert summary["adjustment"] == funnel.NO_ADJUSTMENT  # p = 0.099: not significant at 5%
 
 
 def test_significant_overdispersion_chooses_random_effects():
-    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328; weights 4: tau2 = (93.28 - 9) / (40 - 160/40)."""
+    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328; weights 4: tau2 the winsorised Paule-Mandel root."""
     z = np.array([-6.0, -4, -3, -2, 0, 0, 2, 3, 4, 6])
     summary = funnel.overdispersion(z, np.full(10, 4.0), np.zeros(10, dtype=int), 1).iloc[0]
     assert summary["phi"] == pytest.approx(9.328)
-    assert summary["tau2"] == pytest.approx(84.28 / 36)
+    assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.full(10, 4.0)), rel=1e-9)
     assert summary["adjustment"] == funnel.RANDOM_EFFECTS
 
 
@@ -115,12 +206,12 @@ def test_random_effects_limits_approach_theta_plus_z_sqrt_s2_plus_tau2():
 
 
 def test_multiplicative_limits_scale_by_root_phi():
-    """Multiplicative: the distance from the target times sqrt(phi)."""
+    """Multiplicative: the distance from the target times sqrt(phi), plus the mid-P's half count."""
     n = np.array([500])
     plain = funnel.exact_limit(funnel.BINOMIAL, 0.3, n, 0.975)
     widen = funnel.inflation(funnel.MULTIPLICATIVE, funnel.BINOMIAL, 0.3, n, 4.0, 0.0)
     _, upper = funnel.limits(funnel.BINOMIAL, 0.3, n, "95", widen)
-    assert float(upper[0]) == pytest.approx(0.3 + 2 * (float(plain[0]) - 0.3))
+    assert float(upper[0]) == pytest.approx(0.3 + 2 * (float(plain[0]) - 0.3) + 0.5 / 500)
 
 
 def test_judge_flags_outliers_without_overdispersion():
@@ -150,3 +241,16 @@ def test_summary_is_a_frame_per_group():
     summary = funnel.overdispersion(z, np.ones(20), groups, 2)
     assert isinstance(summary, pd.DataFrame)
     assert summary["adjustment"].tolist() == [funnel.NO_ADJUSTMENT, funnel.RANDOM_EFFECTS]
+
+
+def test_continuous_rates_have_normal_random_effects_limits():
+    """A vacancy rate of FTE: theta 14.2%, n = 250 FTE, tau2 = 0.004: limits theta +/- z sqrt(theta (1 - theta) / n
+    + tau2), Spiegelhalter's normal random-effects limits (QSHC 2005), with no half count: 14.2% +/- 1.960 x 0.0670."""
+    theta, n, tau2 = 0.142, np.array([250.0]), 0.004
+    widen = funnel.inflation(funnel.RANDOM_EFFECTS, funnel.NORMAL, theta, n, 1.0, tau2)
+    lower, upper = funnel.limits(funnel.NORMAL, theta, n, "95", widen)
+    spread = np.sqrt(theta * (1 - theta) / 250 + tau2)
+    assert spread == pytest.approx(0.0670, abs=1e-4)
+    assert (float(lower[0]), float(upper[0])) == pytest.approx((theta - 1.959964 * spread, theta + 1.959964 * spread))
+    at_upper = funnel.positions(funnel.NORMAL, upper, n, theta, widen)
+    assert float(at_upper[0]) == pytest.approx(0.975)

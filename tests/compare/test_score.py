@@ -1,9 +1,13 @@
 """The concern score: weights file, points per result, score and ranking."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from boards.compare.score import (
+    chance_of_any_worse,
+    chance_of_strong,
     WEIGHTS_PATH,
     WeightsError,
     concern_components,
@@ -28,8 +32,8 @@ def test_shipped_weights():
         (("flag,95,1,", "flag,95,one,"), "line 8: weight 'one' is not a number"),
         (("flag,95,1,", "flag,95,-1,"), "line 8: weight -1.0 is negative"),
         (("domain,demand,1,", "domain,demandz,1,"), "line 2: unknown weight domain/demandz"),
-        (("trend,worsening,0.5,", "flag,95,0.5,"), "line 11: flag/95 is given twice"),
-        (("persistence,worse_3_running,0.5,", "persistence,worse_3_running,x,"), "line 12: weight 'x' is not a number"),
+        (("trend,worsening,0.5,", "flag,95,0.5,"), "line 15: flag/95 is given twice"),
+        (("persistence,worse_3_running,0.5,", "persistence,worse_3_running,x,"), "line 16: weight 'x' is not a number"),
     ],
 )
 def test_bad_weights_files_are_refused(tmp_path, change, message):
@@ -102,3 +106,25 @@ def test_ranking_breaks_ties_by_99_8_flags_then_flags():
     scores = scored(frame)
     assert scores["score"].round(2).to_dict() == {"B": 50.0, "C": 50.0, "A": 50.0, "D": 0.0, "E": pytest.approx(float("nan"), nan_ok=True)}
     assert scores["rank"].to_dict() == {"B": 1, "C": 1, "A": 3, "D": 4, "E": 5}
+
+
+def test_vacancy_and_agency_count_as_one_indicator():
+    """Both worse beyond 99.8% in the workforce domain: half weight each, so 2 points over one indicator's
+    weight, as one flag would be; one of them worse: 1 point over 1, half the score."""
+    weights = load_weights()
+    frame = pd.DataFrame({
+        "indicator_id": ["vacancy_rate", "agency_rate"], "domain": ["workforce", "workforce"],
+        "flag": ["worse", "worse"], "flag_level": ["99.8", "99.8"], "trend": ["", ""], "worse_streak": [1, 1],
+    })
+    both = concern_components(frame, weights)
+    assert (both["points"].sum(), both["assessed_weight"].sum()) == (2.0, 1.0)
+    one = concern_components(frame.assign(flag=["worse", "similar"]), weights)
+    assert (one["points"].sum(), one["assessed_weight"].sum()) == (1.0, 1.0)
+
+
+def test_what_chance_alone_gives():
+    """20 tests at 2.5% each: P(at least one worse) = 1 - 0.975^20 = 0.397; 3 or more beyond 99.8% of 20 tests:
+    1 - P(0, 1 or 2) = 1.13e-6 (binomial, scipy.stats)."""
+    assert float(chance_of_any_worse(np.array([20]))[0]) == pytest.approx(1 - 0.975**20)
+    assert float(chance_of_any_worse(np.array([20]))[0]) == pytest.approx(0.397, abs=1e-3)
+    assert float(chance_of_strong(np.array([20]), 3)[0]) == pytest.approx(stats.binom.sf(2, 20, 0.001), rel=1e-6)

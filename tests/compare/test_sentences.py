@@ -57,7 +57,7 @@ def test_similar_with_a_worsening_trend():
                      trend="worsening", trend_p=0.0031, trend_points=4)
     assert sentence(row, "2026-27 Q2") == (
         "Assessments in 45 days 81.0% against England 86.0%: within the 95% limits (20.1% to 25.3%); "
-        "worsening over the last 4 quarters (p = 0.003)."
+        "worsening relative to England over the last 4 quarters (p = 0.003)."
     )
 
 
@@ -68,7 +68,7 @@ def test_robust_z_sentence():
                      robust_z=3.42, areas_median=15.9, worse_streak=1)
     assert sentence(row, "2026-27 Q2") == (
         "Caseload 19.8 (year to 30 Sep 2025) against England 15.2: far above the median of areas (15.9), "
-        "robust z 3.4, beyond 3.09."
+        "robust z 3.4, beyond 3 robust SDs."
     )
 
 
@@ -78,7 +78,19 @@ def test_robust_z_below():
                      england=4.0, england_basis="median", robust_z=-2.5, areas_median=4.0, flag_level="95",
                      period_id="2026-27 Q2", granularity="quarter", worse_streak=1)
     assert sentence(row, "2026-27 Q2") == (
-        "Multi-agency audits 0 against the median of areas 4: below it, robust z -2.5, beyond -1.96."
+        "Multi-agency audits 0 against the median of areas 4: below it, robust z -2.5, beyond 2 robust SDs."
+    )
+
+
+def test_robust_z_per_10k_children():
+    """A count compared per 10,000 children says so, with the rate and the areas' median rate."""
+    row = funnel_row(method="robust", unit="count", decimals=0, short_name="Multi-agency audits", value=2.0,
+                     england=6.0, england_basis="median", robust_z=-3.4, areas_median=6.0, flag_level="99.8",
+                     robust_value=0.21, robust_median=1.93, period_id="2026-27 Q2", granularity="quarter",
+                     worse_streak=1)
+    assert sentence(row, "2026-27 Q2") == (
+        "Multi-agency audits 2 against the median of areas 6: 0.2 per 10,000 children against the median of "
+        "areas 1.9: far below it, robust z -3.4, beyond 3 robust SDs."
     )
 
 
@@ -91,4 +103,12 @@ def test_missing_return_context_and_suppressed():
     assert sentence(funnel_row(flag="not judged"), "2026-27 Q2") is None
     assert sentence(funnel_row(flag="not compared", status="c", value=float("nan")), "2026-27 Q2") == (
         "Re-referrals (year to 31 Mar 2025): not compared, suppressed to protect confidentiality."
+    )
+
+
+def test_a_value_beyond_its_limit_never_prints_as_the_same_number():
+    """31.24% above a limit of 31.21% would read '31.2% ... above the 99.8% limit (31.2%)': both get a decimal more."""
+    row = funnel_row(value=31.24, upper_99_8=31.21, worse_streak=1)
+    assert sentence(row, "2026-27 Q2") == (
+        "Re-referrals 31.24% (year to 31 Mar 2025) against England 22.6%: above the 99.8% limit (31.21%)."
     )

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from boards.compare.simulation import in_control, planted_outliers
+from boards.compare import funnel
+from boards.compare.simulation import TREND_WORLDS, in_control, planted_outliers, robust_null, trend_size
 
 REPLICATIONS = 1000
 
@@ -20,6 +21,27 @@ def rereferrals(demo_store):
     rows = values[(values["indicator_id"] == "rereferral_rate") & (values["period_id"] == "2024-25")
                   & (values["denominator"] > 0)]
     return rows["denominator"].to_numpy(), (rows["numerator"] / rows["denominator"]).to_numpy(), 142_900 / 632_830
+
+
+def real_world(values, indicator_id):
+    """(denominators, England's pooled rate, tau) of an indicator's 2024-25 LAs; tau by the engine's estimator."""
+    rows = values[(values["indicator_id"] == indicator_id) & (values["period_id"] == "2024-25")
+                  & (values["denominator"] > 0)]
+    denominators, counts = rows["denominator"].to_numpy(), rows["numerator"].to_numpy()
+    theta = counts.sum() / denominators.sum()
+    weight = denominators / (theta * (1 - theta))
+    z = (counts / denominators - theta) * np.sqrt(weight)
+    tau2 = funnel.robust_tau2(z, weight, np.zeros(len(z), dtype=int), 1)[0]
+    return denominators, theta, float(np.sqrt(tau2))
+
+
+@pytest.fixture(scope="module", params=["rereferral_rate", "repeat_cp_plans"])
+def random_effects_world(request, demo_store):
+    return request.param, *real_world(demo_store.read("compare_partnership_values"), request.param)
+
+
+# Detection at 95% of 3-tau outliers, measured with 2,000 replications (Monte-Carlo s.e. 0.1% and 0.3%).
+THREE_TAU_POWER = {"rereferral_rate": 0.988, "repeat_cp_plans": 0.796}
 
 
 def within_monte_carlo_error(share, nominal):
@@ -64,3 +86,47 @@ def test_overdispersed_areas_need_the_adjustment(rereferrals):
     assert detection.plain_false_99_8.value > 0.33
     assert detection.false_99_8.value < 0.01
     assert detection.detected_95.value >= 0.95
+
+
+def test_random_effects_world_in_control_stays_in_the_bands(random_effects_world):
+    """True rates drawn from N(England, tau^2), tau estimated from the real LAs, real denominators: the widened
+    limits leave 0.1-0.4% of areas beyond 99.8% and 4-6.5% beyond 95%, and the estimated tau is the true one."""
+    _, denominators, england, tau = random_effects_world
+    outcome = in_control(denominators, england, 300, seed=21, spread=tau)
+    assert outcome.adjusted_replications.value == 1.0
+    assert 0.001 <= outcome.outside_99_8.value <= 0.004, str(outcome.outside_99_8)
+    assert 0.04 <= outcome.outside_95.value <= 0.065, str(outcome.outside_95)
+    assert outcome.mean_tau == pytest.approx(tau, rel=0.03)
+
+
+def test_random_effects_world_three_tau_outliers_are_found_at_95(random_effects_world):
+    """10 areas per replication with a true rate 3 tau worse than England among areas spread by tau: found
+    beyond the 95% limit at 98.8% on re-referrals; at 79.6% (Monte-Carlo s.e. 0.3%, 20,000 outliers) on repeat
+    CP plans, whose small denominators add their own binomial spread, just short of 80%. The check is 3
+    Monte-Carlo errors of these 300 replications below those figures. No more than 0.4% of the other areas
+    are beyond 99.8% (fewer than in control: ten outliers on one side widen the estimated tau a little)."""
+    indicator_id, denominators, england, tau = random_effects_world
+    detection = planted_outliers(denominators, england, 3 * tau, 300, seed=22, spread=tau)
+    measured = THREE_TAU_POWER[indicator_id]
+    tolerance = 3 * np.sqrt(measured * (1 - measured) / detection.detected_95.trials)
+    assert detection.detected_95.value >= measured - tolerance, str(detection.detected_95)
+    assert detection.false_99_8.value <= 0.004, str(detection.false_99_8)
+
+
+def test_robust_z_levels_are_not_95_and_99_8_percent():
+    """153 areas from a normal distribution: beyond 2 and 3 robust SDs fall 4.9% and 0.39% of them (the MAD's
+    own noise), not 4.55% and 0.27%, let alone 5% and 0.2%; the levels are named in SDs for that reason."""
+    null = robust_null(np.zeros(153), 300, seed=31, shape="normal")
+    within_monte_carlo_error(null.beyond_2, 0.049)
+    within_monte_carlo_error(null.beyond_3, 0.0039)
+    assert null.beyond_3.value > 0.0027
+
+
+@pytest.mark.parametrize("world", TREND_WORLDS)
+def test_trend_test_size_is_at_most_6_percent(random_effects_world, world):
+    """No area with a trend of its own, 4 periods, levels spread by tau: at most 6% of areas are called
+    worsening or improving relative to England with independent noise, AR(1) noise (rho 0.6, 2 points) or a
+    national drift of 1 point a period (the benchmark measured 4.3-4.9%)."""
+    _, denominators, england, tau = random_effects_world
+    size = trend_size(denominators, england, 100, seed=41, world=world, spread=tau)
+    assert size.value <= 0.06, str(size)

@@ -34,8 +34,7 @@ def test_armitage_trend_equals_n_times_squared_correlation():
     scores = np.repeat(np.arange(4), trials)
     outcome = np.concatenate([np.r_[np.ones(s), np.zeros(n - s)] for s, n in zip(successes, trials)])
     n_r2 = len(outcome) * np.corrcoef(scores, outcome)[0, 1] ** 2
-    assert last["trend_p"] == pytest.approx(stats.chi2.sf(n_r2, 1))
-    assert last["trend_direction"] == -1
+    assert last["armitage_p"] == pytest.approx(stats.chi2.sf(n_r2, 1))
     assert last["trend_slope"] == pytest.approx(-10.0)  # percentage points a quarter
 
 
@@ -56,8 +55,7 @@ def test_poisson_trend_is_the_score_test_of_a_log_linear_slope():
     d_aa = (loglik(alpha + h, 0) - 2 * loglik(alpha, 0) + loglik(alpha - h, 0)) / h**2
     d_ab = (loglik(alpha + h, h) - loglik(alpha + h, -h) - loglik(alpha - h, h) + loglik(alpha - h, -h)) / (4 * h**2)
     information = -d_bb + d_ab**2 / d_aa
-    assert last["trend_p"] == pytest.approx(stats.chi2.sf(score**2 / information, 1), rel=1e-3)
-    assert last["trend_direction"] == 1
+    assert last["armitage_p"] == pytest.approx(stats.chi2.sf(score**2 / information, 1), rel=1e-3)
 
 
 def test_three_points_are_needed():
@@ -97,7 +95,7 @@ def test_departures_from_linearity_widen_the_test():
         multiplier=np.full(rows, 100.0),
         group=np.tile(np.arange(4), 2),
     )
-    assert result.iloc[3]["trend_p"] > steady["trend_p"]
+    assert result.iloc[3]["armitage_p"] > steady["armitage_p"]
 
 
 def test_values_without_denominator_compare_slopes_between_areas():
@@ -125,3 +123,41 @@ def test_worse_streak_counts_runs_within_each_series():
     series = np.array([0, 0, 0, 0, 1, 1, 1])
     worse = np.array([True, True, False, True, True, True, True])
     assert worse_streak(series, worse).tolist() == [1, 2, 0, 1, 1, 2, 3]
+
+
+def areas_over_time(rates, denominators, family=BINOMIAL):
+    """Every area's last row of a 4-period window: ``rates`` (areas x periods) of ``denominators`` (areas)."""
+    areas, periods = rates.shape
+    n = np.repeat(np.asarray(denominators, dtype=float), periods)
+    result = trend_statistics(
+        series=np.repeat(np.arange(areas), periods), window=np.full(areas * periods, periods),
+        family=np.full(areas * periods, family, dtype=object), numerator=np.rint(rates.ravel() * n), denominator=n,
+        value=np.full(areas * periods, np.nan), multiplier=np.full(areas * periods, 100.0),
+        group=np.tile(np.arange(periods), areas),
+    )
+    return result.iloc[periods - 1 :: periods].reset_index(drop=True)
+
+
+def test_a_trend_every_area_shares_is_not_a_local_trend():
+    """Twenty areas all rising 2 points a quarter (a national drift): each area's own change is significant
+    (Armitage), none differs from England's; one area rising 8 points a quarter does."""
+    rates = 0.3 + 0.02 * np.arange(4) + np.zeros((20, 1))
+    rates[0] = 0.3 + 0.08 * np.arange(4)
+    last = areas_over_time(rates, np.full(20, 1000))
+    assert (last["armitage_p"].iloc[1:] < 0.01).all()
+    assert (last["trend_direction"].iloc[1:] == 0).all()
+    assert last["trend_direction"].iloc[0] == 1
+
+
+def test_relative_trend_is_the_slope_difference_over_its_standard_error():
+    """Two areas of 1,000 with 4 quarters, no spread of slopes (tau2 = 0 with fewer than 3 areas): z is the
+    difference of the Armitage slopes over sqrt(var(b_i) + 0), England's slope their weighted mean."""
+    rates = np.array([[0.30, 0.32, 0.34, 0.36], [0.30, 0.30, 0.30, 0.30]])
+    last = areas_over_time(rates, [1000, 1000])
+    x = np.arange(4.0)
+    sxx = 1000 * np.sum((x - x.mean()) ** 2)
+    slopes = np.array([np.sum(1000 * r * (x - x.mean())) / sxx for r in rates])
+    variances = np.array([r.mean() * (1 - r.mean()) / sxx for r in rates])
+    england = np.sum(slopes / variances) / np.sum(1 / variances)
+    z = (slopes - england) / np.sqrt(variances)
+    assert last["trend_p"].to_numpy() == pytest.approx(2 * stats.norm.sf(np.abs(z)))
