@@ -14,7 +14,7 @@ import pandas as pd
 from boards.catalogue import Indicator
 from boards.exports import to_csv_bytes
 from boards.imports.cells import SYMBOLS_TEXT
-from boards.imports.layouts import LONG_COLUMNS
+from boards.imports.layouts import EXAMPLE_NOTE, LONG_COLUMNS
 from boards.imports.period_forms import EXPECTED
 from boards.imports.validation import UNIT_PHRASES, number_text
 from boards.reviews.register import AGENCIES, KINDS, STATUSES
@@ -48,7 +48,8 @@ LAYOUT_COLUMNS = {
     ),
     "numerator": ("no", "The count the figure is made from (what is counted), for rates and percentages."),
     "denominator": ("no", "The count it is divided by; the value must match numerator / denominator."),
-    "note": ("no", "Anything a reader should know about the figure."),
+    "note": ("no", "Anything a reader should know about the figure. The template's example row says "
+                   f'"{EXAMPLE_NOTE}" here: such a row is refused, so delete it and write your own rows.'),
 }
 DICTIONARY_COLUMNS = ["column", "required", "name", "description", "unit", "valid_range", "period",
                       "numerator", "denominator"]
@@ -64,15 +65,16 @@ def _example_value(indicator: Indicator) -> str:
 
 
 def long_template() -> bytes:
-    """The long layout: its header and one example row."""
-    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": "", **EXAMPLE_LONG}
+    """The long layout: its header and one example row, marked as such so that it is never imported."""
+    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": EXAMPLE_NOTE, **EXAMPLE_LONG}
     return to_csv_bytes(pd.DataFrame([example], columns=list(LONG_COLUMNS)))
 
 
 def wide_template(indicators: MappingType[str, Indicator]) -> bytes:
-    """The wide layout: one column per indicator of the local return, and one example row."""
+    """The wide layout: one column per indicator of the local return, and one example row, marked as such so
+    that it is never imported."""
     chosen = local_return_indicators(indicators)
-    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": ""}
+    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": EXAMPLE_NOTE}
     example |= {i.indicator_id: _example_value(i) for i in chosen}
     columns = ["area_code", "period", *(i.indicator_id for i in chosen), "note"]
     return to_csv_bytes(pd.DataFrame([example], columns=columns))

@@ -183,6 +183,19 @@ def test_template_and_dictionary_commands(tmp_path):
     assert (tmp_path / "d.csv").read_text(encoding="utf-8-sig").startswith("column,required,name,description")
 
 
+def test_the_long_template_as_written_is_refused_as_an_example(db_path, tmp_path):
+    """The template straight from boards template, imported by the operator: its example row is refused."""
+    boards("template", tmp_path / "long.csv")
+    result = boards("import", tmp_path / "long.csv", "--dry-run", "--db", db_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "boards import: long.csv: 1 rows read; 0 figures to add, 0 to change, 0 unchanged; 1 rows rejected",
+        'long.csv: Line 2, column "note": this is the template\'s example row (its note says "EXAMPLE - delete this '
+        'row"), not a figure: delete the row and write your own figures',
+        "1 file(s) rejected by validation; nothing was written.",
+    ]
+
+
 def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
     """A 100 GB file (sparse: it takes no disk) is refused from its size, not read into memory first."""
     huge = files / "huge.csv"
