@@ -169,6 +169,7 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
             )
             continue
         output.append(_summary_line(plan))
+        output += [f"  warning: {warning}" for warning in plan.warnings]
         if args.dry_run:
             output.append("  dry run: nothing was written")
             continue

@@ -40,6 +40,7 @@ from boards.imports.problems import Problem, UnusableFile, problems_frame
 from boards.imports.limits import MAX_UPLOAD_BYTES, NAMES_SHOWN, listed
 from boards.imports.reading import Table, is_workbook, read_table, workbook_sheet_names
 from boards.imports.register import PARTS, PartnershipIndex, RegisterCheck, check_register, register_part
+from boards.imports.unjudged import percentages_without_counts
 from boards.imports.validation import broken_rules
 from boards.periods import Period
 from boards.reviews.derive import derive_observations, derived_quarters
@@ -90,6 +91,9 @@ class ImportPlan:
     # A case review register: its rows, which replace the register parts of its partnerships; the
     # observations are then the indicators derived from the register (boards.reviews.derive).
     register: RegisterCheck | None = None
+    # Figures that will be stored but not judged, one sentence per indicator (boards.imports.unjudged); the
+    # dry run shows them, and they refuse nothing.
+    warnings: tuple[str, ...] = ()
 
     @property
     def problem_report(self) -> pd.DataFrame:
@@ -237,6 +241,7 @@ def _inspect_upload(
             benchmarks=len(benchmarks),
             skipped=entries.skipped,
         ),
+        warnings=percentages_without_counts(observations, indicators),
     )
 
 

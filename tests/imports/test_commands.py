@@ -196,6 +196,21 @@ def test_the_long_template_as_written_is_refused_as_an_example(db_path, tmp_path
     ]
 
 
+def test_dry_run_warns_of_a_percentage_without_counts(db_path, tmp_path):
+    """A percentage without its counts is imported, but the dry run says it will not be judged, and why."""
+    (tmp_path / "uncounted.csv").write_bytes(long_csv("E06000001,2025-26 Q1,attendance_police,85.7,,,"))
+    result = boards("import", tmp_path / "uncounted.csv", "--dry-run", "--db", db_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "uncounted.csv: 1 rows read; 1 figures to add, 0 to change, 0 unchanged; 0 rows rejected",
+        '  warning: "Police attendance at partnership meetings": 1 figure (2025-26 Q1) without a numerator and '
+        "denominator will not be compared with others: a percentage needs its numerator and denominator to be "
+        "judged against England. Give them (the columns attendance_police_numerator and "
+        "attendance_police_denominator in the wide layout) to have them judged.",
+        "  dry run: nothing was written",
+    ]
+
+
 def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
     """A 100 GB file (sparse: it takes no disk) is refused from its size, not read into memory first."""
     huge = files / "huge.csv"
