@@ -211,6 +211,21 @@ def test_dry_run_warns_of_a_percentage_without_counts(db_path, tmp_path):
     ]
 
 
+def test_dry_run_lists_each_value_it_would_replace_old_to_new(db_path, files):
+    """After good.csv, a file changing Hartlepool's police attendance: the dry run lists it, old to new."""
+    boards("import", files / "good.csv", "--db", db_path)
+    (files / "changed.csv").write_bytes(long_csv("E06000001,2025-26 Q1,attendance_police,,5,7,",
+                                                 "E06000002,2025-26 Q1,multi_agency_audits,3,,,"))
+    result = boards("import", files / "changed.csv", "--dry-run", "--db", db_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "changed.csv: 2 rows read; 0 figures to add, 1 to change, 1 unchanged; 0 rows rejected",
+        "  change: Hartlepool, Police attendance at partnership meetings, 2025-26 Q1: 85.7 (6 of 7) to "
+        "71.4286 (5 of 7) (value, counts)",
+        "  dry run: nothing was written",
+    ]
+
+
 def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
     """A 100 GB file (sparse: it takes no disk) is refused from its size, not read into memory first."""
     huge = files / "huge.csv"
