@@ -9,6 +9,9 @@ columns, so that resolution and validation are one mechanism: ``line``, ``area_t
 ``period_text``, ``indicator_id`` and ``note``, the header names of the cells (``area_column``,
 ``period_column``), and for each role (value, numerator, denominator) its number, status
 (boards.imports.cells), precision (``_half``), text and column name.
+
+The template's example row carries the note ``EXAMPLE_NOTE``; ``is_example_note`` finds it, so
+that the import refuses the row rather than taking it for the example area's figures.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ EXAMPLE_ROW_REASON = (
     f'this is the template\'s example row (its note says "{EXAMPLE_NOTE}"), not a figure: delete the row and '
     "write your own figures"
 )
-_EXAMPLE_WORDS = "example delete this row"
 
 
 @dataclass
@@ -66,6 +68,9 @@ def is_example_note(notes: pd.Series) -> np.ndarray:
 
 def _words(text: str) -> str:
     return " ".join(re.sub(r"[^a-z]+", " ", text.lower()).split())
+
+
+_EXAMPLE_WORDS = _words(EXAMPLE_NOTE)
 
 
 def header_names(table: Table) -> list[str]:
