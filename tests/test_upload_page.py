@@ -247,6 +247,20 @@ def test_uploader_imports_a_valid_file_after_the_dry_run(app, store, new):
     assert app.dataframe[-1].value["load_id"].tolist()[:2] == [new, new - 1]  # the history already shows it
 
 
+def test_a_percentage_without_counts_is_warned_of_in_the_dry_run(app, store, new):
+    """Police attendance without its counts: the dry run warns that it will not be compared, and why; the
+    confirm button is still offered, and confirming imports both figures."""
+    open_upload(app, store, "bea")
+    upload(app, "barnsley_without_counts.csv")
+    assert [w.value for w in app.warning] == [plain(
+        '"Police attendance at partnership meetings": 1 figure (2024-25 Q2) without a numerator and denominator '
+        "will not be compared with others: a percentage needs its numerator and denominator to be judged against "
+        "England. Give them (the columns attendance_police_numerator and attendance_police_denominator in the "
+        "wide layout) to have them judged.")]
+    button(app, "Confirm: import 2 figures").click().run()
+    assert app.success[0].value.startswith(f"**Imported as load {new}.** 2 figures added")
+
+
 def test_uploading_the_same_file_again_says_it_is_already_imported(app, store, new):
     open_upload(app, store, "bea")
     upload(app, "barnsley_valid.csv")

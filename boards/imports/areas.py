@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from boards.reference import ALIAS_KINDS, normalise_area_key
 from boards.store import Store, StoreError
 
+# What people write in the area cell of a total row (after normalise_area_key): never an LA.
+TOTAL_ROW_WORDS = ("total", "totals", "grand total", "sum", "all", "all areas", "all las", "all local authorities",
+                   "overall", "national", "england", "england total", "total england", "E92000001")
 _NOTED_KINDS = {"former_code": "Reported under former code {text}", "former_name": "Reported as {text}"}
 
 
@@ -41,6 +44,7 @@ class AreaIndex:
     kinds: dict[str, str]  # alias key -> the strongest kind of alias it is
     names: dict[str, str]  # current area code -> name
     spellings: dict[str, str]  # alias key -> a spelling of it, for suggestions
+    totals: dict[str, str]  # key of a total row's area cell -> what the row is ("a total row", "a region's total row")
 
     @classmethod
     def from_store(cls, store: Store) -> AreaIndex:
@@ -58,11 +62,16 @@ class AreaIndex:
             kinds.setdefault(key, kind)
             if kind in ("name", "former_name"):
                 spellings.setdefault(key, alias)
+        regions = store.table("regions")
+        totals = {normalise_area_key(word): "a total row" for word in TOTAL_ROW_WORDS}
+        for code, name in zip(regions["region_code"], regions["region_name"]):
+            totals[normalise_area_key(code)] = totals[normalise_area_key(name)] = "a region's total row"
         return cls(
             codes={key: tuple(sorted(found)) for key, found in codes.items()},
             kinds=kinds,
             names=area_names(store),
             spellings=spellings,
+            totals=totals,
         )
 
     def label(self, code: str) -> str:
@@ -98,6 +107,11 @@ class AreaIndex:
             return Resolution(
                 error=f'"{text}" is a former area now split between {successors}: give a row for each of them',
                 split_former_area=True,
+            )
+        if key in self.totals:
+            return Resolution(
+                error=f'"{text}" is {self.totals[key]}, not a local authority: delete the row. A return gives one row '
+                "per local authority; England and regional figures come from DfE or are added up from them"
             )
         reason = f'"{text}" is not a local authority we know: give its ONS code, 3-digit DfE code or name'
         guess = difflib.get_close_matches(key, list(self.spellings), n=1, cutoff=0.8)

@@ -22,6 +22,7 @@ from boards.exports import to_csv_bytes
 from boards.imports.limits import MAX_UPLOAD_BYTES, MEGABYTE, size_text
 from boards.imports.mappings import mapping_from_path
 from boards.imports.pipeline import ImportPlan, commit_plan, inspect_upload, rollback
+from boards.imports.preview import planned_figures
 from boards.imports.problems import UnusableFile
 from boards.imports.reading import check_upload_size
 from boards.imports.templates import (
@@ -35,6 +36,7 @@ from boards.store import Store
 
 EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE = 1, 1, 2  # 1 is also the status of any other error
 PROBLEMS_SHOWN = 50
+CHANGES_SHOWN = 50
 LOADS_COLUMNS = ["load_id", "loaded_at", "loaded_by", "source", "file_name", "rows_added", "rows_changed",
                  "rows_unchanged", "rows_rejected", "status"]
 
@@ -169,7 +171,9 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
             )
             continue
         output.append(_summary_line(plan))
+        output += [f"  warning: {warning}" for warning in plan.warnings]
         if args.dry_run:
+            output += _changes_listed(store, plan)
             output.append("  dry run: nothing was written")
             continue
         result = commit_plan(store, plan, accept_valid_rows=args.accept_valid_rows)
@@ -181,6 +185,26 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
             f"{result.rows_unchanged} unchanged, {result.rows_rejected} rows rejected"
         )
     return "\n".join(output)
+
+
+def _changes_listed(store: Store, plan: ImportPlan) -> list[str]:
+    """The current values the plan replaces, old to new, one a line as the Upload page lists them (at most
+    CHANGES_SHOWN, then how many more)."""
+    figures = planned_figures(store, plan, load_catalogue())
+    changes = figures[figures["action"] == "change"]
+    lines = [
+        f"  change: {_area_text(row.area_name, row.partnership_name)}, {row.indicator_name}, {row.period_id}: "
+        f"{row.current} to {row.new} ({row.what_changes})"
+        for row in changes.head(CHANGES_SHOWN).itertuples()
+    ]
+    if len(changes) > CHANGES_SHOWN:
+        lines.append(f"  ... and {len(changes) - CHANGES_SHOWN} more changes")
+    return lines
+
+
+def _area_text(area_name: str, partnership_name: str) -> str:
+    """The LA, with its partnership when that is named otherwise (a partnership of several LAs)."""
+    return area_name if area_name == partnership_name else f"{area_name} ({partnership_name})"
 
 
 def _read(path: Path) -> bytes:

@@ -9,11 +9,15 @@ columns, so that resolution and validation are one mechanism: ``line``, ``area_t
 ``period_text``, ``indicator_id`` and ``note``, the header names of the cells (``area_column``,
 ``period_column``), and for each role (value, numerator, denominator) its number, status
 (boards.imports.cells), precision (``_half``), text and column name.
+
+The template's example row carries the note ``EXAMPLE_NOTE``; ``is_example_note`` finds it, so
+that the import refuses the row rather than taking it for the example area's figures.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 
@@ -33,6 +37,13 @@ WIDE_FIXED = ("area_code", "period", "note")
 COUNT_SUFFIXES = ("numerator", "denominator")
 HEADER_SYNONYMS = {"area": "area_code", "la_code": "area_code", "indicator_id": "indicator", "period_id": "period"}
 ROLES = ("value", "numerator", "denominator")
+# The note of the template's example row: a row whose note says so is refused, whoever uploads it, so that
+# an example left in never overwrites the example area's figures.
+EXAMPLE_NOTE = "EXAMPLE - delete this row"
+EXAMPLE_ROW_REASON = (
+    f'this is the template\'s example row (its note says "{EXAMPLE_NOTE}"), not a figure: delete the row and '
+    "write your own figures"
+)
 
 
 @dataclass
@@ -45,6 +56,21 @@ class Entries:
     problems: list[Problem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # rows left out on purpose, by reason
     mapping: Mapping | None = None
+
+
+def is_example_note(notes: pd.Series) -> np.ndarray:
+    """Which notes mark the template's example row: "EXAMPLE - delete this row" in any case, spacing or
+    punctuation. Each distinct note is looked at once (a file's notes are mostly blank)."""
+    codes, distinct = pd.factorize(notes.astype("str"))
+    marked = np.array([_words(note).startswith(_EXAMPLE_WORDS) for note in distinct] + [False], dtype=bool)
+    return marked[codes]
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z]+", " ", text.lower()).split())
+
+
+_EXAMPLE_WORDS = _words(EXAMPLE_NOTE)
 
 
 def header_names(table: Table) -> list[str]:

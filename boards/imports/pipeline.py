@@ -24,10 +24,12 @@ from boards.imports.areas import AreaIndex, area_names
 from boards.imports.cells import BLANK, CELL_STATUSES, INVALID, REPORTED, not_a_number_reason
 from boards.imports.ees import ees_entries, fill_population
 from boards.imports.layouts import (
+    EXAMPLE_ROW_REASON,
     ROLES,
     Entries,
     header_names,
     indicator_keys,
+    is_example_note,
     long_entries,
     same_text,
     wide_entries,
@@ -38,6 +40,7 @@ from boards.imports.problems import Problem, UnusableFile, problems_frame
 from boards.imports.limits import MAX_UPLOAD_BYTES, NAMES_SHOWN, listed
 from boards.imports.reading import Table, is_workbook, read_table, workbook_sheet_names
 from boards.imports.register import PARTS, PartnershipIndex, RegisterCheck, check_register, register_part
+from boards.imports.unjudged import percentages_without_counts
 from boards.imports.validation import broken_rules
 from boards.periods import Period
 from boards.reviews.derive import derive_observations, derived_quarters
@@ -88,6 +91,9 @@ class ImportPlan:
     # A case review register: its rows, which replace the register parts of its partnerships; the
     # observations are then the indicators derived from the register (boards.reviews.derive).
     register: RegisterCheck | None = None
+    # Figures that will be stored but not judged, one sentence per indicator (boards.imports.unjudged); the
+    # dry run shows them, and they refuse nothing.
+    warnings: tuple[str, ...] = ()
 
     @property
     def problem_report(self) -> pd.DataFrame:
@@ -235,6 +241,7 @@ def _inspect_upload(
             benchmarks=len(benchmarks),
             skipped=entries.skipped,
         ),
+        warnings=percentages_without_counts(observations, indicators),
     )
 
 
@@ -502,6 +509,7 @@ class _Checked:
 
     def resolve(self, store: Store) -> pd.DataFrame:
         frame = self.entries.frame.astype({"indicator_id": "category"})
+        self._example_rows(frame)
         if self.entries.layout != "ees":
             frame = self._areas(frame.assign(scope=same_text("local", len(frame)), denominator_is_population=False))
         frame = self._periods(frame)
@@ -516,6 +524,14 @@ class _Checked:
         self._duplicates(frame)
         self.problems = list(dict.fromkeys(self.problems))
         return frame
+
+    def _example_rows(self, frame: pd.DataFrame) -> None:
+        """The template's example row is refused, whoever uploads it: it is not the example area's figure."""
+        examples = _where(frame, is_example_note(frame["note"]))
+        self.problems += [
+            Problem(int(line), "note", note, EXAMPLE_ROW_REASON, self.line_label)
+            for line, note in zip(examples["line"], examples["note"])
+        ]
 
     def _areas(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Area codes for the area cells; a joint return's row is repeated for each of its LAs."""

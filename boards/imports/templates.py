@@ -8,13 +8,14 @@ column and every catalogue indicator, since any of them may be uploaded.
 from __future__ import annotations
 
 from collections.abc import Mapping as MappingType
+from fractions import Fraction
 
 import pandas as pd
 
 from boards.catalogue import Indicator
 from boards.exports import to_csv_bytes
 from boards.imports.cells import SYMBOLS_TEXT
-from boards.imports.layouts import LONG_COLUMNS
+from boards.imports.layouts import COUNT_SUFFIXES, EXAMPLE_NOTE, LONG_COLUMNS
 from boards.imports.period_forms import EXPECTED
 from boards.imports.validation import UNIT_PHRASES, number_text
 from boards.reviews.register import AGENCIES, KINDS, STATUSES
@@ -48,7 +49,8 @@ LAYOUT_COLUMNS = {
     ),
     "numerator": ("no", "The count the figure is made from (what is counted), for rates and percentages."),
     "denominator": ("no", "The count it is divided by; the value must match numerator / denominator."),
-    "note": ("no", "Anything a reader should know about the figure."),
+    "note": ("no", "Anything a reader should know about the figure. The template's example row says "
+                   f'"{EXAMPLE_NOTE}" here: such a row is refused, so delete it and write your own rows.'),
 }
 DICTIONARY_COLUMNS = ["column", "required", "name", "description", "unit", "valid_range", "period",
                       "numerator", "denominator"]
@@ -63,18 +65,38 @@ def _example_value(indicator: Indicator) -> str:
     return f"{example:.{indicator.decimals}f}"
 
 
+def _example_counts(indicator: Indicator) -> dict[str, str]:
+    """A numerator and denominator that give the example value exactly (80.0% as 4 of 5)."""
+    share = Fraction(_example_value(indicator)) / Fraction(indicator.multiplier)
+    return {f"{indicator.indicator_id}_numerator": str(share.numerator),
+            f"{indicator.indicator_id}_denominator": str(share.denominator)}
+
+
+def count_columns(indicator: Indicator) -> list[str]:
+    """The wide layout's numerator and denominator columns of an indicator, if the catalogue gives it counts."""
+    if indicator.denominator is None:
+        return []
+    return [f"{indicator.indicator_id}_{role}" for role in COUNT_SUFFIXES]
+
+
 def long_template() -> bytes:
-    """The long layout: its header and one example row."""
-    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": "", **EXAMPLE_LONG}
+    """The long layout: its header and one example row, marked as such so that it is never imported."""
+    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": EXAMPLE_NOTE, **EXAMPLE_LONG}
     return to_csv_bytes(pd.DataFrame([example], columns=list(LONG_COLUMNS)))
 
 
 def wide_template(indicators: MappingType[str, Indicator]) -> bytes:
-    """The wide layout: one column per indicator of the local return, and one example row."""
+    """The wide layout: for each indicator of the local return its column, followed by its numerator and
+    denominator columns when it has counts (a percentage without them is not judged), and one example row,
+    marked as such so that it is never imported."""
     chosen = local_return_indicators(indicators)
-    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": ""}
-    example |= {i.indicator_id: _example_value(i) for i in chosen}
-    columns = ["area_code", "period", *(i.indicator_id for i in chosen), "note"]
+    example = {"area_code": EXAMPLE_AREA, "period": EXAMPLE_PERIOD, "note": EXAMPLE_NOTE}
+    for indicator in chosen:
+        example[indicator.indicator_id] = _example_value(indicator)
+        if count_columns(indicator):
+            example |= _example_counts(indicator)
+    columns = ["area_code", "period", *(column for i in chosen for column in [i.indicator_id, *count_columns(i)]),
+               "note"]
     return to_csv_bytes(pd.DataFrame([example], columns=columns))
 
 

@@ -193,6 +193,8 @@ def show_dry_run(plan: ImportPlan, figures: pd.DataFrame, key: tuple) -> None:
     extras += [f"{count(n, 'row')} left out on purpose: {plain(reason)}" for reason, n in summary.skipped.items()]
     if extras:
         st.caption("; ".join(extras) + ".")
+    for warning in plan.warnings:
+        st.warning(plain(warning), icon=":material/warning:")
 
     st.write("**By partnership and indicator**")
     st.dataframe(

@@ -176,6 +176,25 @@ def test_two_uploaders_and_a_viewer_at_once(browser: Browser, upload_url: str) -
         page.context.close()
 
 
+def test_a_percentage_without_counts_is_warned_of_before_confirming(browser: Browser, upload_url: str) -> None:
+    """The dry run of a percentage without its counts shows a warning that it will not be compared, and why,
+    and still offers to import it."""
+    page = new_page(browser)
+    sign_in_and_open_upload(page, upload_url, "bea")
+    choose_file(page, "barnsley_without_counts.csv")
+    expect(page.get_by_text("What this upload will do")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    warning = page.get_by_role("alert").filter(has_text="will not be compared with others")
+    expect(warning).to_have_text(re.compile(
+        r'"Police attendance at partnership meetings": 1 figure \(2024-25 Q2\) without a numerator and denominator '
+        r"will not be compared with others: a percentage needs its numerator and denominator to be judged against "
+        r"England\."))
+    expect(page.get_by_role("button", name="Confirm: import 2 figures")).to_be_visible()
+    screenshot(page, "upload_warning")
+    assert blocking_violations(page) == []
+    page.context.close()
+
+
 def test_the_size_limit_is_said_before_a_file_is_chosen(browser: Browser, upload_url: str) -> None:
     """"Up to 50 MB" in words before any file is chosen; a file one byte over it is refused by Streamlit's
     uploader in the browser, which never passes it to the page, so the sentence above it is what explains."""

@@ -71,3 +71,16 @@ def test_unknown_area_names_the_value_and_suggests(areas):
         '"Kingston upon Thames / Atlantis" is a joint return, but "Atlantis" is not a local authority we know: '
         "give its ONS code, 3-digit DfE code or name"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [("Total", "a total row"), ("ENGLAND", "a total row"), ("All", "a total row"), ("Grand total:", "a total row"),
+     ("E92000001", "a total row"), ("North East", "a region's total row"), ("E12000001", "a region's total row")],
+)
+def test_a_total_row_is_named_as_such(areas, text, what):
+    """A total row's area cell (Total, England, All, a region) is named a total row, not an unknown area."""
+    assert areas.resolve(text).error == (
+        f'"{text}" is {what}, not a local authority: delete the row. A return gives one row per local authority; '
+        "England and regional figures come from DfE or are added up from them"
+    )

@@ -183,6 +183,49 @@ def test_template_and_dictionary_commands(tmp_path):
     assert (tmp_path / "d.csv").read_text(encoding="utf-8-sig").startswith("column,required,name,description")
 
 
+def test_the_long_template_as_written_is_refused_as_an_example(db_path, tmp_path):
+    """The template straight from boards template, imported by the operator: its example row is refused."""
+    boards("template", tmp_path / "long.csv")
+    result = boards("import", tmp_path / "long.csv", "--dry-run", "--db", db_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "boards import: long.csv: 1 rows read; 0 figures to add, 0 to change, 0 unchanged; 1 rows rejected",
+        'long.csv: Line 2, column "note": this is the template\'s example row (its note says "EXAMPLE - delete this '
+        'row"), not a figure: delete the row and write your own figures',
+        "1 file(s) rejected by validation; nothing was written.",
+    ]
+
+
+def test_dry_run_warns_of_a_percentage_without_counts(db_path, tmp_path):
+    """A percentage without its counts is imported, but the dry run says it will not be judged, and why."""
+    (tmp_path / "uncounted.csv").write_bytes(long_csv("E06000001,2025-26 Q1,attendance_police,85.7,,,"))
+    result = boards("import", tmp_path / "uncounted.csv", "--dry-run", "--db", db_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "uncounted.csv: 1 rows read; 1 figures to add, 0 to change, 0 unchanged; 0 rows rejected",
+        '  warning: "Police attendance at partnership meetings": 1 figure (2025-26 Q1) without a numerator and '
+        "denominator will not be compared with others: a percentage needs its numerator and denominator to be "
+        "judged against England. Give them (the columns attendance_police_numerator and "
+        "attendance_police_denominator in the wide layout) to have them judged.",
+        "  dry run: nothing was written",
+    ]
+
+
+def test_dry_run_lists_each_value_it_would_replace_old_to_new(db_path, files):
+    """After good.csv, a file changing Hartlepool's police attendance: the dry run lists it, old to new."""
+    boards("import", files / "good.csv", "--db", db_path)
+    (files / "changed.csv").write_bytes(long_csv("E06000001,2025-26 Q1,attendance_police,,5,7,",
+                                                 "E06000002,2025-26 Q1,multi_agency_audits,3,,,"))
+    result = boards("import", files / "changed.csv", "--dry-run", "--db", db_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "changed.csv: 2 rows read; 0 figures to add, 1 to change, 1 unchanged; 0 rows rejected",
+        "  change: Hartlepool, Police attendance at partnership meetings, 2025-26 Q1: 85.7 (6 of 7) to "
+        "71.4286 (5 of 7) (value, counts)",
+        "  dry run: nothing was written",
+    ]
+
+
 def test_size_is_checked_on_disk_before_the_file_is_read(db_path, files):
     """A 100 GB file (sparse: it takes no disk) is refused from its size, not read into memory first."""
     huge = files / "huge.csv"

@@ -298,3 +298,23 @@ def test_refused_rollbacks_are_audited(store):
          f"Vic may not roll back load {first.load_id}: viewers cannot change data."],
         ["system:tester", "rollback_refused", "load 99", "There is no load 99; 'boards loads' lists them."],
     ]
+
+
+def test_percentages_without_counts_are_warned_of_not_refused(store):
+    """Police attendance without counts in two quarters: one warning naming both; health attendance with its
+    counts, a symbol (x) and a count (audits) are not warned of,, and the file is valid and commits."""
+    plan = inspect(store, "uncounted.csv", long_csv(
+        "E06000001,2025-26 Q1,attendance_police,85.7,,,",
+        "E06000001,2025-26 Q2,attendance_police,80,4,,",
+        "E06000001,2025-26 Q1,attendance_health,75,3,4,",
+        "E06000001,2025-26 Q1,attendance_local_authority,x,,,",
+        "E06000001,2025-26 Q1,multi_agency_audits,4,,,",
+    ))
+    assert (plan.problems, plan.summary.rows_to_add) == ((), 5)
+    assert plan.warnings == (
+        '"Police attendance at partnership meetings": 2 figures (2025-26 Q1, 2025-26 Q2) without a numerator and '
+        "denominator will not be compared with others: a percentage needs its numerator and denominator to be "
+        "judged against England. Give them (the columns attendance_police_numerator and "
+        "attendance_police_denominator in the wide layout) to have them judged.",
+    )
+    assert commit_plan(store, plan).rows_added == 5

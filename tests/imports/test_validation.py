@@ -3,6 +3,7 @@
 import pytest
 
 from .conftest import inspect, long_csv
+from .xlsx import workbook
 
 
 def messages(store, *rows):
@@ -59,3 +60,28 @@ def test_published_counts_are_not_checked_against_the_value(store):
         "Referrals,121230,32310,26.6\n"
     )
     assert inspect(store, "c1.csv", ees.encode()).problems == ()
+
+
+def test_total_rows_and_typed_dates_are_named_as_such(store):
+    """A total row is named a total row, not an unknown area; a date in the period cell gets the quarter it falls
+    in as a suggestion."""
+    assert messages(
+        store,
+        "Total,2025-26 Q1,attendance_police,80,4,5,",
+        "E06000001,30/09/2026,attendance_police,80,4,5,",
+    ) == [
+        'Line 2, column "area_code": "Total" is a total row, not a local authority: delete the row. A return gives '
+        "one row per local authority; England and regional figures come from DfE or are added up from them",
+        'Line 3, column "period": "30/09/2026" is not a period: expected a quarter such as 2025-26 Q1 (also written '
+        "Q1 2025-26 or 2025/26 Q1); did you mean 2026-27 Q2, the quarter the date 30 September 2026 falls in?",
+    ]
+
+
+def test_an_excel_date_serial_in_a_workbook_gets_the_quarter_it_falls_in(store):
+    """A period column formatted as a number in Excel holds the date's serial, 46295 for 30 September 2026."""
+    data = workbook({"Q2": [["area_code", "period", "attendance_police"], ["E06000001", 46295, 80]]})
+    assert [p.message for p in inspect(store, "r.xlsx", data).problems] == [
+        'Row 2, column "period": "46295" is not a period: expected a quarter such as 2025-26 Q1 (also written Q1 '
+        "2025-26 or 2025/26 Q1); did you mean 2026-27 Q2, the quarter the Excel date 46295 (30 September 2026) "
+        "falls in?"
+    ]
