@@ -5,8 +5,9 @@ A register file is recognised by its header (boards.imports.pipeline):
 - **reviews** (``partnership, review_id, kind, incident_known_date, notification_date,
   rapid_review_date, decision_date, published_date, themes``): one row per review;
 - **recommendations** (``partnership, review_id, recommendation_id, owner_agency, due_date,
-  status, completed_date``): one row per recommendation; ``partnership`` may be left out when
-  the review id is unique.
+  status, completed_date, themes``): one row per recommendation; ``partnership`` may be left out
+  when the review id is unique; ``themes``, the themes the recommendation addresses, may be left
+  out (registers written before it still load).
 
 Each is a CSV file or a sheet; an Excel workbook with sheets named ``reviews`` and
 ``recommendations`` is read whole as one upload, so that both parts are checked against each
@@ -59,7 +60,7 @@ PARTS = (REVIEWS, RECOMMENDATIONS)
 REVIEW_COLUMNS = ("partnership", "review_id", "kind", *DATE_COLUMNS, "themes")
 REVIEW_REQUIRED = ("partnership", "review_id", "kind")
 RECOMMENDATION_COLUMNS = ("partnership", "review_id", "recommendation_id", "owner_agency", "due_date", "status",
-                          "completed_date")
+                          "completed_date", "themes")
 RECOMMENDATION_REQUIRED = ("review_id", "recommendation_id", "owner_agency", "due_date", "status")
 COLUMNS = {REVIEWS: REVIEW_COLUMNS, RECOMMENDATIONS: RECOMMENDATION_COLUMNS}
 REQUIRED = {REVIEWS: REVIEW_REQUIRED, RECOMMENDATIONS: RECOMMENDATION_REQUIRED}
@@ -392,15 +393,7 @@ def _reviews(part: _Part, partnerships: PartnershipIndex, today: pd.Timestamp) -
              "own reference for the review")
     for column in DATE_COLUMNS:
         frame[column] = part.dates(column)
-    theme_rows = []
-    for position, text in enumerate(cells["themes"]):
-        for piece in dict.fromkeys(p.strip() for p in THEME_SEPARATORS.split(text) if p.strip()):
-            theme_id, reason = resolve_theme(piece)
-            if reason:
-                part.problems.append(Problem(int(part.lines[position]), part.column("themes"), piece, reason,
-                                             part.line_label))
-            else:
-                theme_rows.append((position, theme_id))
+    theme_rows = _theme_cells(part)
     _apply_rules(part, frame.assign(today=today), REVIEW_SCHEMA, REVIEW_RULES)
     _duplicates(part, frame, ["partnership_id", "review_id"], "review", partnerships)
     valid = ~part.rejected()
@@ -409,6 +402,29 @@ def _reviews(part: _Part, partnerships: PartnershipIndex, today: pd.Timestamp) -
     themes = frame.loc[themes["position"], ["partnership_id", "review_id"]].reset_index(drop=True).assign(
         theme_id=themes["theme_id"].to_numpy())
     return frame[valid].reset_index(drop=True), themes.drop_duplicates(ignore_index=True)
+
+
+def _theme_cells(part: _Part) -> list[tuple[int, str]]:
+    """(position, theme id) for every theme named in the ``themes`` column; unknown themes become problems."""
+    theme_rows = []
+    for position, text in enumerate(part.cells["themes"]):
+        for piece in dict.fromkeys(p.strip() for p in THEME_SEPARATORS.split(text) if p.strip()):
+            theme_id, reason = resolve_theme(piece)
+            if reason:
+                part.problems.append(Problem(int(part.lines[position]), part.column("themes"), piece, reason,
+                                             part.line_label))
+            else:
+                theme_rows.append((position, theme_id))
+    return theme_rows
+
+
+def _addressed_themes(part: _Part) -> pd.Series:
+    """Each recommendation's themes as ids separated by ';' (None when it names none)."""
+    addressed: dict[int, list[str]] = {}
+    for position, theme_id in _theme_cells(part):
+        addressed.setdefault(position, []).append(theme_id)
+    return pd.Series([";".join(addressed[p]) if p in addressed else None for p in range(len(part.cells))],
+                     index=part.cells.index, dtype=object)
 
 
 def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.DataFrame,
@@ -446,6 +462,7 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
         "due_date": part.dates("due_date"),
         "status": part.resolved("status", _from_choices(STATUSES, STATUS_SYNONYMS, "status")),
         "completed_date": part.dates("completed_date"),
+        "themes": _addressed_themes(part),
     })
     part.add((cells["recommendation_id"] == "").to_numpy(), "recommendation_id",
              "the recommendation id is blank: give the review's own number for it, such as 1 or R3")

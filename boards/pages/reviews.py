@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from boards.charts.reviews import (
+    AFTER_SIGN_OFF,
     RECURS,
     overdue_by_agency_chart,
     recurrence_timeline_chart,
@@ -15,6 +16,7 @@ from boards.pages.figures import figure_with_table
 from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
+    came_back_after_sign_off,
     most_recurring,
     neighbours_of,
     overdue_by_agency,
@@ -22,7 +24,7 @@ from boards.reviews.summaries import (
     review_indicators,
     theme_matrix,
 )
-from boards.reviews.themes import theme_names
+from boards.reviews.themes import RECURRENCE_RULES, theme_names
 
 ENGLAND_ROWS = 20
 NEIGHBOURS, REGION = "Its statistical neighbours", "Its region"
@@ -111,6 +113,21 @@ else:
 if not shown:
     st.info(f"No theme was found again within 3 years in the 3 years to {as_at_text}.", icon=":material/info:")
 else:
+    came_back = came_back_after_sign_off(findings, register.recommendations, as_at, names.reindex(shown))
+    st.subheader(f"{AFTER_SIGN_OFF} Learning that did not take hold", divider=False)
+    if came_back.empty:
+        st.markdown(f"No theme came back after a recommendation addressing it was signed off, in the 3 years to "
+                    f"{as_at_text}.")
+    else:
+        st.markdown(f"**{len(came_back)} finding(s)** in the 3 years to {as_at_text} came back after a "
+                    "recommendation addressing the theme had been signed off as completed:")
+        st.dataframe(came_back.drop(columns=["partnership_id"]), hide_index=True, key="after_sign_off",
+                     column_config={
+                         "partnership_name": "Partnership", "review_id": "Review found it",
+                         "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),
+                         "theme": "Theme", "signed_off_review_id": "Recommendation of review",
+                         "signed_off_recommendation_id": "Recommendation", "owner_agency": "Owner agency",
+                         "signed_off_on": st.column_config.DateColumn("Signed off on", format="D MMM YYYY")})
     matrix = theme_matrix(findings, as_at, names.reindex(shown))
     recurring = matrix[matrix["recurrences"] > 0]
     figure_with_table(
@@ -119,11 +136,13 @@ else:
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
         key="theme_matrix",
-        summary=(f"Numbers are reviews that found the theme; {RECURS} marks a theme found again within 3 years of an "
-                 f"earlier review of the same partnership ({len(recurring)} of {int((matrix['reviews'] > 0).sum())} "
-                 "partnership-theme pairs with reviews)."),
+        summary=(f"Numbers are reviews that found the theme; {AFTER_SIGN_OFF} marks a theme that came back after a "
+                 f"recommendation addressing it was signed off ({int((matrix['after_sign_off'] > 0).sum())} "
+                 f"partnership-theme pairs), {RECURS} one only seen again within 3 years of an earlier review of the "
+                 f"same partnership ({len(recurring)} of {int((matrix['reviews'] > 0).sum())} partnership-theme pairs "
+                 "with reviews were seen again)."),
         column_config={"partnership_name": "Partnership", "theme": "Theme", "reviews": "Reviews",
-                       "recurrences": "Found again within 3 years"},
+                       "recurrences": "Seen again within 3 years", "after_sign_off": "After sign-off"},
     )
 
 # -- one partnership's timeline ----------------------------------------------------------------
@@ -138,11 +157,15 @@ if has_register:
         file_name=f"review_theme_timeline_{partnership_id}.csv",
         key="theme_timeline",
         summary=(f"{len(again)} of {len(timeline)} findings repeated a theme an earlier review had found within "
-                 "3 years (joined by a line to that review)."),
+                 f"3 years (joined by a line to that review); {int(timeline['after_sign_off'].sum())} came back after "
+                 "a recommendation addressing the theme was signed off (a cross, joined by a dotted line to the "
+                 "sign-off)."),
         column_config={"review_id": "Review", "kind": "Kind", "reviewed_on": st.column_config.DateColumn(
             "Reviewed on", format="D MMM YYYY"), "theme": "Theme", "recurs": "Found again within 3 years",
             "earlier_review_id": "Earlier review", "earlier_reviewed_on": st.column_config.DateColumn(
-                "Earlier review on", format="D MMM YYYY")},
+                "Earlier review on", format="D MMM YYYY"), "after_sign_off": "After sign-off",
+            "signed_off_review_id": "Recommendation of review", "signed_off_recommendation_id": "Recommendation",
+            "signed_off_on": st.column_config.DateColumn("Signed off on", format="D MMM YYYY")},
     )
 
 # -- recommendations by owner agency -----------------------------------------------------------
@@ -167,5 +190,5 @@ st.caption(
     f"Overdue: not completed by {as_at_text} and due before it. Timescales: notification within 5 working days of "
     "the local authority becoming aware of the incident, rapid review within 15 working days of the notification, "
     "practice review published within 6 months of the decision to hold it (working days without English bank "
-    "holidays). A theme recurs when an earlier review of the same partnership found it within 3 years."
+    "holidays). " + " ".join(f"{rule}: {text}" for rule, text in RECURRENCE_RULES.items())
 )

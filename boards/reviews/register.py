@@ -64,7 +64,7 @@ DATE_COLUMNS = ("incident_known_date", "notification_date", "rapid_review_date",
 REVIEW_FIELDS = ("partnership_id", "review_id", "kind", *DATE_COLUMNS)
 THEME_FIELDS = ("partnership_id", "review_id", "theme_id")
 RECOMMENDATION_FIELDS = ("partnership_id", "review_id", "recommendation_id", "owner_agency", "due_date", "status",
-                         "completed_date")
+                         "completed_date", "themes")
 PUBLICATION_MONTHS = 6
 
 
@@ -101,8 +101,9 @@ class Register:
         return cls(reviews, themes, recommendations)
 
     def findings(self) -> pd.DataFrame:
-        """Every theme of every dated review, with whether it recurs (boards.reviews.themes)."""
-        return theme_findings(self.reviews, self.themes)
+        """Every theme of every dated review, whether it was seen again and whether it came back after a
+        recommendation addressing it was signed off (boards.reviews.themes)."""
+        return theme_findings(self.reviews, self.themes, self.recommendations)
 
     def recommendations_with_reviews(self) -> pd.DataFrame:
         """Recommendations with their review's kind and ``reviewed_on`` (the date they exist from)."""

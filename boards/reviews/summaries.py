@@ -3,9 +3,12 @@
 Every table is as at a day ``as_at`` (the end of the chosen period):
 
 - ``theme_matrix``: per partnership and theme, the reviews of the 3 years to ``as_at`` that found the
-  theme, and how many of those findings were a recurrence (boards.reviews.themes);
+  theme, how many of those findings saw it again and how many found it after a recommendation
+  addressing it was signed off (boards.reviews.themes);
 - ``recurrence_timeline``: one partnership's findings up to ``as_at``, with the earlier review each
-  recurrence repeats;
+  recurrence repeats and the signed-off recommendation a theme came back after;
+- ``came_back_after_sign_off``: the findings of the 3 years to ``as_at`` that came back after sign-off,
+  each with its recommendation;
 - ``overdue_by_agency``: recommendations open at ``as_at`` by owner agency, overdue or not yet due,
   with the median days overdue (boards.reviews.derive);
 - ``review_indicators``: a partnership's case review indicators beside England, its region and its
@@ -20,9 +23,13 @@ from boards.reviews.derive import median_days, recommendations_as_at
 from boards.reviews.register import AGENCIES, KINDS, Register
 from boards.reviews.themes import RECURRENCE_YEARS, theme_names
 
-MATRIX_COLUMNS = ["partnership_id", "partnership_name", "theme_id", "theme", "reviews", "recurrences"]
+MATRIX_COLUMNS = ["partnership_id", "partnership_name", "theme_id", "theme", "reviews", "recurrences",
+                  "after_sign_off"]
 TIMELINE_COLUMNS = ["review_id", "kind", "reviewed_on", "theme_id", "theme", "recurs", "earlier_review_id",
-                    "earlier_reviewed_on"]
+                    "earlier_reviewed_on", "after_sign_off", "signed_off_review_id", "signed_off_recommendation_id",
+                    "signed_off_on"]
+SIGN_OFF_COLUMNS = ["partnership_id", "partnership_name", "review_id", "reviewed_on", "theme", "signed_off_review_id",
+                    "signed_off_recommendation_id", "owner_agency", "signed_off_on"]
 AGENCY_COLUMNS = ["owner_agency", "agency", "open", "overdue", "not_yet_due", "median_days_overdue"]
 INDICATOR_COLUMNS = ["indicator_id", "short_name", "unit", "decimals", "period_label", "status", "value",
                      "numerator", "denominator", "england", "region", "neighbour_median", "flag", "flag_level",
@@ -41,12 +48,12 @@ def theme_matrix(findings: pd.DataFrame, as_at, partnership_names: pd.Series) ->
     recent = _window(findings, as_at)
     recent = recent[recent["partnership_id"].isin(partnership_names.index)]
     counted = recent.groupby(["partnership_id", "theme_id"]).agg(
-        reviews=("review_id", "nunique"), recurrences=("recurs", "sum"))
+        reviews=("review_id", "nunique"), recurrences=("recurs", "sum"), after_sign_off=("after_sign_off", "sum"))
     grid = pd.MultiIndex.from_product([partnership_names.index, list(names)], names=["partnership_id", "theme_id"])
     matrix = counted.reindex(grid, fill_value=0).reset_index()
     matrix["partnership_name"] = matrix["partnership_id"].map(partnership_names)
     matrix["theme"] = matrix["theme_id"].map(names)
-    return matrix.astype({"reviews": int, "recurrences": int})[MATRIX_COLUMNS]
+    return matrix.astype({"reviews": int, "recurrences": int, "after_sign_off": int})[MATRIX_COLUMNS]
 
 
 def recurrence_timeline(findings: pd.DataFrame, partnership_id: str, as_at) -> pd.DataFrame:
@@ -54,6 +61,21 @@ def recurrence_timeline(findings: pd.DataFrame, partnership_id: str, as_at) -> p
     mine = findings[(findings["partnership_id"] == partnership_id) & (findings["reviewed_on"] <= pd.Timestamp(as_at))]
     timeline = mine.assign(theme=mine["theme_id"].map(theme_names()), kind=mine["kind"].map(KINDS))
     return timeline[TIMELINE_COLUMNS].reset_index(drop=True)
+
+
+def came_back_after_sign_off(findings: pd.DataFrame, recommendations: pd.DataFrame, as_at,
+                             partnership_names: pd.Series) -> pd.DataFrame:
+    """The findings of the 3 years to ``as_at`` of the partnerships of ``partnership_names`` that came back after a
+    recommendation addressing them was signed off, latest first, with that recommendation's owner agency."""
+    recent = _window(findings, as_at)
+    back = recent[recent["after_sign_off"] & recent["partnership_id"].isin(partnership_names.index)]
+    owners = recommendations[["partnership_id", "review_id", "recommendation_id", "owner_agency"]].rename(
+        columns={"review_id": "signed_off_review_id", "recommendation_id": "signed_off_recommendation_id"})
+    back = back.merge(owners, on=["partnership_id", "signed_off_review_id", "signed_off_recommendation_id"], how="left")
+    back = back.assign(partnership_name=back["partnership_id"].map(partnership_names),
+                       theme=back["theme_id"].map(theme_names()), owner_agency=back["owner_agency"].map(AGENCIES))
+    return back.sort_values(["reviewed_on", "partnership_name", "review_id", "theme"],
+                            ascending=[False, True, True, True])[SIGN_OFF_COLUMNS].reset_index(drop=True)
 
 
 def overdue_by_agency(register: Register, partnership_ids, as_at) -> pd.DataFrame:

@@ -23,7 +23,9 @@ from boards.imports.pipeline import commit_plan
 from boards.reviews.derive import REGISTER_INDICATORS, recommendations_as_at
 from boards.reviews.register import current_register
 
-from .conftest import inspect, recommendations_csv, reviews_csv
+from boards.reviews.summaries import came_back_after_sign_off
+
+from .conftest import RECOMMENDATION_HEADER, csv_bytes, inspect, recommendations_csv, reviews_csv
 
 EXPECTED_Q3 = {
     "serious_incident_notifications": (2.0, None, None),
@@ -111,3 +113,26 @@ def test_a_rapid_review_never_completed_counts_as_late(store):
     frame = store.table("observations").set_index(["area_code", "indicator_id", "period_id"])
     q3 = frame.loc[("E06000001", "rapid_review_timeliness", "2025-26 Q3")]
     assert (q3["status"], q3["note"]) == ("z", "No rapid review was due in the quarter")
+
+
+def test_hand_made_register_came_back_after_sign_off(loaded):
+    """R3 (rapid review 28 Jun 2024) found neglect and information sharing. Its recommendation 1, addressing neglect,
+    was signed off on 15 Mar 2025; R1 (29 Oct 2025) found neglect again: it came back after sign-off. Its
+    recommendation 3, addressing information sharing, was signed off on 15 Jan 2026, after R1 found information
+    sharing again: R1's information sharing was only seen again (after R4)."""
+    commit_plan(loaded, inspect(loaded, "recommendations.csv", csv_bytes(RECOMMENDATION_HEADER.strip() + ",themes\n", (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,neglect",
+        ",R3,2,health,2025-06-30,in progress,,",
+        ",R3,3,local authority,2025-09-30,completed,2026-01-15,information sharing"))))
+    register = current_register(loaded)
+    found = register.findings().set_index(["review_id", "theme_id"])
+    assert tuple(found.loc[("R1", "neglect"), ["recurs", "after_sign_off", "signed_off_review_id",
+                                               "signed_off_recommendation_id"]]) == (True, True, "R3", "1")
+    assert found.loc[("R1", "neglect"), "signed_off_on"] == pd.Timestamp("2025-03-15")
+    assert tuple(found.loc[("R1", "information_sharing"), ["recurs", "earlier_review_id", "after_sign_off"]]) == (
+        True, "R4", False)
+    assert int(found["after_sign_off"].sum()) == 1
+    table = came_back_after_sign_off(register.findings(), register.recommendations, "2025-12-31",
+                                     pd.Series({"E06000001": "Hartlepool"}))
+    assert table.drop(columns=["reviewed_on", "signed_off_on"]).values.tolist() == [
+        ["E06000001", "Hartlepool", "R1", "Neglect", "R3", "1", "Police"]]

@@ -18,6 +18,7 @@ from .conftest import (
     RECOMMENDATIONS,
     REVIEW_HEADER,
     REVIEWS,
+    csv_bytes,
     inspect,
     recommendations_csv,
     reviews_csv,
@@ -242,10 +243,36 @@ def test_dates_before_2006_are_a_mistyped_year(store):
 
 
 def test_templates_import_and_the_dictionary_lists_the_themes(store):
-    """The two template files import as they are; the dictionary has both files' columns and the 12 themes."""
+    """The two template files import as they are; the dictionary has both files' columns, the two recurrence rules
+    and the 12 themes."""
     assert inspect(store, "reviews.csv", register_template("reviews")).problems == ()
     commit_plan(store, inspect(store, "reviews.csv", register_template("reviews")))
     assert inspect(store, "recommendations.csv", register_template("recommendations")).problems == ()
     dictionary = pd.read_csv(io.BytesIO(register_dictionary()), dtype=str, keep_default_na=False,
                              encoding="utf-8-sig")
-    assert dictionary.groupby("file").size().to_dict() == {"recommendations": 7, "reviews": 9, "themes": 12}
+    assert dictionary.groupby("file").size().to_dict() == {"recommendations": 8, "reviews": 9, "rules": 2,
+                                                           "themes": 12}
+    rules = dictionary[dictionary["file"] == "rules"].set_index("column")["description"]
+    assert list(rules.index) == ["Seen again", "Came back after sign-off"]
+    assert rules["Came back after sign-off"].startswith(
+        "A theme of a review came back after sign-off (the learning did not take hold) when a recommendation of the "
+        "same partnership that addresses the theme had been signed off as completed before that review, within 3 "
+        "years of the sign-off.")
+
+
+def test_recommendations_name_the_themes_they_address(store):
+    """The themes column is optional: given by id or name it is stored as ids; a file without it still loads (its
+    recommendations address no theme); an unknown theme is refused with a suggestion."""
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv()))
+    header = RECOMMENDATION_HEADER.strip() + ",themes\n"
+    commit_plan(store, inspect(store, "recommendations.csv", csv_bytes(header, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,Neglect; domestic-abuse",
+        "E06000001,R3,2,health,2025-06-30,in progress,,"))))
+    stored = current_register(store).recommendations.set_index("recommendation_id")["themes"]
+    assert stored["1"] == "neglect;domestic_abuse" and pd.isna(stored["2"])
+    commit_plan(store, inspect(store, "recommendations.csv", recommendations_csv()))
+    assert current_register(store).recommendations["themes"].isna().all()
+    plan = inspect(store, "recommendations.csv", csv_bytes(header, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,Neglectt",)))
+    assert problems(plan) == [(2, "themes", "Neglectt", '"Neglectt" is not a theme of the taxonomy '
+                                                       '(data/review_themes.csv); did you mean "Neglect"?')]

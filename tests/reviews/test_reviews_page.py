@@ -114,7 +114,7 @@ def test_theme_matrix_equals_the_core(birmingham, store, register):
     assert table["reviews"].tolist() == expected["reviews"].tolist()
     assert table["recurrences"].tolist() == expected["recurrences"].tolist()
     assert numbers(spec(birmingham, "theme_matrix")["data"][0]["marker"]["color"]) == expected["reviews"].tolist()
-    assert any("(57 of 76 partnership-theme pairs with reviews)" in c.value for c in birmingham.caption)
+    assert any("(57 of 76 partnership-theme pairs with reviews were seen again)" in c.value for c in birmingham.caption)
 
 
 def test_timeline_equals_the_core(birmingham, register):
