@@ -328,7 +328,7 @@ _INCIDENTS_PER_CHILD_PER_YEAR = 405 / 12_183_016
 _LEGACY_REVIEWS_PER_AREA = 1.2
 _PRACTICE_REVIEW_SHARE = 0.3  # rapid reviews that lead to a local child safeguarding practice review
 _ON_TIME = {"notified": 0.84, "rapid_review": 0.74, "published": 0.45, "completed": 0.75}
-_THEME_WEIGHTS = np.array([1.6, 1.4, 1.4, 1.4, 1.2, 1.0, 1.0, 0.8, 0.8, 0.6, 1.0, 0.8])
+_THEME_WEIGHTS = np.array([1.6, 1.4, 1.4, 1.4, 1.2, 1.0, 1.0, 0.8, 0.8, 0.6, 1.0, 0.8, 0.9, 0.6, 0.5, 0.5])
 _AGENCY_WEIGHTS = np.array([0.3, 0.2, 0.25, 0.1, 0.04, 0.03, 0.06, 0.02])
 _REVIEW_COLUMNS = ["partnership", "review_id", "kind", "incident_known_date", "notification_date",
                    "rapid_review_date", "decision_date", "published_date", "themes"]
@@ -402,16 +402,19 @@ def synthetic_register(ref: Reference, periods: list[Period], seed: int) -> tupl
     reviews["review_id"] = [f"{p}{n:03d}" for p, n in zip(prefix, number)]
     reviews["partnership"] = areas[reviews["area"].to_numpy()]
 
-    # Themes: every area leans to two of its own, more strongly the weaker it is, so they come back.
+    # Themes: every area leans to two of its own, more strongly the weaker it is, so they come back. Drawn from
+    # their own stream, so that a theme added to the taxonomy leaves the rest of the register as it was.
     themes = [t.theme_id for t in load_themes()]
+    theme_rng = np.random.default_rng([seed, 3])
     leaning = np.tile(_THEME_WEIGHTS, (len(areas), 1))
-    sticky = np.argsort(rng.random((len(areas), len(themes))), axis=1)[:, :2]
+    sticky = np.argsort(theme_rng.random((len(areas), len(themes))), axis=1)[:, :2]
     np.put_along_axis(leaning, sticky, np.take_along_axis(leaning, sticky, 1) * (2.0 + 4.0 * np.clip(
         concern, 0, None))[:, None], axis=1)
     chosen = []
-    for area_index, k in zip(reviews["area"], 1 + rng.binomial(2, 0.4, len(reviews))):
+    for area_index, k in zip(reviews["area"], 1 + theme_rng.binomial(2, 0.4, len(reviews))):
         weights = leaning[area_index] / leaning[area_index].sum()
-        chosen.append("; ".join(themes[i] for i in sorted(rng.choice(len(themes), k, replace=False, p=weights))))
+        chosen.append("; ".join(themes[i] for i in sorted(theme_rng.choice(len(themes), k, replace=False,
+                                                                            p=weights))))
     reviews["themes"] = chosen
 
     # Recommendations of every review that has reported: 3 or more from a practice or serious case review,

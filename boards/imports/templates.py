@@ -183,7 +183,7 @@ def register_dictionary() -> bytes:
     rows += [{"file": "rules", "column": rule, "required": "", "description": text}
              for rule, text in RECURRENCE_RULES.items()]
     rows += [
-        {"file": "themes", "column": theme.theme_id, "required": "", "description": f"{theme.name}: {theme.description}"}
+        {"file": "themes", "column": theme.theme_id, "required": "", "description": f"{theme.name}: {theme.description} Source: {theme.source}."}
         for theme in load_themes()
     ]
     return to_csv_bytes(pd.DataFrame(rows, columns=REGISTER_DICTIONARY_COLUMNS))

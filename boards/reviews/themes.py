@@ -1,7 +1,11 @@
 """The fixed taxonomy of review themes, and the rules that say when a theme comes back.
 
-The taxonomy is data (``data/review_themes.csv``: theme_id, name, description), so that every
-partnership codes its reviews the same way and themes can be compared across England.
+The taxonomy is data (``data/review_themes.csv``: theme_id, name, description, source), so that every
+partnership codes its reviews the same way and themes can be compared across England. It covers the
+recurring national themes of the Child Safeguarding Practice Review Panel's annual reports (babies
+under one, domestic abuse, parental mental health, neglect, extra-familial harm, children not in
+school, race and culture, information sharing, risk assessment) and themes common in local reviews;
+each row names its source. Themes are only ever added, so older registers still load.
 
 Two rules, with ``reviewed_on`` the date of a review (its rapid review, the first review of the
 case; a legacy serious case review, which had none, by its publication date):
@@ -40,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 THEMES_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "review_themes.csv"
-THEME_COLUMNS = ("theme_id", "name", "description")
+THEME_COLUMNS = ("theme_id", "name", "description", "source")
 RECURRENCE_YEARS = 3
 FINDING_COLUMNS = ["partnership_id", "review_id", "kind", "theme_id", "reviewed_on", "recurs", "earlier_review_id",
                    "earlier_reviewed_on", "after_sign_off", "signed_off_review_id", "signed_off_recommendation_id",
@@ -70,6 +74,7 @@ class Theme:
     theme_id: str
     name: str
     description: str
+    source: str  # where the theme comes from: the national panel's recurring themes, or local practice
 
 
 def theme_key(text: str) -> str:
@@ -89,7 +94,7 @@ def load_themes(path: Path = THEMES_PATH) -> tuple[Theme, ...]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(THEME_COLUMNS) or not all(cell.strip() for cell in row):
-            problems.append(f"line {line}: give a theme_id, a name and a description")
+            problems.append(f"line {line}: give a theme_id, a name, a description and a source")
             continue
         theme = Theme(*(cell.strip() for cell in row))
         if not re.fullmatch(r"[a-z][a-z0-9_]*", theme.theme_id):

@@ -121,10 +121,18 @@ def test_the_latest_sign_off_is_named_and_other_themes_do_not_count():
 
 
 def test_taxonomy_is_fixed_and_resolves_names():
-    """Twelve themes in data/review_themes.csv, given by id or name in any case; a near miss is suggested."""
-    assert [t.theme_id for t in load_themes()][:4] == [
+    """Sixteen themes in data/review_themes.csv, given by id or name in any case; a near miss is suggested. The twelve
+    of older registers come first, unchanged; the Panel's nine recurring national themes are all there, each naming
+    the Panel's annual reports as its source."""
+    themes = load_themes()
+    assert [t.theme_id for t in themes][:4] == [
         "information_sharing", "risk_assessment", "management_oversight", "multi_agency_working"]
-    assert len(load_themes()) == 12
+    assert len(themes) == 16
+    national = [t.theme_id for t in themes if t.source.startswith("Child Safeguarding Practice Review Panel annual")]
+    assert national == ["information_sharing", "risk_assessment", "neglect", "domestic_abuse", "parental_mental_health",
+                        "babies_under_one", "extra_familial_harm", "children_not_in_school", "race_and_culture"]
+    assert resolve_theme("race and culture") == ("race_and_culture", None)
+    assert resolve_theme("Extra-familial harm") == ("extra_familial_harm", None)
     assert resolve_theme("Management Oversight and Supervision") == ("management_oversight", None)
     assert resolve_theme("voice-of-the-child") == ("voice_of_the_child", None)
     assert resolve_theme("Domestic abuses")[1].endswith('did you mean "Domestic abuse"?')
@@ -133,6 +141,6 @@ def test_taxonomy_is_fixed_and_resolves_names():
 def test_malformed_taxonomy_is_refused(tmp_path):
     """A repeated theme is a ThemeError naming the line."""
     path = tmp_path / "themes.csv"
-    path.write_text("theme_id,name,description\nneglect,Neglect,x\nneglect,Neglect again,y\n")
+    path.write_text("theme_id,name,description,source\nneglect,Neglect,x,s\nneglect,Neglect again,y,s\n")
     with pytest.raises(ThemeError, match="line 3"):
         load_themes(path)

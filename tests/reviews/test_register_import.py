@@ -244,14 +244,19 @@ def test_dates_before_2006_are_a_mistyped_year(store):
 
 def test_templates_import_and_the_dictionary_lists_the_themes(store):
     """The two template files import as they are; the dictionary has both files' columns, the two recurrence rules
-    and the 12 themes."""
+    and the 16 themes with their sources."""
     assert inspect(store, "reviews.csv", register_template("reviews")).problems == ()
     commit_plan(store, inspect(store, "reviews.csv", register_template("reviews")))
     assert inspect(store, "recommendations.csv", register_template("recommendations")).problems == ()
     dictionary = pd.read_csv(io.BytesIO(register_dictionary()), dtype=str, keep_default_na=False,
                              encoding="utf-8-sig")
     assert dictionary.groupby("file").size().to_dict() == {"recommendations": 8, "reviews": 9, "rules": 2,
-                                                           "themes": 12}
+                                                           "themes": 16}
+    themes = dictionary[dictionary["file"] == "themes"].set_index("column")["description"]
+    assert themes["babies_under_one"].endswith(
+        "Source: Child Safeguarding Practice Review Panel annual reports: a recurring national theme.")
+    assert themes["involving_fathers"].endswith(
+        "Source: Local theme common in case reviews; not one of the Panel's recurring national themes.")
     rules = dictionary[dictionary["file"] == "rules"].set_index("column")["description"]
     assert list(rules.index) == ["Seen again", "Came back after sign-off"]
     assert rules["Came back after sign-off"].startswith(

@@ -99,45 +99,46 @@ def test_review_indicators_equal_the_comparison(birmingham, store):
         "recurring_review_themes"]
     pd.testing.assert_series_equal(table["value"], expected["value"], check_names=False)
     pd.testing.assert_series_equal(table["england"], expected["england"], check_names=False)
-    assert table.set_index("indicator_id").loc["review_actions_overdue", "value"] == pytest.approx(36.4)
+    assert table.set_index("indicator_id").loc["review_actions_overdue", "value"] == pytest.approx(29.4)
     drawn = [numbers(t["x"])[0] for t in spec(birmingham, "review_indicators")["data"] if t["name"] == "This partnership"]
     assert drawn == expected["value"].dropna().tolist()
 
 
 def test_theme_matrix_equals_the_core(birmingham, store, register):
-    """Birmingham and its ten statistical neighbours x 12 themes, counted over the 3 years to 30 Sep 2026."""
+    """Birmingham and its ten statistical neighbours x 16 themes, counted over the 3 years to 30 Sep 2026."""
     names = pd.Series(store.partnership_names())
     expected = theme_matrix(register.findings(), DEMO_REGISTER_AS_AT,
                             names.reindex(neighbours_of(store.read("compare_neighbours"), BIRMINGHAM)))
     table = shown(birmingham, "theme_matrix")
-    assert len(table) == 11 * 12
+    assert len(table) == 11 * 16
     assert table["reviews"].tolist() == expected["reviews"].tolist()
     assert table["recurrences"].tolist() == expected["recurrences"].tolist()
     assert numbers(spec(birmingham, "theme_matrix")["data"][0]["marker"]["color"]) == expected["reviews"].tolist()
-    assert any("(57 of 76 partnership-theme pairs with reviews were seen again)" in c.value for c in birmingham.caption)
+    assert any("(48 of 88 partnership-theme pairs with reviews were seen again)" in c.value for c in birmingham.caption)
 
 
 def test_timeline_equals_the_core(birmingham, register):
-    """Birmingham's findings up to 30 Sep 2026: 87 of 100 repeat a theme found within 3 years."""
+    """Birmingham's findings up to 30 Sep 2026: 72 of 90 repeat a theme found within 3 years."""
     expected = recurrence_timeline(register.findings(), BIRMINGHAM, DEMO_REGISTER_AS_AT)
     table = shown(birmingham, "theme_timeline")
     assert table["review_id"].tolist() == expected["review_id"].tolist()
     assert table["recurs"].tolist() == expected["recurs"].tolist()
-    assert (len(table), int(table["recurs"].sum())) == (100, 87)
-    assert any(c.value.startswith("87 of 100 findings repeated a theme") for c in birmingham.caption)
+    assert (len(table), int(table["recurs"].sum())) == (90, 72)
+    assert any(c.value.startswith("72 of 90 findings repeated a theme") for c in birmingham.caption)
 
 
 def test_overdue_by_agency_equals_the_core(birmingham, register):
-    """4 of Birmingham's 11 open recommendations were overdue at 30 Sep 2026; the bars draw the table."""
+    """5 of Birmingham's 17 open recommendations were overdue at 30 Sep 2026; the bars draw the table."""
     expected = overdue_by_agency(register, [BIRMINGHAM], DEMO_REGISTER_AS_AT)
     table = shown(birmingham, "overdue_by_agency")
     columns = ["agency", "open", "overdue"]
     assert table[columns].values.tolist() == expected[columns].values.tolist()
-    assert (int(table["open"].sum()), int(table["overdue"].sum())) == (11, 4)
+    assert (int(table["open"].sum()), int(table["overdue"].sum())) == (17, 5)
     traces = spec(birmingham, "overdue_by_agency")["data"]
     bars = {trace["name"]: dict(zip(trace["y"], numbers(trace["x"]))) for trace in traces}
-    assert bars["Overdue"] == {"Other agency": 1, "Education": 0, "Health": 2, "Local authority": 1}
-    assert any(c.value.startswith("4 of 11 open recommendations were past their due date at 30 Sep 2026")
+    assert bars["Overdue"] == {"Safeguarding partnership": 0, "Youth justice": 1, "Education": 1, "Health": 0, "Police": 1,
+                              "Local authority": 2}
+    assert any(c.value.startswith("5 of 17 open recommendations were past their due date at 30 Sep 2026")
                for c in birmingham.caption)
 
 
