@@ -51,13 +51,14 @@ def _layout(figure: go.Figure, title: str, height: int, *, legend_below: bool = 
 
 
 def theme_matrix_chart(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Partnerships (rows) x themes (columns): the number of reviews that found the theme, ↻ where it was seen
-    again, ⚑ where it came back after its recommendation was signed off."""
+    """Partnerships (rows) x themes (columns): the percentage of the partnership's reviews that found the theme
+    (so that partnerships of any size compare), ↻ where it was seen again, ⚑ where it came back after its
+    recommendation was signed off."""
     partnerships = list(dict.fromkeys(matrix["partnership_name"]))
     themes = list(dict.fromkeys(matrix["theme"]))
-    text = [f"{n}{' ' + AFTER_SIGN_OFF if a else ' ' + RECURS if r else ''}" if n else ""
-            for n, r, a in zip(matrix["reviews"], matrix["recurrences"], matrix["after_sign_off"])]
-    top = max(int(matrix["reviews"].max()), 1)
+    text = [f"{p:.0f}%{' ' + AFTER_SIGN_OFF if a else ' ' + RECURS if r else ''}" if n else ""
+            for n, p, r, a in zip(matrix["reviews"], matrix["percent_of_reviews"], matrix["recurrences"],
+                                  matrix["after_sign_off"])]
     figure = go.Figure(
         go.Scatter(
             x=matrix["theme"],
@@ -65,13 +66,13 @@ def theme_matrix_chart(matrix: pd.DataFrame, title: str) -> go.Figure:
             mode="markers+text",
             text=text,
             textfont={"color": TEXT, "size": 13},
-            marker={"symbol": "square", "size": 30, "color": matrix["reviews"], "cmin": 0, "cmax": top,
-                    "colorscale": MATRIX_SCALE, "line": {"color": "#b1b4b6", "width": 1},
-                    "colorbar": {"title": {"text": "Reviews"}, "thickness": 12, "len": 0.5}},
-            customdata=matrix[["reviews", "recurrences", "after_sign_off"]],
-            hovertemplate="%{y}<br>%{x}: %{customdata[0]} review(s), seen again %{customdata[1]} time(s), "
-                          "%{customdata[2]} after sign-off<extra></extra>",
-            name="Reviews that found the theme",
+            marker={"symbol": "square", "size": 34, "color": matrix["percent_of_reviews"].fillna(0), "cmin": 0,
+                    "cmax": 100, "colorscale": MATRIX_SCALE, "line": {"color": "#b1b4b6", "width": 1},
+                    "colorbar": {"title": {"text": "% of reviews"}, "thickness": 12, "len": 0.5}},
+            customdata=matrix[["reviews", "partnership_reviews", "recurrences", "after_sign_off"]],
+            hovertemplate="%{y}<br>%{x}: %{customdata[0]} of %{customdata[1]} review(s), seen again %{customdata[2]} "
+                          "time(s), %{customdata[3]} after sign-off<extra></extra>",
+            name="Percentage of the partnership's reviews that found the theme",
             showlegend=False,
         )
     )

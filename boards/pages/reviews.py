@@ -19,6 +19,7 @@ from boards.reviews.summaries import (
     came_back_after_sign_off,
     most_recurring,
     neighbours_of,
+    partnerships_per_review,
     overdue_by_agency,
     recurrence_timeline,
     review_indicators,
@@ -28,7 +29,7 @@ from boards.reviews.themes import RECURRENCE_RULES, theme_names
 
 ENGLAND_ROWS = 20
 NEIGHBOURS, REGION = "Its statistical neighbours", "Its region"
-ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences"
+ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences per review"
 
 
 def _register(store):
@@ -132,18 +133,32 @@ else:
     recurring = matrix[matrix["recurrences"] > 0]
     figure_with_table(
         shared("theme_matrix", period_id, tuple(shown), build=lambda: theme_matrix_chart(
-            matrix, f"Reviews that found each theme in the 3 years to {as_at_text}")),
+            matrix, f"Share of each partnership's reviews that found each theme, 3 years to {as_at_text}")),
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
         key="theme_matrix",
-        summary=(f"Numbers are reviews that found the theme; {AFTER_SIGN_OFF} marks a theme that came back after a "
+        summary=(f"Percentages are of the partnership's reviews in the 3 years that found the theme, so that "
+                 f"partnerships of any size compare; {AFTER_SIGN_OFF} marks a theme that came back after a "
                  f"recommendation addressing it was signed off ({int((matrix['after_sign_off'] > 0).sum())} "
                  f"partnership-theme pairs), {RECURS} one only seen again within 3 years of an earlier review of the "
                  f"same partnership ({len(recurring)} of {int((matrix['reviews'] > 0).sum())} partnership-theme pairs "
                  "with reviews were seen again)."),
         column_config={"partnership_name": "Partnership", "theme": "Theme", "reviews": "Reviews",
+                       "partnership_reviews": "Reviews of the partnership", "percent_of_reviews":
+                           st.column_config.NumberColumn("% of its reviews", format="%d%%"),
                        "recurrences": "Seen again within 3 years", "after_sign_off": "After sign-off"},
     )
+    st.subheader("Per review, side by side", divider=False)
+    st.dataframe(
+        partnerships_per_review(findings, register, as_at, names.reindex(shown)).drop(columns=["partnership_id"]),
+        hide_index=True, key="per_review",
+        column_config={"partnership_name": "Partnership", "reviews": "Reviews (3 years)",
+                       "themes_per_review": "Themes per review", "seen_again_per_review": "Seen again per review",
+                       "after_sign_off_per_review": "Back after sign-off per review",
+                       "overdue_per_review": f"Recommendations overdue at {as_at_text} per review"},
+    )
+    st.caption("Per review: divided by the partnership's reviews that found themes in the 3 years, so that a "
+               "partnership with many reviews does not stand out for its size alone.")
 
 # -- one partnership's timeline ----------------------------------------------------------------
 if has_register:

@@ -2,9 +2,15 @@
 
 Every table is as at a day ``as_at`` (the end of the chosen period):
 
+Wherever partnerships are set side by side, figures are per review (the partnership's reviews dated
+in the 3 years to ``as_at``), so that a large county with many reviews does not dominate:
+
 - ``theme_matrix``: per partnership and theme, the reviews of the 3 years to ``as_at`` that found the
-  theme, how many of those findings saw it again and how many found it after a recommendation
+  theme, as a number and as a percentage of the partnership's reviews, how many of those findings saw it again and how many found it after a recommendation
   addressing it was signed off (boards.reviews.themes);
+- ``partnerships_per_review``: per partnership, its reviews of the 3 years to ``as_at`` and, per review,
+  the themes they found, those seen again, those back after sign-off, and the recommendations
+  overdue at ``as_at``;
 - ``recurrence_timeline``: one partnership's findings up to ``as_at``, with the earlier review each
   recurrence repeats and the signed-off recommendation a theme came back after;
 - ``came_back_after_sign_off``: the findings of the 3 years to ``as_at`` that came back after sign-off,
@@ -23,8 +29,10 @@ from boards.reviews.derive import median_days, recommendations_as_at
 from boards.reviews.register import AGENCIES, KINDS, Register
 from boards.reviews.themes import RECURRENCE_YEARS, theme_names
 
-MATRIX_COLUMNS = ["partnership_id", "partnership_name", "theme_id", "theme", "reviews", "recurrences",
-                  "after_sign_off"]
+MATRIX_COLUMNS = ["partnership_id", "partnership_name", "theme_id", "theme", "reviews", "partnership_reviews",
+                  "percent_of_reviews", "recurrences", "after_sign_off"]
+PER_REVIEW_COLUMNS = ["partnership_id", "partnership_name", "reviews", "themes_per_review", "seen_again_per_review",
+                      "after_sign_off_per_review", "overdue_per_review"]
 TIMELINE_COLUMNS = ["review_id", "kind", "reviewed_on", "theme_id", "theme", "recurs", "earlier_review_id",
                     "earlier_reviewed_on", "after_sign_off", "signed_off_review_id", "signed_off_recommendation_id",
                     "signed_off_on"]
@@ -53,7 +61,35 @@ def theme_matrix(findings: pd.DataFrame, as_at, partnership_names: pd.Series) ->
     matrix = counted.reindex(grid, fill_value=0).reset_index()
     matrix["partnership_name"] = matrix["partnership_id"].map(partnership_names)
     matrix["theme"] = matrix["theme_id"].map(names)
+    matrix["partnership_reviews"] = matrix["partnership_id"].map(recent.groupby("partnership_id")["review_id"].nunique()
+                                                                 ).fillna(0).astype(int)
+    matrix["percent_of_reviews"] = (matrix["reviews"] / matrix["partnership_reviews"].where(
+        matrix["partnership_reviews"] > 0) * 100).round(0)
     return matrix.astype({"reviews": int, "recurrences": int, "after_sign_off": int})[MATRIX_COLUMNS]
+
+
+def partnerships_per_review(findings: pd.DataFrame, register: Register, as_at,
+                            partnership_names: pd.Series) -> pd.DataFrame:
+    """Per partnership of ``partnership_names`` (in that order): its reviews that found themes in the 3 years to
+    ``as_at``, and per review the themes found, seen again and back after sign-off, and the recommendations overdue
+    at ``as_at`` (NaN without reviews)."""
+    recent = _window(findings, as_at)
+    counted = recent.groupby("partnership_id").agg(
+        reviews=("review_id", "nunique"), themes=("theme_id", "size"), seen_again=("recurs", "sum"),
+        after_sign_off=("after_sign_off", "sum")).reindex(partnership_names.index, fill_value=0)
+    state = recommendations_as_at(register.only(partnership_names.index).recommendations_with_reviews(), as_at)
+    overdue = state.groupby("partnership_id")["overdue"].sum().reindex(partnership_names.index, fill_value=0)
+    reviews = counted["reviews"].where(counted["reviews"] > 0)
+    table = pd.DataFrame({
+        "partnership_id": partnership_names.index,
+        "partnership_name": partnership_names.to_numpy(),
+        "reviews": counted["reviews"].astype(int).to_numpy(),
+        "themes_per_review": (counted["themes"] / reviews).round(2).to_numpy(),
+        "seen_again_per_review": (counted["seen_again"] / reviews).round(2).to_numpy(),
+        "after_sign_off_per_review": (counted["after_sign_off"] / reviews).round(2).to_numpy(),
+        "overdue_per_review": (overdue / reviews).round(2).to_numpy(),
+    })
+    return table[PER_REVIEW_COLUMNS]
 
 
 def recurrence_timeline(findings: pd.DataFrame, partnership_id: str, as_at) -> pd.DataFrame:
@@ -106,8 +142,13 @@ def neighbours_of(neighbours: pd.DataFrame, partnership_id: str) -> list[str]:
 
 
 def most_recurring(findings: pd.DataFrame, as_at, count: int) -> list[str]:
-    """The ``count`` partnerships with the most recurring findings in the 3 years to ``as_at`` (ties by id)."""
+    """The ``count`` partnerships with the most findings per review in the 3 years to ``as_at`` that came back after
+    sign-off, then seen again (ties by the number seen again, then id); only partnerships with a recurrence."""
     recent = _window(findings, as_at)
-    totals = recent.groupby("partnership_id")["recurs"].sum()
-    totals = totals[totals > 0].reset_index().sort_values(["recurs", "partnership_id"], ascending=[False, True])
-    return totals["partnership_id"].head(count).tolist()
+    totals = recent.groupby("partnership_id").agg(reviews=("review_id", "nunique"), recurs=("recurs", "sum"),
+                                                  after_sign_off=("after_sign_off", "sum"))
+    totals = totals[(totals["recurs"] > 0) | (totals["after_sign_off"] > 0)].assign(
+        after_per_review=lambda t: t["after_sign_off"] / t["reviews"], again_per_review=lambda t: t["recurs"] / t["reviews"])
+    ranked = totals.reset_index().sort_values(["after_per_review", "again_per_review", "recurs", "partnership_id"],
+                                              ascending=[False, False, False, True])
+    return ranked["partnership_id"].head(count).tolist()

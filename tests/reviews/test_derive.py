@@ -23,7 +23,7 @@ from boards.imports.pipeline import commit_plan
 from boards.reviews.derive import REGISTER_INDICATORS, recommendations_as_at
 from boards.reviews.register import current_register
 
-from boards.reviews.summaries import came_back_after_sign_off
+from boards.reviews.summaries import came_back_after_sign_off, partnerships_per_review, theme_matrix
 
 from .conftest import RECOMMENDATION_HEADER, csv_bytes, inspect, recommendations_csv, reviews_csv
 
@@ -136,3 +136,18 @@ def test_hand_made_register_came_back_after_sign_off(loaded):
                                      pd.Series({"E06000001": "Hartlepool"}))
     assert table.drop(columns=["reviewed_on", "signed_off_on"]).values.tolist() == [
         ["E06000001", "Hartlepool", "R1", "Neglect", "R3", "1", "Police"]]
+
+
+def test_partnerships_side_by_side_are_per_review(loaded):
+    """In the 3 years to 31 Dec 2025 Hartlepool's reviews R6 (Feb 2023), R3, R4, R5 and R1 found 9 themes; 4 were seen
+    again (R3 neglect after R6, R4 information sharing after R6, R1 neglect after R3, R1 information sharing after
+    R4); 3 recommendations were overdue at 31 Dec 2025: per review 1.8, 0.8 and 0.6. Neglect: 3 of its 5 reviews,
+    60%. Middlesbrough, without a register, has no figure per review rather than 0."""
+    register = current_register(loaded)
+    names = pd.Series({"E06000001": "Hartlepool", "E06000002": "Middlesbrough"})
+    table = partnerships_per_review(register.findings(), register, "2025-12-31", names)
+    assert table.iloc[0].tolist() == ["E06000001", "Hartlepool", 5, 1.8, 0.8, 0.0, 0.6]
+    assert table.iloc[1, 2] == 0 and table.iloc[1, 3:].isna().all()
+    matrix = theme_matrix(register.findings(), "2025-12-31", names).set_index(["partnership_id", "theme_id"])
+    assert tuple(matrix.loc[("E06000001", "neglect"), ["reviews", "partnership_reviews", "percent_of_reviews"]]) == (
+        3, 5, 60.0)
