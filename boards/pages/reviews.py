@@ -16,7 +16,11 @@ from boards.pages.figures import figure_with_table
 from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
+    EVIDENCE,
+    NO_EVIDENCE,
+    NOT_YET,
     came_back_after_sign_off,
+    impact_evidence,
     most_recurring,
     neighbours_of,
     partnerships_per_review,
@@ -181,6 +185,26 @@ if has_register:
                 "Earlier review on", format="D MMM YYYY"), "after_sign_off": "After sign-off",
             "signed_off_review_id": "Recommendation of review", "signed_off_recommendation_id": "Recommendation",
             "signed_off_on": st.column_config.DateColumn("Signed off on", format="D MMM YYYY")},
+    )
+
+# -- evidence of impact of completed recommendations ----------------------------------------------
+if has_register:
+    st.header(f"{name}: did completed recommendations make a difference?", divider="gray")
+    impact = impact_evidence(register, [partnership_id], as_at)
+    counts = impact["impact"].value_counts()
+    st.markdown(
+        f"Of **{len(impact)}** recommendations completed by {as_at_text}, **{counts.get(EVIDENCE, 0)}** have "
+        f"evidence of impact (a re-audit, a practitioner survey or a case file sample); "
+        f"**{counts.get(NO_EVIDENCE, 0)}** have none {NO_EVIDENCE.removeprefix('No evidence ')} (a concern); "
+        f"**{counts.get(NOT_YET, 0)}** were completed too recently to expect it."
+    )
+    st.dataframe(
+        impact, hide_index=True, key="impact_evidence",
+        column_config={"review_id": "Review", "recommendation_id": "Recommendation", "agency": "Owner agency",
+                       "completed_date": st.column_config.DateColumn("Completed on", format="D MMM YYYY"),
+                       "impact": "Impact", "impact_check": "Checked by",
+                       "impact_checked_date": st.column_config.DateColumn("Checked on", format="D MMM YYYY"),
+                       "impact_result": "Result"},
     )
 
 # -- recommendations by owner agency -----------------------------------------------------------

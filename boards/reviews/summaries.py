@@ -15,6 +15,8 @@ in the 3 years to ``as_at``), so that a large county with many reviews does not 
   recurrence repeats and the signed-off recommendation a theme came back after;
 - ``came_back_after_sign_off``: the findings of the 3 years to ``as_at`` that came back after sign-off,
   each with its recommendation;
+- ``impact_evidence``: the recommendations completed by ``as_at``, each with its evidence of impact, or
+  none yet, or none after 6 months (a concern);
 - ``overdue_by_agency``: recommendations open at ``as_at`` by owner agency, overdue or not yet due,
   with the median days overdue (boards.reviews.derive);
 - ``review_indicators``: a partnership's case review indicators beside England, its region and its
@@ -26,7 +28,7 @@ from __future__ import annotations
 import pandas as pd
 
 from boards.reviews.derive import median_days, recommendations_as_at
-from boards.reviews.register import AGENCIES, KINDS, Register
+from boards.reviews.register import AGENCIES, IMPACT_CHECKS, IMPACT_EVIDENCE_MONTHS, IMPACT_RESULTS, KINDS, Register
 from boards.reviews.themes import RECURRENCE_YEARS, theme_names
 
 MATRIX_COLUMNS = ["partnership_id", "partnership_name", "theme_id", "theme", "reviews", "partnership_reviews",
@@ -38,6 +40,10 @@ TIMELINE_COLUMNS = ["review_id", "kind", "reviewed_on", "theme_id", "theme", "re
                     "signed_off_on"]
 SIGN_OFF_COLUMNS = ["partnership_id", "partnership_name", "review_id", "reviewed_on", "theme", "signed_off_review_id",
                     "signed_off_recommendation_id", "owner_agency", "signed_off_on"]
+IMPACT_COLUMNS = ["review_id", "recommendation_id", "agency", "completed_date", "impact", "impact_check",
+                  "impact_checked_date", "impact_result"]
+EVIDENCE, NOT_YET, NO_EVIDENCE = ("Evidence of impact", "No evidence yet",
+                                  f"No evidence after {IMPACT_EVIDENCE_MONTHS} months")
 AGENCY_COLUMNS = ["owner_agency", "agency", "open", "overdue", "not_yet_due", "median_days_overdue"]
 INDICATOR_COLUMNS = ["indicator_id", "short_name", "unit", "decimals", "period_label", "status", "value",
                      "numerator", "denominator", "england", "region", "neighbour_median", "flag", "flag_level",
@@ -112,6 +118,24 @@ def came_back_after_sign_off(findings: pd.DataFrame, recommendations: pd.DataFra
                        theme=back["theme_id"].map(theme_names()), owner_agency=back["owner_agency"].map(AGENCIES))
     return back.sort_values(["reviewed_on", "partnership_name", "review_id", "theme"],
                             ascending=[False, True, True, True])[SIGN_OFF_COLUMNS].reset_index(drop=True)
+
+
+def impact_evidence(register: Register, partnership_ids, as_at) -> pd.DataFrame:
+    """The recommendations completed by ``as_at``, latest first, each with its impact: evidence of impact (a check
+    other than none made by ``as_at``), no evidence yet (completed less than 6 months before), or no evidence after
+    6 months (a concern)."""
+    end = pd.Timestamp(as_at)
+    mine = register.only(partnership_ids).recommendations
+    done = mine[mine["completed_date"] <= end].copy()
+    checked = done["impact_check"].notna() & (done["impact_check"] != "none") & (done["impact_checked_date"] <= end)
+    overdue = done["completed_date"] + pd.DateOffset(months=IMPACT_EVIDENCE_MONTHS) < end
+    done["impact"] = [EVIDENCE if c else NO_EVIDENCE if o else NOT_YET for c, o in zip(checked, overdue)]
+    done["impact_checked_date"] = done["impact_checked_date"].where(checked)
+    done["impact_check"] = done["impact_check"].where(checked).map(IMPACT_CHECKS)
+    done["impact_result"] = done["impact_result"].where(checked).map(IMPACT_RESULTS)
+    done["agency"] = done["owner_agency"].map(AGENCIES)
+    return done.sort_values(["completed_date", "review_id", "recommendation_id"], ascending=[False, True, True])[
+        IMPACT_COLUMNS].reset_index(drop=True)
 
 
 def overdue_by_agency(register: Register, partnership_ids, as_at) -> pd.DataFrame:

@@ -23,7 +23,12 @@ from boards.imports.pipeline import commit_plan
 from boards.reviews.derive import REGISTER_INDICATORS, recommendations_as_at
 from boards.reviews.register import current_register
 
-from boards.reviews.summaries import came_back_after_sign_off, partnerships_per_review, theme_matrix
+from boards.reviews.summaries import (
+    came_back_after_sign_off,
+    impact_evidence,
+    partnerships_per_review,
+    theme_matrix,
+)
 
 from .conftest import RECOMMENDATION_HEADER, csv_bytes, inspect, recommendations_csv, reviews_csv
 
@@ -151,3 +156,30 @@ def test_partnerships_side_by_side_are_per_review(loaded):
     matrix = theme_matrix(register.findings(), "2025-12-31", names).set_index(["partnership_id", "theme_id"])
     assert tuple(matrix.loc[("E06000001", "neglect"), ["reviews", "partnership_reviews", "percent_of_reviews"]]) == (
         3, 5, 60.0)
+
+
+def test_completed_recommendations_and_their_evidence_of_impact(loaded):
+    """As at 30 Sep 2026: R3-1 (completed 15 Mar 2025) was re-audited on 1 Sep 2025: evidence of impact; R3-3
+    (completed 15 Jan 2026) has a check marked none: no evidence 6 months on (15 Jul 2026), a concern; R4-1 (completed
+    1 Sep 2026) has none yet, too recent; R4-2 (completed 20 Mar 2026) was surveyed on 1 Oct 2026, after the day asked
+    about and more than 6 months after its completion: a concern on 30 Sep 2026, evidence of impact on 31 Oct."""
+    header = RECOMMENDATION_HEADER.strip() + ",themes,impact_check,impact_checked_date,impact_result\n"
+    plan = inspect(loaded, "recommendations.csv", csv_bytes(header, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,neglect,re-audit,2025-09-01,improved",
+        ",R3,2,health,2025-06-30,in progress,,,,,",
+        ",R3,3,local authority,2025-09-30,completed,2026-01-15,,none,,",
+        ",R4,1,education,2025-12-31,completed,2026-09-01,,,,",
+        ",R4,2,partnership,2026-03-31,completed,2026-03-20,,practitioner survey,2026-10-01,not improved")))
+    assert plan.problems == ()
+    commit_plan(loaded, plan)
+    table = impact_evidence(current_register(loaded), ["E06000001"], "2026-09-30")
+    assert table[["review_id", "recommendation_id", "impact", "impact_check", "impact_result"]].fillna("").values.tolist(
+    ) == [
+        ["R4", "1", "No evidence yet", "", ""],
+        ["R4", "2", "No evidence after 6 months", "", ""],
+        ["R3", "3", "No evidence after 6 months", "", ""],
+        ["R3", "1", "Evidence of impact", "Re-audit", "Improved"],
+    ]
+    later = impact_evidence(current_register(loaded), ["E06000001"], "2026-10-31")
+    assert later.iloc[1][["review_id", "recommendation_id", "impact", "impact_check", "impact_result"]].tolist() == [
+        "R4", "2", "Evidence of impact", "Practitioner survey", "Not improved"]
