@@ -52,8 +52,8 @@ register, findings, sources = shared("register", build=lambda: _register(store))
 demo_notice(sources)
 if "demo" in sources:
     st.caption(
-        ":material/science: **Synthetic register, invented.** The reviews, themes and recommendations below were "
-        "made up for the demonstration; they describe no real child, review or area."
+        ":material/science: **Synthetic register, invented.** The reviews, themes, recommendations and evidence of "
+        "impact below were made up for the demonstration; they describe no real child, review or area."
     )
 if register.reviews.empty:
     st.info(

@@ -17,6 +17,8 @@ from boards.demo import DEMO_REGISTER_AS_AT
 from boards.imports.pipeline import commit_plan
 from boards.reviews.register import current_register
 from boards.reviews.summaries import (
+    came_back_after_sign_off,
+    impact_evidence,
     neighbours_of,
     overdue_by_agency,
     recurrence_timeline,
@@ -126,6 +128,38 @@ def test_neighbours_side_by_side_per_review(birmingham, store, register):
     assert table.iloc[0][["partnership_name", "reviews", "themes_per_review", "seen_again_per_review"]].tolist() == [
         "Birmingham", 33, 1.79, 1.67]
     assert table.set_index("partnership_name").loc["Middlesbrough", "themes_per_review"] == 1.2
+
+
+def test_learning_that_did_not_take_hold_is_listed_with_its_recommendation(birmingham, store, register):
+    """Among Birmingham and its neighbours, 34 findings of the 3 years to 30 Sep 2026 came back after a recommendation
+    addressing the theme was signed off; the latest: Birmingham's R051 found risk assessment on 22 Sep 2026, after
+    R044's recommendation 4 (health) was signed off on 9 Aug 2026. The matrix marks 16 partnership-theme pairs ⚑."""
+    names = pd.Series(store.partnership_names())
+    expected = came_back_after_sign_off(register.findings(), register.recommendations, DEMO_REGISTER_AS_AT,
+                                        names.reindex(neighbours_of(store.read("compare_neighbours"), BIRMINGHAM)))
+    table = next(frame.value for frame in birmingham.dataframe if "owner_agency" in frame.value.columns)
+    assert table["review_id"].tolist() == expected["review_id"].tolist()
+    assert len(table) == 34
+    assert table.iloc[0][["partnership_name", "review_id", "theme", "signed_off_review_id",
+                          "signed_off_recommendation_id", "owner_agency"]].tolist() == [
+        "Birmingham", "R051", "Risk assessment", "R044", "4", "Health"]
+    assert any("**34 finding(s)** in the 3 years to 30 Sep 2026 came back" in m.value for m in birmingham.markdown)
+    assert any("came back after a recommendation addressing it was signed off (16 partnership-theme pairs)" in c.value
+               for c in birmingham.caption)
+    assert "⚑" in "".join(spec(birmingham, "theme_matrix")["data"][0]["text"])
+
+
+def test_evidence_of_impact_of_completed_recommendations(birmingham, register):
+    """Of Birmingham's 127 recommendations completed by 30 Sep 2026, 53 have (invented) evidence of impact, 58 none
+    after 6 months, 16 were completed too recently; the table is the core's."""
+    expected = impact_evidence(register, [BIRMINGHAM], DEMO_REGISTER_AS_AT)
+    table = next(frame.value for frame in birmingham.dataframe if "impact" in frame.value.columns)
+    assert table["impact"].tolist() == expected["impact"].tolist()
+    assert table["impact"].value_counts().to_dict() == {"No evidence after 6 months": 58, "Evidence of impact": 53,
+                                                        "No evidence yet": 16}
+    assert any("Of **127** recommendations completed by 30 Sep 2026, **53** have evidence of impact" in m.value
+               for m in birmingham.markdown)
+    assert any("**58** have none after 6 months (a concern)" in m.value for m in birmingham.markdown)
 
 
 def test_timeline_equals_the_core(birmingham, register):
