@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from boards.reviews.derive import median_days, recommendations_as_at
+from boards.reviews.derive import impact_as_at, median_days, recommendations_as_at
 from boards.reviews.register import AGENCIES, IMPACT_CHECKS, IMPACT_EVIDENCE_MONTHS, IMPACT_RESULTS, KINDS, Register
 from boards.reviews.themes import RECURRENCE_YEARS, theme_names
 
@@ -124,12 +124,9 @@ def impact_evidence(register: Register, partnership_ids, as_at) -> pd.DataFrame:
     """The recommendations completed by ``as_at``, latest first, each with its impact: evidence of impact (a check
     other than none made by ``as_at``), no evidence yet (completed less than 6 months before), or no evidence after
     6 months (a concern)."""
-    end = pd.Timestamp(as_at)
-    mine = register.only(partnership_ids).recommendations
-    done = mine[mine["completed_date"] <= end].copy()
-    checked = done["impact_check"].notna() & (done["impact_check"] != "none") & (done["impact_checked_date"] <= end)
-    overdue = done["completed_date"] + pd.DateOffset(months=IMPACT_EVIDENCE_MONTHS) < end
-    done["impact"] = [EVIDENCE if c else NO_EVIDENCE if o else NOT_YET for c, o in zip(checked, overdue)]
+    done = impact_as_at(register.only(partnership_ids).recommendations, as_at)
+    checked = done["evidenced"]
+    done["impact"] = [EVIDENCE if c else NO_EVIDENCE if d else NOT_YET for c, d in zip(checked, done["evidence_due"])]
     done["impact_checked_date"] = done["impact_checked_date"].where(checked)
     done["impact_check"] = done["impact_check"].where(checked).map(IMPACT_CHECKS)
     done["impact_result"] = done["impact_result"].where(checked).map(IMPACT_RESULTS)

@@ -12,7 +12,9 @@ Hartlepool, 2025-26 Q3 (1 Oct to 31 Dec 2025):
   and R2-1 not yet made (R2's rapid review is 22 Jan 2026). 3 of 5 = 60.0% overdue, median 92 days.
 - themes found in 2025: R4 (information sharing: again after the 2023 serious case review R6; management oversight:
   new), R5 (voice of the child: new), R1 (neglect: again after R3 in 2024; information sharing: again after R4).
-  3 of 5 = 60.0%.
+  3 of 5 = 60.0%; none came back after sign-off (no recommendation names a theme): 0 of 5.
+- recommendations completed by 30 Jun 2025, 6 months before the quarter end: R3-1 (15 Mar 2025), with no evidence of
+  impact: 0 of 1.
 """
 
 import pandas as pd
@@ -40,6 +42,8 @@ EXPECTED_Q3 = {
     "review_actions_overdue": (60.0, 3.0, 5.0),
     "review_actions_days_overdue": (92.0, None, None),
     "recurring_review_themes": (60.0, 3.0, 5.0),
+    "review_actions_impact_evidenced": (0.0, 0.0, 1.0),
+    "review_themes_after_sign_off": (0.0, 0.0, 5.0),
 }
 
 
@@ -75,7 +79,7 @@ def test_nothing_to_count_is_not_applicable(loaded):
 
 
 def test_derived_for_the_twelve_quarters_to_the_latest_ended(loaded):
-    """Today is 22 Nov 2026: figures for 2023-24 Q3 to 2026-27 Q2 (12 quarters), 7 indicators each, source local,
+    """Today is 22 Nov 2026: figures for 2023-24 Q3 to 2026-27 Q2 (12 quarters), 9 indicators each, source local,
     written by the register loads."""
     frame = loaded.table("observations")
     assert sorted(frame["period_id"].unique())[0] == "2023-24 Q3"
@@ -93,6 +97,8 @@ def test_comparison_engine_judges_the_derived_figures(loaded):
     assert (mine.loc["recurring_review_themes", "value"], mine.loc["recurring_review_themes", "denominator"]) == (
         60.0, 5.0)
     assert mine.loc["recurring_review_themes", "method"] == "proportion"
+    for judged in ("review_actions_impact_evidenced", "review_themes_after_sign_off"):
+        assert (mine.loc[judged, "method"], mine.loc[judged, "flag"] != "not judged") == ("proportion", True)
     assert mine.loc["review_actions_days_overdue", "method"] == "robust"
     assert mine.loc["serious_incident_notifications", "flag"] == "not judged"
     others = results[(results.partnership_id == "E06000002") & (results.indicator_id == "review_actions_overdue")]
@@ -137,6 +143,7 @@ def test_hand_made_register_came_back_after_sign_off(loaded):
     assert tuple(found.loc[("R1", "information_sharing"), ["recurs", "earlier_review_id", "after_sign_off"]]) == (
         True, "R4", False)
     assert int(found["after_sign_off"].sum()) == 1
+    assert figures(loaded, "2025-26 Q3")["review_themes_after_sign_off"] == (20.0, 1.0, 5.0)
     table = came_back_after_sign_off(register.findings(), register.recommendations, "2025-12-31",
                                      pd.Series({"E06000001": "Hartlepool"}))
     assert table.drop(columns=["reviewed_on", "signed_off_on"]).values.tolist() == [
@@ -180,6 +187,8 @@ def test_completed_recommendations_and_their_evidence_of_impact(loaded):
         ["R3", "3", "No evidence after 6 months", "", ""],
         ["R3", "1", "Evidence of impact", "Re-audit", "Improved"],
     ]
+    # The indicator for 2026-27 Q2 counts those completed by 30 Mar 2026: R3-1 (evidenced), R3-3, R4-2: 1 of 3.
+    assert figures(loaded, "2026-27 Q2")["review_actions_impact_evidenced"] == (33.3, 1.0, 3.0)
     later = impact_evidence(current_register(loaded), ["E06000001"], "2026-10-31")
     assert later.iloc[1][["review_id", "recommendation_id", "impact", "impact_check", "impact_result"]].tolist() == [
         "R4", "2", "Evidence of impact", "Practitioner survey", "Not improved"]

@@ -92,13 +92,13 @@ def test_labelled_as_invented(birmingham):
 
 
 def test_review_indicators_equal_the_comparison(birmingham, store):
-    """The seven case review indicators of Birmingham as at 2026-27 Q2, as the comparison engine has them."""
+    """The nine case review indicators of Birmingham as at 2026-27 Q2, as the comparison engine has them."""
     expected = review_indicators(compare(store, LATEST).area_results, BIRMINGHAM)
     table = shown(birmingham, "review_indicators")
     assert table["indicator_id"].tolist() == expected["indicator_id"].tolist() == [
         "serious_incident_notifications", "notification_timeliness", "rapid_review_timeliness",
         "review_publication_timeliness", "review_actions_overdue", "review_actions_days_overdue",
-        "recurring_review_themes"]
+        "recurring_review_themes", "review_actions_impact_evidenced", "review_themes_after_sign_off"]
     pd.testing.assert_series_equal(table["value"], expected["value"], check_names=False)
     pd.testing.assert_series_equal(table["england"], expected["england"], check_names=False)
     assert table.set_index("indicator_id").loc["review_actions_overdue", "value"] == pytest.approx(29.4)
