@@ -208,13 +208,13 @@ def demo_comparison(demo_store):
 
 
 def test_demo_comparison_covers_every_partnership(demo_comparison):
-    """153 partnerships scored and ranked as at 2026-27 Q2, 32 indicators each; judged results explain
+    """153 partnerships scored and ranked as at 2026-27 Q2, 34 indicators each; judged results explain
     themselves and context ones never do."""
     results = demo_comparison.area_results
     assert demo_comparison.period_id == "2026-27 Q2"
     assert len(demo_comparison.scores) == 153
     assert demo_comparison.scores["rank"].iloc[0] == 1
-    assert len(results) == 153 * 32
+    assert len(results) == 153 * 34
     judged = results["polarity"] != "context"
     assert results.loc[judged, "sentence"].notna().all()
     assert results.loc[~judged, "sentence"].isna().all()
