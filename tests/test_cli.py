@@ -90,7 +90,7 @@ def test_info_json_of_the_demo_database(built_db):
     assert info["indicators"] == 34
     assert info["schema_version"] == 7
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
-    assert info["observations_by_source"]["demo"] == 25704
+    assert info["observations_by_source"]["demo"] == 28152
     assert info["observations"] == sum(info["observations_by_source"].values())
 
 
@@ -108,7 +108,7 @@ def test_demo_refuses_to_overwrite_then_replaces(tmp_path):
     first = boards("demo", "--db", str(db))
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"{db}: demo database built with ")
-    assert "25704 demo" in first.stdout
+    assert "28152 demo" in first.stdout
     again = boards("demo", "--db", str(db))
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1
@@ -189,8 +189,8 @@ def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
     lines = checked.stderr.strip().splitlines()
     assert lines[1:] == [
         "4 problems:",
-        "load 7 (committed) should hold 8568 figures, holds 8512",
-        "56 rows of observations belong to no committed load",
+        "load 7 (committed) should hold 11016 figures, holds 10944",
+        "72 rows of observations belong to no committed load",
         "the audit trail jumps from row 2 to row 4",
         "load 3 has no 'data_imported' row in the audit trail",
     ]

@@ -42,7 +42,7 @@ def test_title_and_counts(home):
     assert metrics == {
         "Local authorities": "153",
         "Partnerships": "153",
-        "Indicators": "32",
+        "Indicators": "34",
         "Observations": f"{Store.open(home.session_state['store'].path).summary()['observations']:,}",
     }
 

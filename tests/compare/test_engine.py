@@ -284,7 +284,7 @@ def test_score_history_covers_every_period(demo_comparison):
 def test_history_has_every_result(demo_comparison):
     """Every partnership x indicator x period the indicator has data for."""
     history = demo_comparison.history
-    assert len(history) == 42_993
+    assert len(history) == 45_441
     assert not history.duplicated(["partnership_id", "indicator_id", "period_id"]).any()
     assert isinstance(history, pd.DataFrame)
 
