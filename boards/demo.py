@@ -328,12 +328,16 @@ _INCIDENTS_PER_CHILD_PER_YEAR = 405 / 12_183_016
 _LEGACY_REVIEWS_PER_AREA = 1.2
 _PRACTICE_REVIEW_SHARE = 0.3  # rapid reviews that lead to a local child safeguarding practice review
 _ON_TIME = {"notified": 0.84, "rapid_review": 0.74, "published": 0.45, "completed": 0.75}
-_THEME_WEIGHTS = np.array([1.6, 1.4, 1.4, 1.4, 1.2, 1.0, 1.0, 0.8, 0.8, 0.6, 1.0, 0.8])
+_THEME_WEIGHTS = np.array([1.6, 1.4, 1.4, 1.4, 1.2, 1.0, 1.0, 0.8, 0.8, 0.6, 1.0, 0.8, 0.9, 0.6, 0.5, 0.5])
 _AGENCY_WEIGHTS = np.array([0.3, 0.2, 0.25, 0.1, 0.04, 0.03, 0.06, 0.02])
 _REVIEW_COLUMNS = ["partnership", "review_id", "kind", "incident_known_date", "notification_date",
                    "rapid_review_date", "decision_date", "published_date", "themes"]
 _RECOMMENDATION_COLUMNS = ["partnership", "review_id", "recommendation_id", "owner_agency", "due_date", "status",
-                           "completed_date"]
+                           "completed_date", "themes", "impact_check", "impact_checked_date", "impact_result"]
+_NAMES_A_THEME = 0.08  # recommendations that name the theme they address (most registers do not yet)
+_IMPACT_CHECKED = 0.55  # completed recommendations whose impact was checked, in an average area
+_IMPACT_CHECK_WEIGHTS = {"re_audit": 0.45, "practitioner_survey": 0.3, "case_file_sample": 0.25}
+_IMPACT_RESULT_WEIGHTS = {"improved": 0.5, "partly_improved": 0.35, "not_improved": 0.15}
 
 
 def _on_time(rng: np.random.Generator, expected: float, concern: np.ndarray) -> np.ndarray:
@@ -402,16 +406,19 @@ def synthetic_register(ref: Reference, periods: list[Period], seed: int) -> tupl
     reviews["review_id"] = [f"{p}{n:03d}" for p, n in zip(prefix, number)]
     reviews["partnership"] = areas[reviews["area"].to_numpy()]
 
-    # Themes: every area leans to two of its own, more strongly the weaker it is, so they come back.
+    # Themes: every area leans to two of its own, more strongly the weaker it is, so they come back. Drawn from
+    # their own stream, so that a theme added to the taxonomy leaves the rest of the register as it was.
     themes = [t.theme_id for t in load_themes()]
+    theme_rng = np.random.default_rng([seed, 3])
     leaning = np.tile(_THEME_WEIGHTS, (len(areas), 1))
-    sticky = np.argsort(rng.random((len(areas), len(themes))), axis=1)[:, :2]
+    sticky = np.argsort(theme_rng.random((len(areas), len(themes))), axis=1)[:, :2]
     np.put_along_axis(leaning, sticky, np.take_along_axis(leaning, sticky, 1) * (2.0 + 4.0 * np.clip(
         concern, 0, None))[:, None], axis=1)
     chosen = []
-    for area_index, k in zip(reviews["area"], 1 + rng.binomial(2, 0.4, len(reviews))):
+    for area_index, k in zip(reviews["area"], 1 + theme_rng.binomial(2, 0.4, len(reviews))):
         weights = leaning[area_index] / leaning[area_index].sum()
-        chosen.append("; ".join(themes[i] for i in sorted(rng.choice(len(themes), k, replace=False, p=weights))))
+        chosen.append("; ".join(themes[i] for i in sorted(theme_rng.choice(len(themes), k, replace=False,
+                                                                            p=weights))))
     reviews["themes"] = chosen
 
     # Recommendations of every review that has reported: 3 or more from a practice or serious case review,
@@ -437,10 +444,34 @@ def synthetic_register(ref: Reference, periods: list[Period], seed: int) -> tupl
         "status": np.where(done, "completed", np.where(rng.random(len(rows)) < 0.7, "in_progress", "not_started")),
         "completed_date": _day_text(np.where(done, completed, np.datetime64("NaT"))),
     })
+    recommendations = pd.concat([recommendations, _learning(rows, completed, done, concern, as_at, seed)], axis=1)
     for column in ("incident_known_date", "notification_date", "rapid_review_date", "decision_date",
                    "published_date"):
         reviews[column] = _day_text(reviews[column].to_numpy(dtype="datetime64[D]"))
     return reviews[_REVIEW_COLUMNS], recommendations[_RECOMMENDATION_COLUMNS]
+
+
+def _learning(rows: pd.DataFrame, completed: np.ndarray, done: np.ndarray, concern: np.ndarray, as_at: np.datetime64,
+              seed: int) -> pd.DataFrame:
+    """What some invented recommendations address (one theme of their review) and, once completed, how its impact was
+    checked: less often in weak areas. Drawn from their own stream, so that the rest of the register stays as it
+    was; areas that lean to a theme find it again after its recommendation was signed off."""
+    rng = np.random.default_rng([seed, 4])
+    review_themes = rows["themes"].str.split("; ")
+    picked = (rng.random(len(rows)) * review_themes.str.len()).astype(int)
+    names_theme = rng.random(len(rows)) < _NAMES_A_THEME
+    addressed = [found[i] if named else "" for found, i, named in zip(review_themes, picked, names_theme)]
+    checked = done & _on_time(rng, _IMPACT_CHECKED, concern[rows["area"].to_numpy()])
+    checked_on = completed + rng.integers(30, 240, len(rows)).astype("timedelta64[D]")
+    checked &= checked_on <= as_at
+    check = rng.choice(list(_IMPACT_CHECK_WEIGHTS), len(rows), p=list(_IMPACT_CHECK_WEIGHTS.values()))
+    result = rng.choice(list(_IMPACT_RESULT_WEIGHTS), len(rows), p=list(_IMPACT_RESULT_WEIGHTS.values()))
+    return pd.DataFrame({
+        "themes": addressed,
+        "impact_check": np.where(checked, check, ""),
+        "impact_checked_date": _day_text(np.where(checked, checked_on, np.datetime64("NaT"))),
+        "impact_result": np.where(checked, result, ""),
+    })
 
 
 def _add_each(days: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -77,6 +77,17 @@ def test_methods_name_their_sources_and_the_engine_thresholds(about):
         assert phrase in words, phrase
 
 
+def test_states_both_recurrence_rules(about):
+    """The two recurrence rules of the case review register, word for word as the data dictionary has them."""
+    words = text(about)
+    assert "#### When a case review theme comes back" in words
+    assert ("**Came back after sign-off.** A theme of a review came back after sign-off (the learning did not take "
+            "hold) when a recommendation of the same partnership that addresses the theme had been signed off as "
+            "completed before that review, within 3 years of the sign-off. A recommendation still open when the theme "
+            "was found again does not count, nor one signed off more than 3 years before.") in words
+    assert "**Seen again.** A theme of a review is seen again when an earlier review of the same partnership" in words
+
+
 def test_plain_against_widened_example_is_the_engines(about):
     """The re-referral example counts the engine's plain and adjusted verdicts (103 and 2 on the demo)."""
     expected = "plain limits would put **103** of 153 partnerships beyond the 99.8% limits; the widened limits put **2**"

@@ -42,16 +42,16 @@ def national(path: Path, year: int) -> pd.Series:
 def test_shipped_catalogue_loads(catalogue):
     """The shipped catalogue loads without problems, keyed by id in file order."""
     assert list(catalogue)[:3] == ["referral_rate", "rereferral_rate", "assessment_timeliness"]
-    assert list(catalogue)[-1] == "recurring_review_themes"
+    assert list(catalogue)[-1] == "review_themes_after_sign_off"
 
 
 def test_indicator_counts(catalogue):
-    """The catalogue holds 32 indicators: 4, 4, 7, 4, 6 and 7 per domain, domains first met in display order."""
-    assert len(catalogue) == 32
+    """The catalogue holds 34 indicators: 4, 4, 9, 4, 6 and 7 per domain, domains first met in display order."""
+    assert len(catalogue) == 34
     assert Counter(i.domain for i in catalogue.values()) == {
         "demand": 4,
         "child_protection": 4,
-        "case_reviews": 7,
+        "case_reviews": 9,
         "inspection_audit": 4,
         "workforce": 6,
         "partnership": 7,
@@ -139,7 +139,7 @@ def test_every_published_indicator_is_checked(catalogue):
 def test_catalogue_frame(catalogue):
     """The frame has one row per indicator, in file order, with exactly the catalogue columns."""
     frame = catalogue_frame(catalogue)
-    assert frame.shape == (32, 18)
+    assert frame.shape == (34, 18)
     assert tuple(frame.columns) == COLUMNS
     assert frame["indicator_id"].tolist() == list(catalogue)
     by_id = frame.set_index("indicator_id")

@@ -17,7 +17,7 @@ def observation(store, area, indicator, period):
 def test_summary_counts(demo_store):
     """153 LAs, one partnership each, the whole catalogue, and all three periods kinds."""
     summary = demo_store.summary()
-    assert (summary["areas"], summary["partnerships"], summary["indicators"]) == (153, 153, 32)
+    assert (summary["areas"], summary["partnerships"], summary["indicators"]) == (153, 153, 34)
     assert summary["latest_period"] == {
         "quarter": "2026-27 Q2",
         "year_to_march": "2024-25",
@@ -83,11 +83,11 @@ def test_ilacs_grade_in_force_and_months_since(demo_store):
 
 
 def test_invented_returns_cover_every_area_and_quarter(demo_store):
-    """14 indicators of the local return and 7 derived from the invented case review register x 153 areas x
+    """14 indicators of the local return and 9 derived from the invented case review register x 153 areas x
     8 quarters, all labelled demo and quarterly."""
     frame = demo_store.table("observations")
     demo = frame[frame.source == "demo"]
-    assert len(demo) == (14 + 7) * 153 * 8
+    assert len(demo) == (14 + 9) * 153 * 8
     assert set(demo.period_id) == {p.period_id for p in DEMO_QUARTERS}
     reported = demo[demo.status == "reported"]
     percent = reported[reported.indicator_id.str.contains("attendance|timeliness")]

@@ -42,7 +42,7 @@ def test_title_and_counts(home):
     assert metrics == {
         "Local authorities": "153",
         "Partnerships": "153",
-        "Indicators": "32",
+        "Indicators": "34",
         "Observations": f"{Store.open(home.session_state['store'].path).summary()['observations']:,}",
     }
 
@@ -60,7 +60,7 @@ def test_freshness_table_equals_the_store(home):
     assert list(shown.columns) == ["Domain", "Indicator", "Source", "Latest period", "Areas reporting"]
     assert shown["Indicator"].tolist() == [plain(name) for name in expected["name"]]
     assert shown["Areas reporting"].tolist() == [f"{areas:,}" for areas in expected["areas_reported"]]
-    assert len(shown) == 32
+    assert len(shown) == 34
     # Catalogue order, with the domains' display labels.
     assert shown[["Domain", "Indicator"]].iloc[0].tolist() == ["Demand", "Referral rate"]
     assert shown["Domain"].iloc[-1] == plain(DOMAINS[list(load_catalogue().values())[-1].domain])

@@ -134,9 +134,9 @@ def test_league_table_is_the_engines_scores_with_region_names(latest, reference)
 
 def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
-    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 3, 72, 15)
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 3, 75, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Peterborough (55.6), Newcastle upon Tyne (50.0) and Kingston upon Thames (33.3)."
+        "Highest concern score: Peterborough (56.6), Newcastle upon Tyne (44.7) and Herefordshire, County of (33.3)."
     )
     # What chance alone gives each partnership's number of tests, summed: 1 - 0.975^k for any worse.
     tested = latest.scores["tested"].to_numpy(dtype=float)

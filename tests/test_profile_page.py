@@ -82,26 +82,26 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     header = "Region: East of England. Covers: Peterborough (E06000031). Compared as at 2026-27 Q2 (Jul-Sep 2026)."
     assert header in texts
     assert f"In short: {score['summary']}." in texts
-    assert score["summary"].startswith("9 worse (5 beyond 99.8%), 2 worsening")
+    assert score["summary"].startswith("10 worse (5 beyond 99.8%), 2 worsening")
     assert any("Demonstration data" in w.value for w in peterborough.warning)
 
 
 def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
-    """9 worse: the 99.8% ones (▼) first, then the 95% ones (▽), then Ofsted's judgement (▼), each the engine's
+    """10 worse: the 99.8% ones (▼) first, then the 95% ones (▽), then Ofsted's judgement (▼), each the engine's
     sentence as plain text."""
     shown = [t.value[2:] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")]
-    assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 5 + ["▽"] * 3 + ["▼"]
+    assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 5 + ["▽"] * 4 + ["▼"]
     results = latest.area_results[latest.area_results["partnership_id"] == PETERBOROUGH]
     worse = results[results["flag"] == "worse"]
     expected = pd.concat([worse[worse["flag_level"] == "99.8"], worse[worse["flag_level"] == "95"],
                           worse[worse["method"] == "grade"]])
-    assert len(shown) == 9
+    assert len(shown) == 10
     assert shown == expected["sentence"].tolist()
     assert shown[0] == FIRST_WORSE
     headings = [h.value for h in peterborough.subheader]
     assert headings[:4] == [
         "▼ Worse than England, beyond the 99.8% limit (5)",
-        "▽ Worse than England, beyond the 95% limit (3)",
+        "▽ Worse than England, beyond the 95% limit (4)",
         "▼ Ofsted's judgement a concern (Inadequate or Requires improvement) (1)",
         "↘ Getting worse over time (1)",
     ]

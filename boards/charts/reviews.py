@@ -1,7 +1,9 @@
 """Charts of the case review learning tracker: tidy tables in (boards.reviews.summaries), figures out.
 
-Recurrence is shown by a symbol (↻ in the matrix, a filled diamond on the timeline) as well as by
-colour; verdicts use the palette's colours, marker shapes and text symbols.
+Recurrence is shown by a symbol as well as by colour: a theme seen again by ↻ in the matrix and a filled
+diamond on the timeline; a theme that came back after its recommendation was signed off by ⚑ in the
+matrix and a cross on the timeline, joined to the day of the sign-off. Verdicts use the palette's colours,
+marker shapes and text symbols.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from boards.charts.palette import ENGLAND, FONT, NEIGHBOURS, REGION, TEXT, VERDI
 from boards.compare.sentences import NOT_COMPARED_REASONS, format_value
 
 RECURS = "↻"
+AFTER_SIGN_OFF = "⚑"
 # Light blues (ColorBrewer Blues), so that black text stays readable on every cell (contrast > 7:1).
 MATRIX_SCALE = [[0.0, "#f7fbff"], [0.5, "#c6dbef"], [1.0, "#6baed6"]]
 FIRST_FOUND = "#0072B2"
 RECURRED = VERDICTS["worse"].colour
+SIGNED_OFF = "#6F0000"  # darker than RECURRED, for the recurrences after sign-off
 NOT_YET_DUE = "#8A8D8F"
 ROW_HEIGHT = 26
 
@@ -47,11 +51,14 @@ def _layout(figure: go.Figure, title: str, height: int, *, legend_below: bool = 
 
 
 def theme_matrix_chart(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Partnerships (rows) x themes (columns): the number of reviews that found the theme, ↻ where it recurred."""
+    """Partnerships (rows) x themes (columns): the percentage of the partnership's reviews that found the theme
+    (so that partnerships of any size compare; the colour bar says it is a percentage), ↻ where it was seen again, ⚑ where it came back after its
+    recommendation was signed off."""
     partnerships = list(dict.fromkeys(matrix["partnership_name"]))
     themes = list(dict.fromkeys(matrix["theme"]))
-    text = [f"{n}{' ' + RECURS if r else ''}" if n else "" for n, r in zip(matrix["reviews"], matrix["recurrences"])]
-    top = max(int(matrix["reviews"].max()), 1)
+    text = [f"{p:.0f}{' ' + AFTER_SIGN_OFF if a else ' ' + RECURS if r else ''}" if n else ""
+            for n, p, r, a in zip(matrix["reviews"], matrix["percent_of_reviews"], matrix["recurrences"],
+                                  matrix["after_sign_off"])]
     figure = go.Figure(
         go.Scatter(
             x=matrix["theme"],
@@ -59,18 +66,21 @@ def theme_matrix_chart(matrix: pd.DataFrame, title: str) -> go.Figure:
             mode="markers+text",
             text=text,
             textfont={"color": TEXT, "size": 13},
-            marker={"symbol": "square", "size": 30, "color": matrix["reviews"], "cmin": 0, "cmax": top,
-                    "colorscale": MATRIX_SCALE, "line": {"color": "#b1b4b6", "width": 1},
-                    "colorbar": {"title": {"text": "Reviews"}, "thickness": 12, "len": 0.5}},
-            customdata=matrix[["reviews", "recurrences"]],
-            hovertemplate="%{y}<br>%{x}: %{customdata[0]} review(s), recurred %{customdata[1]} time(s)<extra></extra>",
-            name="Reviews that found the theme",
+            marker={"symbol": "square", "size": 34, "color": matrix["percent_of_reviews"].fillna(0), "cmin": 0,
+                    "cmax": 100, "colorscale": MATRIX_SCALE, "line": {"color": "#b1b4b6", "width": 1},
+                    "colorbar": {"title": {"text": "% of reviews"}, "thickness": 12, "len": 0.5}},
+            customdata=matrix[["reviews", "partnership_reviews", "recurrences", "after_sign_off"]],
+            hovertemplate="%{y}<br>%{x}: %{customdata[0]} of %{customdata[1]} review(s), seen again %{customdata[2]} "
+                          "time(s), %{customdata[3]} after sign-off<extra></extra>",
+            name="Percentage of the partnership's reviews that found the theme",
             showlegend=False,
         )
     )
     # A key of words alone (an invisible marker): the mark is the ↻ in a cell, whose colour is the number of reviews.
-    figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 1, "color": "rgba(0,0,0,0)"},
-                                name=f"{RECURS} found again within 3 years of an earlier review"))
+    for key in (f"{RECURS} seen again within 3 years of an earlier review",
+                f"{AFTER_SIGN_OFF} came back after a recommendation addressing it was signed off"):
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 1, "color": "rgba(0,0,0,0)"},
+                                    name=key))
     figure.update_xaxes(side="top", tickangle=-35, categoryorder="array", categoryarray=themes, title=None,
                         showgrid=False)
     figure.update_yaxes(categoryorder="array", categoryarray=partnerships[::-1], title=None, showgrid=False)
@@ -87,21 +97,39 @@ def recurrence_timeline_chart(timeline: pd.DataFrame, themes: list[str], title: 
         links_y += [row.theme, row.theme, None]
     figure.add_trace(go.Scatter(x=links_x, y=links_y, mode="lines", line={"color": RECURRED, "width": 2},
                                 name="Within 3 years of the earlier review", hoverinfo="skip"))
+    came_back = timeline[timeline["after_sign_off"]]
+    sign_off_x, sign_off_y = [], []
+    for row in came_back.itertuples():
+        sign_off_x += [row.signed_off_on, row.reviewed_on, None]
+        sign_off_y += [row.theme, row.theme, None]
+    figure.add_trace(go.Scatter(x=sign_off_x, y=sign_off_y, mode="lines",
+                                line={"color": SIGNED_OFF, "width": 3, "dash": "dot"},
+                                name="From the sign-off of the recommendation addressing it", hoverinfo="skip"))
     for rows, name, symbol, colour in (
-        (timeline[~timeline["recurs"]], "Found (not within 3 years of an earlier review)", "circle-open", FIRST_FOUND),
-        (recurring, f"Found again within 3 years {RECURS}", "diamond", RECURRED),
+        (timeline[~timeline["recurs"] & ~timeline["after_sign_off"]], "Found (not within 3 years of an earlier review)",
+         "circle-open", FIRST_FOUND),
+        (recurring[~recurring["after_sign_off"]], f"Found again within 3 years {RECURS}", "diamond", RECURRED),
+        (came_back, f"Came back after its recommendation was signed off {AFTER_SIGN_OFF}", "x", SIGNED_OFF),
     ):
         figure.add_trace(go.Scatter(
             x=rows["reviewed_on"], y=rows["theme"], mode="markers", name=name,
             marker={"symbol": symbol, "size": 13, "color": colour, "line": {"width": 2, "color": colour}},
             # Review ids come from uploads: escaped, since Plotly reads HTML tags in hover text.
-            customdata=list(zip(rows["review_id"].map(html.escape), rows["kind"])),
-            hovertemplate="%{y}<br>%{customdata[0]} (%{customdata[1]}), %{x|%d %b %Y}<extra></extra>",
+            customdata=list(zip(rows["review_id"].map(html.escape), rows["kind"], _sign_off_notes(rows))),
+            hovertemplate="%{y}<br>%{customdata[0]} (%{customdata[1]}), %{x|%d %b %Y}%{customdata[2]}<extra></extra>",
         ))
     figure.update_yaxes(categoryorder="array", categoryarray=themes[::-1], title=None, showgrid=True,
                         gridcolor="#f3f2f1")
     figure.update_xaxes(title="Date of the review (its rapid review)", showgrid=True, gridcolor="#f3f2f1")
     return _layout(figure, title, 170 + ROW_HEIGHT * len(themes))
+
+
+def _sign_off_notes(rows: pd.DataFrame) -> list[str]:
+    """For a finding that came back after sign-off, which recommendation was signed off and when (escaped ids)."""
+    return [f"<br>after recommendation {html.escape(f'{review}-{recommendation}')} was signed off on {day:%d %b %Y}"
+            if after else ""
+            for after, review, recommendation, day in zip(rows["after_sign_off"], rows["signed_off_review_id"],
+                                                            rows["signed_off_recommendation_id"], rows["signed_off_on"])]
 
 
 def overdue_by_agency_chart(table: pd.DataFrame, title: str) -> go.Figure:

@@ -5,8 +5,10 @@ A register file is recognised by its header (boards.imports.pipeline):
 - **reviews** (``partnership, review_id, kind, incident_known_date, notification_date,
   rapid_review_date, decision_date, published_date, themes``): one row per review;
 - **recommendations** (``partnership, review_id, recommendation_id, owner_agency, due_date,
-  status, completed_date``): one row per recommendation; ``partnership`` may be left out when
-  the review id is unique.
+  status, completed_date, themes, impact_check, impact_checked_date, impact_result``): one row per
+  recommendation; ``partnership`` may be left out when the review id is unique; ``themes`` (the
+  themes the recommendation addresses) and the impact evidence of a completed one may be left out
+  (registers written before them still load).
 
 Each is a CSV file or a sheet; an Excel workbook with sheets named ``reviews`` and
 ``recommendations`` is read whole as one upload, so that both parts are checked against each
@@ -41,9 +43,14 @@ from boards.reviews.register import (
     AGENCIES,
     AGENCY_SYNONYMS,
     DATE_COLUMNS,
+    IMPACT_CHECK_SYNONYMS,
+    IMPACT_CHECKS,
+    IMPACT_RESULT_SYNONYMS,
+    IMPACT_RESULTS,
     KIND_SYNONYMS,
     KINDS,
     RECOMMENDATION_FIELDS,
+    RECOMMENDATION_DATES,
     REVIEW_FIELDS,
     STATUS_SYNONYMS,
     STATUSES,
@@ -59,7 +66,7 @@ PARTS = (REVIEWS, RECOMMENDATIONS)
 REVIEW_COLUMNS = ("partnership", "review_id", "kind", *DATE_COLUMNS, "themes")
 REVIEW_REQUIRED = ("partnership", "review_id", "kind")
 RECOMMENDATION_COLUMNS = ("partnership", "review_id", "recommendation_id", "owner_agency", "due_date", "status",
-                          "completed_date")
+                          "completed_date", "themes", "impact_check", "impact_checked_date", "impact_result")
 RECOMMENDATION_REQUIRED = ("review_id", "recommendation_id", "owner_agency", "due_date", "status")
 COLUMNS = {REVIEWS: REVIEW_COLUMNS, RECOMMENDATIONS: RECOMMENDATION_COLUMNS}
 REQUIRED = {REVIEWS: REVIEW_REQUIRED, RECOMMENDATIONS: RECOMMENDATION_REQUIRED}
@@ -166,7 +173,7 @@ class RegisterCheck:
             tables["case_review_themes"] = self.register.themes[list(THEME_FIELDS)]
         if RECOMMENDATIONS in self.parts:
             tables["review_recommendations"] = _dates_as_days(
-                self.register.recommendations[list(RECOMMENDATION_FIELDS)], ("due_date", "completed_date"))
+                self.register.recommendations[list(RECOMMENDATION_FIELDS)], RECOMMENDATION_DATES)
         return tables
 
 
@@ -327,6 +334,25 @@ RECOMMENDATION_RULES: tuple[Rule, ...] = (
                     "recommendations: give that date in the register first"),
     _after("due_date", "reviewed_on", "review it comes from"),
     _after("completed_date", "reviewed_on", "review it comes from"),
+    # Evidence of impact: how, when and with what result a completed recommendation's impact was checked.
+    _rule("impact_check_needs_completed", "impact_check",
+          lambda f: ~(f["impact_check"].notna() & (f["impact_check"] != "none") & (f["status"] != "completed")),
+          lambda r: "the impact of a recommendation is checked once it is completed: make the status completed, or "
+                    "clear the impact check"),
+    _rule("impact_check_needs_date", "impact_checked_date",
+          lambda f: ~(f["impact_check"].notna() & (f["impact_check"] != "none") & f["impact_checked_date"].isna()),
+          lambda r: f"the impact was checked by {IMPACT_CHECKS[r['impact_check']].lower()}: give the date it was "
+                    "checked"),
+    _rule("impact_check_needs_result", "impact_result",
+          lambda f: ~(f["impact_check"].notna() & (f["impact_check"] != "none") & f["impact_result"].isna()),
+          lambda r: "the impact was checked: give the result, one of: " + "; ".join(IMPACT_RESULTS.values())),
+    _rule("impact_evidence_needs_check", "impact_check",
+          lambda f: ~((f["impact_checked_date"].notna() | f["impact_result"].notna())
+                      & (f["impact_check"].isna() | (f["impact_check"] == "none"))),
+          lambda r: "a date or result of an impact check is given: say how the impact was checked, one of: "
+                    + "; ".join(v for k, v in IMPACT_CHECKS.items() if k != "none")),
+    _not_after_today("impact_checked_date"),
+    _after("impact_checked_date", "completed_date", "date the recommendation was completed"),
 )
 
 
@@ -392,15 +418,7 @@ def _reviews(part: _Part, partnerships: PartnershipIndex, today: pd.Timestamp) -
              "own reference for the review")
     for column in DATE_COLUMNS:
         frame[column] = part.dates(column)
-    theme_rows = []
-    for position, text in enumerate(cells["themes"]):
-        for piece in dict.fromkeys(p.strip() for p in THEME_SEPARATORS.split(text) if p.strip()):
-            theme_id, reason = resolve_theme(piece)
-            if reason:
-                part.problems.append(Problem(int(part.lines[position]), part.column("themes"), piece, reason,
-                                             part.line_label))
-            else:
-                theme_rows.append((position, theme_id))
+    theme_rows = _theme_cells(part)
     _apply_rules(part, frame.assign(today=today), REVIEW_SCHEMA, REVIEW_RULES)
     _duplicates(part, frame, ["partnership_id", "review_id"], "review", partnerships)
     valid = ~part.rejected()
@@ -409,6 +427,36 @@ def _reviews(part: _Part, partnerships: PartnershipIndex, today: pd.Timestamp) -
     themes = frame.loc[themes["position"], ["partnership_id", "review_id"]].reset_index(drop=True).assign(
         theme_id=themes["theme_id"].to_numpy())
     return frame[valid].reset_index(drop=True), themes.drop_duplicates(ignore_index=True)
+
+
+def _theme_cells(part: _Part) -> list[tuple[int, str]]:
+    """(position, theme id) for every theme named in the ``themes`` column; unknown themes become problems."""
+    theme_rows = []
+    for position, text in enumerate(part.cells["themes"]):
+        for piece in dict.fromkeys(p.strip() for p in THEME_SEPARATORS.split(text) if p.strip()):
+            theme_id, reason = resolve_theme(piece)
+            if reason:
+                part.problems.append(Problem(int(part.lines[position]), part.column("themes"), piece, reason,
+                                             part.line_label))
+            else:
+                theme_rows.append((position, theme_id))
+    return theme_rows
+
+
+def _addressed_themes(part: _Part) -> pd.Series:
+    """Each recommendation's themes as ids separated by ';' (None when it names none)."""
+    addressed: dict[int, list[str]] = {}
+    for position, theme_id in _theme_cells(part):
+        addressed.setdefault(position, []).append(theme_id)
+    return pd.Series([";".join(addressed[p]) if p in addressed else None for p in range(len(part.cells))],
+                     index=part.cells.index, dtype=object)
+
+
+def _optional_choice(part: _Part, name: str, choices: dict[str, str], synonyms: dict[str, str],
+                     what: str) -> pd.Series:
+    """A column that may be blank (None), else one of ``choices``."""
+    resolve = _from_choices(choices, synonyms, what)
+    return part.resolved(name, lambda text: resolve(text) if text else (None, None))
 
 
 def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.DataFrame,
@@ -446,6 +494,12 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
         "due_date": part.dates("due_date"),
         "status": part.resolved("status", _from_choices(STATUSES, STATUS_SYNONYMS, "status")),
         "completed_date": part.dates("completed_date"),
+        "themes": _addressed_themes(part),
+        "impact_check": _optional_choice(part, "impact_check", IMPACT_CHECKS, IMPACT_CHECK_SYNONYMS,
+                                         "way of checking impact"),
+        "impact_checked_date": part.dates("impact_checked_date"),
+        "impact_result": _optional_choice(part, "impact_result", IMPACT_RESULTS, IMPACT_RESULT_SYNONYMS,
+                                          "result of an impact check"),
     })
     part.add((cells["recommendation_id"] == "").to_numpy(), "recommendation_id",
              "the recommendation id is blank: give the review's own number for it, such as 1 or R3")

@@ -18,8 +18,15 @@ from boards.imports.cells import SYMBOLS_TEXT
 from boards.imports.layouts import COUNT_SUFFIXES, EXAMPLE_NOTE, LONG_COLUMNS
 from boards.imports.period_forms import EXPECTED
 from boards.imports.validation import UNIT_PHRASES, number_text
-from boards.reviews.register import AGENCIES, KINDS, STATUSES
-from boards.reviews.themes import load_themes
+from boards.reviews.register import (
+    AGENCIES,
+    IMPACT_CHECKS,
+    IMPACT_EVIDENCE_MONTHS,
+    IMPACT_RESULTS,
+    KINDS,
+    STATUSES,
+)
+from boards.reviews.themes import RECURRENCE_RULES, load_themes
 
 LOCAL_RETURN_SOURCE = "Local quarterly return"
 EXAMPLE_AREA = "E06000001"  # Hartlepool
@@ -139,9 +146,12 @@ REGISTER_EXAMPLE_REVIEWS = [
 ]
 REGISTER_EXAMPLE_RECOMMENDATIONS = [
     {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "1", "owner_agency": "health",
-     "due_date": "2025-12-31", "status": "completed", "completed_date": "2025-11-28"},
+     "due_date": "2025-12-31", "status": "completed", "completed_date": "2025-11-28", "themes": "neglect",
+     "impact_check": "re_audit", "impact_checked_date": "2026-05-20", "impact_result": "partly_improved"},
     {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "2",
-     "owner_agency": "local_authority", "due_date": "2026-03-31", "status": "in_progress", "completed_date": ""},
+     "owner_agency": "local_authority", "due_date": "2026-03-31", "status": "in_progress", "completed_date": "",
+     "themes": "management_oversight; multi_agency_working", "impact_check": "", "impact_checked_date": "",
+     "impact_result": ""},
 ]
 _DATES = ("A date: 2026-01-04, 04/01/2026 (day first) or 4 Jan 2026; Excel date cells are read as dates. "
           "Not in the future, nor before 1 April 2006.")
@@ -178,7 +188,18 @@ REGISTER_COLUMNS = {
             f"{k} ({v})" for k, v in AGENCIES.items()) + "."),
         "due_date": ("yes", "The day it is due. " + _DATES),
         "status": ("yes", "One of: " + "; ".join(f"{k} ({v})" for k, v in STATUSES.items()) + "."),
-        "completed_date": ("when completed", "The day it was completed. " + _DATES),
+        "completed_date": ("when completed", "The day it was signed off as completed. " + _DATES),
+        "themes": ("no", "The themes the recommendation addresses, as theme ids or names from data/review_themes.csv, "
+                         "separated by ';' (listed below). A theme found again by a later review after the "
+                         "recommendation was signed off shows the learning did not take hold (rules below). May be "
+                         "left out."),
+        "impact_check": ("no", "Once completed, how its impact was checked. One of: " + "; ".join(
+            f"{k} ({v})" for k, v in IMPACT_CHECKS.items()) + f". A completed recommendation with no evidence of "
+            f"impact {IMPACT_EVIDENCE_MONTHS} months after it was completed is shown as a concern."),
+        "impact_checked_date": ("when the impact was checked", "The day the impact check was made: not before the "
+                                                               "recommendation was completed. " + _DATES),
+        "impact_result": ("when the impact was checked", "What the check found. One of: " + "; ".join(
+            f"{k} ({v})" for k, v in IMPACT_RESULTS.items()) + "."),
     },
 }
 REGISTER_DICTIONARY_COLUMNS = ["file", "column", "required", "description"]
@@ -191,14 +212,16 @@ def register_template(part: str) -> bytes:
 
 
 def register_dictionary() -> bytes:
-    """Every column of both register files, then every theme of the taxonomy."""
+    """Every column of both register files, the rules of recurrence, then every theme of the taxonomy."""
     rows = [
         {"file": part, "column": column, "required": required, "description": description}
         for part, columns in REGISTER_COLUMNS.items()
         for column, (required, description) in columns.items()
     ]
+    rows += [{"file": "rules", "column": rule, "required": "", "description": text}
+             for rule, text in RECURRENCE_RULES.items()]
     rows += [
-        {"file": "themes", "column": theme.theme_id, "required": "", "description": f"{theme.name}: {theme.description}"}
+        {"file": "themes", "column": theme.theme_id, "required": "", "description": f"{theme.name}: {theme.description} Source: {theme.source}."}
         for theme in load_themes()
     ]
     return to_csv_bytes(pd.DataFrame(rows, columns=REGISTER_DICTIONARY_COLUMNS))

@@ -19,6 +19,7 @@ from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
 from boards.exports import to_csv_bytes
 from boards.pages.frame import comparison, current_store
 from boards.provenance import attribution, source_files
+from boards.reviews.themes import RECURRENCE_RULES
 
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 FREQUENCY_WORDS = {
@@ -205,6 +206,13 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
     key="weights_download",
+)
+
+st.markdown(
+    "#### When a case review theme comes back\n"
+    "Each case review is coded with themes from a fixed taxonomy (`data/review_themes.csv`), and each "
+    "recommendation may name the themes it addresses. Two rules, kept apart on the Case reviews page:\n"
+    + "".join(f"- **{rule}.** {text}\n" for rule, text in RECURRENCE_RULES.items())
 )
 
 # -- data sources ----------------------------------------------------------------------------

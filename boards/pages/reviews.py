@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from boards.charts.reviews import (
+    AFTER_SIGN_OFF,
     RECURS,
     overdue_by_agency_chart,
     recurrence_timeline_chart,
@@ -15,18 +16,24 @@ from boards.pages.figures import figure_with_table
 from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
+    EVIDENCE,
+    NO_EVIDENCE,
+    NOT_YET,
+    came_back_after_sign_off,
+    impact_evidence,
     most_recurring,
     neighbours_of,
+    partnerships_per_review,
     overdue_by_agency,
     recurrence_timeline,
     review_indicators,
     theme_matrix,
 )
-from boards.reviews.themes import theme_names
+from boards.reviews.themes import RECURRENCE_RULES, theme_names
 
 ENGLAND_ROWS = 20
 NEIGHBOURS, REGION = "Its statistical neighbours", "Its region"
-ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences"
+ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences per review"
 
 
 def _register(store):
@@ -45,8 +52,8 @@ register, findings, sources = shared("register", build=lambda: _register(store))
 demo_notice(sources)
 if "demo" in sources:
     st.caption(
-        ":material/science: **Synthetic register, invented.** The reviews, themes and recommendations below were "
-        "made up for the demonstration; they describe no real child, review or area."
+        ":material/science: **Synthetic register, invented.** The reviews, themes, recommendations and evidence of "
+        "impact below were made up for the demonstration; they describe no real child, review or area."
     )
 if register.reviews.empty:
     st.info(
@@ -111,20 +118,51 @@ else:
 if not shown:
     st.info(f"No theme was found again within 3 years in the 3 years to {as_at_text}.", icon=":material/info:")
 else:
+    came_back = came_back_after_sign_off(findings, register.recommendations, as_at, names.reindex(shown))
+    st.subheader(f"{AFTER_SIGN_OFF} Learning that did not take hold", divider=False)
+    if came_back.empty:
+        st.markdown(f"No theme came back after a recommendation addressing it was signed off, in the 3 years to "
+                    f"{as_at_text}.")
+    else:
+        st.markdown(f"**{len(came_back)} finding(s)** in the 3 years to {as_at_text} came back after a "
+                    "recommendation addressing the theme had been signed off as completed:")
+        st.dataframe(came_back.drop(columns=["partnership_id"]), hide_index=True, key="after_sign_off",
+                     column_config={
+                         "partnership_name": "Partnership", "review_id": "Review found it",
+                         "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),
+                         "theme": "Theme", "signed_off_review_id": "Recommendation of review",
+                         "signed_off_recommendation_id": "Recommendation", "owner_agency": "Owner agency",
+                         "signed_off_on": st.column_config.DateColumn("Signed off on", format="D MMM YYYY")})
     matrix = theme_matrix(findings, as_at, names.reindex(shown))
     recurring = matrix[matrix["recurrences"] > 0]
     figure_with_table(
         shared("theme_matrix", period_id, tuple(shown), build=lambda: theme_matrix_chart(
-            matrix, f"Reviews that found each theme in the 3 years to {as_at_text}")),
+            matrix, f"Share of each partnership's reviews that found each theme, 3 years to {as_at_text}")),
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
         key="theme_matrix",
-        summary=(f"Numbers are reviews that found the theme; {RECURS} marks a theme found again within 3 years of an "
-                 f"earlier review of the same partnership ({len(recurring)} of {int((matrix['reviews'] > 0).sum())} "
-                 "partnership-theme pairs with reviews)."),
+        summary=(f"Percentages are of the partnership's reviews in the 3 years that found the theme, so that "
+                 f"partnerships of any size compare; {AFTER_SIGN_OFF} marks a theme that came back after a "
+                 f"recommendation addressing it was signed off ({int((matrix['after_sign_off'] > 0).sum())} "
+                 f"partnership-theme pairs), {RECURS} one only seen again within 3 years of an earlier review of the "
+                 f"same partnership ({len(recurring)} of {int((matrix['reviews'] > 0).sum())} partnership-theme pairs "
+                 "with reviews were seen again)."),
         column_config={"partnership_name": "Partnership", "theme": "Theme", "reviews": "Reviews",
-                       "recurrences": "Found again within 3 years"},
+                       "partnership_reviews": "Reviews of the partnership", "percent_of_reviews":
+                           st.column_config.NumberColumn("% of its reviews", format="%d%%"),
+                       "recurrences": "Seen again within 3 years", "after_sign_off": "After sign-off"},
     )
+    st.subheader("Per review, side by side", divider=False)
+    st.dataframe(
+        partnerships_per_review(findings, register, as_at, names.reindex(shown)).drop(columns=["partnership_id"]),
+        hide_index=True, key="per_review",
+        column_config={"partnership_name": "Partnership", "reviews": "Reviews (3 years)",
+                       "themes_per_review": "Themes per review", "seen_again_per_review": "Seen again per review",
+                       "after_sign_off_per_review": "Back after sign-off per review",
+                       "overdue_per_review": f"Recommendations overdue at {as_at_text} per review"},
+    )
+    st.caption("Per review: divided by the partnership's reviews that found themes in the 3 years, so that a "
+               "partnership with many reviews does not stand out for its size alone.")
 
 # -- one partnership's timeline ----------------------------------------------------------------
 if has_register:
@@ -138,11 +176,35 @@ if has_register:
         file_name=f"review_theme_timeline_{partnership_id}.csv",
         key="theme_timeline",
         summary=(f"{len(again)} of {len(timeline)} findings repeated a theme an earlier review had found within "
-                 "3 years (joined by a line to that review)."),
+                 f"3 years (joined by a line to that review); {int(timeline['after_sign_off'].sum())} came back after "
+                 "a recommendation addressing the theme was signed off (a cross, joined by a dotted line to the "
+                 "sign-off)."),
         column_config={"review_id": "Review", "kind": "Kind", "reviewed_on": st.column_config.DateColumn(
             "Reviewed on", format="D MMM YYYY"), "theme": "Theme", "recurs": "Found again within 3 years",
             "earlier_review_id": "Earlier review", "earlier_reviewed_on": st.column_config.DateColumn(
-                "Earlier review on", format="D MMM YYYY")},
+                "Earlier review on", format="D MMM YYYY"), "after_sign_off": "After sign-off",
+            "signed_off_review_id": "Recommendation of review", "signed_off_recommendation_id": "Recommendation",
+            "signed_off_on": st.column_config.DateColumn("Signed off on", format="D MMM YYYY")},
+    )
+
+# -- evidence of impact of completed recommendations ----------------------------------------------
+if has_register:
+    st.header(f"{name}: did completed recommendations make a difference?", divider="gray")
+    impact = impact_evidence(register, [partnership_id], as_at)
+    counts = impact["impact"].value_counts()
+    st.markdown(
+        f"Of **{len(impact)}** recommendations completed by {as_at_text}, **{counts.get(EVIDENCE, 0)}** have "
+        f"evidence of impact (a re-audit, a practitioner survey or a case file sample); "
+        f"**{counts.get(NO_EVIDENCE, 0)}** have none {NO_EVIDENCE.removeprefix('No evidence ')} (a concern); "
+        f"**{counts.get(NOT_YET, 0)}** were completed too recently to expect it."
+    )
+    st.dataframe(
+        impact, hide_index=True, key="impact_evidence",
+        column_config={"review_id": "Review", "recommendation_id": "Recommendation", "agency": "Owner agency",
+                       "completed_date": st.column_config.DateColumn("Completed on", format="D MMM YYYY"),
+                       "impact": "Impact", "impact_check": "Checked by",
+                       "impact_checked_date": st.column_config.DateColumn("Checked on", format="D MMM YYYY"),
+                       "impact_result": "Result"},
     )
 
 # -- recommendations by owner agency -----------------------------------------------------------
@@ -167,5 +229,5 @@ st.caption(
     f"Overdue: not completed by {as_at_text} and due before it. Timescales: notification within 5 working days of "
     "the local authority becoming aware of the incident, rapid review within 15 working days of the notification, "
     "practice review published within 6 months of the decision to hold it (working days without English bank "
-    "holidays). A theme recurs when an earlier review of the same partnership found it within 3 years."
+    "holidays). " + " ".join(f"{rule}: {text}" for rule, text in RECURRENCE_RULES.items())
 )

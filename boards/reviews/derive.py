@@ -14,7 +14,13 @@ For each partnership and quarter (``E`` its last day), from the partnership's cu
   then), the percentage past their due date (due before ``E``);
 - ``review_actions_days_overdue``: the median days overdue at ``E`` of those overdue, in whole days;
 - ``recurring_review_themes``: of the themes found by reviews in the 12 months to ``E``, the
-  percentage that recur (found by an earlier review within 3 years: boards.reviews.themes).
+  percentage that recur (found by an earlier review within 3 years: boards.reviews.themes);
+- ``review_actions_impact_evidenced``: of the recommendations completed 6 months or more before ``E``
+  (when evidence of their impact is due), the percentage whose impact was checked (a re-audit, a
+  practitioner survey or a case file sample) by ``E``;
+- ``review_themes_after_sign_off``: of the themes found by reviews in the 12 months to ``E``, the
+  percentage that came back after a recommendation addressing them was signed off
+  (boards.reviews.themes): the learning did not take hold.
 
 Working days exclude weekends and English bank holidays (boards.reviews.workdays); the day of the
 event is day 0. With nothing to count, a figure is ``z`` (not applicable), never 0%.
@@ -28,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from boards.periods import Period, quarter, quarters_between
-from boards.reviews.register import Register, publication_deadline
+from boards.reviews.register import IMPACT_EVIDENCE_MONTHS, Register, publication_deadline
 from boards.reviews.workdays import add_working_days
 from boards.store import OBSERVATION_COLUMNS
 
@@ -43,6 +49,8 @@ REGISTER_INDICATORS = (
     "review_actions_overdue",
     "review_actions_days_overdue",
     "recurring_review_themes",
+    "review_actions_impact_evidenced",
+    "review_themes_after_sign_off",
 )
 DERIVED_NOTE = "Derived from the case review register"
 _NOTHING_TO_COUNT = {
@@ -52,6 +60,8 @@ _NOTHING_TO_COUNT = {
     "review_actions_overdue": "No review recommendations open at the quarter end",
     "review_actions_days_overdue": "No review recommendation overdue at the quarter end",
     "recurring_review_themes": "No review themes found in the 12 months to the quarter end",
+    "review_actions_impact_evidenced": "No review recommendation completed 6 months or more before the quarter end",
+    "review_themes_after_sign_off": "No review themes found in the 12 months to the quarter end",
 }
 
 
@@ -89,6 +99,17 @@ def recommendations_as_at(recommendations: pd.DataFrame, as_at) -> pd.DataFrame:
     state["overdue"] = state["open"] & (state["due_date"] < end)
     state["days_overdue"] = np.where(state["overdue"], (end - state["due_date"]).dt.days, np.nan)
     return state
+
+
+def impact_as_at(recommendations: pd.DataFrame, as_at) -> pd.DataFrame:
+    """The recommendations completed by the end of day ``as_at``, with whether evidence of their impact is due (completed
+    6 months or more before) and whether they have it (a check other than none made by then)."""
+    end = pd.Timestamp(as_at)
+    done = recommendations[recommendations["completed_date"] <= end].copy()
+    done["evidence_due"] = done["completed_date"] + pd.DateOffset(months=IMPACT_EVIDENCE_MONTHS) <= end
+    done["evidenced"] = (done["impact_check"].notna() & (done["impact_check"] != "none")
+                         & (done["impact_checked_date"] <= end))
+    return done
 
 
 def median_days(days: pd.Series) -> float:
@@ -130,6 +151,12 @@ def derive_observations(register: Register, partnership_ids, quarters: list[Peri
         recent = findings[within(findings["reviewed_on"], window_start)].assign(
             recurs=lambda f: f["recurs"].astype(float))
         counts["recurring_review_themes"] = _share(recent, "recurs", partnerships)
+        counts["review_themes_after_sign_off"] = _share(
+            recent.assign(after_sign_off=recent["after_sign_off"].astype(float)), "after_sign_off", partnerships)
+        impact = impact_as_at(register.recommendations, end)
+        due = impact[impact["evidence_due"]]
+        counts["review_actions_impact_evidenced"] = _share(due.assign(evidenced=due["evidenced"].astype(float)),
+                                                           "evidenced", partnerships)
         for indicator_id, figures in counts.items():
             rows.append(_observations(indicator_id, period.period_id, figures))
     if not rows:

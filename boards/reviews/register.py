@@ -42,6 +42,14 @@ KIND_SYNONYMS = {
 }
 STATUSES = {"not_started": "Not started", "in_progress": "In progress", "completed": "Completed"}
 STATUS_SYNONYMS = {"open": "in_progress", "started": "in_progress", "complete": "completed", "done": "completed"}
+IMPACT_CHECKS = {"re_audit": "Re-audit", "practitioner_survey": "Practitioner survey",
+                 "case_file_sample": "Case file sample", "none": "None"}
+IMPACT_CHECK_SYNONYMS = {"audit": "re_audit", "reaudit": "re_audit", "survey": "practitioner_survey",
+                         "case sample": "case_file_sample", "file sample": "case_file_sample", "not checked": "none"}
+IMPACT_RESULTS = {"improved": "Improved", "partly_improved": "Partly improved", "not_improved": "Not improved"}
+IMPACT_RESULT_SYNONYMS = {"partly": "partly_improved", "partial": "partly_improved", "no change": "not_improved",
+                          "not improved": "not_improved", "worse": "not_improved"}
+IMPACT_EVIDENCE_MONTHS = 6
 AGENCIES = {
     "local_authority": "Local authority",
     "police": "Police",
@@ -64,7 +72,8 @@ DATE_COLUMNS = ("incident_known_date", "notification_date", "rapid_review_date",
 REVIEW_FIELDS = ("partnership_id", "review_id", "kind", *DATE_COLUMNS)
 THEME_FIELDS = ("partnership_id", "review_id", "theme_id")
 RECOMMENDATION_FIELDS = ("partnership_id", "review_id", "recommendation_id", "owner_agency", "due_date", "status",
-                         "completed_date")
+                         "completed_date", "themes", "impact_check", "impact_checked_date", "impact_result")
+RECOMMENDATION_DATES = ("due_date", "completed_date", "impact_checked_date")
 PUBLICATION_MONTHS = 6
 
 
@@ -96,13 +105,14 @@ class Register:
             reviews[column] = pd.to_datetime(reviews[column])
         reviews["reviewed_on"] = reviewed_on(reviews)
         recommendations = recommendations.copy()
-        for column in ("due_date", "completed_date"):
+        for column in RECOMMENDATION_DATES:
             recommendations[column] = pd.to_datetime(recommendations[column])
         return cls(reviews, themes, recommendations)
 
     def findings(self) -> pd.DataFrame:
-        """Every theme of every dated review, with whether it recurs (boards.reviews.themes)."""
-        return theme_findings(self.reviews, self.themes)
+        """Every theme of every dated review, whether it was seen again and whether it came back after a
+        recommendation addressing it was signed off (boards.reviews.themes)."""
+        return theme_findings(self.reviews, self.themes, self.recommendations)
 
     def recommendations_with_reviews(self) -> pd.DataFrame:
         """Recommendations with their review's kind and ``reviewed_on`` (the date they exist from)."""
@@ -118,7 +128,7 @@ class Register:
     @property
     def dates(self) -> pd.Series:
         """Every date the register holds."""
-        parts = [self.reviews[c] for c in DATE_COLUMNS] + [self.recommendations[c] for c in ("due_date", "completed_date")]
+        parts = [self.reviews[c] for c in DATE_COLUMNS] + [self.recommendations[c] for c in RECOMMENDATION_DATES]
         return pd.concat([pd.to_datetime(p) for p in parts], ignore_index=True).dropna()
 
 

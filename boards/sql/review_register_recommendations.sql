@@ -8,7 +8,8 @@ WITH current AS (
     GROUP BY s.partnership_id
 )
 SELECT r.partnership_id, r.review_id, r.recommendation_id, r.owner_agency, r.due_date, r.status,
-       r.completed_date, c.load_id, c.source
+       r.completed_date, r.themes, r.impact_check,
+       r.impact_checked_date, r.impact_result, c.load_id, c.source
 FROM review_recommendations r
 JOIN current c USING (partnership_id, file_hash)
 ORDER BY r.partnership_id, r.review_id, r.recommendation_id

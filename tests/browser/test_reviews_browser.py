@@ -11,8 +11,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def test_case_reviews_page_for_a_partnership(page: Page, app_url: str) -> None:
-    """Choose Birmingham: its indicators, the theme matrix, its timeline and the agency bars are drawn, the page
-    says the register is invented, and axe finds no serious or critical WCAG violation."""
+    """Choose Birmingham: the themes that came back after their recommendation was signed off are listed first with
+    that recommendation; its indicators, the theme matrix, its timeline and the agency bars are drawn, the page says
+    the register is invented, and axe finds no serious or critical WCAG violation."""
     page.goto(f"{app_url}/case-reviews")
     wait_for_app(page)
     expect(page.locator("h1")).to_have_text("Case reviews")
@@ -25,7 +26,10 @@ def test_case_reviews_page_for_a_partnership(page: Page, app_url: str) -> None:
     wait_for_app(page)
     assert "partnership=E08000025" in page.url
     expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=APP_TIMEOUT_MS)
-    expect(page.get_by_text("4 of 11 open recommendations were past their due date")).to_be_visible()
+    expect(page.get_by_text("5 of 17 open recommendations were past their due date")).to_be_visible()
+    expect(page.get_by_role("heading", name="⚑ Learning that did not take hold")).to_be_visible()
+    expect(page.get_by_text("34 finding(s)")).to_be_visible()
+    expect(page.get_by_text("Of 127 recommendations completed by 30 Sep 2026, 53 have evidence of impact")).to_be_visible()
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 SAMPLES = ROOT / "tests" / "data" / "upload_page"
 DEMO_LOADS = 7
-DEMO_OBSERVATIONS = 42695
+DEMO_OBSERVATIONS = 45143
 SIGNALS = {"SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP, "SIGKILL": signal.SIGKILL}
 
 

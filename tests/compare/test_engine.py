@@ -208,13 +208,13 @@ def demo_comparison(demo_store):
 
 
 def test_demo_comparison_covers_every_partnership(demo_comparison):
-    """153 partnerships scored and ranked as at 2026-27 Q2, 32 indicators each; judged results explain
+    """153 partnerships scored and ranked as at 2026-27 Q2, 34 indicators each; judged results explain
     themselves and context ones never do."""
     results = demo_comparison.area_results
     assert demo_comparison.period_id == "2026-27 Q2"
     assert len(demo_comparison.scores) == 153
     assert demo_comparison.scores["rank"].iloc[0] == 1
-    assert len(results) == 153 * 32
+    assert len(results) == 153 * 34
     judged = results["polarity"] != "context"
     assert results.loc[judged, "sentence"].notna().all()
     assert results.loc[~judged, "sentence"].isna().all()
@@ -284,7 +284,7 @@ def test_score_history_covers_every_period(demo_comparison):
 def test_history_has_every_result(demo_comparison):
     """Every partnership x indicator x period the indicator has data for."""
     history = demo_comparison.history
-    assert len(history) == 42_993
+    assert len(history) == 45_441
     assert not history.duplicated(["partnership_id", "indicator_id", "period_id"]).any()
     assert isinstance(history, pd.DataFrame)
 

@@ -80,12 +80,12 @@ def test_wide_template_without_its_counts_warns_once_per_percentage(store):
 
 
 def test_data_dictionary_explains_columns_and_indicators():
-    """Seven layout columns, then all 32 catalogue indicators with unit, range and period."""
+    """Seven layout columns, then all 34 catalogue indicators with unit, range and period."""
     dictionary = pd.read_csv(io.BytesIO(data_dictionary(INDICATORS)), dtype=str, keep_default_na=False,
                              encoding="utf-8-sig")
     assert dictionary["column"].tolist()[:7] == ["area_code", "period", "indicator", "value", "numerator",
                                                  "denominator", "note"]
-    assert len(dictionary) == 39
+    assert len(dictionary) == 41
     police = dictionary.set_index("column").loc["attendance_police"]
     assert (police["name"], police["unit"], police["valid_range"], police["period"]) == (
         "Police attendance at partnership meetings", "a percentage", "0 to 100",

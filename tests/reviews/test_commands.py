@@ -39,11 +39,11 @@ def test_import_rejects_then_imports_then_rolls_back(store, tmp_path, capsys):
     reviews.write_bytes(reviews_csv())
     recommendations.write_bytes(recommendations_csv())
     status, output, _ = run(capsys, "import", str(reviews), "--db", db)
-    assert status == 0 and "imported as load 1: 84 added" in output
+    assert status == 0 and "imported as load 1: 108 added" in output
     status, output, _ = run(capsys, "import", str(recommendations), "--db", db)
-    assert status == 0 and "imported as load 2: 0 added, 15 changed, 69 unchanged" in output
+    assert status == 0 and "imported as load 2: 0 added, 20 changed, 88 unchanged" in output
     status, _, error = run(capsys, "rollback", "1", "--db", db)
     assert status == 1 and "load 2 (recommendations.csv) has since loaded the case review register" in error
     status, output, _ = run(capsys, "rollback", "2", "--db", db)
-    assert (status, output.strip()) == (0, "Rolled back load 2 (recommendations.csv): restored 15 values it had "
+    assert (status, output.strip()) == (0, "Rolled back load 2 (recommendations.csv): restored 20 values it had "
                                            "replaced and removed 0 it had added.")

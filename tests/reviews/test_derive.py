@@ -12,7 +12,9 @@ Hartlepool, 2025-26 Q3 (1 Oct to 31 Dec 2025):
   and R2-1 not yet made (R2's rapid review is 22 Jan 2026). 3 of 5 = 60.0% overdue, median 92 days.
 - themes found in 2025: R4 (information sharing: again after the 2023 serious case review R6; management oversight:
   new), R5 (voice of the child: new), R1 (neglect: again after R3 in 2024; information sharing: again after R4).
-  3 of 5 = 60.0%.
+  3 of 5 = 60.0%; none came back after sign-off (no recommendation names a theme): 0 of 5.
+- recommendations completed by 30 Jun 2025, 6 months before the quarter end: R3-1 (15 Mar 2025), with no evidence of
+  impact: 0 of 1.
 """
 
 import pandas as pd
@@ -23,7 +25,14 @@ from boards.imports.pipeline import commit_plan
 from boards.reviews.derive import REGISTER_INDICATORS, recommendations_as_at
 from boards.reviews.register import current_register
 
-from .conftest import inspect, recommendations_csv, reviews_csv
+from boards.reviews.summaries import (
+    came_back_after_sign_off,
+    impact_evidence,
+    partnerships_per_review,
+    theme_matrix,
+)
+
+from .conftest import RECOMMENDATION_HEADER, csv_bytes, inspect, recommendations_csv, reviews_csv
 
 EXPECTED_Q3 = {
     "serious_incident_notifications": (2.0, None, None),
@@ -33,6 +42,8 @@ EXPECTED_Q3 = {
     "review_actions_overdue": (60.0, 3.0, 5.0),
     "review_actions_days_overdue": (92.0, None, None),
     "recurring_review_themes": (60.0, 3.0, 5.0),
+    "review_actions_impact_evidenced": (0.0, 0.0, 1.0),
+    "review_themes_after_sign_off": (0.0, 0.0, 5.0),
 }
 
 
@@ -68,7 +79,7 @@ def test_nothing_to_count_is_not_applicable(loaded):
 
 
 def test_derived_for_the_twelve_quarters_to_the_latest_ended(loaded):
-    """Today is 22 Nov 2026: figures for 2023-24 Q3 to 2026-27 Q2 (12 quarters), 7 indicators each, source local,
+    """Today is 22 Nov 2026: figures for 2023-24 Q3 to 2026-27 Q2 (12 quarters), 9 indicators each, source local,
     written by the register loads."""
     frame = loaded.table("observations")
     assert sorted(frame["period_id"].unique())[0] == "2023-24 Q3"
@@ -86,6 +97,8 @@ def test_comparison_engine_judges_the_derived_figures(loaded):
     assert (mine.loc["recurring_review_themes", "value"], mine.loc["recurring_review_themes", "denominator"]) == (
         60.0, 5.0)
     assert mine.loc["recurring_review_themes", "method"] == "proportion"
+    for judged in ("review_actions_impact_evidenced", "review_themes_after_sign_off"):
+        assert (mine.loc[judged, "method"], mine.loc[judged, "flag"] != "not judged") == ("proportion", True)
     assert mine.loc["review_actions_days_overdue", "method"] == "robust"
     assert mine.loc["serious_incident_notifications", "flag"] == "not judged"
     others = results[(results.partnership_id == "E06000002") & (results.indicator_id == "review_actions_overdue")]
@@ -111,3 +124,71 @@ def test_a_rapid_review_never_completed_counts_as_late(store):
     frame = store.table("observations").set_index(["area_code", "indicator_id", "period_id"])
     q3 = frame.loc[("E06000001", "rapid_review_timeliness", "2025-26 Q3")]
     assert (q3["status"], q3["note"]) == ("z", "No rapid review was due in the quarter")
+
+
+def test_hand_made_register_came_back_after_sign_off(loaded):
+    """R3 (rapid review 28 Jun 2024) found neglect and information sharing. Its recommendation 1, addressing neglect,
+    was signed off on 15 Mar 2025; R1 (29 Oct 2025) found neglect again: it came back after sign-off. Its
+    recommendation 3, addressing information sharing, was signed off on 15 Jan 2026, after R1 found information
+    sharing again: R1's information sharing was only seen again (after R4)."""
+    commit_plan(loaded, inspect(loaded, "recommendations.csv", csv_bytes(RECOMMENDATION_HEADER.strip() + ",themes\n", (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,neglect",
+        ",R3,2,health,2025-06-30,in progress,,",
+        ",R3,3,local authority,2025-09-30,completed,2026-01-15,information sharing"))))
+    register = current_register(loaded)
+    found = register.findings().set_index(["review_id", "theme_id"])
+    assert tuple(found.loc[("R1", "neglect"), ["recurs", "after_sign_off", "signed_off_review_id",
+                                               "signed_off_recommendation_id"]]) == (True, True, "R3", "1")
+    assert found.loc[("R1", "neglect"), "signed_off_on"] == pd.Timestamp("2025-03-15")
+    assert tuple(found.loc[("R1", "information_sharing"), ["recurs", "earlier_review_id", "after_sign_off"]]) == (
+        True, "R4", False)
+    assert int(found["after_sign_off"].sum()) == 1
+    assert figures(loaded, "2025-26 Q3")["review_themes_after_sign_off"] == (20.0, 1.0, 5.0)
+    table = came_back_after_sign_off(register.findings(), register.recommendations, "2025-12-31",
+                                     pd.Series({"E06000001": "Hartlepool"}))
+    assert table.drop(columns=["reviewed_on", "signed_off_on"]).values.tolist() == [
+        ["E06000001", "Hartlepool", "R1", "Neglect", "R3", "1", "Police"]]
+
+
+def test_partnerships_side_by_side_are_per_review(loaded):
+    """In the 3 years to 31 Dec 2025 Hartlepool's reviews R6 (Feb 2023), R3, R4, R5 and R1 found 9 themes; 4 were seen
+    again (R3 neglect after R6, R4 information sharing after R6, R1 neglect after R3, R1 information sharing after
+    R4); 3 recommendations were overdue at 31 Dec 2025: per review 1.8, 0.8 and 0.6. Neglect: 3 of its 5 reviews,
+    60%. Middlesbrough, without a register, has no figure per review rather than 0."""
+    register = current_register(loaded)
+    names = pd.Series({"E06000001": "Hartlepool", "E06000002": "Middlesbrough"})
+    table = partnerships_per_review(register.findings(), register, "2025-12-31", names)
+    assert table.iloc[0].tolist() == ["E06000001", "Hartlepool", 5, 1.8, 0.8, 0.0, 0.6]
+    assert table.iloc[1, 2] == 0 and table.iloc[1, 3:].isna().all()
+    matrix = theme_matrix(register.findings(), "2025-12-31", names).set_index(["partnership_id", "theme_id"])
+    assert tuple(matrix.loc[("E06000001", "neglect"), ["reviews", "partnership_reviews", "percent_of_reviews"]]) == (
+        3, 5, 60.0)
+
+
+def test_completed_recommendations_and_their_evidence_of_impact(loaded):
+    """As at 30 Sep 2026: R3-1 (completed 15 Mar 2025) was re-audited on 1 Sep 2025: evidence of impact; R3-3
+    (completed 15 Jan 2026) has a check marked none: no evidence 6 months on (15 Jul 2026), a concern; R4-1 (completed
+    1 Sep 2026) has none yet, too recent; R4-2 (completed 20 Mar 2026) was surveyed on 1 Oct 2026, after the day asked
+    about and more than 6 months after its completion: a concern on 30 Sep 2026, evidence of impact on 31 Oct."""
+    header = RECOMMENDATION_HEADER.strip() + ",themes,impact_check,impact_checked_date,impact_result\n"
+    plan = inspect(loaded, "recommendations.csv", csv_bytes(header, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,neglect,re-audit,2025-09-01,improved",
+        ",R3,2,health,2025-06-30,in progress,,,,,",
+        ",R3,3,local authority,2025-09-30,completed,2026-01-15,,none,,",
+        ",R4,1,education,2025-12-31,completed,2026-09-01,,,,",
+        ",R4,2,partnership,2026-03-31,completed,2026-03-20,,practitioner survey,2026-10-01,not improved")))
+    assert plan.problems == ()
+    commit_plan(loaded, plan)
+    table = impact_evidence(current_register(loaded), ["E06000001"], "2026-09-30")
+    assert table[["review_id", "recommendation_id", "impact", "impact_check", "impact_result"]].fillna("").values.tolist(
+    ) == [
+        ["R4", "1", "No evidence yet", "", ""],
+        ["R4", "2", "No evidence after 6 months", "", ""],
+        ["R3", "3", "No evidence after 6 months", "", ""],
+        ["R3", "1", "Evidence of impact", "Re-audit", "Improved"],
+    ]
+    # The indicator for 2026-27 Q2 counts those completed by 30 Mar 2026: R3-1 (evidenced), R3-3, R4-2: 1 of 3.
+    assert figures(loaded, "2026-27 Q2")["review_actions_impact_evidenced"] == (33.3, 1.0, 3.0)
+    later = impact_evidence(current_register(loaded), ["E06000001"], "2026-10-31")
+    assert later.iloc[1][["review_id", "recommendation_id", "impact", "impact_check", "impact_result"]].tolist() == [
+        "R4", "2", "Evidence of impact", "Practitioner survey", "Not improved"]

@@ -18,6 +18,7 @@ from .conftest import (
     RECOMMENDATIONS,
     REVIEW_HEADER,
     REVIEWS,
+    csv_bytes,
     inspect,
     recommendations_csv,
     reviews_csv,
@@ -242,10 +243,68 @@ def test_dates_before_2006_are_a_mistyped_year(store):
 
 
 def test_templates_import_and_the_dictionary_lists_the_themes(store):
-    """The two template files import as they are; the dictionary has both files' columns and the 12 themes."""
+    """The two template files import as they are; the dictionary has both files' columns, the two recurrence rules
+    and the 16 themes with their sources."""
     assert inspect(store, "reviews.csv", register_template("reviews")).problems == ()
     commit_plan(store, inspect(store, "reviews.csv", register_template("reviews")))
     assert inspect(store, "recommendations.csv", register_template("recommendations")).problems == ()
     dictionary = pd.read_csv(io.BytesIO(register_dictionary()), dtype=str, keep_default_na=False,
                              encoding="utf-8-sig")
-    assert dictionary.groupby("file").size().to_dict() == {"recommendations": 7, "reviews": 9, "themes": 12}
+    assert dictionary.groupby("file").size().to_dict() == {"recommendations": 11, "reviews": 9, "rules": 2,
+                                                           "themes": 16}
+    themes = dictionary[dictionary["file"] == "themes"].set_index("column")["description"]
+    assert themes["babies_under_one"].endswith(
+        "Source: Child Safeguarding Practice Review Panel annual reports: a recurring national theme.")
+    assert themes["involving_fathers"].endswith(
+        "Source: Local theme common in case reviews; not one of the Panel's recurring national themes.")
+    rules = dictionary[dictionary["file"] == "rules"].set_index("column")["description"]
+    assert list(rules.index) == ["Seen again", "Came back after sign-off"]
+    assert rules["Came back after sign-off"].startswith(
+        "A theme of a review came back after sign-off (the learning did not take hold) when a recommendation of the "
+        "same partnership that addresses the theme had been signed off as completed before that review, within 3 "
+        "years of the sign-off.")
+
+
+def test_recommendations_name_the_themes_they_address(store):
+    """The themes column is optional: given by id or name it is stored as ids; a file without it still loads (its
+    recommendations address no theme); an unknown theme is refused with a suggestion."""
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv()))
+    header = RECOMMENDATION_HEADER.strip() + ",themes\n"
+    commit_plan(store, inspect(store, "recommendations.csv", csv_bytes(header, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,Neglect; domestic-abuse",
+        "E06000001,R3,2,health,2025-06-30,in progress,,"))))
+    stored = current_register(store).recommendations.set_index("recommendation_id")["themes"]
+    assert stored["1"] == "neglect;domestic_abuse" and pd.isna(stored["2"])
+    commit_plan(store, inspect(store, "recommendations.csv", recommendations_csv()))
+    assert current_register(store).recommendations["themes"].isna().all()
+    plan = inspect(store, "recommendations.csv", csv_bytes(header, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,Neglectt",)))
+    assert problems(plan) == [(2, "themes", "Neglectt", '"Neglectt" is not a theme of the taxonomy '
+                                                       '(data/review_themes.csv); did you mean "Neglect"?')]
+
+
+IMPACT_HEADER = RECOMMENDATION_HEADER.strip() + ",themes,impact_check,impact_checked_date,impact_result\n"
+
+
+def test_impact_evidence_is_validated(store):
+    """A check needs a completed recommendation, a date not before the completion and a result; a date or result needs
+    a check; 'survey' and 'partly' are understood; none needs nothing."""
+    commit_plan(store, inspect(store, "reviews.csv", reviews_csv()))
+    plan = inspect(store, "recommendations.csv", csv_bytes(IMPACT_HEADER, (
+        "E06000001,R3,1,police,2025-03-31,completed,2025-03-15,neglect,survey,2025-09-01,partly",
+        "E06000001,R3,2,health,2025-06-30,in progress,,,re_audit,2025-09-01,improved",
+        "E06000001,R3,3,local authority,2025-09-30,completed,2025-09-15,,case file sample,,",
+        "E06000001,R4,1,education,2025-12-31,completed,2025-12-01,,re-audit,2025-11-30,not improved",
+        "E06000001,R4,2,partnership,2026-03-31,completed,2026-01-10,,,2026-05-01,",
+        "E06000001,R1,1,police,2025-11-30,completed,2025-11-20,,none,,")))
+    assert problems(plan) == [
+        (3, "impact_check", "re_audit", "the impact of a recommendation is checked once it is completed: make the "
+                                        "status completed, or clear the impact check"),
+        (4, "impact_checked_date", None, "the impact was checked by case file sample: give the date it was checked"),
+        (4, "impact_result", None, "the impact was checked: give the result, one of: Improved; Partly improved; "
+                                   "Not improved"),
+        (5, "impact_checked_date", "2025-11-30", "30 Nov 2025 is before the date the recommendation was completed "
+                                                 "(01 Dec 2025): the dates are in the wrong order"),
+        (6, "impact_check", None, "a date or result of an impact check is given: say how the impact was checked, one "
+                                  "of: Re-audit; Practitioner survey; Case file sample"),
+    ]

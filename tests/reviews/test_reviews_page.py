@@ -17,6 +17,8 @@ from boards.demo import DEMO_REGISTER_AS_AT
 from boards.imports.pipeline import commit_plan
 from boards.reviews.register import current_register
 from boards.reviews.summaries import (
+    came_back_after_sign_off,
+    impact_evidence,
     neighbours_of,
     overdue_by_agency,
     recurrence_timeline,
@@ -90,54 +92,98 @@ def test_labelled_as_invented(birmingham):
 
 
 def test_review_indicators_equal_the_comparison(birmingham, store):
-    """The seven case review indicators of Birmingham as at 2026-27 Q2, as the comparison engine has them."""
+    """The nine case review indicators of Birmingham as at 2026-27 Q2, as the comparison engine has them."""
     expected = review_indicators(compare(store, LATEST).area_results, BIRMINGHAM)
     table = shown(birmingham, "review_indicators")
     assert table["indicator_id"].tolist() == expected["indicator_id"].tolist() == [
         "serious_incident_notifications", "notification_timeliness", "rapid_review_timeliness",
         "review_publication_timeliness", "review_actions_overdue", "review_actions_days_overdue",
-        "recurring_review_themes"]
+        "recurring_review_themes", "review_actions_impact_evidenced", "review_themes_after_sign_off"]
     pd.testing.assert_series_equal(table["value"], expected["value"], check_names=False)
     pd.testing.assert_series_equal(table["england"], expected["england"], check_names=False)
-    assert table.set_index("indicator_id").loc["review_actions_overdue", "value"] == pytest.approx(36.4)
+    assert table.set_index("indicator_id").loc["review_actions_overdue", "value"] == pytest.approx(29.4)
     drawn = [numbers(t["x"])[0] for t in spec(birmingham, "review_indicators")["data"] if t["name"] == "This partnership"]
     assert drawn == expected["value"].dropna().tolist()
 
 
 def test_theme_matrix_equals_the_core(birmingham, store, register):
-    """Birmingham and its ten statistical neighbours x 12 themes, counted over the 3 years to 30 Sep 2026."""
+    """Birmingham and its ten statistical neighbours x 16 themes, counted over the 3 years to 30 Sep 2026."""
     names = pd.Series(store.partnership_names())
     expected = theme_matrix(register.findings(), DEMO_REGISTER_AS_AT,
                             names.reindex(neighbours_of(store.read("compare_neighbours"), BIRMINGHAM)))
     table = shown(birmingham, "theme_matrix")
-    assert len(table) == 11 * 12
+    assert len(table) == 11 * 16
     assert table["reviews"].tolist() == expected["reviews"].tolist()
     assert table["recurrences"].tolist() == expected["recurrences"].tolist()
-    assert numbers(spec(birmingham, "theme_matrix")["data"][0]["marker"]["color"]) == expected["reviews"].tolist()
-    assert any("(57 of 76 partnership-theme pairs with reviews)" in c.value for c in birmingham.caption)
+    assert table["percent_of_reviews"].tolist() == pytest.approx(expected["percent_of_reviews"].tolist(), nan_ok=True)
+    assert numbers(spec(birmingham, "theme_matrix")["data"][0]["marker"]["color"]) == expected[
+        "percent_of_reviews"].fillna(0).tolist()
+    assert any("(48 of 88 partnership-theme pairs with reviews were seen again)" in c.value for c in birmingham.caption)
+
+
+def test_neighbours_side_by_side_per_review(birmingham, store, register):
+    """Birmingham's 33 reviews in the 3 years found 1.79 themes each, 1.67 seen again; Middlesbrough's 5 found 1.2: per
+    review, not raw counts, where partnerships are set side by side."""
+    table = next(frame.value for frame in birmingham.dataframe if "themes_per_review" in frame.value.columns)
+    assert table.iloc[0][["partnership_name", "reviews", "themes_per_review", "seen_again_per_review"]].tolist() == [
+        "Birmingham", 33, 1.79, 1.67]
+    assert table.set_index("partnership_name").loc["Middlesbrough", "themes_per_review"] == 1.2
+
+
+def test_learning_that_did_not_take_hold_is_listed_with_its_recommendation(birmingham, store, register):
+    """Among Birmingham and its neighbours, 34 findings of the 3 years to 30 Sep 2026 came back after a recommendation
+    addressing the theme was signed off; the latest: Birmingham's R051 found risk assessment on 22 Sep 2026, after
+    R044's recommendation 4 (health) was signed off on 9 Aug 2026. The matrix marks 16 partnership-theme pairs ⚑."""
+    names = pd.Series(store.partnership_names())
+    expected = came_back_after_sign_off(register.findings(), register.recommendations, DEMO_REGISTER_AS_AT,
+                                        names.reindex(neighbours_of(store.read("compare_neighbours"), BIRMINGHAM)))
+    table = next(frame.value for frame in birmingham.dataframe if "owner_agency" in frame.value.columns)
+    assert table["review_id"].tolist() == expected["review_id"].tolist()
+    assert len(table) == 34
+    assert table.iloc[0][["partnership_name", "review_id", "theme", "signed_off_review_id",
+                          "signed_off_recommendation_id", "owner_agency"]].tolist() == [
+        "Birmingham", "R051", "Risk assessment", "R044", "4", "Health"]
+    assert any("**34 finding(s)** in the 3 years to 30 Sep 2026 came back" in m.value for m in birmingham.markdown)
+    assert any("came back after a recommendation addressing it was signed off (16 partnership-theme pairs)" in c.value
+               for c in birmingham.caption)
+    assert "⚑" in "".join(spec(birmingham, "theme_matrix")["data"][0]["text"])
+
+
+def test_evidence_of_impact_of_completed_recommendations(birmingham, register):
+    """Of Birmingham's 127 recommendations completed by 30 Sep 2026, 53 have (invented) evidence of impact, 58 none
+    after 6 months, 16 were completed too recently; the table is the core's."""
+    expected = impact_evidence(register, [BIRMINGHAM], DEMO_REGISTER_AS_AT)
+    table = next(frame.value for frame in birmingham.dataframe if "impact" in frame.value.columns)
+    assert table["impact"].tolist() == expected["impact"].tolist()
+    assert table["impact"].value_counts().to_dict() == {"No evidence after 6 months": 58, "Evidence of impact": 53,
+                                                        "No evidence yet": 16}
+    assert any("Of **127** recommendations completed by 30 Sep 2026, **53** have evidence of impact" in m.value
+               for m in birmingham.markdown)
+    assert any("**58** have none after 6 months (a concern)" in m.value for m in birmingham.markdown)
 
 
 def test_timeline_equals_the_core(birmingham, register):
-    """Birmingham's findings up to 30 Sep 2026: 87 of 100 repeat a theme found within 3 years."""
+    """Birmingham's findings up to 30 Sep 2026: 72 of 90 repeat a theme found within 3 years."""
     expected = recurrence_timeline(register.findings(), BIRMINGHAM, DEMO_REGISTER_AS_AT)
     table = shown(birmingham, "theme_timeline")
     assert table["review_id"].tolist() == expected["review_id"].tolist()
     assert table["recurs"].tolist() == expected["recurs"].tolist()
-    assert (len(table), int(table["recurs"].sum())) == (100, 87)
-    assert any(c.value.startswith("87 of 100 findings repeated a theme") for c in birmingham.caption)
+    assert (len(table), int(table["recurs"].sum())) == (90, 72)
+    assert any(c.value.startswith("72 of 90 findings repeated a theme") for c in birmingham.caption)
 
 
 def test_overdue_by_agency_equals_the_core(birmingham, register):
-    """4 of Birmingham's 11 open recommendations were overdue at 30 Sep 2026; the bars draw the table."""
+    """5 of Birmingham's 17 open recommendations were overdue at 30 Sep 2026; the bars draw the table."""
     expected = overdue_by_agency(register, [BIRMINGHAM], DEMO_REGISTER_AS_AT)
     table = shown(birmingham, "overdue_by_agency")
     columns = ["agency", "open", "overdue"]
     assert table[columns].values.tolist() == expected[columns].values.tolist()
-    assert (int(table["open"].sum()), int(table["overdue"].sum())) == (11, 4)
+    assert (int(table["open"].sum()), int(table["overdue"].sum())) == (17, 5)
     traces = spec(birmingham, "overdue_by_agency")["data"]
     bars = {trace["name"]: dict(zip(trace["y"], numbers(trace["x"]))) for trace in traces}
-    assert bars["Overdue"] == {"Other agency": 1, "Education": 0, "Health": 2, "Local authority": 1}
-    assert any(c.value.startswith("4 of 11 open recommendations were past their due date at 30 Sep 2026")
+    assert bars["Overdue"] == {"Safeguarding partnership": 0, "Youth justice": 1, "Education": 1, "Health": 0, "Police": 1,
+                              "Local authority": 2}
+    assert any(c.value.startswith("5 of 17 open recommendations were past their due date at 30 Sep 2026")
                for c in birmingham.caption)
 
 
