@@ -25,7 +25,12 @@ parser = argparse.ArgumentParser(add_help=False)
 parser.add_argument("--db", default=None)
 arguments, _ = parser.parse_known_args(sys.argv[1:])
 store = open_store(arguments.db)
-actor = signed_in_actor(store)
+try:
+    actor = signed_in_actor(store)
+    open_to_all = settings(store)["read_without_sign_in"]
+except StoreError as exc:
+    st.error(f"**This page could not be shown.** {exc}", icon=":material/error:")
+    st.stop()
 
 overview = st.Page(
     "boards/pages/overview.py",
@@ -90,7 +95,7 @@ admin = st.Page(
     help="Users and roles, settings, and the audit trail. Administrators only.",
 )
 
-if actor is None and not settings(store)["read_without_sign_in"]:
+if actor is None and not open_to_all:
     pages = [st.Page("boards/pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)]
 else:
     pages = [overview, profile, explorer, reviews, upload, data, about, account]

@@ -58,6 +58,10 @@ class DatabaseInUseError(StoreError):
     """Another process holds the database file (DuckDB allows one read-write process per file)."""
 
 
+class StoreClosedError(StoreError):
+    """The store was closed (the server is stopping) while a page was still reading from it."""
+
+
 class SchemaTooNewError(StoreError):
     """The database was written by a newer version of this application."""
 
@@ -263,6 +267,7 @@ class Store:
         self.path = str(path)
         self._con = _connect(self.path)
         self._invalidated = False  # a fatal error stopped the database: open it again before the next use
+        self._closed = False
         self._write_lock = threading.RLock()
 
     @classmethod
@@ -297,6 +302,7 @@ class Store:
                 if store is self:
                     del self._open_stores[key]
         with self._write_lock:
+            self._closed = True
             self._con.close()
 
     def rebuild(self, build: Callable[[Store], object], *, from_scratch: bool = False) -> None:
@@ -359,7 +365,10 @@ class Store:
         disk does not leave every page failing until the server restarts."""
         if self._invalidated:
             self._reopen()
-        cursor = self._con.cursor()
+        try:
+            cursor = self._con.cursor()
+        except duckdb.Error as exc:
+            raise self._closed_error() if self._closed else exc
         try:
             yield cursor
         except duckdb.FatalException as exc:
@@ -374,8 +383,20 @@ class Store:
                 f"The database {self.path} could not do this ({_first_line(exc)}), so nothing was changed. "
                 "If the disk or the memory is full, free some and try again."
             ) from exc
+        except duckdb.Error as exc:
+            # A page still reading when the server stops finds its connection closed under it.
+            if self._closed:
+                raise self._closed_error() from exc
+            raise
         finally:
-            cursor.close()
+            try:
+                cursor.close()
+            except duckdb.Error:
+                if not self._closed:
+                    raise
+
+    def _closed_error(self) -> StoreClosedError:
+        return StoreClosedError("The server is stopping, so this page was not finished. Reload it in a moment.")
 
     def _reopen(self) -> None:
         with self._write_lock:

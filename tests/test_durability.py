@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from boards.maintenance import check_database
-from boards.store import MIGRATIONS, SCHEMA_VERSION, AuditEntry, Store, StoreError, utc_now
+from boards.store import MIGRATIONS, SCHEMA_VERSION, AuditEntry, Store, StoreClosedError, StoreError, utc_now
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -227,3 +227,17 @@ def test_a_full_disk_during_the_checkpoint_loses_nothing_and_needs_no_restart(tm
     assert check_database(store).problems == [  # loads written without the audit rows an import gives them
         "load 1 has no 'data_imported' row in the audit trail", "load 2 has no 'data_imported' row in the audit trail"]
     store.close()
+
+
+def test_a_page_still_reading_when_the_server_stops_is_told_so_in_words(tmp_path):
+    """The server's shutdown closes the store while a page's script thread may be between running a query
+    and fetching its rows; that page gets a sentence, not DuckDB's 'No open result set'."""
+    store = Store(tmp_path / "boards.duckdb")
+    store.migrate()
+    with pytest.raises(StoreClosedError, match=r"^The server is stopping, so this page was not finished\."):
+        with store._cursor() as cur:
+            result = cur.execute("SELECT 1 AS one")
+            store.close()
+            result.df()
+    with pytest.raises(StoreClosedError):
+        store.read("load_scope", load_id=1)
