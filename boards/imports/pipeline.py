@@ -472,7 +472,8 @@ def _entries(
             raise UnusableFile(
                 "This is a DfE Explore Education Statistics file, but none of the shipped mappings "
                 "(data/mappings/) matches its columns, so no catalogue indicator can be read from it. "
-                "Write a mapping (format in data/mappings/README.md) and give it with --mapping FILE."
+                "Write a mapping (format in data/mappings/README.md) and give it with --mapping FILE, or as your "
+                "own mapping on the Upload page."
             )
         return ees_entries(table, names, chosen, indicators, areas)
     if "indicator" in header:
