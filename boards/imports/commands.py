@@ -243,11 +243,13 @@ def _write_report(path: Path, plans: list[ImportPlan], unusable: list[tuple[str,
 
 def run_loads(args: argparse.Namespace, db: Path) -> str:
     loads = _existing_store(db).loads()
+    # A load without a release (a quarterly return, or made before releases were recorded): null, not NaN.
+    release = loads["release"].astype(object).where(loads["release"].notna(), None)
     if args.json:
-        return json.dumps(loads.to_dict("records"), indent=2, default=str)
+        return json.dumps(loads.assign(release=release).to_dict("records"), indent=2, default=str)
     if loads.empty:
         return "no loads"
-    return loads[LOADS_COLUMNS].to_string(index=False)
+    return loads.assign(release=release.fillna(""))[LOADS_COLUMNS].to_string(index=False)
 
 
 def run_rollback(args: argparse.Namespace, db: Path) -> str:

@@ -1,6 +1,7 @@
 """Published releases in order (issue 19, item 6): a load records its release, and an older DfE release does
 not replace the figures of a newer one unless the uploader says so."""
 
+import json
 import subprocess
 import sys
 
@@ -110,3 +111,11 @@ def test_boards_import_refuses_an_older_release_lists_its_change_and_allows_it_w
     allowed = boards("import", older, "--allow-older", "--db", db_path)
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stdout.splitlines()[-1] == "  imported as load 2: 0 added, 1 changed, 3577 unchanged, 0 rows rejected"
+    local = tmp_path / "q.csv"
+    local.write_bytes(b"area_code,period,indicator,value\nE06000001,2025-26 Q1,multi_agency_audits,3\n")
+    assert boards("import", local, "--db", db_path).returncode == 0
+    loads = json.loads(boards("loads", "--json", "--db", db_path).stdout)
+    assert [load["release"] for load in loads] == ["2024-25", "2023-24", None]
+    table = boards("loads", "--db", db_path).stdout.splitlines()
+    # Each row: load, date, time, who, source, file, release (blank for the quarterly return, then rows added).
+    assert [line.split()[6] for line in table[1:]] == ["2024-25", "2023-24", "1"]
