@@ -7,7 +7,9 @@
 - a 6,000-row quarterly file end to end (median of 5 imports into fresh databases, and the first);
 - peak memory (resident set) of the process that imports the 1,000,000-row file;
 - the cost of durability: the checkpoint after each commit (``Store._settle``), timed inside the commit, so the
-  commit without it is the baseline in the same run.
+  commit without it is the baseline in the same run;
+- the cost of the upload limits (``boards.imports.limits``): the checks of lines, columns, cells and cell lengths,
+  timed inside the read.
 
 Run: ``uv run python benchmarks/imports.py``.
 """
@@ -30,6 +32,7 @@ import numpy as np
 from boards.access import Actor
 from boards.catalogue import load_catalogue
 from boards.demo import prepare_reference
+from boards.imports import reading
 from boards.imports.pipeline import commit_plan, inspect_upload
 from boards.imports.templates import local_return_indicators
 from boards.periods import quarter, quarters_between
@@ -52,6 +55,22 @@ def _timed_settle(store: Store, cur: duckdb.DuckDBPyConnection) -> None:
 
 
 Store._settle = _timed_settle
+
+LIMIT_CHECKS: list[float] = []  # seconds of each upload limit check, in this process
+
+
+def _timed(check):
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return check(*args, **kwargs)
+        finally:
+            LIMIT_CHECKS.append(time.perf_counter() - started)
+    return timed
+
+
+reading._check_text_extent = _timed(reading._check_text_extent)
+reading._check_cell_lengths = _timed(reading._check_cell_lengths)
 
 
 def long_file(path: Path, rows: int, seed: int) -> None:
@@ -96,6 +115,7 @@ def import_once(db: Path, csv: Path) -> dict[str, float]:
     """Import the file into ``db``; seconds to validate (the dry run) and to commit, and peak memory."""
     store = Store.open(db)
     data = csv.read_bytes()
+    LIMIT_CHECKS.clear()
     started = time.perf_counter()
     plan = inspect_upload(store, csv.name, data, actor=OPERATOR, max_bytes=len(data) + 1)
     validated = time.perf_counter()
@@ -108,6 +128,7 @@ def import_once(db: Path, csv: Path) -> dict[str, float]:
         "validate": validated - started,
         "commit": committed - validated,
         "checkpoint": sum(CHECKPOINTS),
+        "limits": sum(LIMIT_CHECKS),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -165,6 +186,8 @@ def main() -> None:
         print(f"  durability: the checkpoint after the commit {measured['checkpoint']:.2f} s of the commit's "
               f"{measured['commit']:.2f} s (the commit without it: {measured['commit'] - measured['checkpoint']:.2f} s; "
               f"import with it / without it {total / (total - measured['checkpoint']):.2f}x)")
+        print(f"  upload limits: counting lines, columns, cells and cell lengths {measured['limits']:.3f} s of the "
+              f"read and validate {measured['validate']:.2f} s")
         print(f"  peak memory of the import:    {max(r['peak_mb'] for r in runs):,.0f} MB (the largest of the runs)")
         print(f"  (before it, in the same process, a {QUARTERLY_ROWS:,}-row import paying the one-time setup: "
               f"{measured['first_small_import']:.2f} s)")

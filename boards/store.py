@@ -551,6 +551,7 @@ class Store:
         periods: list[Period] | None = None,
         problems: pd.DataFrame | None = None,
         audit: AuditEntry | None = None,
+        release: str | None = None,
     ) -> LoadResult:
         """Write one load of observations (and optional published benchmarks) atomically.
 
@@ -559,7 +560,8 @@ class Store:
         replaced it; identical rows are counted as unchanged and left alone. The load's periods,
         the problems of rows it left out (line, column_name, value, reason) and its audit row
         (its target set to the new load) are written in the same transaction. A file whose hash
-        a committed load already has is refused with AlreadyLoadedError.
+        a committed load already has is refused with AlreadyLoadedError. ``release`` is the release
+        published figures came from (boards.imports.releases).
         """
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
@@ -584,8 +586,9 @@ class Store:
                     self._merge_periods(cur, periods)
                 load_id = cur.execute(
                     "INSERT INTO loads (load_id, loaded_at, loaded_by, file_name, file_hash, source, rows_rejected, "
-                    "note) SELECT coalesce(max(load_id), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM loads RETURNING load_id",
-                    [utc_now(), loaded_by, file_name, file_hash, source, rows_rejected, note],
+                    "note, release) SELECT coalesce(max(load_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? FROM loads "
+                    "RETURNING load_id",
+                    [utc_now(), loaded_by, file_name, file_hash, source, rows_rejected, note, release],
                 ).fetchone()[0]
                 added, changed, unchanged = cur.execute(
                     "SELECT count(*) FILTER (is_new), count(*) FILTER (is_changed), "
@@ -686,6 +689,17 @@ class Store:
             cur.unregister("incoming")
         added, changed, unchanged = (int(count) for count in counts)
         return added, changed, unchanged
+
+    def releases_in_force(self, observations: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+        """The published releases whose loads wrote the current figures these would change: load_id, file_name,
+        release and figures (how many of them), from ``boards/sql/upload_releases_in_force.sql``."""
+        with self._cursor() as cur:
+            cur.register("incoming_observations", observations.loc[:, list(OBSERVATION_COLUMNS)])
+            cur.register("incoming_benchmarks", benchmarks.loc[:, list(BENCHMARK_COLUMNS)])
+            frame = cur.execute(_named_sql("upload_releases_in_force")).df()
+            cur.unregister("incoming_observations")
+            cur.unregister("incoming_benchmarks")
+        return frame
 
     def load_record(self, load_id: int) -> dict[str, Any] | None:
         """The ``loads`` row of one load, or None."""

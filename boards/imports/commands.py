@@ -21,10 +21,11 @@ from boards.catalogue import load_catalogue
 from boards.exports import to_csv_bytes
 from boards.imports.limits import MAX_UPLOAD_BYTES, MEGABYTE, size_text
 from boards.imports.mappings import mapping_from_path
-from boards.imports.pipeline import ImportPlan, commit_plan, inspect_upload, rollback
+from boards.imports.pipeline import ImportPlan, audit_refused_upload, commit_plan, inspect_upload, rollback
 from boards.imports.preview import planned_figures
 from boards.imports.problems import UnusableFile
 from boards.imports.reading import check_upload_size
+from boards.imports.releases import release_words
 from boards.imports.templates import (
     data_dictionary,
     long_template,
@@ -37,8 +38,9 @@ from boards.store import Store
 EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE = 1, 1, 2  # 1 is also the status of any other error
 PROBLEMS_SHOWN = 50
 CHANGES_SHOWN = 50
-LOADS_COLUMNS = ["load_id", "loaded_at", "loaded_by", "source", "file_name", "rows_added", "rows_changed",
-                 "rows_unchanged", "rows_rejected", "status"]
+LOADS_COLUMNS = ["load_id", "loaded_at", "loaded_by", "source", "file_name", "release", "rows_added",
+                 "rows_changed", "rows_unchanged", "rows_rejected", "status"]
+ALLOW_OLDER = "If you mean to go back to that release, import it again with --allow-older."
 
 
 class CommandExit(Exception):
@@ -64,6 +66,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                          help="write every problem with its line, column, value and reason")
     imports.add_argument("--accept-valid-rows", action="store_true",
                          help="import the valid rows even if others have problems (those are recorded with the load)")
+    imports.add_argument("--allow-older", action="store_true",
+                         help="import a DfE release older than the one in force for the same figures")
     imports.add_argument("--max-size", type=float, default=MAX_UPLOAD_BYTES / MEGABYTE, metavar="MB",
                          help=f"refuse larger files (default {size_text(MAX_UPLOAD_BYTES)})")
     imports.add_argument("--as", **act_as)
@@ -115,6 +119,8 @@ def _summary_line(plan: ImportPlan) -> str:
     )
     if s.benchmarks:
         line += f"; {s.benchmarks} National and Regional benchmarks"
+    if plan.release:
+        line += f"; {release_words(plan.release)}"
     return line + "".join(f"; left out: {count} {reason}" for reason, count in s.skipped.items())
 
 
@@ -147,8 +153,15 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
     with_problems = [plan for plan in plans if plan.problems]
     # A case review register is a complete list: it is never imported with rows left out.
     refused = [plan for plan in with_problems if not args.accept_valid_rows or plan.register is not None]
-    if unusable or refused:
+    older = [plan for plan in plans if plan.older_release and not args.allow_older]
+    if unusable or refused or older:
         messages = [f"{name}: {message}" for name, message in unusable]
+        for plan in older:
+            if args.dry_run:
+                messages += _changes_listed(store, plan)
+            else:
+                audit_refused_upload(store, plan.actor, plan.file_name, plan.older_release)
+            messages.append(f"{plan.older_release} {ALLOW_OLDER}")
         shown = 0
         for plan in with_problems:
             for problem in plan.problems[: max(PROBLEMS_SHOWN - shown, 0)]:
@@ -157,8 +170,8 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
         if shown > PROBLEMS_SHOWN:
             where = args.report or "a file given with --report OUT.csv"
             messages.append(f"... and {shown - PROBLEMS_SHOWN} more problems (every one is listed in {where})")
-        verdict = "unusable" if unusable else "rejected by validation"
-        messages.append(f"{len(unusable) or len(refused)} file(s) {verdict}; nothing was written.")
+        verdict = "unusable" if unusable else "rejected by validation" if refused else "older than the release in force"
+        messages.append(f"{len(unusable) or len(refused) or len(older)} file(s) {verdict}; nothing was written.")
         raise CommandExit("\n".join([*lines, *messages]), EXIT_UNUSABLE if unusable else EXIT_REJECTED)
 
     output = []
@@ -176,7 +189,7 @@ def run_import(args: argparse.Namespace, db: Path) -> str:
             output += _changes_listed(store, plan)
             output.append("  dry run: nothing was written")
             continue
-        result = commit_plan(store, plan, accept_valid_rows=args.accept_valid_rows)
+        result = commit_plan(store, plan, accept_valid_rows=args.accept_valid_rows, allow_older=args.allow_older)
         if result.already_loaded_as is not None:
             output.append(f"  already imported as load {result.already_loaded_as}; nothing to do")
             continue
@@ -230,11 +243,13 @@ def _write_report(path: Path, plans: list[ImportPlan], unusable: list[tuple[str,
 
 def run_loads(args: argparse.Namespace, db: Path) -> str:
     loads = _existing_store(db).loads()
+    # A load without a release (a quarterly return, or made before releases were recorded): null, not NaN.
+    release = loads["release"].astype(object).where(loads["release"].notna(), None)
     if args.json:
-        return json.dumps(loads.to_dict("records"), indent=2, default=str)
+        return json.dumps(loads.assign(release=release).to_dict("records"), indent=2, default=str)
     if loads.empty:
         return "no loads"
-    return loads[LOADS_COLUMNS].to_string(index=False)
+    return loads.assign(release=release.fillna(""))[LOADS_COLUMNS].to_string(index=False)
 
 
 def run_rollback(args: argparse.Namespace, db: Path) -> str:

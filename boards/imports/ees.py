@@ -18,7 +18,15 @@ from boards.catalogue import Indicator
 from boards.imports.areas import AreaIndex
 from boards.imports.cells import REPORTED
 from boards.imports.layouts import ROLES, Entries, blank_cells, with_role
-from boards.imports.mappings import EES_AREA_COLUMNS, POPULATION_TERM, IndicatorColumns, Mapping
+from boards.imports.mappings import (
+    EES_AREA_COLUMNS,
+    EES_COLUMNS,
+    POPULATION_TERM,
+    IndicatorColumns,
+    Mapping,
+    is_ees,
+    recognise,
+)
 from boards.imports.limits import listed
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
@@ -36,9 +44,7 @@ def ees_entries(
     """Entries for every mapped indicator of every LA row (``scope`` local) and benchmark row."""
     missing = sorted(mapping.columns() - set(names)) + [c for c in (*EES_AREA_COLUMNS, "region_code") if c not in names]
     if missing:
-        raise UnusableFile(
-            f"This DfE EES file lacks the column(s) {listed(missing, str)} that the mapping {mapping.name} uses."
-        )
+        raise UnusableFile(_not_for_mapping(set(names), missing, mapping, indicators))
     # Plain text, not categories: codes and periods are combined as text here, and a DfE file holds
     # thousands of rows, not millions.
     cells = table.cells.set_axis(names, axis=1).astype("str").assign(line=table.lines)
@@ -62,6 +68,20 @@ def ees_entries(
     pieces = [_indicator_entries(rows, columns, mapping.period) for columns in mapping.indicators]
     frame = pd.concat(pieces, ignore_index=True).sort_values(["line", "indicator_id"], kind="stable", ignore_index=True)
     return Entries(frame, "ees", "published", problems, skipped, mapping)
+
+
+def _not_for_mapping(header: set[str], missing: list[str], mapping: Mapping,
+                     indicators: MappingType[str, Indicator]) -> str:
+    """Why a file cannot be read through the mapping given, and which mapping would read it, if one is shipped."""
+    named = f'the mapping "{mapping.title}" ({mapping.name})'
+    if not is_ees(header):
+        return (f"This file is not a DfE Explore Education Statistics file (it has no {', '.join(EES_COLUMNS)} "
+                f"columns), so {named} cannot read it. A quarterly return needs no mapping.")
+    fitting = recognise(header, indicators)
+    hint = (f' It has the columns of the shipped mapping "{fitting.title}" ({fitting.name}): use that one.'
+            if fitting else " Check that the file is the DfE table that mapping is for, or write a mapping for it "
+            "(format in data/mappings/README.md).")
+    return f"This file lacks the column(s) {listed(missing, str)} that {named} reads.{hint}"
 
 
 def _count(skipped: dict[str, int], reason: str, count: int) -> None:

@@ -160,11 +160,22 @@ def recognise(header: set[str], indicators: MappingType[str, Indicator]) -> Mapp
 
 
 def mapping_from_path(path: Path, indicators: MappingType[str, Indicator]) -> Mapping:
+    """A mapping given on the command line, refused from its size on disk before it is read."""
     if not path.is_file():
         raise UnusableFile(f"The mapping file {path} does not exist.")
-    if path.stat().st_size > MAX_MAPPING_BYTES:
+    _check_mapping_size(str(path), path.stat().st_size)
+    return load_mapping(path.name, path.read_bytes(), indicators)
+
+
+def mapping_from_upload(name: str, data: bytes, indicators: MappingType[str, Indicator]) -> Mapping:
+    """A mapping uploaded on the Upload page, within the same limit as on the command line."""
+    _check_mapping_size(name, len(data))
+    return load_mapping(name, data, indicators)
+
+
+def _check_mapping_size(name: str, size: int) -> None:
+    if size > MAX_MAPPING_BYTES:
         raise UnusableFile(
-            f"The mapping file {path} is {size_text(path.stat().st_size)}, over the {size_text(MAX_MAPPING_BYTES)} "
+            f"The mapping file {name} is {size_text(size)}, over the {size_text(MAX_MAPPING_BYTES)} "
             "limit for a mapping (the shipped ones are under 1,000 bytes); check that it is the mapping you meant."
         )
-    return load_mapping(path.name, path.read_bytes(), indicators)

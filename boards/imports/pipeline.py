@@ -39,6 +39,7 @@ from boards.imports.period_forms import PeriodFormError, read_period
 from boards.imports.problems import Problem, UnusableFile, problems_frame
 from boards.imports.limits import MAX_UPLOAD_BYTES, NAMES_SHOWN, listed
 from boards.imports.reading import Table, is_workbook, read_table, workbook_sheet_names
+from boards.imports.releases import older_release, release_of
 from boards.imports.register import PARTS, PartnershipIndex, RegisterCheck, check_register, register_part
 from boards.imports.unjudged import percentages_without_counts
 from boards.imports.validation import broken_rules
@@ -94,6 +95,10 @@ class ImportPlan:
     # Figures that will be stored but not judged, one sentence per indicator (boards.imports.unjudged); the
     # dry run shows them, and they refuse nothing.
     warnings: tuple[str, ...] = ()
+    # Published figures: the release they came from (boards.imports.releases), and why it may not be imported
+    # as it stands when an older release than the one in force for some of the same figures (None when not).
+    release: str | None = None
+    older_release: str | None = None
 
     @property
     def problem_report(self) -> pd.DataFrame:
@@ -154,17 +159,17 @@ def inspect_upload(
         plan = _inspect_upload(store, file_name, data, actor=actor, mapping=mapping, sheet=sheet, today=today,
                                max_bytes=max_bytes)
     except (UnusableFile, PermissionDenied) as refused:
-        _audit_refused_upload(store, actor, file_name, str(refused))
+        audit_refused_upload(store, actor, file_name, str(refused))
         raise
     if plan.problems:
-        _audit_refused_upload(
+        audit_refused_upload(
             store, actor, file_name,
             f"{_count(len(plan.problems), 'problem')} in {_count(plan.summary.rows_rejected, 'row')}",
         )
     return plan
 
 
-def _audit_refused_upload(store: Store, actor: Actor | None, file_name: str, reason: str) -> None:
+def audit_refused_upload(store: Store, actor: Actor | None, file_name: str, reason: str) -> None:
     store.append_audit(AuditEntry(utc_now(), _who(actor), "upload_refused", _bounded(file_name), _bounded(reason)))
 
 
@@ -221,6 +226,9 @@ def _inspect_upload(
     )
     added, changed, unchanged = store.preview_load(observations, source=entries.source)
     used = set(valid["period_id"].unique())  # the distinct categories: not a million Python strings
+    periods = tuple(sorted(p for p in checked.periods.values() if p.period_id in used))
+    release = release_of(periods) if entries.source == "published" else None
+    in_force = store.releases_in_force(observations, benchmarks) if release else None
     return ImportPlan(
         file_name=file_name,
         file_hash=file_hash,
@@ -230,7 +238,7 @@ def _inspect_upload(
         mapping_title=entries.mapping.title if entries.mapping else None,
         observations=observations,
         benchmarks=benchmarks,
-        periods=tuple(sorted(p for p in checked.periods.values() if p.period_id in used)),
+        periods=periods,
         problems=tuple(sorted(checked.problems, key=lambda p: (p.line or 0, p.column or ""))),
         summary=ImportSummary(
             rows_read=len(table.cells) + len(table.problems),
@@ -242,11 +250,16 @@ def _inspect_upload(
             skipped=entries.skipped,
         ),
         warnings=percentages_without_counts(observations, indicators),
+        release=release,
+        older_release=older_release(file_name, release, in_force) if release else None,
     )
 
 
-def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = False) -> ImportResult:
-    """Write a plan in one transaction; with problems, only if ``accept_valid_rows`` (the rest is recorded)."""
+def commit_plan(
+    store: Store, plan: ImportPlan, *, accept_valid_rows: bool = False, allow_older: bool = False
+) -> ImportResult:
+    """Write a plan in one transaction; with problems, only if ``accept_valid_rows`` (the rest is recorded); an
+    older release than the one in force for some of its figures, only if ``allow_older``."""
     if plan.already_loaded is not None:
         return ImportResult(None, 0, 0, 0, 0, already_loaded_as=int(plan.already_loaded["load_id"]))
     if plan.register is not None:
@@ -255,13 +268,16 @@ def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = Fal
         raise ImportRejected(plan, f"{_count(len(plan.problems), 'problem')} found; nothing was written.")
     if plan.observations.empty and plan.benchmarks.empty:
         raise ImportRejected(plan, "No row of the file is valid; nothing was written.")
+    if plan.older_release and not allow_older:
+        audit_refused_upload(store, plan.actor, plan.file_name, plan.older_release)
+        raise ImportRejected(plan, f"{plan.older_release} Nothing was written.")
     try:
         require_upload(
             plan.actor, plan.observations["area_code"].unique(), published=plan.source == "published",
             area_names=area_names(store),
         )
     except PermissionDenied as refused:
-        _audit_refused_upload(store, plan.actor, plan.file_name, str(refused))
+        audit_refused_upload(store, plan.actor, plan.file_name, str(refused))
         raise
     layout = LAYOUT_NAMES[plan.layout] + (f" (mapping: {plan.mapping_title})" if plan.mapping_title else "")
     skipped = "; ".join(f"{count} {reason}" for reason, count in plan.summary.skipped.items())
@@ -279,6 +295,7 @@ def commit_plan(store: Store, plan: ImportPlan, *, accept_valid_rows: bool = Fal
             note=layout + (f"; left out: {skipped}" if skipped else ""),
             problems=report[["line", "column_name", "value", "reason"]],
             audit=AuditEntry(utc_now(), plan.actor.username, "data_imported", None, f"{plan.file_name} ({layout})"),
+            release=plan.release,
         )
     except AlreadyLoadedError as exc:
         return ImportResult(None, 0, 0, 0, 0, already_loaded_as=exc.load_id)
@@ -455,7 +472,8 @@ def _entries(
             raise UnusableFile(
                 "This is a DfE Explore Education Statistics file, but none of the shipped mappings "
                 "(data/mappings/) matches its columns, so no catalogue indicator can be read from it. "
-                "Write a mapping (format in data/mappings/README.md) and give it with --mapping FILE."
+                "Write a mapping (format in data/mappings/README.md) and give it with --mapping FILE, or as your "
+                "own mapping on the Upload page."
             )
         return ees_entries(table, names, chosen, indicators, areas)
     if "indicator" in header:

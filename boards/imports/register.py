@@ -33,7 +33,7 @@ import pandera.pandas as pa
 
 from boards.imports.areas import AreaIndex
 from boards.imports.cells import not_a_date_reason, parse_dates
-from boards.imports.layouts import header_names, with_guess
+from boards.imports.layouts import EXAMPLE_NOTE, header_names, is_example_note, with_guess
 from boards.imports.limits import listed, shown_name
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
@@ -184,6 +184,12 @@ def _dates_as_days(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return frame
 
 
+EXAMPLE_ROW_REASON = (
+    f'this is the register template\'s example row (its review id starts "{EXAMPLE_NOTE}"), not a review of yours: '
+    "delete the row and write your own"
+)
+
+
 class _Part:
     """One part's cells by normalised column name, with lines and a way to report problems."""
 
@@ -211,6 +217,8 @@ class _Part:
         self.problems: list[Problem] = [
             Problem(p.line, p.column, p.value, p.reason, self.line_label) for p in table.problems
         ]
+        # The template's example rows are refused whoever uploads them: a register replaces the partnership's own.
+        self.add(is_example_note(self.cells["review_id"]), "review_id", EXAMPLE_ROW_REASON)
 
     def column(self, name: str) -> str:
         return self.written.get(name, name)
@@ -468,9 +476,10 @@ def _recommendations(part: _Part, partnerships: PartnershipIndex, known: pd.Data
     owners = known.groupby("key")["partnership_id"].agg(lambda ids: tuple(sorted(set(ids))))
     spelled = dict(zip(zip(known["partnership_id"], known["key"]), known["review_id"]))
     partnership = given.copy()
+    examples = is_example_note(cells["review_id"])
     for position, (review_id, text, pid) in enumerate(zip(cells["review_id"], cells["partnership"], given)):
-        if not review_id or (text and pid is None):
-            continue  # blank review id, or a partnership already refused
+        if not review_id or (text and pid is None) or examples[position]:
+            continue  # blank review id, a partnership or an example row already refused
         candidates = owners.get(review_id.casefold(), ())
         row = np.arange(len(cells)) == position
         if pid is None and len(candidates) == 1:

@@ -136,19 +136,21 @@ def data_dictionary(indicators: MappingType[str, Indicator]) -> bytes:
 
 
 # -- the case review register (boards.imports.register) ----------------------------------------
+# The register has no note: its example rows are marked in their review id, "EXAMPLE - delete this row: RR-2025-03",
+# and refused whoever uploads them (boards.imports.register), so that the example never replaces Hartlepool's register.
 REGISTER_EXAMPLE_REVIEWS = [
-    {"partnership": EXAMPLE_AREA, "review_id": "RR-2025-03", "kind": "rapid_review", "incident_known_date": "2025-06-02",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: RR-2025-03", "kind": "rapid_review", "incident_known_date": "2025-06-02",
      "notification_date": "2025-06-05", "rapid_review_date": "2025-06-24", "decision_date": "", "published_date": "",
      "themes": "information_sharing; voice_of_the_child"},
-    {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "kind": "lcspr", "incident_known_date": "2025-01-13",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "kind": "lcspr", "incident_known_date": "2025-01-13",
      "notification_date": "2025-01-16", "rapid_review_date": "2025-02-05", "decision_date": "",
      "published_date": "2025-07-30", "themes": "neglect; management_oversight; multi_agency_working"},
 ]
 REGISTER_EXAMPLE_RECOMMENDATIONS = [
-    {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "1", "owner_agency": "health",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "recommendation_id": "1", "owner_agency": "health",
      "due_date": "2025-12-31", "status": "completed", "completed_date": "2025-11-28", "themes": "neglect",
      "impact_check": "re_audit", "impact_checked_date": "2026-05-20", "impact_result": "partly_improved"},
-    {"partnership": EXAMPLE_AREA, "review_id": "CSPR-2025-01", "recommendation_id": "2",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "recommendation_id": "2",
      "owner_agency": "local_authority", "due_date": "2026-03-31", "status": "in_progress", "completed_date": "",
      "themes": "management_oversight; multi_agency_working", "impact_check": "", "impact_checked_date": "",
      "impact_result": ""},
@@ -160,7 +162,8 @@ REGISTER_COLUMNS = {
         "partnership": ("yes", "The partnership: its id from data/partnerships.csv, its name, or the code or name of "
                                "one of its local authorities."),
         "review_id": ("yes", "The partnership's own reference for the review, unique within the partnership; capitals do not "
-                             "count (LCSPR-1 and lcspr-1 are the same review)."),
+                             "count (LCSPR-1 and lcspr-1 are the same review). The template's example rows start "
+                             f'"{EXAMPLE_NOTE}" here: such a row is refused, so delete it and write your own rows.'),
         "kind": ("yes", "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items()) + "."),
         "incident_known_date": ("for rapid reviews and practice reviews",
                                 "The day the local authority became aware of the serious incident. " + _DATES),

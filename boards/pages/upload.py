@@ -1,5 +1,9 @@
 """Upload: the template, a file checked row by row, the dry run, confirm; the history of loads and rollback.
 
+Analysts and administrators may read a DfE Explore Education Statistics file through a mapping: recognised
+from its columns, chosen from the shipped ones (data/mappings/) or their own, uploaded beside it; the same
+checks and dry run as ``boards import --mapping``.
+
 Every write goes through the core (``boards.imports.pipeline``) with the signed-in actor, and the
 core refuses by itself what that actor may not do; this page only chooses what to offer. Text
 from uploads (file names, notes, cells) is shown in tables or escaped with ``plain``, never as
@@ -16,10 +20,12 @@ import streamlit as st
 from boards.access import PermissionDenied
 from boards.catalogue import load_catalogue
 from boards.exports import to_csv_bytes
-from boards.imports.limits import MAX_UPLOAD_MEGABYTES
+from boards.imports.limits import MAX_MAPPING_BYTES, MAX_UPLOAD_MEGABYTES, MEGABYTE
+from boards.imports.mappings import Mapping, mapping_from_upload, shipped_mappings
 from boards.imports.pipeline import ImportPlan, ImportRejected, ImportResult, commit_plan, inspect_upload, rollback
 from boards.imports.preview import by_partnership_and_indicator, load_history, loads_in_words, planned_figures
 from boards.imports.problems import UnusableFile
+from boards.imports.releases import release_words
 from boards.imports.templates import data_dictionary, long_template, wide_template
 from boards.pages.frame import current_actor, current_store
 from boards.pages.plain import plain
@@ -31,6 +37,8 @@ RESULT_KEY = "upload_result"  # (file id, data version after the commit, result)
 ROLLBACK_PENDING_KEY = "rollback_pending"  # load id awaiting "Yes, roll back"
 ROLLBACK_CONFIRMED_KEY = "rollback_confirmed"  # load id whose rollback was confirmed
 WRAPPED_ROW = 68  # pixels; Streamlit wraps long text only in rows taller than 4rem (64 px)
+RECOGNISED = "recognised"  # the mapping choices that are not a shipped mapping's file name
+OWN_MAPPING = "own"
 
 store = current_store()
 actor = current_actor()
@@ -129,19 +137,57 @@ rollback_outcome = None if confirmed_rollback is None else run_confirmed_rollbac
 # -- upload, check, dry run, confirm ---------------------------------------------------------
 
 
-def inspect(uploaded, sheet: str | None) -> tuple[tuple, ImportPlan | None, pd.DataFrame | None, str | None]:
-    """(key, plan, its figures, refusal) of this upload, checked once per file, sheet, user and database version."""
-    key = (uploaded.file_id, sheet, actor.username, store.data_version())
+def choose_mapping() -> tuple[Mapping | None, str | None, bool]:
+    """The mapping a DfE file is read through: (mapping or None to recognise the file by its columns, why the
+    uploaded mapping cannot be used, whether one is still awaited)."""
+    shipped = {mapping.name: mapping for mapping in shipped_mappings(indicators)}
+    choice = st.selectbox(
+        "Mapping, for a DfE Explore Education Statistics file",
+        [RECOGNISED, *shipped, OWN_MAPPING],
+        format_func=lambda name: (
+            f"{shipped[name].title} ({name})" if name in shipped
+            else "Recognise the DfE file from its columns" if name == RECOGNISED
+            else "My own mapping (a TOML file)"
+        ),
+        help="A mapping says which columns of a DfE file give which indicator. The shipped mappings are recognised "
+        "from a file's columns; choose one to insist on it, or upload your own for another DfE table "
+        "(its format is in data/mappings/README.md). Quarterly returns need none.",
+    )
+    if choice in shipped:
+        return shipped[choice], None, False
+    if choice == RECOGNISED:
+        return None, None, False
+    own = st.file_uploader(
+        "Your mapping (TOML)", type=["toml"], max_upload_size=max(1, MAX_MAPPING_BYTES // MEGABYTE),
+        help=f"Up to {MAX_MAPPING_BYTES:,} bytes; the shipped mappings are under 1,000.",
+    )
+    if own is None:
+        return None, None, True
+    try:
+        return mapping_from_upload(own.name, own.getvalue(), indicators), None, False
+    except UnusableFile as exc:
+        return None, f"{exc} Nothing was read or written.", False
+
+
+def inspect(
+    uploaded, sheet: str | None, mapping: Mapping | None
+) -> tuple[tuple, ImportPlan | None, pd.DataFrame | None, str | None]:
+    """(key, plan, its figures, refusal) of this upload, checked once per file, sheet, mapping, user and database
+    version."""
+    mapping_key = None if mapping is None else (mapping.name, mapping.text)
+    key = (uploaded.file_id, sheet, mapping_key, actor.username, store.data_version())
     cached = st.session_state.get(PLAN_KEY)
     if cached is not None and cached[0] == key:
         return cached
     plan = figures = refusal = None
     with st.spinner("Reading and checking every row of your file…", show_time=True):
         try:
-            plan = inspect_upload(store, uploaded.name, uploaded.getvalue(), actor=actor, sheet=sheet)
+            plan = inspect_upload(store, uploaded.name, uploaded.getvalue(), actor=actor, sheet=sheet, mapping=mapping)
             figures = planned_figures(store, plan, indicators)
         except UnusableFile as exc:
-            refusal = f"This file cannot be read as a quarterly return: {exc} Nothing was written."
+            # With a mapping chosen, the core's sentence names it and says what would read the file.
+            refusal = f"{exc} Nothing was written." if mapping else (
+                f"This file cannot be read as a quarterly return: {exc} Nothing was written.")
         except PermissionDenied as exc:
             refusal = str(exc)
     st.session_state[PLAN_KEY] = (key, plan, figures, refusal)
@@ -178,7 +224,8 @@ def confirm_upload(key: tuple) -> None:
     st.session_state[CONFIRMED_KEY] = key
 
 
-def show_dry_run(plan: ImportPlan, figures: pd.DataFrame, key: tuple) -> None:
+def show_dry_run(plan: ImportPlan, figures: pd.DataFrame, key: tuple, ready: bool) -> None:
+    """What committing would do; the confirm button only when ``ready`` (an older release not yet allowed is not)."""
     summary = plan.summary
     st.subheader("What this upload will do")
     st.caption("Nothing is written until you confirm.")
@@ -188,11 +235,16 @@ def show_dry_run(plan: ImportPlan, figures: pd.DataFrame, key: tuple) -> None:
     metrics[2].metric("Figures unchanged", f"{summary.rows_unchanged:,}")
     metrics[3].metric("Rows left out", f"{summary.rows_rejected:,}")
     extras = []
+    if plan.mapping_title:
+        extras.append(f"read through the mapping {plain(plan.mapping_title)}")
+    if plan.release:
+        extras.append(f"published figures from {release_words(plan.release)}")
     if summary.benchmarks:
         extras.append(f"{count(summary.benchmarks, 'National or Regional figure')} kept as benchmarks")
     extras += [f"{count(n, 'row')} left out on purpose: {plain(reason)}" for reason, n in summary.skipped.items()]
     if extras:
-        st.caption("; ".join(extras) + ".")
+        sentence = "; ".join(extras)
+        st.caption(sentence[0].upper() + sentence[1:] + ".")
     for warning in plan.warnings:
         st.warning(plain(warning), icon=":material/warning:")
 
@@ -228,15 +280,15 @@ def show_dry_run(plan: ImportPlan, figures: pd.DataFrame, key: tuple) -> None:
         )
     st.button(
         f"Confirm: import {count(len(figures), 'figure')}", type="primary", icon=":material/check:",
-        on_click=confirm_upload, args=(key,),
+        on_click=confirm_upload, args=(key,), disabled=not ready,
     )
 
 
-def commit(plan: ImportPlan, uploaded, accept_valid_rows: bool) -> ImportResult | None:
+def commit(plan: ImportPlan, uploaded, accept_valid_rows: bool, allow_older: bool) -> ImportResult | None:
     """Write the plan through the core, which checks the actor again; None (and why) if it refuses."""
     try:
         with st.spinner("Importing…", show_time=True):
-            result = commit_plan(store, plan, accept_valid_rows=accept_valid_rows)
+            result = commit_plan(store, plan, accept_valid_rows=accept_valid_rows, allow_older=allow_older)
     except (ImportRejected, PermissionDenied, StoreError) as exc:
         st.error(plain(exc), icon=":material/error:")
         return None
@@ -267,6 +319,9 @@ st.write(
     f"Upload a file of up to {MAX_UPLOAD_MEGABYTES} MB. The uploader refuses a larger file by marking it in red, "
     "without checking it: split such a file (for example one per year) and upload each part."
 )
+mapping, mapping_refusal, mapping_awaited = (
+    choose_mapping() if actor.can_upload_published() else (None, None, False)
+)
 uploaded = st.file_uploader(
     "Your quarterly return (CSV or Excel)",
     type=["csv", "xlsx", "tsv", "txt"],
@@ -274,7 +329,11 @@ uploaded = st.file_uploader(
     "DfE Explore Education Statistics files are recognised too.",
     max_upload_size=MAX_UPLOAD_MEGABYTES,
 )
-if uploaded is not None:
+if mapping_refusal is not None:
+    st.error(plain(mapping_refusal), icon=":material/block:")
+elif mapping_awaited:
+    st.info("Upload your mapping to read the DfE file through it.", icon=":material/info:")
+elif uploaded is not None:
     sheet = None
     if uploaded.name.lower().endswith(".xlsx"):
         sheet = st.text_input("Sheet to read (leave blank for the first sheet)").strip() or None
@@ -282,7 +341,7 @@ if uploaded is not None:
     if result_state is not None and result_state[0] == uploaded.file_id and result_state[1] == store.data_version():
         show_result(result_state[2], uploaded.name)
     else:
-        key, plan, figures, refusal = inspect(uploaded, sheet)
+        key, plan, figures, refusal = inspect(uploaded, sheet, mapping)
         if refusal is not None:
             st.error(plain(refusal), icon=":material/block:")
         elif plan.already_loaded is not None:
@@ -304,13 +363,21 @@ if uploaded is not None:
                         f"{count(plan.summary.rows_rejected, 'row')} with problems",
                         help="The rows left out and why are recorded with the load.",
                     )
-            if st.session_state.get(CONFIRMED_KEY) == key and (accept or not plan.problems):
+            allow_older = False
+            if plan.older_release:
+                st.error(plain(plan.older_release), icon=":material/history:")
+                allow_older = st.checkbox(
+                    "Import it anyway: go back to the older release for these figures",
+                    help="Only if the newer release is wrong; the load can be rolled back.",
+                )
+            ready = (accept or not plan.problems) and (allow_older or not plan.older_release)
+            if st.session_state.get(CONFIRMED_KEY) == key and ready:
                 st.session_state.pop(CONFIRMED_KEY)
-                result = commit(plan, uploaded, accept)
+                result = commit(plan, uploaded, accept, allow_older)
                 if result is not None:
                     show_result(result, uploaded.name)
             elif accept or not plan.problems:
-                show_dry_run(plan, figures, key)
+                show_dry_run(plan, figures, key, ready)
 
 
 # -- history of loads and rollback -------------------------------------------------------------

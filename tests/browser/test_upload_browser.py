@@ -1,8 +1,9 @@
-"""The upload page in Chromium: two users signed in at once, problems, dry run, result, rollback, axe, keyboard.
+"""The upload page in Chromium: two users signed in at once, problems, dry run, result, rollback, axe, keyboard;
+a DfE file through a mapping.
 
 Uploads write to the database, so this module runs its OWN server on a copy of the session's demo
 database (the shared server's database stays as other browser tests expect it). Bea uploads for
-Barnsley, Hal for Hartlepool, Vic only reads.
+Barnsley, Hal for Hartlepool, Vic only reads, Ana is an analyst who loads DfE files.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from boards.reference import REFERENCE_DIR
 from boards.store import OBSERVATION_COLUMNS, Store
+from tests.imports.test_releases import OLDER
 
 from .conftest import APP_TIMEOUT_MS, ROOT, running_server, screenshot, sign_in, wait_for_app
 
@@ -32,7 +35,9 @@ USERS = {  # username: (name, role, partnerships, password)
     "bea": ("Bea Barnsley", "uploader", "E08000038", "bea uploads for barnsley"),
     "hal": ("Hal Hartlepool", "uploader", "E06000001", "hal uploads for hartlepool"),
     "vic": ("Vic Viewer", "viewer", None, "vic only reads the figures"),
+    "ana": ("Ana Analyst", "analyst", None, "ana loads the published files"),
 }
+C1_MAPPING = "DfE children in need: referrals and re-referrals (table C1) (dfe_referrals_c1.toml)"
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +84,9 @@ def sign_in_and_open_upload(page: Page, url: str, username: str) -> None:
     wait_for_app(page)
 
 
-def choose_file(page: Page, name: str) -> None:
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(SAMPLES / name)
+def choose_file(page: Page, name: str | Path) -> None:
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text="Your quarterly return")
+    uploader.locator('input[type="file"]').set_input_files(SAMPLES / name)
 
 
 def blocking_violations(page: Page) -> list[str]:
@@ -270,3 +276,72 @@ def tab_until(page: Page, target, limit: int = 80) -> None:
         if target.evaluate("element => element === document.activeElement"):
             return
     pytest.fail(f"{target} never received the focus after {limit} presses of Tab")
+
+
+def test_an_analyst_reads_a_dfe_file_through_a_chosen_mapping(browser: Browser, upload_url: str,
+                                                               tmp_path: Path) -> None:
+    """Issue 19: Ana chooses the shipped C1 mapping. The repeat plans file (D3) by mistake is refused in words that
+    name the columns and the way out; the 2024 release of C1 after the demo's 2025 one is refused as older, its one
+    changed figure listed, until she ticks that she means it; then it imports. Through her own mapping (the shipped
+    TOML, uploaded), the 2025 release puts the revised figure back, not refused."""
+    page = new_page(browser)
+    sign_in_and_open_upload(page, upload_url, "ana")
+    page.get_by_role("combobox", name="Mapping, for a DfE Explore Education Statistics file").click()
+    page.get_by_role("option", name=C1_MAPPING).click()
+    wait_for_app(page)
+
+    choose_file(page, REFERENCE_DIR / "dfe" / "d3_cpps_subsequent_plan_2013_to_2025.csv")
+    refusal = page.get_by_role("alert").filter(has_text="This file lacks")
+    expect(refusal).to_contain_text(
+        'This file lacks the column(s) referral_count, rereferral_count, rereferral_percent that the mapping "DfE '
+        'children in need: referrals and re-referrals (table C1)" (dfe_referrals_c1.toml) reads. It has the columns '
+        'of the shipped mapping "DfE children in need: repeat child protection plans (table D3)" '
+        "(dfe_repeat_plans_d3.toml): use that one. Nothing was written.",
+        timeout=APP_TIMEOUT_MS,
+    )
+    wait_for_app(page)
+    screenshot(page, "upload_mapping_wrong_file")
+    expect(page.get_by_role("button", name=re.compile("^Confirm"))).to_have_count(0)
+
+    older = tmp_path / "c1_2013_to_2024.csv"
+    older.write_bytes(OLDER)
+    choose_file(page, older)
+    expect(page.get_by_text("What this upload will do")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    expect(page.get_by_role("alert").filter(has_text="older DfE release")).to_have_text(re.compile(
+        r"c1_2013_to_2024\.csv is an older DfE release than the one in force for 1 figure it would change: it is the "
+        r"release with figures to 31 March 2024, and load \d+ \(c1_children_in_need_referrals_and_rereferrals_2013_to_"
+        r"2025\.csv\) imported the release with figures to 31 March 2025\. Importing it would replace revised figures "
+        r"with superseded ones\."))
+    expect(page.get_by_text("Read through the mapping DfE children in need: referrals and re-referrals (table C1); "
+                            "published figures from the release with figures to 31 March 2024;",
+                            exact=False)).to_be_visible()
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics).to_have_text(["Figures to add0", "Figures to change1", "Figures unchanged3,577", "Rows left out0"])
+    expect(page.locator('[data-testid="stDataFrame"]').nth(1)).to_contain_text("22.4 (696 of 3,114)")
+    confirm = page.get_by_role("button", name="Confirm: import 3,578 figures")
+    expect(confirm).to_be_disabled()
+    screenshot(page, "upload_mapping_older_release")
+    assert blocking_violations(page) == []
+    page.get_by_text("Import it anyway: go back to the older release for these figures").click()
+    wait_for_app(page)
+    expect(confirm).to_be_enabled()
+    confirm.click()
+    expect(page.get_by_text(re.compile(r"^Imported as load \d+\.$"))).to_be_visible(timeout=APP_TIMEOUT_MS)
+    expect(page.get_by_text("1 changed, 3,577 unchanged", exact=False)).to_be_visible()
+    wait_for_app(page)
+
+    page.get_by_role("combobox", name="Mapping, for a DfE Explore Education Statistics file").click()
+    page.get_by_role("option", name="My own mapping (a TOML file)").click()
+    expect(page.get_by_text("Upload your mapping to read the DfE file through it.")).to_be_visible(
+        timeout=APP_TIMEOUT_MS)
+    mapping = page.locator('[data-testid="stFileUploader"]').filter(has_text="Your mapping (TOML)")
+    mapping.locator('input[type="file"]').set_input_files(ROOT / "data" / "mappings" / "dfe_referrals_c1.toml")
+    choose_file(page, REFERENCE_DIR / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv")
+    expect(page.get_by_text("What this upload will do")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(page)
+    expect(page.get_by_role("alert").filter(has_text="older DfE release")).to_have_count(0)
+    expect(metrics).to_have_text(["Figures to add0", "Figures to change1", "Figures unchanged3,883", "Rows left out0"],
+                                 timeout=APP_TIMEOUT_MS)
+    screenshot(page, "upload_own_mapping")
+    page.context.close()

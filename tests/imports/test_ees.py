@@ -70,11 +70,11 @@ def test_joint_workforce_return_is_shared(store):
         ("c3_factors_identified_at_end_of_assessment_2018_to_2025.csv",
          "This is a DfE Explore Education Statistics file, but none of the shipped mappings (data/mappings/) matches "
          "its columns, so no catalogue indicator can be read from it. Write a mapping (format in "
-         "data/mappings/README.md) and give it with --mapping FILE."),
+         "data/mappings/README.md) and give it with --mapping FILE, or as your own mapping on the Upload page."),
         ("ons_mid-year_population_estimates_2012_to_2024.csv",
          "This is a DfE Explore Education Statistics file, but none of the shipped mappings (data/mappings/) matches "
          "its columns, so no catalogue indicator can be read from it. Write a mapping (format in "
-         "data/mappings/README.md) and give it with --mapping FILE."),
+         "data/mappings/README.md) and give it with --mapping FILE, or as your own mapping on the Upload page."),
         ("sn_model_2025_wide.csv",
          "The first row is not the header of a quarterly return: expected the long layout (area_code, period, "
          "indicator, value, numerator, denominator, note), the wide layout (area_code, period and one column per "

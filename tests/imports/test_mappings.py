@@ -3,9 +3,18 @@
 import pytest
 
 from boards.catalogue import load_catalogue
-from boards.imports.mappings import POPULATION_TERM, load_mapping, normalise_column, shipped_mappings
+from boards.imports.mappings import (
+    MAPPINGS_DIR,
+    POPULATION_TERM,
+    load_mapping,
+    mapping_from_path,
+    mapping_from_upload,
+    normalise_column,
+    shipped_mappings,
+)
 from boards.imports.pipeline import commit_plan
 from boards.imports.problems import UnusableFile
+from boards.reference import REFERENCE_DIR
 
 from .conftest import inspect
 
@@ -95,6 +104,46 @@ def test_file_lacking_the_mapped_columns_is_refused(store):
     """A mapping naming columns the file does not have is refused before any row is read."""
     mapping = load_mapping("m.toml", b"period = 'year_to_march'\n[indicators.rereferral_rate]\nvalue = 'pct'\n",
                            INDICATORS)
-    lacking = r"^This DfE EES file lacks the column\(s\) pct that the mapping m.toml uses.$"
-    with pytest.raises(UnusableFile, match=lacking):
+    with pytest.raises(UnusableFile) as refused:
         inspect(store, "police.csv", QUARTERLY_EES.encode(), mapping=mapping)
+    assert str(refused.value) == (
+        'This file lacks the column(s) pct that the mapping "m.toml" (m.toml) reads. Check that the file is the DfE '
+        "table that mapping is for, or write a mapping for it (format in data/mappings/README.md)."
+    )
+
+
+def test_a_dfe_file_given_the_wrong_shipped_mapping_is_told_which_one_reads_it(store):
+    """Issue 19: the real D3 file through the C1 mapping names the columns it lacks and the mapping made for it."""
+    mapping = mapping_from_path(MAPPINGS_DIR / "dfe_referrals_c1.toml", INDICATORS)
+    d3 = (REFERENCE_DIR / "dfe" / "d3_cpps_subsequent_plan_2013_to_2025.csv").read_bytes()
+    with pytest.raises(UnusableFile) as refused:
+        inspect(store, "d3.csv", d3, mapping=mapping)
+    assert str(refused.value) == (
+        'This file lacks the column(s) referral_count, rereferral_count, rereferral_percent that the mapping "DfE '
+        'children in need: referrals and re-referrals (table C1)" (dfe_referrals_c1.toml) reads. It has the columns '
+        'of the shipped mapping "DfE children in need: repeat child protection plans (table D3)" '
+        "(dfe_repeat_plans_d3.toml): use that one."
+    )
+
+
+def test_a_quarterly_return_given_a_mapping_is_told_it_needs_none(store):
+    """The long template's layout through a mapping: not a DfE file, in words."""
+    mapping = mapping_from_upload("c1.toml", (MAPPINGS_DIR / "dfe_referrals_c1.toml").read_bytes(), INDICATORS)
+    with pytest.raises(UnusableFile) as refused:
+        inspect(store, "q.csv", b"area_code,period,indicator,value\nE06000001,2025-26 Q1,multi_agency_audits,3\n",
+                mapping=mapping)
+    assert str(refused.value) == (
+        "This file is not a DfE Explore Education Statistics file (it has no time_period, time_identifier, "
+        'geographic_level columns), so the mapping "DfE children in need: referrals and re-referrals (table C1)" '
+        "(c1.toml) cannot read it. A quarterly return needs no mapping."
+    )
+
+
+def test_an_uploaded_mapping_over_the_limit_is_refused_by_its_size():
+    """The Upload page's mapping has the command line's limit of 100,000 bytes."""
+    with pytest.raises(UnusableFile) as refused:
+        mapping_from_upload("big.toml", b"#" * 100_001, INDICATORS)
+    assert str(refused.value) == (
+        "The mapping file big.toml is 100,001 bytes, over the 100,000 bytes limit for a mapping (the shipped ones are "
+        "under 1,000 bytes); check that it is the mapping you meant."
+    )

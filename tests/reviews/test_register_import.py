@@ -242,12 +242,37 @@ def test_dates_before_2006_are_a_mistyped_year(store):
     ]
 
 
-def test_templates_import_and_the_dictionary_lists_the_themes(store):
-    """The two template files import as they are; the dictionary has both files' columns, the two recurrence rules
-    and the 16 themes with their sources."""
-    assert inspect(store, "reviews.csv", register_template("reviews")).problems == ()
-    commit_plan(store, inspect(store, "reviews.csv", register_template("reviews")))
-    assert inspect(store, "recommendations.csv", register_template("recommendations")).problems == ()
+EXAMPLE_REASON = ('this is the register template\'s example row (its review id starts "EXAMPLE - delete this row"), '
+                  "not a review of yours: delete the row and write your own")
+
+
+def test_template_example_rows_are_refused_whoever_uploads_them(store):
+    """Issue 19: the register template's rows are marked as examples in their review id and refused, one problem
+    a row, so that an example left in never replaces Hartlepool's register; nothing is written."""
+    reviews = inspect(store, "reviews.csv", register_template("reviews"))
+    assert problems(reviews) == [
+        (2, "review_id", "EXAMPLE - delete this row: RR-2025-03", EXAMPLE_REASON),
+        (3, "review_id", "EXAMPLE - delete this row: CSPR-2025-01", EXAMPLE_REASON),
+    ]
+    with pytest.raises(ImportRejected):
+        commit_plan(store, reviews)
+    recommendations = inspect(store, "recommendations.csv", register_template("recommendations"),
+                              actor=HARTLEPOOL_UPLOADER)
+    assert problems(recommendations) == [
+        (2, "review_id", "EXAMPLE - delete this row: CSPR-2025-01", EXAMPLE_REASON),
+        (3, "review_id", "EXAMPLE - delete this row: CSPR-2025-01", EXAMPLE_REASON),
+    ]
+    assert store.loads().empty
+
+
+def test_templates_import_once_their_examples_are_your_own_and_the_dictionary_lists_the_themes(store):
+    """The two template files, with the example mark taken out of their review ids, import as they are; the
+    dictionary has both files' columns, the two recurrence rules and the 16 themes with their sources."""
+    reviews, recommendations = (register_template(part).replace(b"EXAMPLE - delete this row: ", b"")
+                                for part in ("reviews", "recommendations"))
+    assert inspect(store, "reviews.csv", reviews).problems == ()
+    commit_plan(store, inspect(store, "reviews.csv", reviews))
+    assert inspect(store, "recommendations.csv", recommendations).problems == ()
     dictionary = pd.read_csv(io.BytesIO(register_dictionary()), dtype=str, keep_default_na=False,
                              encoding="utf-8-sig")
     assert dictionary.groupby("file").size().to_dict() == {"recommendations": 11, "reviews": 9, "rules": 2,
