@@ -48,7 +48,7 @@ st.caption(
 )
 demo_notice(set(database_summary()["observations_by_source"]))
 
-period_column, region_column, type_column, neighbour_column, deprivation_column = st.columns(5)
+period_column, region_column, type_column, neighbour_column = st.columns(4)
 period_id = choose_period(period_column)
 region_names = region_column.multiselect(
     "Region", list(reference.region_names().values()), key="region", bind="query-params", placeholder="All regions"
@@ -69,6 +69,8 @@ neighbours_of = url_selectbox(
     placeholder="Any partnership",
     help="The partnership and the ten whose LAs are the DfE statistical neighbours of its LAs.",
 )
+# Under the neighbours: the two comparator groups in one column (five columns crowd the region chips).
+deprivation_column = st.columns(4)[3]
 similar_deprivation_to = url_selectbox(
     deprivation_column,
     "Similar deprivation to",
