@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 
 from boards.catalogue import Indicator
+from boards.imports.limits import listed
 from boards.imports.mappings import Mapping, normalise_column
+from boards.imports.problems import UnusableFile
 from boards.imports.reading import Table
 
 LAIT_COLUMNS = ("short_desc", "years", "values", "la_number")
@@ -58,6 +60,11 @@ def lait_as_ees(
         for entry in mapping.indicators
         for column in entry.columns()
     }
+    absent = sorted(set(decimals) - lait_measures(table, names))
+    if absent:
+        raise UnusableFile(
+            f"This LAIT file holds no rows of the measure(s) {listed(absent, str)} that the mapping {mapping.name} uses."
+        )
     cells = table.cells.set_axis(names, axis=1)[list(LAIT_COLUMNS)].astype("str").assign(line=table.lines)
     cells["measure"] = cells["short_desc"].map(normalise_column)
     used = cells["measure"].isin(decimals)

@@ -104,6 +104,18 @@ def test_lait_file_with_an_ees_mapping_is_refused(store):
         inspect(store, name, (DFE / name).read_bytes(), mapping=mapping)
 
 
+def test_lait_mapping_naming_a_measure_the_file_lacks_is_refused(store):
+    """A LAIT mapping given by hand whose measure is not in the file: refused by name, nothing read as missing."""
+    mapping = load_mapping("mine.toml", b'layout = "lait"\nperiod = "year_to_march"\n'
+                           b'[indicators.assessment_timeliness]\nvalue = "Assess_Typo"\n', load_catalogue())
+    name = "lait_bds_long_selected_measures_2016_to_2025.csv"
+    with pytest.raises(UnusableFile) as refused:
+        inspect(store, name, (DFE / name).read_bytes(), mapping=mapping)
+    assert str(refused.value) == (
+        "This LAIT file holds no rows of the measure(s) assess_typo that the mapping mine.toml uses."
+    )
+
+
 def test_joint_workforce_return_is_shared(store):
     """Kingston and Richmond's joint workforce row gives both the caseload of 13.9 and no counts."""
     name = "csww_indicators_2017_to_2025.csv"
