@@ -38,7 +38,7 @@ _PERIOD_TYPES_BY_FREQUENCY: dict[str, tuple[str, ...]] = {
 # A rate or proportion is meaningless without the base it is divided by.
 _UNITS_NEEDING_DENOMINATOR: tuple[str, ...] = ("percent", "per_10k", "ratio")
 _SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _REQUIRED_TEXT: tuple[str, ...] = (
     "name",
     "short_name",

@@ -1,11 +1,13 @@
 """The embedded demo database: real published figures for every LA plus invented local returns.
 
-Published: DfE workforce, referrals, child protection plans, children in need and population;
-Ofsted ILACS grades and how long since each LA was inspected, as in force at each quarter end.
-Invented (source ``demo``): eight quarters of the local quarterly return (partner attendance,
-audits, supervision) and a case review register of every area (reviews since 2017, their themes
-and recommendations), from which the case review indicators are derived as from any upload;
-all drawn from a fixed seed, so every build is identical.
+Published: DfE workforce, referrals, section 47 enquiries and ICPCs (their timeliness and
+conversion), child protection plans, children in need, assessments within 45 working days and
+plans ending after 2 years (LAIT), and population; Ofsted ILACS grades and how long since each LA
+was inspected, as in force at each quarter end. Invented (source ``demo``), only for what no one
+publishes: eight quarters of the local quarterly return (partner attendance, audits, supervision,
+the multi-agency child protection team measures) and a case review register of every area
+(reviews since 2017, their themes and recommendations), from which the case review indicators are
+derived as from any upload; all drawn from a fixed seed, so every build is identical.
 """
 
 from __future__ import annotations
@@ -42,7 +44,12 @@ PUBLISHED_FILES = (
     "dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
     "dfe/d3_cpps_subsequent_plan_2013_to_2025.csv",
     "dfe/b1_children_in_need_2013_to_2025.csv",
+    "dfe/c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
+    "dfe/lait_bds_long_selected_measures_2016_to_2025.csv",
 )
+# Indicators DfE now publishes by LA: still drawn, so that the other invented figures stay as they were, but
+# never written (the published files above give them).
+PUBLISHED_NOT_INVENTED = ("assessment_timeliness", "icpc_timeliness", "cp_plans_2_years", "s47_rate")
 OFSTED_FILES = (
     "ofsted/LA_Inspection_Outcomes_31Mar2025__ILACS_inspection_history.csv",
     "ofsted/ilacs_latest_by_la_2026.csv",
@@ -171,7 +178,15 @@ _PROPORTIONS: dict[str, tuple[float, str]] = {
     "section11_returns": (0.86, "section11_requests"),
     "training_places_filled": (0.73, "training_places"),
 }
+# The Families First multi-agency child protection team measures (both higher is better), with no
+# published figure to start from: the expected proportions are invented.
+_MULTI_AGENCY_CP_TEAM: dict[str, tuple[float, str]] = {
+    "strategy_discussion_partners": (0.72, "strategy_discussions"),
+    "s47_lead_practitioner": (0.65, "s47s"),
+}
 _PER_CHILD_PER_QUARTER = {
+    "strategy_discussions": 0.0060,  # invented: above the section 47 rate, as not every discussion leads to one
+    "s47s": 230_590 / 4 / 12_183_016,
     "assessments": 0.0115,
     "icpcs": 0.0015,
     "cp_plans": 0.0041,
@@ -260,15 +275,20 @@ def synthetic_returns(
         probability = 1.0 / (1.0 + np.exp(-logit))
         denominator = denominators[volume]
         numerator = rng.binomial(denominator.astype(np.int64), probability).astype(float)
-        if indicator_id in REGISTER_INDICATORS:
-            continue  # derived from the invented register; drawn all the same, so the other figures stay put
+        if indicator_id in REGISTER_INDICATORS or indicator_id in PUBLISHED_NOT_INVENTED:
+            continue  # derived from the invented register, or published; drawn all the same, so the others stay put
         frames.append(_frame(areas, periods, indicator_id, numerator, denominator, indicator.multiplier, missed))
 
-    s47s = per_quarter("s47s_12_months")
-    frames.append(_frame(areas, periods, "s47_rate", s47s, np.repeat(population[:, None], n_periods, axis=1),
-                         indicators["s47_rate"].multiplier, missed))
+    per_quarter("s47s_12_months")  # drawn, not written: DfE publishes the section 47 rate
     audits = rng.poisson((2 + population / 25_000)[:, None] * np.exp(-(concern[:, None] + trend)))
     frames.append(_counts(areas, periods, "multi_agency_audits", audits.astype(float), missed))
+    # Drawn last, so that adding them left every figure above as it was.
+    for indicator_id, (england, volume) in _MULTI_AGENCY_CP_TEAM.items():
+        spread = rng.normal(0.0, 0.2, (n_areas, 1)) + rng.normal(0.0, 0.12, (n_areas, n_periods))
+        probability = 1.0 / (1.0 + np.exp(-(_logit(england) - (concern[:, None] + trend + spread))))
+        denominator = per_quarter(volume)
+        numerator = rng.binomial(denominator.astype(np.int64), probability).astype(float)
+        frames.append(_frame(areas, periods, indicator_id, numerator, denominator, 100.0, missed))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -2,10 +2,12 @@
 
 - ``OverviewReference`` (read once per data version): each LA with its type, hex and partnership;
   region names; each partnership's statistical neighbours (``boards/sql``).
-- ``Filters`` and ``matching_partnerships``: region, LA type and "statistical neighbours of X".
+- ``Filters`` and ``matching_partnerships``: region, LA type, "statistical neighbours of X" and
+  "similar deprivation to X" (the same IDACI quintile, ``boards/deprivation.py``).
 - ``headline``: how many partnerships are worse than England beyond the 99.8% limit on several
   indicators, and which are of highest concern, straight from ``Comparison.scores``.
-- ``league_table`` and ``area_concern``: the scores with region names, and per LA for the map.
+- ``league_table`` and ``area_concern``: the scores with region names and deprivation beside them, and
+  per LA for the map.
 
 No Streamlit here; nothing is re-derived: every figure is a row or a count of the engine's.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from boards.compare.score import chance_of_any_worse, chance_of_strong
+from boards.deprivation import QUINTILE_NAMES, read_partnership_deprivation
 from boards.store import Store
 
 STRONG_FLAGS = 3  # "worse beyond 99.8% on 3 or more indicators": the headline's count
@@ -28,6 +31,8 @@ class OverviewReference:
     local_authorities: pd.DataFrame  # area_code, name, la_type, region_code, hex_q, hex_r, partnership_id
     regions: pd.DataFrame  # region_code, region_name
     neighbours: pd.DataFrame  # partnership_id, neighbour_id
+    # partnership_id, idaci_score, idaci_rank, idaci_quintile, deprivation_note (boards/deprivation.py)
+    deprivation: pd.DataFrame
 
     def region_names(self) -> dict[str, str]:
         return dict(zip(self.regions["region_code"], self.regions["region_name"]))
@@ -39,12 +44,20 @@ class OverviewReference:
         rows = self.neighbours[self.neighbours["partnership_id"] == partnership_id]
         return rows["neighbour_id"].tolist()
 
+    def similar_deprivation_to(self, partnership_id: str) -> list[str]:
+        """The partnerships in the same IDACI quintile as ``partnership_id`` (none when it has no figure)."""
+        quintile = self.deprivation.set_index("partnership_id")["idaci_quintile"].get(partnership_id)
+        if quintile is None or pd.isna(quintile):
+            return []
+        return self.deprivation.loc[self.deprivation["idaci_quintile"] == quintile, "partnership_id"].tolist()
+
 
 def read_reference(store: Store) -> OverviewReference:
     return OverviewReference(
         local_authorities=store.read("overview_local_authorities"),
         regions=store.read("compare_regions"),
         neighbours=store.read("compare_neighbours"),
+        deprivation=read_partnership_deprivation(store),
     )
 
 
@@ -55,9 +68,10 @@ class Filters:
     region_names: tuple[str, ...] = ()
     la_types: tuple[str, ...] = ()
     neighbours_of: str | None = None
+    similar_deprivation_to: str | None = None
 
     def active(self) -> bool:
-        return bool(self.region_names or self.la_types or self.neighbours_of)
+        return bool(self.region_names or self.la_types or self.neighbours_of or self.similar_deprivation_to)
 
 
 def matching_partnerships(scores: pd.DataFrame, reference: OverviewReference, filters: Filters) -> set[str]:
@@ -65,7 +79,8 @@ def matching_partnerships(scores: pd.DataFrame, reference: OverviewReference, fi
 
     A partnership is in a region when the engine puts it there (the region of most of its LAs),
     of an LA type when any of its LAs is, and among the neighbours of X when it is X or holds
-    the DfE statistical neighbours of X's LAs.
+    the DfE statistical neighbours of X's LAs, and of similar deprivation to X when it is in X's IDACI
+    quintile (only X when X has no figure).
     """
     chosen = set(scores["partnership_id"].astype(str))
     if filters.region_names:
@@ -76,19 +91,37 @@ def matching_partnerships(scores: pd.DataFrame, reference: OverviewReference, fi
         chosen &= set(authorities.loc[authorities["la_type"].isin(filters.la_types), "partnership_id"])
     if filters.neighbours_of:
         chosen &= {filters.neighbours_of, *reference.neighbours_of(filters.neighbours_of)}
+    if filters.similar_deprivation_to:
+        chosen &= {filters.similar_deprivation_to, *reference.similar_deprivation_to(filters.similar_deprivation_to)}
     return chosen
 
 
 def league_table(scores: pd.DataFrame, reference: OverviewReference) -> pd.DataFrame:
-    """``Comparison.scores`` in rank order with each region's name (a new frame; scores untouched)."""
+    """``Comparison.scores`` in rank order with each region's name and deprivation (a new frame; scores
+    untouched): ``idaci_score`` as a percentage of children and ``deprivation`` in words (its quintile, or
+    why there is no figure)."""
     table = scores[
         ["rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
          "worse", "worse_99_8", "worsening", "did_not_report", "tested"]
     ].copy()
     table.insert(4, "region_name", table["region_code"].map(reference.region_names()))
+    deprivation = reference.deprivation.set_index("partnership_id")
+    ids = table["partnership_id"].astype(str)
+    table["idaci_score"] = (ids.map(deprivation["idaci_score"]) * 100).round(1)
+    table["deprivation"] = [deprivation_words(deprivation, pid) for pid in ids]
     table["partnership_id"] = table["partnership_id"].astype(str)
     table["partnership_name"] = table["partnership_name"].astype(str)
     return table.sort_values("rank", kind="stable").reset_index(drop=True)  # ties keep the engine's order
+
+
+def deprivation_words(deprivation: pd.DataFrame, partnership_id: str) -> str:
+    """'most deprived fifth', or 'not available' and why (``deprivation`` indexed by partnership id)."""
+    if partnership_id not in deprivation.index:
+        return "not available"
+    row = deprivation.loc[partnership_id]
+    if pd.isna(row["idaci_quintile"]):
+        return row["deprivation_note"] or "not available"
+    return QUINTILE_NAMES[int(row["idaci_quintile"])]
 
 
 @dataclass(frozen=True)

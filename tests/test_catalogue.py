@@ -23,6 +23,8 @@ CSWW = DFE / "csww_indicators_2017_to_2025.csv"
 C1 = DFE / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
 B1 = DFE / "b1_children_in_need_2013_to_2025.csv"
 D3 = DFE / "d3_cpps_subsequent_plan_2013_to_2025.csv"
+C4 = DFE / "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv"
+LAIT = DFE / "lait_bds_long_selected_measures_2016_to_2025.csv"
 POPULATION = DFE / "ons_mid-year_population_estimates_2012_to_2024.csv"
 
 
@@ -46,11 +48,11 @@ def test_shipped_catalogue_loads(catalogue):
 
 
 def test_indicator_counts(catalogue):
-    """The catalogue holds 34 indicators: 4, 4, 9, 4, 6 and 7 per domain, domains first met in display order."""
-    assert len(catalogue) == 34
+    """The catalogue holds 37 indicators: 4, 7, 9, 4, 6 and 7 per domain, domains first met in display order."""
+    assert len(catalogue) == 37
     assert Counter(i.domain for i in catalogue.values()) == {
         "demand": 4,
-        "child_protection": 4,
+        "child_protection": 7,
         "case_reviews": 9,
         "inspection_audit": 4,
         "workforce": 6,
@@ -77,8 +79,8 @@ def test_polarity_of_named_indicators(catalogue):
     assert catalogue["caseload"].judged
     context = {i.indicator_id for i in catalogue.values() if not i.judged}
     assert context == {
-        "referral_rate", "cin_rate", "s47_rate", "serious_incident_notifications", "recurring_review_themes",
-        "months_since_inspection",
+        "referral_rate", "cin_rate", "s47_rate", "s47_icpc_conversion", "serious_incident_notifications",
+        "recurring_review_themes", "months_since_inspection",
     }
 
 
@@ -106,6 +108,9 @@ PUBLISHED_2025 = [
     ("repeat_cp_plans", D3, 24.5),
     ("referral_rate", C1, 519.4),
     ("cin_rate", B1, 330.3),
+    # 58,670 of 72,100 ICPCs within 15 working days; 230,590 enquiries for 12,183,016 children.
+    ("icpc_timeliness", C4, 81.4),
+    ("s47_rate", C4, 189.3),
 ]
 
 
@@ -123,6 +128,24 @@ def test_published_formula_reproduces_england_2025(catalogue, indicator_id, path
     assert indicator.england_reference == expected
 
 
+def test_section47_to_icpc_conversion_reproduces_england_2025(catalogue):
+    """72,100 ICPCs of 230,590 section 47 enquiries: 0.313, DfE's 31.3% conversion, as a ratio."""
+    formula = catalogue["s47_icpc_conversion"].published_formula()
+    row = national(C4, 2025)
+    assert formula == {"numerator": ["ICPC"], "denominator": ["Section47"]}
+    assert (row["ICPC"], row["Section47"]) == ("72100", "230590")
+    assert round(72100 / 230590, 3) == catalogue["s47_icpc_conversion"].england_reference == 0.313
+
+
+@pytest.mark.parametrize(("indicator_id", "expected"), [("assessment_timeliness", 85.7), ("cp_plans_2_years", 4.4)])
+def test_lait_measure_gives_england_2025(catalogue, indicator_id, expected):
+    """LAIT's England row (LA number 970) for 2025 gives the catalogue's reference once its float noise is rounded."""
+    measure = catalogue[indicator_id].published_formula()["value"][0]
+    frame = pd.read_csv(LAIT, dtype=str, encoding="utf-8-sig")
+    england = frame[(frame["Short Desc"] == measure) & (frame["LA Number"] == "970") & (frame["Years"] == "2025")]
+    assert round(float(england["Values"].item()), 1) == expected == catalogue[indicator_id].england_reference
+
+
 def test_absence_rate_reads_the_published_value(catalogue):
     """Absence has no denominator column, so its published value column must give 3.5."""
     formula = catalogue["absence_rate"].published_formula()
@@ -133,13 +156,14 @@ def test_absence_rate_reads_the_published_value(catalogue):
 def test_every_published_indicator_is_checked(catalogue):
     """Each indicator with published columns has a reproduction check above."""
     published = {i.indicator_id for i in catalogue.values() if i.published_columns}
-    assert published == {ident for ident, _, _ in PUBLISHED_2025} | {"absence_rate"}
+    assert published == {ident for ident, _, _ in PUBLISHED_2025} | {
+        "absence_rate", "s47_icpc_conversion", "assessment_timeliness", "cp_plans_2_years"}
 
 
 def test_catalogue_frame(catalogue):
     """The frame has one row per indicator, in file order, with exactly the catalogue columns."""
     frame = catalogue_frame(catalogue)
-    assert frame.shape == (34, 18)
+    assert frame.shape == (37, 18)
     assert tuple(frame.columns) == COLUMNS
     assert frame["indicator_id"].tolist() == list(catalogue)
     by_id = frame.set_index("indicator_id")

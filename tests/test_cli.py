@@ -28,7 +28,7 @@ def test_init_creates_reference_and_first_admin(tmp_path):
     result = boards("init", "--db", str(db))
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
-    assert first == f"{db}: schema version 8, 153 areas, 34 indicators, 0 observations"
+    assert first == f"{db}: schema version 8, 153 areas, 37 indicators, 0 observations"
     assert second.startswith("Created user 'admin' with password: ")
     assert len(second.split("password: ")[1].split()[0]) == 20
     again = boards("init", "--db", str(db))
@@ -87,10 +87,10 @@ def test_info_json_of_the_demo_database(built_db):
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
     assert info["areas"] == 153
-    assert info["indicators"] == 34
+    assert info["indicators"] == 37
     assert info["schema_version"] == 8
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
-    assert info["observations_by_source"]["demo"] == 28152
+    assert info["observations_by_source"]["demo"] == 25704
     assert info["observations"] == sum(info["observations_by_source"].values())
 
 
@@ -108,7 +108,7 @@ def test_demo_refuses_to_overwrite_then_replaces(tmp_path):
     first = boards("demo", "--db", str(db))
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"{db}: demo database built with ")
-    assert "28152 demo" in first.stdout
+    assert "25704 demo" in first.stdout
     again = boards("demo", "--db", str(db))
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1
@@ -154,15 +154,15 @@ def test_backup_restore_then_check(built_db, tmp_path):
     restored = boards("restore", str(backup), "--db", str(db))
     assert restored.returncode == 0, restored.stderr
     first, second = restored.stdout.strip().splitlines()
-    assert first == f"{db}: restored from {backup} (schema version 8, 45143 observations, 7 loads)"
+    assert first == f"{db}: restored from {backup} (schema version 8, 51541 observations, 9 loads)"
     assert second.startswith(f"the database it replaced is kept as {db}.before-restore-")
     assert "late.user" not in boards("users", "list", "--db", str(db)).stdout
 
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines() == [
-        f"{db}: schema version 8; 45143 observations, 0 observation_history, 1164 published_benchmarks, "
-        "7 loads, 0 users, 7 audit_log",
+        f"{db}: schema version 8; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
+        "9 loads, 0 users, 9 audit_log",
         "whole: every figure belongs to its load, the audit trail is unbroken",
     ]
 
@@ -182,14 +182,14 @@ def damaged_copy(built_db, path, *statements):
 def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
     """A figure that lost its load and a missing audit row are each reported; the exit status is 1."""
     db = damaged_copy(built_db, tmp_path / "damaged.duckdb",
-                      "UPDATE observations SET load_id = 99 WHERE load_id = 7 AND area_code = 'E06000001'",
+                      "UPDATE observations SET load_id = 99 WHERE load_id = 9 AND area_code = 'E06000001'",
                       "DELETE FROM audit_log WHERE audit_id = 3")
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 1
     lines = checked.stderr.strip().splitlines()
     assert lines[1:] == [
         "4 problems:",
-        "load 7 (committed) should hold 11016 figures, holds 10944",
+        "load 9 (committed) should hold 11016 figures, holds 10944",
         "72 rows of observations belong to no committed load",
         "the audit trail jumps from row 2 to row 4",
         "load 3 has no 'data_imported' row in the audit trail",

@@ -17,7 +17,7 @@ def observation(store, area, indicator, period):
 def test_summary_counts(demo_store):
     """153 LAs, one partnership each, the whole catalogue, and all three periods kinds."""
     summary = demo_store.summary()
-    assert (summary["areas"], summary["partnerships"], summary["indicators"]) == (153, 153, 34)
+    assert (summary["areas"], summary["partnerships"], summary["indicators"]) == (153, 153, 37)
     assert summary["latest_period"] == {
         "quarter": "2026-27 Q2",
         "year_to_march": "2024-25",
@@ -83,11 +83,12 @@ def test_ilacs_grade_in_force_and_months_since(demo_store):
 
 
 def test_invented_returns_cover_every_area_and_quarter(demo_store):
-    """14 indicators of the local return and 9 derived from the invented case review register x 153 areas x
-    8 quarters, all labelled demo and quarterly."""
+    """12 indicators of the local return (what no one publishes, the two multi-agency child protection team
+    measures among them) and 9 derived from the invented case review register x 153 areas x 8 quarters, all
+    labelled demo and quarterly."""
     frame = demo_store.table("observations")
     demo = frame[frame.source == "demo"]
-    assert len(demo) == (14 + 9) * 153 * 8
+    assert len(demo) == (12 + 9) * 153 * 8
     assert set(demo.period_id) == {p.period_id for p in DEMO_QUARTERS}
     reported = demo[demo.status == "reported"]
     percent = reported[reported.indicator_id.str.contains("attendance|timeliness")]
@@ -95,6 +96,22 @@ def test_invented_returns_cover_every_area_and_quarter(demo_store):
     assert (reported.numerator > reported.denominator).sum() == 0
     missing = demo[demo.status == "missing"]
     assert missing["value"].isna().all() and len(missing) > 0
+
+
+def test_what_dfe_publishes_by_la_is_never_invented(demo_store):
+    """Assessments in 45 days, ICPCs in 15 days, CP plans ending after 2+ years, the section 47 rate and its
+    conversion come from DfE only, and England's 2024-25 figures are DfE's: 85.7%, 81.4%, 4.4%, 189.3, 0.313."""
+    published = ["assessment_timeliness", "icpc_timeliness", "cp_plans_2_years", "s47_rate", "s47_icpc_conversion"]
+    frame = demo_store.table("observations")
+    chosen = frame[frame["indicator_id"].isin(published)]
+    assert set(chosen["source"]) == {"published"}
+    assert chosen.groupby("indicator_id")["period_id"].max().to_dict() == dict.fromkeys(published, "2024-25")
+    england = demo_store.table("published_benchmarks").set_index(["geography_code", "indicator_id", "period_id"])
+    values = [round(england.loc[("E92000001", ident, "2024-25"), "value"], 3) for ident in published]
+    assert values == [85.7, 81.373, 4.4, 189.272, 0.313]
+    invented = set(frame.loc[frame["source"] == "demo", "indicator_id"])
+    assert {"strategy_discussion_partners", "s47_lead_practitioner"} <= invented
+    assert not invented & set(published)
 
 
 def test_same_seed_same_database(tmp_path, demo_store):

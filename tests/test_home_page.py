@@ -42,7 +42,7 @@ def test_title_and_counts(home):
     assert metrics == {
         "Local authorities": "153",
         "Partnerships": "153",
-        "Indicators": "34",
+        "Indicators": "37",
         "Observations": f"{Store.open(home.session_state['store'].path).summary()['observations']:,}",
     }
 
@@ -60,7 +60,7 @@ def test_freshness_table_equals_the_store(home):
     assert list(shown.columns) == ["Domain", "Indicator", "Source", "Latest period", "Areas reporting"]
     assert shown["Indicator"].tolist() == [plain(name) for name in expected["name"]]
     assert shown["Areas reporting"].tolist() == [f"{areas:,}" for areas in expected["areas_reported"]]
-    assert len(shown) == 34
+    assert len(shown) == 37
     # Catalogue order, with the domains' display labels.
     assert shown[["Domain", "Indicator"]].iloc[0].tolist() == ["Demand", "Referral rate"]
     assert shown["Domain"].iloc[-1] == plain(DOMAINS[list(load_catalogue().values())[-1].domain])
@@ -69,13 +69,13 @@ def test_freshness_table_equals_the_store(home):
 
 
 def test_loads_newest_first_with_their_rows_in_words(home):
-    """The demo build's seven loads, newest first, each with what it added in one sentence."""
+    """The demo build's nine loads, newest first, each with what it added in one sentence."""
     shown = markdown_tables(home)[1]
     assert list(shown.columns) == ["Load", "When \\(UTC\\)", "By", "File", "Source", "Rows", "Status", "Note"]
-    assert shown["Load"].tolist() == ["7", "6", "5", "4", "3", "2", "1"]
-    local = shown[shown["Load"] == "6"].iloc[0]
+    assert shown["Load"].tolist() == ["9", "8", "7", "6", "5", "4", "3", "2", "1"]
+    local = shown[shown["Load"] == "8"].iloc[0]
     assert local["File"] == "synthetic local returns \\(seed 20250401\\)"
-    assert local["Rows"] == "17\\,136 added\\, 0 changed\\, 0 unchanged\\, 0 left out"
+    assert local["Rows"] == "14\\,688 added\\, 0 changed\\, 0 unchanged\\, 0 left out"
     assert (local["Source"], local["Status"]) == ("demonstration", "imported")
     assert [b.label for b in home.get("download_button")] == ["Download this table (CSV)", "Download every load (CSV)"]
 

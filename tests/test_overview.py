@@ -62,6 +62,15 @@ def joint() -> tuple[pd.DataFrame, OverviewReference]:
         ),
         regions=pd.DataFrame({"region_code": ["E12000006"], "region_name": ["East of England"]}),
         neighbours=pd.DataFrame({"partnership_id": ["E06000033"], "neighbour_id": ["CAMBS_PETERBOROUGH"]}),
+        deprivation=pd.DataFrame(
+            {
+                "partnership_id": ["CAMBS_PETERBOROUGH", "E06000033"],
+                "idaci_score": [0.151, None],
+                "idaci_rank": pd.array([None, None], dtype="Int64"),
+                "idaci_quintile": pd.array([4, None], dtype="Int64"),
+                "deprivation_note": ["", "not available: no 2019 figure"],
+            }
+        ),
     )
     return scores, reference
 
@@ -114,6 +123,28 @@ def test_a_partnership_of_several_las_has_each_of_their_types(joint):
     }
 
 
+def test_similar_deprivation_is_the_same_idaci_quintile(latest, reference):
+    """Newcastle upon Tyne (24.7% of children income-deprived) is in the most deprived fifth of partnerships
+    by IDACI: 29 of them; a partnership with no figure (Cumberland) is compared with itself only."""
+    chosen = matching_partnerships(latest.scores, reference, Filters(similar_deprivation_to="E08000021"))
+    assert len(chosen) == 29 and "E08000021" in chosen
+    quintiles = reference.deprivation.set_index("partnership_id")["idaci_quintile"]
+    assert set(quintiles[list(chosen)]) == {1}
+    assert Filters(similar_deprivation_to="E08000021").active()
+    assert matching_partnerships(latest.scores, reference, Filters(similar_deprivation_to="E06000063")) == {"E06000063"}
+    both = Filters(neighbours_of="E08000021", similar_deprivation_to="E08000021")
+    assert matching_partnerships(latest.scores, reference, both) == {"E08000021", *(
+        set(reference.neighbours_of("E08000021")) & chosen)}
+
+
+def test_league_table_shows_deprivation_beside_the_score(joint):
+    scores, reference = joint
+    table = league_table(scores, reference).set_index("partnership_id")
+    assert table.loc["CAMBS_PETERBOROUGH", ["idaci_score", "deprivation"]].tolist() == [15.1, "second least deprived fifth"]
+    assert pd.isna(table.loc["E06000033", "idaci_score"])
+    assert table.loc["E06000033", "deprivation"] == "not available: no 2019 figure"
+
+
 def test_every_la_of_a_partnership_takes_its_score(joint):
     scores, reference = joint
     areas = area_concern(reference, league_table(scores, reference)).set_index("area_code")
@@ -129,14 +160,15 @@ def test_league_table_is_the_engines_scores_with_region_names(latest, reference)
     assert table["rank"].tolist() == scores["rank"].tolist()
     assert table["score"].tolist() == scores["score"].tolist()
     assert table.loc[0, ["partnership_name", "region_name"]].tolist() == ["Peterborough", "East of England"]
-    assert table.loc[1, "region_name"] == "North East"
+    assert table.loc[1, ["partnership_name", "region_name"]].tolist() == ["Kingston upon Thames", "London"]
+    assert table.loc[0, ["idaci_score", "deprivation"]].tolist() == [20.8, "second most deprived fifth"]
 
 
 def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
-    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 3, 75, 15)
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 2, 87, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Peterborough (56.6), Newcastle upon Tyne (44.7) and Herefordshire, County of (33.3)."
+        "Highest concern score: Peterborough (55.0), Kingston upon Thames (41.2) and Newcastle upon Tyne (27.4)."
     )
     # What chance alone gives each partnership's number of tests, summed: 1 - 0.975^k for any worse.
     tested = latest.scores["tested"].to_numpy(dtype=float)

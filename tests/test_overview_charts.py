@@ -13,7 +13,7 @@ from boards.charts.palette import VERDICTS, verdict_marker, verdict_text
 from boards.compare.engine import compare
 from boards.overview import area_concern, league_table, read_reference
 
-TOP = ["E06000031", "E08000021", "E06000019"]  # the three of highest concern in 2026-27 Q2
+TOP = ["E06000031", "E09000021", "E08000021"]  # the three of highest concern in 2026-27 Q2
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_matrix_draws_each_cell_once_with_its_verdict_and_partnership(latest):
     peterborough = expected[expected["partnership_id"] == "E06000031"]
     assert (peterborough["flag"] == "worse").sum() == 10
     assert set(drawn.loc[drawn["name"] == "Worse (99.8%)", "symbol"]) == {"triangle-down"}
-    assert list(figure.layout.yaxis.ticktext) == ["Peterborough", "Newcastle upon Tyne", "Herefordshire, County of"]
+    assert list(figure.layout.yaxis.ticktext) == ["Peterborough", "Kingston upon Thames", "Newcastle upon Tyne"]
 
 
 def test_matrix_table_states_value_england_and_verdict(latest):
@@ -80,7 +80,7 @@ def test_matrix_table_states_value_england_and_verdict(latest):
     assert first["Domain"] == "Demand"
     assert (first["Value"], first["England"]) == (engine["value"], engine["england"])
     assert first["Verdict"] == verdict_text(str(engine["flag"]), str(engine["flag_level"]))
-    assert (table["Verdict"].str.startswith("▼") | table["Verdict"].str.startswith("▽")).sum() == 10 + 9 + 7
+    assert (table["Verdict"].str.startswith("▼") | table["Verdict"].str.startswith("▽")).sum() == 10 + 9 + 8
 
 
 def test_hex_map_has_one_clickable_hex_per_la(areas):
@@ -88,7 +88,7 @@ def test_hex_map_has_one_clickable_hex_per_la(areas):
     centres = figure.data[0]
     assert len(centres.x) == len(figure.layout.shapes) == 153
     assert set(np.asarray(centres.customdata)[:, 0]) == set(areas["partnership_id"])
-    assert "Concern score 56.6, rank 1 of 153" in "".join(centres.hovertext)
+    assert "Concern score 55.0, rank 1 of 153" in "".join(centres.hovertext)
     # The darkest hex is the highest score; none is faded or outlined without a filter.
     darkest = figure.layout.shapes[int(areas["score"].to_numpy().argmax())]
     assert darkest.fillcolor == "rgb(127, 39, 4)"
@@ -114,7 +114,7 @@ def test_hex_map_draws_areas_without_a_score_hollow_and_outlines_the_filter():
 def test_map_table_lists_every_la_highest_concern_first(areas):
     table = map_table(areas)
     assert len(table) == 153
-    assert table.iloc[0][["Local authority", "Rank", "Concern score"]].tolist() == ["Peterborough", 1, pytest.approx(56.578947)]
+    assert table.iloc[0][["Local authority", "Rank", "Concern score"]].tolist() == ["Peterborough", 1, pytest.approx(55.0)]
 
 
 def test_matrix_columns_are_grouped_by_domain(latest):

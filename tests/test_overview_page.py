@@ -66,11 +66,11 @@ def test_widgets_headline_and_demo_notice(open_overview):
     assert app.multiselect(key="la_type").options == ["County", "London Borough", "Metropolitan District", "Unitary Authority"]
     assert any("Demonstration data" in warning.value for warning in app.warning)
     assert metrics(app) == {
-        "Worse beyond 99.8% on 3 or more indicators": "3 of 153",
-        "Worse than England on at least one indicator": "75 of 153",
+        "Worse beyond 99.8% on 3 or more indicators": "2 of 153",
+        "Worse than England on at least one indicator": "87 of 153",
         "Did not report part of their return": "15 of 153",
     }
-    assert any("Peterborough \\(56\\.6\\)" in markdown.value for markdown in app.markdown)
+    assert any("Peterborough \\(55\\.0\\)" in markdown.value for markdown in app.markdown)
     assert any(caption.value.startswith("By chance alone") for caption in app.caption)
     assert [button.label for button in app.get("download_button")] == ["Download this table (CSV)"]
 
@@ -85,9 +85,10 @@ def test_league_table_equals_the_engines_scores(open_overview, engine):
     assert shown["summary"].tolist() == scores["summary"].astype(str).tolist()
     first = shown.iloc[0]
     assert (first["rank"], first["partnership_name"], first["region_name"]) == (1, "Peterborough", "East of England")
-    assert first["score"] == pytest.approx(56.578947)
-    assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (10, 5, 2, 0)
-    assert shown["partnership_name"].iloc[1:3].tolist() == ["Newcastle upon Tyne", "Herefordshire, County of"]
+    assert first["score"] == pytest.approx(55.0)
+    assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (10, 5, 3, 0)
+    assert shown["partnership_name"].iloc[1:3].tolist() == ["Kingston upon Thames", "Newcastle upon Tyne"]
+    assert (first["idaci_score"], first["deprivation"]) == (20.8, "second most deprived fifth")
 
 
 def test_changing_the_period_changes_the_table(open_overview, engine):
@@ -96,8 +97,8 @@ def test_changing_the_period_changes_the_table(open_overview, engine):
     assert not app.exception
     shown = league(app)
     assert shown["partnership_id"].tolist() == engine[EARLIER].scores["partnership_id"].astype(str).tolist()
-    assert shown["partnership_name"].iloc[:3].tolist() == ["Peterborough", "Herefordshire, County of", "Kingston upon Thames"]
-    assert shown["score"].iloc[0] == pytest.approx(59.210526)
+    assert shown["partnership_name"].iloc[:3].tolist() == ["Peterborough", "Kingston upon Thames", "Herefordshire, County of"]
+    assert shown["score"].iloc[0] == pytest.approx(52.5)
     assert app.query_params["period"] == EARLIER
     assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "2 of 153"
 
@@ -109,8 +110,8 @@ def test_filters_narrow_the_table_and_the_headline(open_overview):
     assert len(shown) == 12
     assert set(shown["region_name"]) == {"North East"}
     assert shown["partnership_name"].iloc[:2].tolist() == ["Newcastle upon Tyne", "Hartlepool"]
-    assert shown["rank"].iloc[:2].tolist() == [2, 5]  # ranks stay England's
-    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "1 of 12 shown"
+    assert shown["rank"].iloc[:2].tolist() == [3, 7]  # ranks stay England's
+    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "0 of 12 shown"
     app.multiselect(key="la_type").select("Metropolitan District").run()
     assert league(app)["partnership_name"].tolist() == [
         "Newcastle upon Tyne", "South Tyneside", "North Tyneside", "Gateshead", "Sunderland",
@@ -192,6 +193,18 @@ def test_matrix_table_equals_the_engines_flags(open_overview, engine):
     assert drawn == 30 * columns
 
 
+def test_similar_deprivation_narrows_to_the_same_idaci_fifth(open_overview):
+    """Newcastle upon Tyne is in the most deprived fifth by IDACI: 29 partnerships, kept in the URL."""
+    app = open_overview()
+    app.selectbox(key="similar_deprivation_to").select(NEWCASTLE).run()
+    assert not app.exception
+    shown = league(app)
+    assert len(shown) == 29
+    assert set(shown["deprivation"]) == {"most deprived fifth"}
+    assert shown["partnership_name"].iloc[:2].tolist() == ["Newcastle upon Tyne", "Hartlepool"]
+    assert app.query_params["similar_deprivation_to"] == NEWCASTLE
+
+
 def test_matrix_shows_all_partnerships_on_request(open_overview):
     app = open_overview(view=MATRIX)
     app.toggle(key="matrix_all").set_value(True).run()
@@ -206,14 +219,14 @@ def test_map_table_colours_each_la_by_its_partnerships_score(open_overview, engi
     assert table["Concern score"].tolist() == scores.loc[table["Partnership code"], "score"].tolist()
     assert table["In the filter"].sum() == 12
     newcastle = table.set_index("LA code").loc[NEWCASTLE]
-    assert (newcastle["Rank"], newcastle["Concern score"]) == (2, pytest.approx(44.736842))
+    assert (newcastle["Rank"], newcastle["Concern score"]) == (3, pytest.approx(27.380952))
 
 
 def test_selecting_a_row_opens_the_partnership(open_overview):
     app = open_overview(period=EARLIER)
     app.session_state["league"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     app.run()
-    assert app.query_params["partnership"] == "E06000019"  # Herefordshire, second in 2026-27 Q1
+    assert app.query_params["partnership"] == "E09000021"  # Kingston upon Thames, second in 2026-27 Q1
 
 
 def test_the_partnership_opens_at_the_chosen_period(open_overview):

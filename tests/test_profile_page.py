@@ -19,7 +19,8 @@ PETERBOROUGH = "E06000031"
 NORFOLK = "E10000020"  # sent none of its local returns for the last three quarters
 LATEST = "2026-27 Q2"
 FIRST_WORSE = (
-    "Assessments in 45 days 47.2% against England 83.1%: below the 99.8% limit (60.1%); worse for 7 quarters running."
+    "Strategy discussions with partners 27.0% against England 69.0%: below the 99.8% limit (38.2%); worse for 7 "
+    "quarters running."
 )
 
 
@@ -77,12 +78,14 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
         "Concern score": f"{score['score']:.1f}",
         "Rank by concern": "1 of 153",
         "Indicators assessed": str(score["assessed"]),
+        "Children income-deprived": "20.8%",
     }
     texts = [t.value for t in peterborough.text]
     header = "Region: East of England. Covers: Peterborough (E06000031). Compared as at 2026-27 Q2 (Jul-Sep 2026)."
     assert header in texts
     assert f"In short: {score['summary']}." in texts
-    assert score["summary"].startswith("10 worse (5 beyond 99.8%), 2 worsening")
+    assert score["summary"].startswith("10 worse (5 beyond 99.8%), 3 worsening")
+    assert "Deprivation: 20.8% of children income-deprived (IDACI 2019, rank 50 of 151; second most deprived fifth)." in texts
     assert any("Demonstration data" in w.value for w in peterborough.warning)
 
 
@@ -103,7 +106,7 @@ def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
         "▼ Worse than England, beyond the 99.8% limit (5)",
         "▽ Worse than England, beyond the 95% limit (4)",
         "▼ Ofsted's judgement a concern (Inadequate or Requires improvement) (1)",
-        "↘ Getting worse over time (1)",
+        "↘ Getting worse over time (2)",
     ]
 
 
@@ -118,9 +121,13 @@ def test_spine_table_values_equal_the_comparison(peterborough, latest):
                           ("Neighbours' median", "neighbour_median")):
         expected = [round(v, int(d)) for v, d in zip(results[column], results["decimals"], strict=True)]
         np.testing.assert_allclose(table[shown].to_numpy(dtype=float), expected, equal_nan=True)
+    # DfE's figure (LAIT), without counts: judged by its robust z, within the middle of areas.
     assessments = table.loc["Assessments in 45 days"]
     shown = assessments[["Value", "England", "Rank (1 = best, or highest)", "Verdict"]].tolist()
-    assert shown == [47.2, 83.1, "138 of 138", "▼ Worse (99.8%)"]
+    assert shown == [77.0, 85.7, "124 of 150", "● Similar"]
+    discussions = table.loc["Strategy discussions with partners"]
+    shown = discussions[["Value", "England", "Verdict"]].tolist()
+    assert shown == [27.0, 69.0, "▼ Worse (99.8%)"]
     assert table.loc["Referrals per 10k", "Verdict"] == "· Context, not judged"
 
 
@@ -134,19 +141,19 @@ def test_two_charts_with_titles(peterborough):
 
 
 def test_provenance_lists_every_figure_with_its_source_and_load(peterborough, store, latest):
-    """Each figure from one stored row: the 11 DfE and Ofsted figures published, the rest invented."""
+    """Each figure from one stored row: the 16 DfE and Ofsted figures published, the rest invented."""
     table = table_with(peterborough, "Source")
     figures = (latest.area_results["partnership_id"] == PETERBOROUGH).sum()
     assert len(table) == figures
     counts = table["Source"].value_counts().to_dict()
-    assert counts == {"demo": figures - 11, "published": 11}
+    assert counts == {"demo": figures - 16, "published": 16}
     loads = store.loads().set_index("load_id")
     for row in table.itertuples():
         assert loads.at[row.Load, "source"] == row.Source
         assert loads.at[row.Load, "file_name"] == row.File
     caseload_load = table.set_index("Indicator").at["Caseload", "Load"]
     assert loads.at[caseload_load, "file_name"] == "csww_indicators_2017_to_2025.csv"
-    summary = f"The {figures} figures of Peterborough above: {figures - 11} demo, 11 published."
+    summary = f"The {figures} figures of Peterborough above: {figures - 16} demo, 16 published."
     assert summary in " ".join(t.value for t in peterborough.text)
     assert any("Every quarterly local return came in" in t.value for t in peterborough.text)
 
@@ -188,7 +195,7 @@ def test_an_earlier_period_compares_as_at_its_end(demo_db_path, monkeypatch, sto
     table = table_with(app, "Verdict").set_index("Indicator").loc[results["short_name"].astype(str)]
     expected = [round(v, int(d)) for v, d in zip(results["value"], results["decimals"], strict=True)]
     np.testing.assert_allclose(table["Value"].to_numpy(dtype=float), expected, equal_nan=True)
-    assert table.at["Assessments in 45 days", "Period"] == "2025-26 Q2 (Jul-Sep 2025)"
+    assert table.at["Strategy discussions with partners", "Period"] == "2025-26 Q2 (Jul-Sep 2025)"
     assert any("Compared as at 2025-26 Q2 (Jul-Sep 2025)." in t.value for t in app.text)
     st.cache_resource.clear()
 

@@ -30,7 +30,9 @@ PERIOD_CONVENTIONS = {
     "financial_quarter": "quarter",
 }
 _ROLES = ("value", "numerator", "denominator")
-_TOP_LEVEL_KEYS = {"title", "period", "filters", "indicators"}
+_TOP_LEVEL_KEYS = {"title", "layout", "period", "filters", "indicators"}
+# The file a mapping reads: an EES tidy file, or DfE's LAIT benchmarking data set (boards.imports.lait).
+LAYOUTS = ("ees", "lait")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class IndicatorColumns:
 class Mapping:
     name: str  # the mapping file's name
     title: str
+    layout: str  # one of LAYOUTS
     period: str  # one of PERIOD_CONVENTIONS
     filters: dict[str, str]
     indicators: tuple[IndicatorColumns, ...]
@@ -76,6 +79,9 @@ def load_mapping(name: str, text: bytes, indicators: MappingType[str, Indicator]
             "(data/mappings/README.md)."
         ) from exc
     problems = [f"unknown setting {key!r}" for key in sorted(set(raw) - _TOP_LEVEL_KEYS)]
+    layout = raw.get("layout", "ees")
+    if layout not in LAYOUTS:
+        problems.append(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     period = raw.get("period")
     if period not in PERIOD_CONVENTIONS:
         problems.append(f"period must be one of {', '.join(PERIOD_CONVENTIONS)}, not {period!r}")
@@ -97,6 +103,7 @@ def load_mapping(name: str, text: bytes, indicators: MappingType[str, Indicator]
     return Mapping(
         name=name,
         title=str(raw.get("title", name)),
+        layout=layout,
         period=period,
         filters={normalise_column(k): v.strip() for k, v in filters.items()},
         indicators=tuple(parsed),
@@ -153,9 +160,10 @@ def is_ees(header: set[str]) -> bool:
     return set(EES_COLUMNS) <= header
 
 
-def recognise(header: set[str], indicators: MappingType[str, Indicator]) -> Mapping | None:
-    """The shipped mapping whose columns this EES file has (the most specific when several fit)."""
-    fitting = [m for m in shipped_mappings(indicators) if m.columns() <= header]
+def recognise(header: set[str], indicators: MappingType[str, Indicator], layout: str = "ees") -> Mapping | None:
+    """The shipped mapping of ``layout`` whose columns this file has (the most specific when several fit); a
+    LAIT file's "columns" are the measures it holds."""
+    fitting = [m for m in shipped_mappings(indicators) if m.layout == layout and m.columns() <= header]
     return max(fitting, key=lambda m: len(m.columns()), default=None)
 
 

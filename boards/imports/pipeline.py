@@ -34,6 +34,7 @@ from boards.imports.layouts import (
     same_text,
     wide_entries,
 )
+from boards.imports.lait import OTHER_MEASURES, is_lait, lait_as_ees, lait_measures
 from boards.imports.mappings import Mapping, is_ees, recognise
 from boards.imports.period_forms import PeriodFormError, read_period
 from boards.imports.problems import Problem, UnusableFile, problems_frame
@@ -466,6 +467,21 @@ def _entries(
 ) -> Entries:
     names = header_names(table)
     header = set(names)
+    if is_lait(header):
+        chosen = mapping or recognise(lait_measures(table, names), indicators, layout="lait")
+        if chosen is None or chosen.layout != "lait":
+            raise UnusableFile(
+                "This is DfE's LAIT benchmarking data set, but "
+                + ("the mapping given is not for it (its layout must be \"lait\")" if chosen else
+                   "none of the shipped mappings (data/mappings/) matches the measures it holds")
+                + ", so no catalogue indicator can be read from it. Write a mapping (format in "
+                "data/mappings/README.md) and give it with --mapping FILE."
+            )
+        converted, converted_names, other_measures = lait_as_ees(table, names, chosen, indicators)
+        entries = ees_entries(converted, converted_names, chosen, indicators, areas)
+        if other_measures:
+            entries.skipped[OTHER_MEASURES] = other_measures
+        return entries
     if mapping is not None or is_ees(header):
         chosen = mapping or recognise(header, indicators)
         if chosen is None:

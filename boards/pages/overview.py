@@ -1,7 +1,8 @@
 """Overview: the headline, then three views: every partnership ranked by concern score, its
 verdicts on each indicator, and the map.
 
-Choices live in the URL (``?period=...&region=London&la_type=...&neighbours_of=E08000021&view=...``),
+Choices live in the URL (``?period=...&region=London&la_type=...&neighbours_of=E08000021&similar_deprivation_to=...
+&view=...``),
 so a link opens the same view. Selecting a row, a matrix cell or a hex opens that partnership.
 """
 
@@ -68,7 +69,21 @@ neighbours_of = url_selectbox(
     placeholder="Any partnership",
     help="The partnership and the ten whose LAs are the DfE statistical neighbours of its LAs.",
 )
-filters = Filters(tuple(region_names), tuple(la_types), neighbours_of)
+# Under the neighbours: the two comparator groups in one column (five columns crowd the region chips).
+deprivation_column = st.columns(4)[3]
+similar_deprivation_to = url_selectbox(
+    deprivation_column,
+    "Similar deprivation to",
+    names.index.tolist(),
+    key="similar_deprivation_to",
+    default=None,
+    index=None,
+    format_func=names.__getitem__,
+    placeholder="Any deprivation",
+    help="The partnerships in the same fifth of England by income deprivation affecting children "
+    "(IDACI 2019 average score) as the one chosen: context only, never part of the score.",
+)
+filters = Filters(tuple(region_names), tuple(la_types), neighbours_of, similar_deprivation_to)
 
 result = comparison(period_id)
 everyone = league_table(result.scores, reference)
@@ -115,7 +130,8 @@ def ranked_partnerships() -> None:
         hide_index=True,
         height=min(38 + 35 * len(table), 460),
         column_order=[
-            "rank", "partnership_name", "region_name", "score", "worse", "worse_99_8", "worsening", "did_not_report", "summary",
+            "rank", "partnership_name", "region_name", "score", "idaci_score", "deprivation", "worse", "worse_99_8",
+            "worsening", "did_not_report", "summary",
         ],
         column_config={
             "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
@@ -126,6 +142,15 @@ def ranked_partnerships() -> None:
             "score": st.column_config.ProgressColumn(
                 "Concern score", format="%.1f", min_value=0.0, max_value=top_score,
                 help="0 = no concern; 100 = every assessed indicator worse than England beyond its 99.8% limit.",
+            ),
+            "idaci_score": st.column_config.NumberColumn(
+                "Children income-deprived %", format="%.1f",
+                help="IDACI 2019 average score: the share of children aged 0 to 15 in income-deprived families "
+                "(English Indices of Deprivation 2019). Context, not part of the score.",
+            ),
+            "deprivation": st.column_config.TextColumn(
+                "Deprivation (IDACI fifth)", width="medium",
+                help="Which fifth of partnerships by IDACI score, or why there is no figure.",
             ),
             "summary": st.column_config.TextColumn("What drives it", width="large"),
             "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
@@ -142,6 +167,7 @@ def ranked_partnerships() -> None:
                     "rank": "Rank", "partnership_id": "Partnership code", "partnership_name": "Partnership",
                     "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
                     "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
+                    "idaci_score": "Children income-deprived % (IDACI 2019)", "deprivation": "Deprivation (IDACI fifth)",
                 }
             )
         ),

@@ -16,6 +16,7 @@ from boards.charts.palette import LEVEL_95_SYMBOL, verdict_style
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.spine import spine_rows
+from boards.deprivation import deprivation_text, read_partnership_deprivation
 from boards.pages.choices import choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
 from boards.pages.frame import comparison, current_store, demo_notice, shared, shared_read
@@ -66,7 +67,7 @@ provenance = profile.provenance(
 st.title(partnership_name)
 covers = ", ".join(f"{name} ({code})" for name, code in zip(members["area_name"], members["area_code"], strict=True))
 st.text(f"Region: {region_name}. Covers: {covers}. Compared as at {compared.period_label}.")
-metrics = st.columns(3)
+metrics = st.columns(4)
 metrics[0].metric(
     "Concern score", "–" if pd.isna(score["score"]) else f"{score['score']:.1f}",
     help="100 means every assessed indicator beyond its 99.8% limit. Weights and reasons: data/concern_weights.csv.",
@@ -75,7 +76,16 @@ metrics[1].metric(
     "Rank by concern", f"{int(score['rank'])} of {len(compared.scores)}", help="1 is the partnership of most concern."
 )
 metrics[2].metric("Indicators assessed", int(score["assessed"]))
+deprivation = shared("partnership_deprivation", build=lambda: read_partnership_deprivation(store))
+own_deprivation = deprivation.set_index("partnership_id").loc[partnership_id]
+metrics[3].metric(
+    "Children income-deprived",
+    "–" if pd.isna(own_deprivation["idaci_score"]) else f"{own_deprivation['idaci_score'] * 100:.1f}%",
+    help="IDACI 2019 average score (English Indices of Deprivation 2019): context beside the score, never part "
+    "of it. Deprivation is the best-evidenced predictor of Ofsted judgements.",
+)
 st.text(f"In short: {score['summary']}.")
+st.text(f"Deprivation: {deprivation_text(own_deprivation)}.")
 demo_notice(profile.figure_sources(provenance))
 
 # -- flags -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def test_default_period_is_the_latest_quarter_with_the_latest_annual_figures(sma
     periods = small_comparison.area_results.groupby("indicator_id", observed=True)["period_id"].first().astype(str)
     assert small_comparison.period_id == "2025-26 Q4"
     assert periods.to_dict() == {
-        "referral_rate": "2024-25", "rereferral_rate": "2024-25", "assessment_timeliness": "2025-26 Q4",
+        "referral_rate": "2024-25", "rereferral_rate": "2024-25", "strategy_discussion_partners": "2025-26 Q4",
         "ilacs_grade": "2025-26 Q4", "months_since_inspection": "2025-26 Q4", "caseload": "Sep 2025",
     }
 
@@ -27,7 +27,7 @@ def test_a_partnership_of_two_las_sums_counts_and_prefers_its_own_return(small_c
     ILACS grades agree (Good); months since inspection differ (10, 20): no figure, and context anyway."""
     rereferrals = result(small_comparison, PARTNERSHIP, "rereferral_rate")
     assert (rereferrals["numerator"], rereferrals["denominator"], rereferrals["value"]) == (460, 2000, 23.0)
-    own = result(small_comparison, PARTNERSHIP, "assessment_timeliness")
+    own = result(small_comparison, PARTNERSHIP, "strategy_discussion_partners")
     assert (own["numerator"], own["denominator"], own["value"]) == (170, 200, 85.0)
     assert result(small_comparison, PARTNERSHIP, "ilacs_grade")["value"] == 2.0
     months = result(small_comparison, PARTNERSHIP, "months_since_inspection")
@@ -47,7 +47,7 @@ def test_benchmarks_and_their_basis(small_comparison):
     }
     assert england == {
         "referral_rate": (465.0, "pooled"), "rereferral_rate": (22.0, "published"),
-        "assessment_timeliness": (81.5, "pooled"), "ilacs_grade": (2.0, "median"),
+        "strategy_discussion_partners": (81.5, "pooled"), "ilacs_grade": (2.0, "median"),
         "months_since_inspection": (23.0, "median"), "caseload": (15.2, "published"),
     }
     assert result(small_comparison, area(3), "rereferral_rate")["region"] == 23.0
@@ -79,7 +79,7 @@ def test_flags(small_comparison):
     missing row and a 'missing' status; context never judged."""
     expected = {
         (area(12), "rereferral_rate"): ("worse", "99.8"),
-        (area(12), "assessment_timeliness"): ("worse", "99.8"),
+        (area(12), "strategy_discussion_partners"): ("worse", "99.8"),
         (area(12), "caseload"): ("worse", "99.8"),
         (area(8), "ilacs_grade"): ("worse", ""),
         (area(9), "ilacs_grade"): ("worse", ""),
@@ -88,8 +88,8 @@ def test_flags(small_comparison):
         (area(7), "ilacs_grade"): ("better", ""),
         (area(12), "months_since_inspection"): ("not judged", ""),
         (area(11), "rereferral_rate"): ("not compared", ""),
-        (area(9), "assessment_timeliness"): ("did not report", ""),
-        (area(10), "assessment_timeliness"): ("did not report", ""),
+        (area(9), "strategy_discussion_partners"): ("did not report", ""),
+        (area(10), "strategy_discussion_partners"): ("did not report", ""),
         (area(12), "referral_rate"): ("not judged", ""),
         (area(3), "rereferral_rate"): ("similar", ""),
     }
@@ -111,7 +111,7 @@ def test_trend_and_run(small_comparison):
     rereferrals = result(small_comparison, area(12), "rereferral_rate")
     assert (rereferrals["worse_streak"], rereferrals["trend"]) == (3, "worsening")
     assert rereferrals["trend_slope"] == pytest.approx(5.0)
-    assessments = result(small_comparison, area(12), "assessment_timeliness")
+    assessments = result(small_comparison, area(12), "strategy_discussion_partners")
     assert (assessments["worse_streak"], assessments["trend"]) == (2, "worsening")
 
 
@@ -160,7 +160,7 @@ def test_an_earlier_period(small_store):
     comparison = compare(small_store, "2025-26 Q2")
     indicators = set(comparison.area_results["indicator_id"].astype(str))
     assert "ilacs_grade" not in indicators
-    assert result(comparison, area(12), "assessment_timeliness")["value"] == 80.0
+    assert result(comparison, area(12), "strategy_discussion_partners")["value"] == 80.0
     assert set(comparison.score_history["as_at_period_id"]) >= {"2025-26 Q2", "2025-26 Q4"}
 
 
@@ -208,13 +208,13 @@ def demo_comparison(demo_store):
 
 
 def test_demo_comparison_covers_every_partnership(demo_comparison):
-    """153 partnerships scored and ranked as at 2026-27 Q2, 34 indicators each; judged results explain
+    """153 partnerships scored and ranked as at 2026-27 Q2, 37 indicators each; judged results explain
     themselves and context ones never do."""
     results = demo_comparison.area_results
     assert demo_comparison.period_id == "2026-27 Q2"
     assert len(demo_comparison.scores) == 153
     assert demo_comparison.scores["rank"].iloc[0] == 1
-    assert len(results) == 153 * 34
+    assert len(results) == 153 * 37
     judged = results["polarity"] != "context"
     assert results.loc[judged, "sentence"].notna().all()
     assert results.loc[~judged, "sentence"].isna().all()
@@ -284,7 +284,7 @@ def test_score_history_covers_every_period(demo_comparison):
 def test_history_has_every_result(demo_comparison):
     """Every partnership x indicator x period the indicator has data for."""
     history = demo_comparison.history
-    assert len(history) == 45_441
+    assert len(history) == 52_020
     assert not history.duplicated(["partnership_id", "indicator_id", "period_id"]).any()
     assert isinstance(history, pd.DataFrame)
 

@@ -51,14 +51,14 @@ def test_flags_of_la_12_are_the_engines_worse_sentences(small_comparison):
     found = profile.flags(results)
     worse = results[results["flag"] == "worse"]
     assert sorted(found["sentence"].tolist()) == sorted(worse["sentence"].tolist())
-    assert found["indicator_id"].tolist() == ["rereferral_rate", "assessment_timeliness", "caseload", "ilacs_grade"]
+    assert found["indicator_id"].tolist() == ["rereferral_rate", "strategy_discussion_partners", "caseload", "ilacs_grade"]
 
 
 def test_provenance_prefers_a_partnerships_own_upload(small_store, small_comparison):
     """P-AB's assessments come from its own return only (load 3, returns.csv); its re-referrals from its
     two LAs' published rows (load 1, dfe.csv), with England and the North East published in load 1."""
     table = provenance_of(small_store, small_comparison, PARTNERSHIP)
-    own = table[table["indicator_id"] == "assessment_timeliness"]
+    own = table[table["indicator_id"] == "strategy_discussion_partners"]
     assert own[["area_code", "area_name", "source", "load_id", "file_name", "loaded_by"]].values.tolist() == [
         [PARTNERSHIP, "the partnership's own return", "local", 3, "returns.csv", "test"]
     ]
@@ -73,7 +73,7 @@ def test_provenance_prefers_a_partnerships_own_upload(small_store, small_compari
 def test_provenance_keeps_a_figure_never_returned(small_store, small_comparison):
     """LA 9 sent no row for the last quarter: the figure is listed with no source and no load."""
     table = provenance_of(small_store, small_comparison, area(9))
-    row = table[table["indicator_id"] == "assessment_timeliness"].iloc[0]
+    row = table[table["indicator_id"] == "strategy_discussion_partners"].iloc[0]
     assert row["period_id"] == QUARTERS[-1]
     assert pd.isna(row["source"]) and pd.isna(row["load_id"])
 
@@ -98,7 +98,7 @@ def test_missing_returns_are_what_the_engine_calls_not_reported(small_store, sma
         assert missing.empty
     else:
         assert missing[["indicator_id", "period_id", "area_code", "what"]].values.tolist() == [
-            ["assessment_timeliness", QUARTERS[-1], partnership_id, what]
+            ["strategy_discussion_partners", QUARTERS[-1], partnership_id, what]
         ]
 
 
@@ -113,10 +113,10 @@ def test_trend_frame_has_the_four_series_up_to_the_period(small_comparison):
     """P-AB's assessments: its own 85% each quarter; England pooled (85.0, 84.6, 83.75, 81.5 as LA 12 falls)."""
     frame = profile.trend_frame(
         small_comparison.history, small_comparison.benchmarks, PARTNERSHIP, NORTH_EAST,
-        ["assessment_timeliness", "rereferral_rate"], small_comparison.as_at,
+        ["strategy_discussion_partners", "rereferral_rate"], small_comparison.as_at,
     )
-    assert list(dict.fromkeys(frame["indicator_id"])) == ["assessment_timeliness", "rereferral_rate"]
-    assessments = frame[frame["indicator_id"] == "assessment_timeliness"]
+    assert list(dict.fromkeys(frame["indicator_id"])) == ["strategy_discussion_partners", "rereferral_rate"]
+    assessments = frame[frame["indicator_id"] == "strategy_discussion_partners"]
     series = assessments.pivot(index="period_id", columns="series", values="value")
     assert series.index.tolist() == QUARTERS
     assert series["partnership"].tolist() == [85.0] * 4
@@ -124,6 +124,6 @@ def test_trend_frame_has_the_four_series_up_to_the_period(small_comparison):
     assert series["region"].tolist() == [85.0] * 4
     earlier = profile.trend_frame(
         small_comparison.history, small_comparison.benchmarks, PARTNERSHIP, NORTH_EAST,
-        ["assessment_timeliness"], pd.Timestamp("2025-09-30").date(),
+        ["strategy_discussion_partners"], pd.Timestamp("2025-09-30").date(),
     )
     assert sorted(set(earlier["period_id"])) == QUARTERS[:2]

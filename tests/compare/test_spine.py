@@ -46,7 +46,7 @@ def test_rows_of_a_partnership_in_the_small_world(small_comparison):
     (LA 3) to 40.0% (LA 12): the scale runs from 22.0 - 18.0 = 4.0 to 40.0, mirrored, so LA 12 is the
     left edge."""
     rows = spine_rows(small_comparison.area_results, small_comparison.benchmarks, PARTNERSHIP)
-    assert rows["indicator_id"].tolist()[:3] == ["referral_rate", "rereferral_rate", "assessment_timeliness"]
+    assert rows["indicator_id"].tolist()[:3] == ["referral_rate", "rereferral_rate", "strategy_discussion_partners"]
     row = rows.set_index("indicator_id").loc["rereferral_rate"]
     assert (row["value"], row["england"], row["lowest"], row["highest"]) == pytest.approx((23.0, 22.0, 21.6, 40.0))
     assert row["x_value"] == pytest.approx(1 - (23.0 - 4.0) / 36.0)

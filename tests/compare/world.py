@@ -6,7 +6,7 @@ Every figure is chosen so that the expected results can be worked out by hand:
 - Re-referrals (three years): published England 22.0% (22,000 / 100,000), North East 23.0%
   (2,300 / 10,000), North West 21.0% (value only). Most LAs 21-23% of 1,000 referrals; LA 12
   rises 30%, 35%, 40%; LA 11 is a joint return (a rate and no counts).
-- Assessments in 45 days (local, four quarters): 85 of 100 almost everywhere; LA 12 falls 85,
+- Strategy discussions with police and health (local, four quarters): 85 of 100 almost everywhere; LA 12 falls 85,
   80, 70, 50; LA 10 did not report the last quarter ('missing'), LA 9 has no row in it; P-AB
   uploaded 170 of 200 under its own id while its members' rows say 10 of 100.
 - Caseload (Sep 2024, Sep 2025): published England 15.2; LA 12 at 30.
@@ -72,7 +72,7 @@ def small_reference() -> Reference:
     )
 
 
-MULTIPLIERS = {"rereferral_rate": 100, "assessment_timeliness": 100, "referral_rate": 10_000, "caseload": 1}
+MULTIPLIERS = {"rereferral_rate": 100, "strategy_discussion_partners": 100, "referral_rate": 10_000, "caseload": 1}
 
 
 def row(code, indicator, period, value=None, numerator=None, denominator=None, status="reported"):
@@ -118,17 +118,17 @@ def local_rows() -> pd.DataFrame:
     falling = [85, 80, 70, 50]
     for quarter_index, quarter in enumerate(QUARTERS):
         last = quarter_index == len(QUARTERS) - 1
-        rows.append(row(PARTNERSHIP, "assessment_timeliness", quarter, numerator=170, denominator=200))
+        rows.append(row(PARTNERSHIP, "strategy_discussion_partners", quarter, numerator=170, denominator=200))
         for number, code in enumerate(AREAS, start=1):
             if number in (1, 2):
-                rows.append(row(code, "assessment_timeliness", quarter, numerator=10, denominator=100))
+                rows.append(row(code, "strategy_discussion_partners", quarter, numerator=10, denominator=100))
             elif number == 9 and last:
                 continue
             elif number == 10 and last:
-                rows.append(row(code, "assessment_timeliness", quarter, status="missing"))
+                rows.append(row(code, "strategy_discussion_partners", quarter, status="missing"))
             else:
                 on_time = falling[quarter_index] if number == 12 else 85
-                rows.append(row(code, "assessment_timeliness", quarter, numerator=on_time, denominator=100))
+                rows.append(row(code, "strategy_discussion_partners", quarter, numerator=on_time, denominator=100))
     return pd.DataFrame(rows)
 
 

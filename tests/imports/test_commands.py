@@ -178,7 +178,7 @@ def test_template_and_dictionary_commands(tmp_path):
     assert written == f"Wrote the long quarterly template to {tmp_path / 'long.csv'}\n"
     assert (tmp_path / "long.csv").read_text(encoding="utf-8-sig").startswith("area_code,period,indicator,value")
     boards("template", "--wide", tmp_path / "wide.csv")
-    assert (tmp_path / "wide.csv").read_text(encoding="utf-8-sig").startswith("area_code,period,assessment_timeliness")
+    assert (tmp_path / "wide.csv").read_text(encoding="utf-8-sig").startswith("area_code,period,strategy_discussion_partners")
     assert boards("dictionary", tmp_path / "d.csv").returncode == 0
     assert (tmp_path / "d.csv").read_text(encoding="utf-8-sig").startswith("column,required,name,description")
 

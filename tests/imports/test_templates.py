@@ -45,47 +45,52 @@ def test_example_row_is_refused_whoever_uploads_it_however_the_marker_is_typed(s
 
 
 def test_wide_template_has_a_column_per_local_indicator_and_its_example_is_refused(store):
-    """The wide template has the 19 indicators of the local return, each of the 17 with counts followed by its
-    numerator and denominator columns; its example row is refused once, as an example, and without its marker
-    imports its 19 figures, consistent with their counts and judged (no warning)."""
+    """The wide template has the 17 indicators of the local return (what DfE publishes by LA is not asked for),
+    each of the 15 with counts followed by its numerator and denominator columns; its example row is refused
+    once, as an example, and without its marker imports its 17 figures, consistent with their counts and judged
+    (no warning)."""
     data = wide_template(INDICATORS)
     header, example = (line.split(",") for line in data.decode("utf-8-sig").splitlines())
-    assert header[:9] == ["area_code", "period", "assessment_timeliness", "assessment_timeliness_numerator",
-                          "assessment_timeliness_denominator", "s47_rate", "s47_rate_numerator",
-                          "s47_rate_denominator", "icpc_timeliness"]
-    assert (len(header), header[-1]) == (56, "note")
-    assert dict(zip(header, example))["s47_rate_numerator"] == "189"
+    assert header[:9] == ["area_code", "period", "strategy_discussion_partners",
+                          "strategy_discussion_partners_numerator", "strategy_discussion_partners_denominator",
+                          "s47_lead_practitioner", "s47_lead_practitioner_numerator",
+                          "s47_lead_practitioner_denominator", "serious_incident_notifications"]
+    assert (len(header), header[-1]) == (50, "note")
+    assert not {"assessment_timeliness", "icpc_timeliness", "cp_plans_2_years", "s47_rate"} & set(header)
+    # 80.0% as 4 of 5.
+    assert [dict(zip(header, example))[f"strategy_discussion_partners{suffix}"]
+            for suffix in ("", "_numerator", "_denominator")] == ["80.0", "4", "5"]
     assert [name for name in header if name.startswith("serious_incident")] == ["serious_incident_notifications"]
     plan = inspect(store, "wide.csv", data)
     assert [p.message for p in plan.problems] == [EXAMPLE_REFUSAL]
     assert (plan.summary.rows_rejected, plan.summary.rows_to_add) == (1, 0)
     unmarked = inspect(store, "wide.csv", data.replace(b"EXAMPLE - delete this row", b""))
-    assert (unmarked.problems, unmarked.summary.rows_to_add, unmarked.warnings) == ((), 19, ())
+    assert (unmarked.problems, unmarked.summary.rows_to_add, unmarked.warnings) == ((), 17, ())
 
 
 def test_wide_template_without_its_counts_warns_once_per_percentage(store):
-    """The wide template's example with every count cell blanked: nothing refused, and each of the 16 judged
+    """The wide template's example with every count cell blanked: nothing refused, and each of the 15 judged
     percentages warned of, since without counts it will not be compared with others."""
     header, example = (line.split(",") for line in wide_template(INDICATORS).decode("utf-8-sig").splitlines())
     blanked = ["" if name.endswith(("_numerator", "_denominator")) or name == "note" else cell
                for name, cell in zip(header, example)]
     plan = inspect(store, "wide.csv", (",".join(header) + "\n" + ",".join(blanked) + "\n").encode())
-    assert (plan.problems, plan.summary.rows_to_add, len(plan.warnings)) == ((), 19, 16)
+    assert (plan.problems, plan.summary.rows_to_add, len(plan.warnings)) == ((), 17, 15)
     assert plan.warnings[0] == (
-        '"Assessments completed within 45 working days": 1 figure (2025-26 Q1) without a numerator and '
+        '"Health attendance at partnership meetings": 1 figure (2025-26 Q1) without a numerator and '
         "denominator will not be compared with others: a percentage needs its numerator and denominator to be "
-        "judged against England. Give them (the columns assessment_timeliness_numerator and "
-        "assessment_timeliness_denominator in the wide layout) to have them judged."
+        "judged against England. Give them (the columns attendance_health_numerator and "
+        "attendance_health_denominator in the wide layout) to have them judged."
     )
 
 
 def test_data_dictionary_explains_columns_and_indicators():
-    """Seven layout columns, then all 34 catalogue indicators with unit, range and period."""
+    """Seven layout columns, then all 37 catalogue indicators with unit, range and period."""
     dictionary = pd.read_csv(io.BytesIO(data_dictionary(INDICATORS)), dtype=str, keep_default_na=False,
                              encoding="utf-8-sig")
     assert dictionary["column"].tolist()[:7] == ["area_code", "period", "indicator", "value", "numerator",
                                                  "denominator", "note"]
-    assert len(dictionary) == 41
+    assert len(dictionary) == 44
     police = dictionary.set_index("column").loc["attendance_police"]
     assert (police["name"], police["unit"], police["valid_range"], police["period"]) == (
         "Police attendance at partnership meetings", "a percentage", "0 to 100",

@@ -18,7 +18,7 @@ def messages(store, *rows):
         "E06000001,2025-26 Q1,attendance_police,85.71428571,6,7,",
         "E06000001,2025-26 Q1,attendance_police,100,7,7,",
         "E06000001,2025-26 Q1,attendance_police,0,0,7,",
-        "E06000001,2025-26 Q1,s47_rate,189.0,1134,60000,",
+        "E06000001,2024-25,s47_rate,189.0,1134,60000,",
         "E06000001,Sep 2025,caseload,15.3,152,9.9,",  # 15.35: passes only because the FTE is rounded to 0.1
     ],
 )
@@ -36,7 +36,7 @@ def test_correctly_rounded_values_pass(store, row):
         ("E06000001,2025-26 Q1,attendance_police,87,6,7,",
          'Line 2, column "value": 87 does not match numerator / denominator (6 / 7 = 85.71%) for "Police '
          'attendance at partnership meetings"'),
-        ("E06000001,2025-26 Q1,s47_rate,190.0,1134,60000,",
+        ("E06000001,2024-25,s47_rate,190.0,1134,60000,",
          'Line 2, column "value": 190.0 does not match numerator / denominator (1,134 / 60,000 = 189) for '
          '"Section 47 enquiry rate"'),
         ("E06000001,Sep 2025,caseload,101,,,",
