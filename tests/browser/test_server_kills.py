@@ -28,8 +28,8 @@ from .conftest import ADMIN_PASSWORD, ADMIN_USERNAME, APP_TIMEOUT_MS, ROOT, serv
 pytestmark = pytest.mark.browser
 
 SAMPLES = ROOT / "tests" / "data" / "upload_page"
-DEMO_LOADS = 7
-DEMO_OBSERVATIONS = 45143
+DEMO_LOADS = 9
+DEMO_OBSERVATIONS = 51541
 SIGNALS = {"SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP, "SIGKILL": signal.SIGKILL}
 
 
@@ -99,23 +99,23 @@ def test_each_stage_survives_the_signal(browser: Browser, tmp_path: Path, signal
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
             SAMPLES / "hartlepool_valid.csv")
         page.get_by_role("button", name="Confirm: import 2 figures").click()
-        expect(page.get_by_text("Imported as load 8.")).to_be_visible(timeout=APP_TIMEOUT_MS)
+        expect(page.get_by_text("Imported as load 10.")).to_be_visible(timeout=APP_TIMEOUT_MS)
         stop(proc, sent)
     after_upload = state(db)
-    assert after_upload["loads"][8] == "committed"
+    assert after_upload["loads"][10] == "committed"
     assert after_upload["observations"] == DEMO_OBSERVATIONS + 2
     assert (after_upload["last_action"], after_upload["problems"]) == ("data_imported", [])
 
     with server_process(db, log_path) as (proc, url):
         open_upload(page, url)
         page.get_by_role("combobox", name="Load to roll back").click()
-        page.get_by_role("option", name=re.compile(r"^Load 8: hartlepool_valid\.csv")).click()
+        page.get_by_role("option", name=re.compile(r"^Load 10: hartlepool_valid\.csv")).click()
         page.get_by_role("button", name="Roll back this load…").click()
-        page.get_by_role("button", name="Yes, roll back load 8").click()
-        expect(page.get_by_text("Rolled back load 8.")).to_be_visible(timeout=APP_TIMEOUT_MS)
+        page.get_by_role("button", name="Yes, roll back load 10").click()
+        expect(page.get_by_text("Rolled back load 10.")).to_be_visible(timeout=APP_TIMEOUT_MS)
         stop(proc, sent)
     after_rollback = state(db)
-    assert after_rollback["loads"][8] == "rolled_back"
+    assert after_rollback["loads"][10] == "rolled_back"
     assert after_rollback["observations"] == DEMO_OBSERVATIONS
     assert (after_rollback["last_action"], after_rollback["problems"]) == ("load_rolled_back", [])
 
