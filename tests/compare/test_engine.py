@@ -128,17 +128,32 @@ def test_sentence_with_an_independent_limit(small_comparison):
 
 
 def test_scores_worked_by_hand(small_comparison):
-    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2, Requires
-    improvement 1 = 8.5 points over 4 assessed (months since inspection is context): 100 x 8.5 / 8 = 106.25.
-    Inadequate area 8: 2 / 8 = 25. Area 9, Requires improvement and a missing return: 1.5 / 8 = 18.75; area 10,
-    a missing return: 0.5 / 8 = 6.25."""
+    """The score is the mean capped distance over the 4 assessed indicators (months since inspection is
+    context). Area 12: re-referrals 40% (z 7.0), assessments 50% (7.0) and caseload 30 (robust z 10.1) all
+    count as the cap, 3, and Requires improvement +1: (3 + 3 + 3 + 1) / 4 = 2.5. Area 9: re-referrals
+    22.8% of 1,000 against 22.0% (mid-P z 0.615), a missing return (the cap, 3), Requires improvement (1),
+    caseload at the median (0): 4.615 / 4 = 1.154. Area 8, Inadequate (+2) with re-referrals 22.6% (0.463),
+    assessments 85% against the pooled 85.9% (-0.889) and caseload 14 (-0.674): 0.900 / 4 = 0.225."""
     scores = small_comparison.scores.set_index("partnership_id")
-    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 106.25, 8.5, 4]
-    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 25.0]
-    assert scores.loc[[area(9), area(10)], "score"].tolist() == [18.75, 6.25]
+    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 2.5, 10.0, 4]
+    nine = result(small_comparison, area(9), "rereferral_rate")["concern_z"]
+    assert nine == pytest.approx(0.6147, abs=1e-4)
+    assert scores.loc[area(9), "score"] == pytest.approx((nine + 3 + 1 + 0) / 4)
+    assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.154, 1.110, 0.225]
+    assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
-        "4 worse (3 beyond 99.8%), 2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
+        "Caseload +10.1 SD, Re-referrals +7.0 SD, Assessments in 45 days +7.0 SD; 4 worse (3 beyond 99.8%), "
+        "2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
     )
+
+
+def test_scores_carry_rank_intervals(small_comparison):
+    """Every score has a 95% interval of its rank around it; area 12, far worse on three indicators, is
+    first in every replicate."""
+    scores = small_comparison.scores.set_index("partnership_id")
+    assert scores.loc[area(12), ["rank_low", "rank_high"]].tolist() == [1, 1]
+    assert (scores["rank_low"] <= scores["rank"]).all() and (scores["rank"] <= scores["rank_high"]).all()
+    assert (scores["score_low"] <= scores["score"]).all() and (scores["score"] <= scores["score_high"]).all()
 
 
 def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):
