@@ -225,6 +225,11 @@ def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
     return ordered
 
 
+def rank_text(rank: int, low: int, high: int) -> str:
+    """A rank with its 95% interval, '3 (1-9)'; an exact rank is '3 (3-3)' too, so the form never varies."""
+    return f"{int(rank)} ({int(low)}-{int(high)})"
+
+
 def score_intervals(
     components: pd.DataFrame, cap: float, *, replicates: int = INTERVAL_REPLICATES, seed: int = INTERVAL_SEED
 ) -> pd.DataFrame:
