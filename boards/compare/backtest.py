@@ -330,3 +330,19 @@ def backtest_document(backtest: Backtest) -> dict:
         "score_minus_baseline": records(backtest.differences),
         "worst_quarter": records(backtest.worst_quarter),
     }
+
+
+RESULTS_PATH = Path(__file__).resolve().parents[2] / "data" / "backtest_results.json"
+
+
+def auc_table(document: dict, judgement: str) -> pd.DataFrame:
+    """One judgement's AUCs from ``backtest_document`` as a table for a page: a row per measure, a column
+    per outcome and window, each '0.715 (0.654-0.784)'."""
+    areas = pd.DataFrame(document["auc"])
+    areas = areas[(areas["judgement"] == judgement) & (areas["window"] != "all")]
+    areas["text"] = [_auc_text(*(np.nan if v is None else v for v in values))
+                     for values in zip(areas["auc"], areas["low"], areas["high"], strict=True)]
+    table = areas.pivot(index="measure", columns=["outcome", "window"], values="text")
+    table = table.reindex(index=list(dict.fromkeys(areas["measure"])))
+    table.columns = [f"{outcome}, {window}" for outcome, window in table.columns]
+    return table.reset_index().rename(columns={"measure": "Measure"})
