@@ -851,7 +851,8 @@ def _drivers(grid: pd.DataFrame, rows: np.ndarray, components: pd.DataFrame) -> 
             "value": grid["value"].to_numpy()[rows],
         }
     )
-    frame = frame[frame["points"] > 0].sort_values(
+    # A distance that rounds to +0.0 SD drives nothing worth naming.
+    frame = frame[(frame["points"] > 0) & (frame["missing"] | frame["grade"] | (frame["distance"] >= 0.05))].sort_values(
         ["as_at", "partnership", "points", "distance"], ascending=[True, True, False, False], kind="stable"
     )
     top = frame.groupby(["as_at", "partnership"], sort=False).head(TOP_DRIVERS)

@@ -15,14 +15,15 @@ def flags(capsys, *args):
 
 
 def test_table_lists_every_partnership_with_its_flags(demo_db_path, capsys):
-    """The latest quarter by default; rank, name, score and summary, then one sentence per flag."""
+    """The latest quarter by default; rank with its 95% interval, name, score and summary, then one sentence per
+    flag."""
     code, out, err = flags(capsys, "--db", str(demo_db_path))
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "Concern scores as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships, most concern first."
     ranked = [line for line in lines if line[:4].strip().isdigit()]
     assert len(ranked) == 153
-    assert ranked[0].startswith("   1  ") and " score " in ranked[0]
+    assert ranked[0].startswith("   1 (1-2)  Nottingham (E06000018)  score +2.28  ")
     sentences = [line.strip() for line in lines if line.startswith("        ")]
     assert sentences and all(sentence.endswith(".") for sentence in sentences)
 
