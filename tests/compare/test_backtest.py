@@ -118,3 +118,11 @@ def test_an_inspection_is_scored_on_what_was_published_before_it(demo_store):
     components = concern_components(rows.astype({"indicator_id": str, "domain": str, "flag": str, "method": str,
                                                  "flag_level": str, "trend": str}), load_weights())
     assert inspection[SCORE] == pytest.approx(components["points"].sum() / components["assessed_weight"].sum())
+
+
+def test_backtest_command_refuses_too_few_replicates(capsys):
+    """boards backtest --replicates 50: one line on stderr, exit status 1, before any work."""
+    from boards.cli import main
+
+    assert main(["backtest", "--replicates", "50"]) == 1
+    assert capsys.readouterr().err == "boards backtest: --replicates must be at least 100 for a 95% interval\n"
