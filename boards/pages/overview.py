@@ -121,7 +121,7 @@ def ranked_partnerships() -> None:
         ],
         column_config={
             "rank_interval": st.column_config.TextColumn(
-                "Rank (95% interval)", width="small",
+                "Rank (95% interval)",
                 help="1 is most concern; in brackets the ranks the partnership could hold given the sampling error "
                 "of its figures (parametric bootstrap).",
             ),
