@@ -871,7 +871,14 @@ def _drivers(grid: pd.DataFrame, rows: np.ndarray, components: pd.DataFrame) -> 
         np.where(top["grade"], top["name"].astype(str) + " " + grades,
                  top["name"].astype(str) + " " + top["distance"].map("{:+.1f} SD".format)),
     )
-    texts = pd.Series(words, index=top.index).groupby([top["as_at"], top["partnership"]], sort=False).agg(", ".join)
+    # Joined slot by slot (first, second, third driver), not by a Python function per group.
+    slot = top.groupby(keys, sort=False).cumcount().to_numpy()
+    key = pd.MultiIndex.from_arrays([top["as_at"].to_numpy(), top["partnership"].to_numpy()])
+    texts = pd.Series(words[slot == 0], index=key[slot == 0])
+    for later in range(1, TOP_DRIVERS):
+        chosen = slot == later
+        extra = pd.Series(", " + words[chosen], index=key[chosen]).reindex(texts.index, fill_value="")
+        texts = texts + extra
     return texts.to_dict()
 
 
