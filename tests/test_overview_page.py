@@ -235,3 +235,14 @@ def test_clicking_a_cell_or_hex_opens_the_partnership(open_overview, chart, view
     }
     app.run()
     assert app.query_params["partnership"] == NEWCASTLE
+
+
+def test_published_figures_only_from_the_url(open_overview, demo_store):
+    """?figures=published: the table is the engine's comparison on published figures alone, and says so."""
+    app = open_overview(figures="published")
+    assert app.selectbox(key="figures").value == "published"
+    expected = compare(demo_store, LATEST, published_only=True).scores
+    shown = league(app)
+    assert shown["partnership_id"].tolist() == expected["partnership_id"].astype(str).tolist()
+    assert shown["score"].tolist() == expected["score"].tolist()
+    assert (shown["did_not_report"] == 0).all()

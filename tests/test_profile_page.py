@@ -230,3 +230,14 @@ def test_robust_verdicts_are_named_in_robust_sds(demo_store, latest):
     table = spine_table(rows).set_index("Indicator")
     words = {"95": "2 robust SDs", "99.8": "3 robust SDs"}[str(flagged["flag_level"])]
     assert table.loc[str(flagged["short_name"]), "Verdict"].endswith(f"Worse ({words})")
+
+
+def test_published_figures_only(demo_db_path, monkeypatch, store):
+    """?figures=published: Peterborough's score and rank on DfE and Ofsted figures alone, with their intervals."""
+    app = open_profile(demo_db_path, monkeypatch, partnership=PETERBOROUGH, period=LATEST, figures="published")
+    score = compare(store, LATEST, published_only=True).scores.set_index("partnership_id").loc[PETERBOROUGH]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Rank by concern"] == f"{score['rank']} ({score['rank_low']}-{score['rank_high']}) of 153"
+    assert metrics["Concern score"].startswith(f"{score['score']:.2f} (")
+    assert metrics["Indicators assessed"] == str(score["assessed"])
+    st.cache_resource.clear()

@@ -19,6 +19,10 @@ def add_flags_command(commands: argparse._SubParsersAction, common: argparse.Arg
     )
     flags.add_argument("--period", metavar="P", help="period id, e.g. '2026-27 Q2' (default: the latest quarter)")
     flags.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    flags.add_argument(
+        "--sources", choices=("all", "published"), default="all",
+        help="all figures, or published DfE and Ofsted figures only, without local returns (default: all)",
+    )
     flags.set_defaults(run=_flags)
 
 
@@ -29,7 +33,7 @@ def _flags(args: argparse.Namespace, db: Path) -> str:
 
     if not db.exists():
         raise ComparisonError(f"{db} does not exist; create it with 'boards init' or 'boards demo'")
-    return flags_report(compare(Store.open(db), args.period), args.format)
+    return flags_report(compare(Store.open(db), args.period, published_only=args.sources == "published"), args.format)
 
 
 def add_backtest_command(commands: argparse._SubParsersAction) -> None:

@@ -65,7 +65,7 @@ available at its end, and says so in its sentences: "Caseload 19.8 (year to 30 S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -211,9 +211,19 @@ class Comparison:
         return frame
 
 
-def compare(store: Store, period_id: str | None = None, *, weights: ConcernWeights | None = None) -> Comparison:
-    """Compare every partnership as at ``period_id`` (default: the latest quarter with data)."""
-    return compare_inputs(read_inputs(store), period_id, weights=weights)
+def compare(
+    store: Store, period_id: str | None = None, *, weights: ConcernWeights | None = None, published_only: bool = False
+) -> Comparison:
+    """Compare every partnership as at ``period_id`` (default: the latest quarter with data); with
+    ``published_only``, on published figures alone (``published_inputs``)."""
+    inputs = read_inputs(store)
+    return compare_inputs(published_inputs(inputs) if published_only else inputs, period_id, weights=weights)
+
+
+def published_inputs(inputs: ComparisonInputs) -> ComparisonInputs:
+    """The inputs without the indicators and periods that hold local returns (uploads and invented demo
+    figures): a comparison on published DfE and Ofsted figures alone, where nothing counts as not reported."""
+    return replace(inputs, indicator_periods=inputs.indicator_periods[~inputs.indicator_periods["local_return"].astype(bool)])
 
 
 def default_period_id(periods: pd.DataFrame) -> str | None:

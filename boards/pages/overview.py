@@ -18,7 +18,7 @@ from boards.overview import (
     matching_partnerships,
     read_reference,
 )
-from boards.pages.choices import url_selectbox, choose_period, partnership_names
+from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
 from boards.pages.figures import figure_with_table
 from boards.pages.frame import comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
@@ -47,8 +47,9 @@ st.caption(
 )
 demo_notice(set(database_summary()["observations_by_source"]))
 
-period_column, region_column, type_column, neighbour_column = st.columns(4)
+period_column, figures_column, region_column, type_column, neighbour_column = st.columns(5)
 period_id = choose_period(period_column)
+published_only = choose_figures(figures_column)
 region_names = region_column.multiselect(
     "Region", list(reference.region_names().values()), key="region", bind="query-params", placeholder="All regions"
 )
@@ -70,7 +71,7 @@ neighbours_of = url_selectbox(
 )
 filters = Filters(tuple(region_names), tuple(la_types), neighbours_of)
 
-result = comparison(period_id)
+result = comparison(period_id, published_only=published_only)
 everyone = league_table(result.scores, reference)
 chosen = matching_partnerships(result.scores, reference, filters)
 table = everyone[everyone["partnership_id"].isin(chosen)].reset_index(drop=True)

@@ -17,7 +17,7 @@ from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.score import rank_text
 from boards.compare.spine import spine_rows
-from boards.pages.choices import choose_partnership, choose_period
+from boards.pages.choices import choose_figures, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
 from boards.pages.frame import comparison, current_store, demo_notice, shared, shared_read
 
@@ -31,9 +31,10 @@ FLAG_SYMBOLS = {
 }
 
 store = current_store()
-choices = st.columns([3, 2])
+choices = st.columns([3, 2, 2])
 partnership_id = choose_partnership(choices[0])
 period_id = choose_period(choices[1])
+published_only = choose_figures(choices[2])
 if partnership_id is None:
     st.title("Partnership profile")
     st.info(
@@ -43,7 +44,7 @@ if partnership_id is None:
     )
     st.stop()
 
-compared = comparison(period_id)
+compared = comparison(period_id, published_only=published_only)
 results = profile.partnership_results(compared.area_results, partnership_id)
 members = shared_read("profile_members", partnership_id=partnership_id)
 partnership_name = members["partnership_name"].iloc[0]

@@ -356,3 +356,15 @@ def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
     assert (scilly["numerator"], scilly["denominator"], scilly["value"]) == (3.0, 3.0, 100.0)
     assert (scilly["flag"], scilly["flag_level"]) == ("too few to judge", "")
     assert "too few to judge" in scilly["sentence"]
+
+
+def test_published_figures_only_leave_out_local_returns(small_store):
+    """On published figures alone, the local return (assessments in 45 days) is gone and nothing counts as not
+    reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.766), Good (0)
+    and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
+    published = compare(small_store, published_only=True)
+    assert "assessment_timeliness" not in set(published.area_results["indicator_id"].astype(str))
+    scores = published.scores.set_index("partnership_id")
+    assert scores["did_not_report"].sum() == 0
+    assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.480, abs=1e-3), 3]
+    assert scores.loc[area(12), ["rank", "score"]].tolist() == [1, pytest.approx(7 / 3)]

@@ -59,3 +59,15 @@ def test_errors_are_one_line(demo_db_path, tmp_path, capsys):
     code, _, err = flags(capsys, "--db", str(tmp_path / "none.duckdb"))
     assert code == 1
     assert err.count("\n") == 1 and "does not exist" in err
+
+
+def test_published_figures_only(demo_db_path, capsys):
+    """--sources published: the same 153 partnerships ranked on DfE and Ofsted figures alone, none of the
+    invented local returns counted, so none is 'not reported'."""
+    code, out, _ = flags(capsys, "--sources", "published", "--format", "json", "--db", str(demo_db_path))
+    document = json.loads(out)
+    assert code == 0 and len(document["partnerships"]) == 153
+    assert sum(entry["did_not_report"] for entry in document["partnerships"]) == 0
+    indicators = {flag["indicator_id"] for entry in document["partnerships"] for flag in entry["flags"]}
+    assert indicators and indicators <= {"rereferral_rate", "repeat_cp_plans", "caseload", "vacancy_rate", "agency_rate",
+                                         "turnover_rate", "absence_rate", "ilacs_grade"}
