@@ -47,9 +47,8 @@ st.caption(
 )
 demo_notice(set(database_summary()["observations_by_source"]))
 
-period_column, figures_column, region_column, type_column, neighbour_column = st.columns(5)
+period_column, region_column, type_column, neighbour_column = st.columns(4)
 period_id = choose_period(period_column)
-published_only = choose_figures(figures_column)
 region_names = region_column.multiselect(
     "Region", list(reference.region_names().values()), key="region", bind="query-params", placeholder="All regions"
 )
@@ -70,6 +69,8 @@ neighbours_of = url_selectbox(
     help="The partnership and the ten whose LAs are the DfE statistical neighbours of its LAs.",
 )
 filters = Filters(tuple(region_names), tuple(la_types), neighbours_of)
+# Its own row: a fifth column would squeeze the filters' chips below the size of a target.
+published_only = choose_figures(st.columns(4)[0])
 
 result = comparison(period_id, published_only=published_only)
 everyone = league_table(result.scores, reference)
