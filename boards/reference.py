@@ -45,7 +45,7 @@ INSPECTION_COLUMNS = [
 # Ofsted's sub-judgements, kept with each inspection (not in the database's inspections table): an
 # inspection without an overall grade (none from 2026) is judged on these, not missing.
 JUDGEMENT_COLUMNS = ["leadership_grade", "help_protection_grade", "in_care_grade", "care_leavers_grade"]
-NOT_JUDGED = ("inspection_pre_dates_judgement",)  # care leavers were judged apart before ILACS
+NOT_JUDGED = ("inspection_pre_dates_judgement",)  # care leavers had no judgement of their own yet
 HISTORY_COLUMNS = {
     "Local authority area code": "area_code",
     "The impact of leaders on social work practice with children and families": "leadership_grade",
