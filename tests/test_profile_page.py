@@ -84,7 +84,8 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     assert header in texts
     assert f"In short: {score['summary']}." in texts
     assert score["summary"].startswith(
-        "CP conference attendance +5.3 SD, Assessments in 45 days +4.8 SD, Supervision on time +4.1 SD; "
+        "CP conference attendance +5.3 SD (invented), Assessments in 45 days +4.8 SD (invented), "
+        "Supervision on time +4.1 SD (invented); "
         "10 worse (5 beyond 99.8%), 2 worsening"
     )
     assert any("Demonstration data" in w.value for w in peterborough.warning)

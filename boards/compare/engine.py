@@ -386,6 +386,8 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = keys[by_key]
     groups = pd.DataFrame({"indicator": keys // len(periods), "period": keys % len(periods)})
     local_return_of_group = expected["local_return"].to_numpy(dtype=bool)[known][by_key]
+    invented = expected["invented"] if "invented" in expected else pd.Series(False, index=expected.index)
+    invented_of_group = invented.to_numpy(dtype=bool)[known][by_key]
 
     # Every partnership in every group, sorted into row order: indicator, partnership, period.
     position = indicators["position"].to_numpy()
@@ -442,6 +444,7 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "end_date": periods["end_date"].to_numpy()[period],
             "status": pd.Categorical.from_codes(status, categories=status_names),
             "local_return": local_return_of_group[group],
+            "invented": invented_of_group[group],
             **measures,
             "position": position[indicator],
             "partnership_code": partnership,
@@ -860,6 +863,7 @@ def _drivers(grid: pd.DataFrame, rows: np.ndarray, components: pd.DataFrame) -> 
             "missing": grid["did_not_report"].to_numpy()[rows],
             "grade": one_of(grid["method"], ("grade",))[rows],
             "value": grid["value"].to_numpy()[rows],
+            "invented": grid["invented"].to_numpy()[rows],
         }
     )
     # A distance that rounds to +0.0 SD drives nothing worth naming.
@@ -881,6 +885,8 @@ def _drivers(grid: pd.DataFrame, rows: np.ndarray, components: pd.DataFrame) -> 
         np.where(top["grade"], top["name"].astype(str) + " " + grades,
                  top["name"].astype(str) + " " + top["distance"].map("{:+.1f} SD".format)),
     )
+    # An invented demo figure is marked in the sentence that names it, not only in a banner.
+    words = np.where(top["invented"].to_numpy(dtype=bool), words + " (invented)", words)
     # Joined slot by slot (first, second, third driver), not by a Python function per group.
     slot = top.groupby(keys, sort=False).cumcount().to_numpy()
     key = pd.MultiIndex.from_arrays([top["as_at"].to_numpy(), top["partnership"].to_numpy()])

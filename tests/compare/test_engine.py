@@ -368,3 +368,10 @@ def test_published_figures_only_leave_out_local_returns(small_store):
     assert scores["did_not_report"].sum() == 0
     assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.480, abs=1e-3), 3]
     assert scores.loc[area(12), ["rank", "score"]].tolist() == [1, pytest.approx(7 / 3)]
+
+
+def test_summaries_mark_invented_figures(demo_comparison):
+    """A demo figure named in a summary says it is invented; a published one does not."""
+    summaries = demo_comparison.scores.set_index("partnership_id")["summary"]
+    assert summaries["E06000031"].startswith("CP conference attendance +5.3 SD (invented), ")
+    assert summaries["E06000018"].startswith("13 figures not reported (invented), Sickness absence +2.7 SD, ")
