@@ -29,6 +29,7 @@ from boards.compare.engine import Comparison, compare, default_period_id
 from boards.compare.errors import ComparisonError
 from boards.database import prepare_database
 from boards.pages.plain import plain
+from boards.provenance import demo_notice_text
 from boards.sessions import COOKIE_NAME, SESSIONS
 from boards.store import Store, StoreError, resolve_db_path
 
@@ -258,10 +259,6 @@ def current_actor() -> Actor | None:
 
 def demo_notice(sources: set[str]) -> None:
     """Say plainly, wherever invented figures appear, that they are invented."""
-    if "demo" in sources:
-        st.warning(
-            "**Demonstration data.** The local quarterly returns in this database (partner attendance, "
-            "case review timeliness, audits, supervision) are invented from a fixed random seed. "
-            "They describe no real area. Published DfE and Ofsted figures are real.",
-            icon=":material/science:",
-        )
+    text = demo_notice_text(sources)
+    if text:
+        st.warning(text, icon=":material/science:")
