@@ -204,7 +204,7 @@ or three figures adding most. Rank 1 is the most concern; equal scores share a r
 carries its **95% interval**, "rank 3 (1-9)": the figures are redrawn {REPLICATES:,} times from their
 sampling error and the partnerships ranked again each time (Goldstein and Spiegelhalter, "League
 tables and their limitations", 1996); the ranks between the 2.5th and 97.5th percentiles are the
-interval. The flags (worse, beyond 99.8%) are still shown on every page; the score no longer counts
+interval. The flags (worse, beyond 99.8%) are shown on every page; the score uses the distances behind
 them. The weights, with the reason for each, are in `data/concern_weights.csv`:
 """
 )
