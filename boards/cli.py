@@ -30,7 +30,7 @@ from boards.accounts import (
     settings,
 )
 from boards.catalogue import CatalogueError, load_catalogue
-from boards.compare.command import add_flags_command
+from boards.compare.command import add_backtest_command, add_flags_command
 from boards.compare.errors import ComparisonError
 from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
@@ -294,6 +294,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.set_defaults(run=_audit)
     add_commands(commands, common)
     add_flags_command(commands, common)
+    add_backtest_command(commands)
     return parser
 
 

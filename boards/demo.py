@@ -27,7 +27,7 @@ from boards.imports.pipeline import commit_plan, content_hash, inspect_register,
 from boards.imports.reading import read_table
 from boards.imports.register import RECOMMENDATIONS, REVIEWS
 from boards.periods import Period, quarter, quarters_between, whole_months_between
-from boards.reference import REFERENCE_DIR, Reference, load_reference
+from boards.reference import JUDGEMENT_COLUMNS, REFERENCE_DIR, Reference, load_reference
 from boards.reviews.derive import REGISTER_INDICATORS
 from boards.reviews.register import AGENCIES
 from boards.reviews.themes import load_themes
@@ -79,11 +79,7 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, progress: Progress | None
     indicators = load_catalogue()
     prepare_reference(store, ref, indicators)
 
-    # The published files go through the same import as any upload of them.
-    for step, name in enumerate(PUBLISHED_FILES, start=1):
-        report(step / (len(PUBLISHED_FILES) + 3), f"Loading {Path(name).name}")
-        path = REFERENCE_DIR / name
-        commit_plan(store, inspect_upload(store, path.name, path.read_bytes(), actor=DEMO_ACTOR))
+    load_published_files(store, report)
 
     report(0.75, "Deriving Ofsted inspection indicators")
     store.ensure_periods(DEMO_QUARTERS)
@@ -124,14 +120,26 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, progress: Progress | None
     report(1.0, "Demo database ready")
 
 
+def load_published_files(store: Store, progress: Progress | None = None) -> None:
+    """Import the published DfE files of ``PUBLISHED_FILES``, through the same import as any upload of them."""
+    report = progress or (lambda fraction, message: None)
+    for step, name in enumerate(PUBLISHED_FILES, start=1):
+        report(step / (len(PUBLISHED_FILES) + 3), f"Loading {Path(name).name}")
+        path = REFERENCE_DIR / name
+        commit_plan(store, inspect_upload(store, path.name, path.read_bytes(), actor=DEMO_ACTOR))
+
+
 def _imported(file_name: str) -> AuditEntry:
     """The audit row of a load the demo build writes without an upload (every load has one)."""
     return AuditEntry(utc_now(), DEMO_LOADED_BY, "data_imported", None, file_name)
 
 
 def inspection_observations(ref: Reference, periods: list[Period]) -> pd.DataFrame:
-    """ILACS grade in force and whole months since the last graded inspection, per area and period."""
-    graded = ref.inspections.dropna(subset=["overall_grade"]).copy()
+    """ILACS grade in force and whole months since the last graded inspection, per area and period.
+
+    An inspection without an overall grade (Ofsted ended it in 2026) is not missing: it is judged on its
+    sub-judgements (``inspection_grade``)."""
+    graded = ref.inspections.assign(grade=inspection_grade(ref.inspections)).dropna(subset=["grade"])
     graded["finished"] = graded["end_date"].fillna(graded["start_date"])
     # A judgement is in force from publication; before that the previous one stands.
     graded["in_force"] = graded["publication_date"].fillna(graded["finished"])
@@ -146,14 +154,24 @@ def inspection_observations(ref: Reference, periods: list[Period]) -> pd.DataFra
                 rows.append((area, "months_since_inspection", period.period_id, np.nan, "x", note))
                 continue
             latest = known.iloc[-1]
-            note = f"{latest['inspection_type']} ending {latest['finished']:%d %b %Y}"
+            note = f"{latest['inspection_type']} ending {latest['finished']:%d %b %Y}" + (
+                "" if pd.notna(latest["overall_grade"]) else
+                ": no overall grade (Ofsted ended it in 2026), the mean of its sub-judgements, rounded"
+            )
             months = whole_months_between(latest["finished"].date(), period.end)
-            rows.append((area, "ilacs_grade", period.period_id, float(latest["overall_grade"]), "reported", note))
+            rows.append((area, "ilacs_grade", period.period_id, float(latest["grade"]), "reported", note))
             rows.append((area, "months_since_inspection", period.period_id, float(months), "reported", note))
     frame = pd.DataFrame(rows, columns=["area_code", "indicator_id", "period_id", "value", "status", "note"])
     frame["numerator"] = np.nan
     frame["denominator"] = np.nan
     return frame
+
+
+def inspection_grade(inspections: pd.DataFrame) -> pd.Series:
+    """Each inspection's grade on Ofsted's 1-4 scale: the overall effectiveness judgement, else (no overall
+    grade, as from 2026) the mean of its sub-judgements rounded half up; missing only when it has neither."""
+    mean = inspections[JUDGEMENT_COLUMNS].astype(float).mean(axis=1)
+    return inspections["overall_grade"].astype(float).fillna(np.floor(mean + 0.5))
 
 
 # -- invented local returns ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from boards.compare.score import chance_of_any_worse, chance_of_strong
+from boards.compare.score import chance_of_any_worse, chance_of_strong, rank_text
 from boards.deprivation import QUINTILE_NAMES, read_partnership_deprivation
 from boards.store import Store
 
@@ -102,9 +102,12 @@ def league_table(scores: pd.DataFrame, reference: OverviewReference) -> pd.DataF
     why there is no figure)."""
     table = scores[
         ["rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
-         "worse", "worse_99_8", "worsening", "did_not_report", "tested"]
+         "worse", "worse_99_8", "worsening", "did_not_report", "tested", "rank_low", "rank_high", "score_low",
+         "score_high"]
     ].copy()
-    table.insert(4, "region_name", table["region_code"].map(reference.region_names()))
+    table.insert(1, "rank_interval", [rank_text(*ranks) for ranks in zip(
+        table["rank"], table["rank_low"], table["rank_high"], strict=True)])
+    table.insert(5, "region_name", table["region_code"].map(reference.region_names()))
     deprivation = reference.deprivation.set_index("partnership_id")
     ids = table["partnership_id"].astype(str)
     table["idaci_score"] = (ids.map(deprivation["idaci_score"]) * 100).round(1)
@@ -144,7 +147,7 @@ class Headline:
     def top_sentence(self) -> str:
         if not self.top:
             return "No partnership has a concern score above 0."
-        names = [f"{name} ({score:.1f})" for name, score in self.top]
+        names = [f"{name} ({score:.2f})" for name, score in self.top]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"Highest concern score: {listed}."
 
@@ -164,6 +167,6 @@ def headline(table: pd.DataFrame) -> Headline:
 
 
 def area_concern(reference: OverviewReference, table: pd.DataFrame) -> pd.DataFrame:
-    """One row per LA with its partnership's name, rank, score and summary (hexes are LAs)."""
-    scored = table[["partnership_id", "partnership_name", "rank", "score", "summary"]]
+    """One row per LA with its partnership's name, rank (and its interval), score and summary (hexes are LAs)."""
+    scored = table[["partnership_id", "partnership_name", "rank", "rank_interval", "score", "summary"]]
     return reference.local_authorities.merge(scored, on="partnership_id", how="left")

@@ -39,3 +39,22 @@ def source_files(path: Path = PROVENANCE_PATH) -> pd.DataFrame:
             rows.append([cell.strip().replace("`", "") for cell in line.strip().strip("|").split("|")])
     header, body = rows[0], [row for row in rows[2:] if len(row) == len(rows[0])]  # rows[1] is |---|
     return pd.DataFrame(body, columns=header)
+
+
+def demo_notice_text(sources: set[str]) -> str | None:
+    """The banner over invented demo figures (None when the database holds none); once real local returns
+    have been uploaded beside them, it says that only some returns are invented."""
+    if "demo" not in sources:
+        return None
+    if "local" in sources:
+        return (
+            "**Demonstration data.** Some local quarterly returns in this database are invented from a fixed "
+            "random seed and describe no real area; returns uploaded by partnerships are real, as are published "
+            "DfE and Ofsted figures. Every invented figure a score's summary names is marked (invented); "
+            "choose Published figures only to leave all local returns out."
+        )
+    return (
+        "**Demonstration data.** The local quarterly returns in this database (partner attendance, "
+        "case review timeliness, audits, supervision) are invented from a fixed random seed. "
+        "They describe no real area. Published DfE and Ofsted figures are real."
+    )

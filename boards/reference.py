@@ -42,8 +42,16 @@ DATE_COLUMNS = ["start_date", "end_date", "publication_date"]
 INSPECTION_COLUMNS = [
     "area_code", "inspection_type", *DATE_COLUMNS, "overall_grade", "overall_label", "source"
 ]
+# Ofsted's sub-judgements, kept with each inspection (not in the database's inspections table): an
+# inspection without an overall grade (none from 2026) is judged on these, not missing.
+JUDGEMENT_COLUMNS = ["leadership_grade", "help_protection_grade", "in_care_grade", "care_leavers_grade"]
+NOT_JUDGED = ("inspection_pre_dates_judgement",)  # care leavers had no judgement of their own yet
 HISTORY_COLUMNS = {
     "Local authority area code": "area_code",
+    "The impact of leaders on social work practice with children and families": "leadership_grade",
+    "The experiences and progress of children who need help and protection": "help_protection_grade",
+    "The experiences and progress of children in care": "in_care_grade",
+    "The experiences and progress of care leavers": "care_leavers_grade",
     "Inspection type": "inspection_type",
     "Inspection date": "start_date",
     "Publication date": "publication_date",
@@ -51,6 +59,10 @@ HISTORY_COLUMNS = {
 }
 SCRAPE_COLUMNS = {
     "la_code": "area_code",
+    "impact_of_leaders_grade": "leadership_grade",
+    "help_and_protection_grade": "help_protection_grade",
+    "in_care_grade": "in_care_grade",
+    "care_leavers_grade": "care_leavers_grade",
     "inspection_framework": "inspection_type",
     "inspection_start_date": "start_date",
     "inspection_end_date": "end_date",
@@ -92,7 +104,7 @@ class Reference:
     population: pd.DataFrame  # area_code, year, population_0_17
     neighbours: pd.DataFrame  # area_code, rank, neighbour_code, closeness
     partnerships: pd.DataFrame  # partnership_id, name, area_code
-    inspections: pd.DataFrame  # see INSPECTION_COLUMNS
+    inspections: pd.DataFrame  # see INSPECTION_COLUMNS, then JUDGEMENT_COLUMNS
 
 
 def normalise_area_key(text: str) -> str:
@@ -426,12 +438,17 @@ def _inspection_frame(
     index: dict[str, tuple[str, ...]],
 ) -> pd.DataFrame:
     """One Ofsted file in the inspections layout; ``columns`` maps its headers to ours."""
-    frame = raw.rename(columns=columns).reindex(columns=INSPECTION_COLUMNS[:-2])
+    frame = raw.rename(columns=columns).reindex(columns=INSPECTION_COLUMNS[:-2] + JUDGEMENT_COLUMNS)
     frame["area_code"] = [_one(index, code, source) for code in frame["area_code"]]
     types = [_lookup(INSPECTION_TYPES, t, "inspection type", source) for t in frame["inspection_type"]]
     grades = [_lookup(GRADES, g, "grade", source) for g in frame["overall_grade"]]
     frame["inspection_type"] = pd.array(types, dtype="str")
     frame["overall_grade"] = pd.array(grades, dtype="Int64")
+    for column in JUDGEMENT_COLUMNS:
+        frame[column] = pd.array(
+            [None if pd.isna(g) or g in NOT_JUDGED else _lookup(GRADES, g, "grade", source) for g in frame[column]],
+            dtype="Int64",
+        )
     for column in DATE_COLUMNS:
         dates = pd.to_datetime(frame[column], format=date_formats.get(column))
         frame[column] = dates.astype("datetime64[us]")
@@ -473,4 +490,4 @@ def _inspections(
     order = inspections.assign(finished=finished).sort_values(
         ["area_code", "finished", "publication_date"], na_position="last"
     ).index
-    return inspections.loc[order, INSPECTION_COLUMNS].reset_index(drop=True)
+    return inspections.loc[order, INSPECTION_COLUMNS + JUDGEMENT_COLUMNS].reset_index(drop=True)

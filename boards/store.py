@@ -479,6 +479,8 @@ class Store:
 
     def replace_reference(self, ref: Reference) -> None:
         """Replace every reference table with the contents of ``ref``, in one transaction."""
+        from boards.reference import INSPECTION_COLUMNS  # the table's columns; the sub-judgements stay in ``ref``
+
         tables = {
             "regions": ref.regions,
             "areas": ref.areas,
@@ -486,7 +488,7 @@ class Store:
             "area_population": ref.population,
             "statistical_neighbours": ref.neighbours,
             "partnerships": ref.partnerships,
-            "inspections": ref.inspections,
+            "inspections": ref.inspections.reindex(columns=INSPECTION_COLUMNS),
         }
         with self._transaction() as cur:
             for table, frame in tables.items():

@@ -1,11 +1,14 @@
 """The About page, run in-process with AppTest on the session's demo database."""
 
+import json
+
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from boards.catalogue import DOMAINS, load_catalogue
+from boards.compare.backtest import RESULTS_PATH
 from boards.compare.score import WEIGHTS_PATH
 from boards.provenance import attribution, source_files
 
@@ -54,7 +57,7 @@ def test_concern_weights_table_equals_the_csv(about):
     weights = pd.read_csv(WEIGHTS_PATH)
     shown = next(t for t in shown_tables(about) if "Weight" in t.columns)
     assert shown.to_numpy().tolist() == weights.to_numpy().tolist()
-    assert shown.loc[shown["Applies to"] == "99.8", "Weight"].item() == 2.0
+    assert shown.loc[shown["Applies to"] == "cap", "Weight"].item() == 3.0
 
 
 def test_methods_name_their_sources_and_the_engine_thresholds(about):
@@ -72,9 +75,30 @@ def test_methods_name_their_sources_and_the_engine_thresholds(about):
         "**robust z-score**",
         "last 4 quarters",
         "**relative to England**",
-        "score = 100 × points ÷ (the 99.8% weight × the sum of the weights of the indicators assessed)",
+        "score = sum of (weight × capped distance) ÷ sum of the weights of the indicators assessed",
+        "**withholding a figure never lowers a score**",
+        "redrawn 1,000 times from their sampling error",
+        "Goldstein and Spiegelhalter",
     ):
         assert phrase in words, phrase
+
+
+def test_backtest_section_shows_the_stored_run(about):
+    """The backtest's figures are those of data/backtest_results.json (written by boards backtest --format json):
+    the out-of-sample AUC of the score for Requires improvement or worse overall, in a table per judgement."""
+    document = json.loads(RESULTS_PATH.read_text())
+    row = next(r for r in document["auc"] if (r["window"], r["judgement"], r["outcome"], r["measure"]) == (
+        "out of sample (2022 on)", "overall effectiveness", "Requires improvement or worse", "concern score"))
+    tables = [t for t in shown_tables(about) if "Measure" in t.columns]
+    assert len(tables) == 2
+    overall = tables[0].set_index("Measure")
+    assert overall.loc["concern score", "Requires improvement or worse, out of sample (2022 on)"] == (
+        f"{row['auc']:.3f} ({row['low']:.3f}-{row['high']:.3f})"
+    )
+    assert "previous ILACS judgement" in overall.index
+    words = text(about)
+    assert f"{document['inspections']} inspections, {document['in_sample']} before 2022" in words
+    assert "**published figures only**" in words and "Hanley and McNeil, 1982" in words
 
 
 def test_states_both_recurrence_rules(about):

@@ -82,6 +82,20 @@ def test_ilacs_grade_in_force_and_months_since(demo_store):
     assert observation(demo_store, "E08000038", "months_since_inspection", "2026-27 Q2").value == 36.0
 
 
+def test_an_inspection_without_an_overall_grade_is_not_missing(demo_store):
+    """Somerset, inspected from 27 Apr 2026 (published 17 Jun 2026) with no overall grade: from 2026-27 Q1 its
+    grade is the mean of its sub-judgements (3, 3, 3, 2) rounded half up, Requires improvement, said in the
+    note; in 2025-26 Q4 the Good of 2022 still stood."""
+    latest = observation(demo_store, "E06000066", "ilacs_grade", "2026-27 Q2")
+    assert latest.value == 3.0
+    assert latest.note == (
+        "ILACS short inspection ending 01 May 2026: no overall grade (Ofsted ended it in 2026), the mean of its "
+        "sub-judgements, rounded"
+    )
+    assert observation(demo_store, "E06000066", "ilacs_grade", "2025-26 Q4").value == 2.0
+    assert observation(demo_store, "E06000066", "months_since_inspection", "2026-27 Q2").value == 4.0
+
+
 def test_invented_returns_cover_every_area_and_quarter(demo_store):
     """12 indicators of the local return (what no one publishes, the two multi-agency child protection team
     measures among them) and 9 derived from the invented case review register x 153 areas x 8 quarters, all

@@ -146,10 +146,12 @@ def test_switching_indicator_changes_the_view(rereferrals, comparison):
 
 
 def test_grade_says_why_there_is_no_funnel(demo_db_path, monkeypatch):
+    """43 concerns: Somerset's inspection of April 2026, with no overall grade, counts by its sub-judgements
+    (Requires improvement) rather than by the Good of 2022."""
     app = open_explorer(demo_db_path, monkeypatch, indicator="ilacs_grade", period=PERIOD)
     text = texts(app)
     assert "There is no funnel for ILACS grade: a grade is Ofsted's own judgement" in text
-    assert "**▼ 42 Inadequate or Requires improvement** (Ofsted's judgement, a concern), ▲ 46 Outstanding" in text
+    assert "**▼ 43 Inadequate or Requires improvement** (Ofsted's judgement, a concern), ▲ 46 Outstanding" in text
 
 
 def test_demo_indicator_literal_and_notice(demo_db_path, monkeypatch, comparison):

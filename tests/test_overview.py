@@ -46,6 +46,7 @@ def joint() -> tuple[pd.DataFrame, OverviewReference]:
             "score": [20.0, float("nan")],
             "summary": ["2 worse, of 20 assessed", "nothing assessed"],
             "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0], "tested": [18, 0],
+            "rank_low": [1, 2], "rank_high": [2, 2], "score_low": [15.0, float("nan")], "score_high": [25.0, float("nan")],
         }
     )
     reference = OverviewReference(
@@ -159,16 +160,18 @@ def test_league_table_is_the_engines_scores_with_region_names(latest, reference)
     assert table["partnership_id"].tolist() == scores["partnership_id"].astype(str).tolist()
     assert table["rank"].tolist() == scores["rank"].tolist()
     assert table["score"].tolist() == scores["score"].tolist()
-    assert table.loc[0, ["partnership_name", "region_name"]].tolist() == ["Peterborough", "East of England"]
-    assert table.loc[1, ["partnership_name", "region_name"]].tolist() == ["Kingston upon Thames", "London"]
+    assert table.loc[0, ["partnership_name", "region_name", "rank_interval"]].tolist() == [
+        "Nottingham", "East Midlands", "1 (1-2)"
+    ]
+    assert table.loc[1, "region_name"] == "London"
     assert table.loc[0, ["idaci_score", "deprivation"]].tolist() == [20.8, "second most deprived fifth"]
 
 
 def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
-    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 2, 87, 15)
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 3, 76, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Peterborough (55.0), Kingston upon Thames (41.2) and Newcastle upon Tyne (27.4)."
+        "Highest concern score: Nottingham (2.28), Kensington and Chelsea (2.23) and Dudley (2.20)."
     )
     # What chance alone gives each partnership's number of tests, summed: 1 - 0.975^k for any worse.
     tested = latest.scores["tested"].to_numpy(dtype=float)

@@ -88,7 +88,7 @@ def test_hex_map_has_one_clickable_hex_per_la(areas):
     centres = figure.data[0]
     assert len(centres.x) == len(figure.layout.shapes) == 153
     assert set(np.asarray(centres.customdata)[:, 0]) == set(areas["partnership_id"])
-    assert "Concern score 55.0, rank 1 of 153" in "".join(centres.hovertext)
+    assert "Concern score 2.28, rank 1 (1-2) of 153" in "".join(centres.hovertext)
     # The darkest hex is the highest score; none is faded or outlined without a filter.
     darkest = figure.layout.shapes[int(areas["score"].to_numpy().argmax())]
     assert darkest.fillcolor == "rgb(127, 39, 4)"
@@ -114,7 +114,9 @@ def test_hex_map_draws_areas_without_a_score_hollow_and_outlines_the_filter():
 def test_map_table_lists_every_la_highest_concern_first(areas):
     table = map_table(areas)
     assert len(table) == 153
-    assert table.iloc[0][["Local authority", "Rank", "Concern score"]].tolist() == ["Peterborough", 1, pytest.approx(55.0)]
+    assert table.iloc[0][["Local authority", "Rank", "Rank (95% interval)", "Concern score"]].tolist() == [
+        "Nottingham", 1, "1 (1-2)", pytest.approx(2.281247)
+    ]
 
 
 def test_matrix_columns_are_grouped_by_domain(latest):

@@ -66,11 +66,11 @@ def test_widgets_headline_and_demo_notice(open_overview):
     assert app.multiselect(key="la_type").options == ["County", "London Borough", "Metropolitan District", "Unitary Authority"]
     assert any("Demonstration data" in warning.value for warning in app.warning)
     assert metrics(app) == {
-        "Worse beyond 99.8% on 3 or more indicators": "2 of 153",
-        "Worse than England on at least one indicator": "87 of 153",
+        "Worse beyond 99.8% on 3 or more indicators": "3 of 153",
+        "Worse than England on at least one indicator": "76 of 153",
         "Did not report part of their return": "15 of 153",
     }
-    assert any("Peterborough \\(55\\.0\\)" in markdown.value for markdown in app.markdown)
+    assert any("Nottingham \\(2\\.28\\)" in markdown.value for markdown in app.markdown)
     assert any(caption.value.startswith("By chance alone") for caption in app.caption)
     assert [button.label for button in app.get("download_button")] == ["Download this table (CSV)"]
 
@@ -83,11 +83,13 @@ def test_league_table_equals_the_engines_scores(open_overview, engine):
     assert shown["rank"].tolist() == scores["rank"].tolist()
     assert shown["score"].tolist() == scores["score"].tolist()
     assert shown["summary"].tolist() == scores["summary"].astype(str).tolist()
+    assert shown["rank_low"].tolist() == scores["rank_low"].tolist()
+    assert shown["rank_high"].tolist() == scores["rank_high"].tolist()
     first = shown.iloc[0]
-    assert (first["rank"], first["partnership_name"], first["region_name"]) == (1, "Peterborough", "East of England")
-    assert first["score"] == pytest.approx(55.0)
-    assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (10, 5, 3, 0)
-    assert shown["partnership_name"].iloc[1:3].tolist() == ["Kingston upon Thames", "Newcastle upon Tyne"]
+    assert (first["rank_interval"], first["partnership_name"], first["region_name"]) == ("1 (1-2)", "Nottingham", "East Midlands")
+    assert first["score"] == pytest.approx(2.281247)
+    assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (2, 0, 0, 13)
+    assert shown["partnership_name"].iloc[1:3].tolist() == ["Kensington and Chelsea", "Dudley"]
     assert (first["idaci_score"], first["deprivation"]) == (20.8, "second most deprived fifth")
 
 
@@ -97,8 +99,8 @@ def test_changing_the_period_changes_the_table(open_overview, engine):
     assert not app.exception
     shown = league(app)
     assert shown["partnership_id"].tolist() == engine[EARLIER].scores["partnership_id"].astype(str).tolist()
-    assert shown["partnership_name"].iloc[:3].tolist() == ["Peterborough", "Kingston upon Thames", "Herefordshire, County of"]
-    assert shown["score"].iloc[0] == pytest.approx(52.5)
+    assert shown["partnership_name"].iloc[:3].tolist() == ["Bolton", "Cheshire East", "Bury"]
+    assert shown["score"].iloc[0] == pytest.approx(2.201670)
     assert app.query_params["period"] == EARLIER
     assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "2 of 153"
 
@@ -109,12 +111,12 @@ def test_filters_narrow_the_table_and_the_headline(open_overview):
     shown = league(app)
     assert len(shown) == 12
     assert set(shown["region_name"]) == {"North East"}
-    assert shown["partnership_name"].iloc[:2].tolist() == ["Newcastle upon Tyne", "Hartlepool"]
-    assert shown["rank"].iloc[:2].tolist() == [3, 7]  # ranks stay England's
-    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "0 of 12 shown"
+    assert shown["partnership_name"].iloc[:2].tolist() == ["Redcar and Cleveland", "Newcastle upon Tyne"]
+    assert shown["rank"].iloc[:2].tolist() == [5, 15]  # ranks stay England's
+    assert metrics(app)["Worse beyond 99.8% on 3 or more indicators"] == "1 of 12 shown"
     app.multiselect(key="la_type").select("Metropolitan District").run()
     assert league(app)["partnership_name"].tolist() == [
-        "Newcastle upon Tyne", "South Tyneside", "North Tyneside", "Gateshead", "Sunderland",
+        "Newcastle upon Tyne", "South Tyneside", "Sunderland", "Gateshead", "North Tyneside",
     ]
     app.multiselect(key="region").select("North West").run()
     assert len(league(app)) == 20
@@ -219,14 +221,16 @@ def test_map_table_colours_each_la_by_its_partnerships_score(open_overview, engi
     assert table["Concern score"].tolist() == scores.loc[table["Partnership code"], "score"].tolist()
     assert table["In the filter"].sum() == 12
     newcastle = table.set_index("LA code").loc[NEWCASTLE]
-    assert (newcastle["Rank"], newcastle["Concern score"]) == (3, pytest.approx(27.380952))
+    assert (newcastle["Rank"], newcastle["Rank (95% interval)"], newcastle["Concern score"]) == (
+        15, "15 (14-18)", pytest.approx(1.564519)
+    )
 
 
 def test_selecting_a_row_opens_the_partnership(open_overview):
     app = open_overview(period=EARLIER)
     app.session_state["league"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     app.run()
-    assert app.query_params["partnership"] == "E09000021"  # Kingston upon Thames, second in 2026-27 Q1
+    assert app.query_params["partnership"] == "E06000049"  # Cheshire East, second in 2026-27 Q1
 
 
 def test_the_partnership_opens_at_the_chosen_period(open_overview):
@@ -244,3 +248,14 @@ def test_clicking_a_cell_or_hex_opens_the_partnership(open_overview, chart, view
     }
     app.run()
     assert app.query_params["partnership"] == NEWCASTLE
+
+
+def test_published_figures_only_from_the_url(open_overview, demo_store):
+    """?figures=published: the table is the engine's comparison on published figures alone, and says so."""
+    app = open_overview(figures="published")
+    assert app.selectbox(key="figures").value == "published"
+    expected = compare(demo_store, LATEST, published_only=True).scores
+    shown = league(app)
+    assert shown["partnership_id"].tolist() == expected["partnership_id"].astype(str).tolist()
+    assert shown["score"].tolist() == expected["score"].tolist()
+    assert (shown["did_not_report"] == 0).all()

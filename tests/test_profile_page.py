@@ -1,7 +1,7 @@
 """The partnership profile page, run in-process with AppTest on the session's demo database.
 
 Every figure the page shows is checked against the comparison engine or the store for the same
-data; the literal values are those of the seeded demo (Peterborough ranks first as at 2026-27 Q2).
+data; the literal values are those of the seeded demo (Peterborough ranks 16th, 15-18, as at 2026-27 Q2).
 """
 
 import numpy as np
@@ -69,14 +69,15 @@ def test_without_a_partnership_the_page_only_asks_for_one(demo_db_path, monkeypa
 
 
 def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
-    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 1 of 153, the engine's summary."""
+    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 16 (15-18) of 153, its score 1.55 with its
+    interval, the engine's summary naming the figures that drive it."""
     score = latest.scores.set_index("partnership_id").loc[PETERBOROUGH]
     assert [t.value for t in peterborough.title] == ["Peterborough"]
     assert peterborough.selectbox(key="partnership").value == PETERBOROUGH
     metrics = {m.label: m.value for m in peterborough.metric}
     assert metrics == {
-        "Concern score": f"{score['score']:.1f}",
-        "Rank by concern": "1 of 153",
+        "Concern score": "1.55 (1.34 to 1.63)",
+        "Rank by concern": "16 (15-18) of 153",
         "Indicators assessed": str(score["assessed"]),
         "Children income-deprived": "20.8%",
     }
@@ -84,7 +85,11 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     header = "Region: East of England. Covers: Peterborough (E06000031). Compared as at 2026-27 Q2 (Jul-Sep 2026)."
     assert header in texts
     assert f"In short: {score['summary']}." in texts
-    assert score["summary"].startswith("10 worse (5 beyond 99.8%), 3 worsening")
+    assert score["summary"].startswith(
+        "CP conference attendance +5.3 SD (invented), Assessments in 45 days +4.8 SD (invented), "
+        "Supervision on time +4.1 SD (invented); "
+        "10 worse (5 beyond 99.8%), 2 worsening"
+    )
     assert "Deprivation: 20.8% of children income-deprived (IDACI 2019, rank 50 of 151; second most deprived fifth)." in texts
     assert any("Demonstration data" in w.value for w in peterborough.warning)
 
@@ -233,3 +238,14 @@ def test_robust_verdicts_are_named_in_robust_sds(demo_store, latest):
     table = spine_table(rows).set_index("Indicator")
     words = {"95": "2 robust SDs", "99.8": "3 robust SDs"}[str(flagged["flag_level"])]
     assert table.loc[str(flagged["short_name"]), "Verdict"].endswith(f"Worse ({words})")
+
+
+def test_published_figures_only(demo_db_path, monkeypatch, store):
+    """?figures=published: Peterborough's score and rank on DfE and Ofsted figures alone, with their intervals."""
+    app = open_profile(demo_db_path, monkeypatch, partnership=PETERBOROUGH, period=LATEST, figures="published")
+    score = compare(store, LATEST, published_only=True).scores.set_index("partnership_id").loc[PETERBOROUGH]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Rank by concern"] == f"{score['rank']} ({score['rank_low']}-{score['rank_high']}) of 153"
+    assert metrics["Concern score"].startswith(f"{score['score']:.2f} (")
+    assert metrics["Indicators assessed"] == str(score["assessed"])
+    st.cache_resource.clear()

@@ -372,3 +372,20 @@ def test_load_is_fast():
     started = time.perf_counter()
     load_reference()
     assert time.perf_counter() - started < 1.0
+
+
+def test_inspections_keep_ofsteds_sub_judgements(ref):
+    """Somerset's inspection of April 2026 has no overall grade (Ofsted ended it in 2026) but its four
+    sub-judgements: leadership, help and protection and children in care Requires improvement (3), care
+    leavers Good (2). Its grade is their mean rounded half up, Requires improvement, not missing; an earlier
+    inspection keeps its overall grade and, from before care leavers were judged on their own, has none for them."""
+    from boards.demo import inspection_grade
+
+    somerset = ref.inspections[ref.inspections["area_code"] == "E06000066"].set_index("start_date")
+    latest = somerset.loc[pd.Timestamp("2026-04-27")]
+    assert pd.isna(latest["overall_grade"])
+    assert latest[["leadership_grade", "help_protection_grade", "in_care_grade", "care_leavers_grade"]].tolist() == [
+        3, 3, 3, 2
+    ]
+    assert inspection_grade(somerset).tolist() == [2.0, 3.0]
+    assert pd.isna(somerset.loc[pd.Timestamp("2022-07-18"), "care_leavers_grade"])

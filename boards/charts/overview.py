@@ -146,13 +146,13 @@ def matrix_table(cells: pd.DataFrame) -> pd.DataFrame:
 def _area_hover(areas: pd.DataFrame, total: int) -> pd.Series:
     lines = []
     for name, partnership, rank, score, summary in zip(
-        areas["name"], areas["partnership_name"], areas["rank"], areas["score"], areas["summary"], strict=True
+        areas["name"], areas["partnership_name"], areas["rank_interval"], areas["score"], areas["summary"], strict=True
     ):
         head = f"<b>{name}</b>" + ("" if partnership == name or partnership != partnership else f"<br>Partnership: {partnership}")
         if score != score:
             lines.append(head)
         else:
-            lines.append(f"{head}<br>Concern score {score:.1f}, rank {int(rank)} of {total}<br>{summary}")
+            lines.append(f"{head}<br>Concern score {score:.2f}, rank {rank} of {total}<br>{summary}")
     return pd.Series(lines, index=areas.index)
 
 
@@ -176,6 +176,7 @@ def map_table(areas: pd.DataFrame) -> pd.DataFrame:
             "Local authority": ordered["name"].to_numpy(),
             "Partnership": ordered["partnership_name"].to_numpy(),
             "Rank": ordered["rank"].to_numpy(),
+            "Rank (95% interval)": ordered["rank_interval"].to_numpy(),
             "Concern score": ordered["score"].to_numpy(),
             "Summary": ordered["summary"].to_numpy(),
             "In the filter": ordered["in_filter"].to_numpy(),

@@ -19,6 +19,10 @@ def add_flags_command(commands: argparse._SubParsersAction, common: argparse.Arg
     )
     flags.add_argument("--period", metavar="P", help="period id, e.g. '2026-27 Q2' (default: the latest quarter)")
     flags.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    flags.add_argument(
+        "--sources", choices=("all", "published"), default="all",
+        help="all figures, or published DfE and Ofsted figures only, without local returns (default: all)",
+    )
     flags.set_defaults(run=_flags)
 
 
@@ -29,4 +33,25 @@ def _flags(args: argparse.Namespace, db: Path) -> str:
 
     if not db.exists():
         raise ComparisonError(f"{db} does not exist; create it with 'boards init' or 'boards demo'")
-    return flags_report(compare(Store.open(db), args.period), args.format)
+    return flags_report(compare(Store.open(db), args.period, published_only=args.sources == "published"), args.format)
+
+
+def add_backtest_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``boards backtest [--format table|json] [--replicates N]`` (it needs no database)."""
+    backtest = commands.add_parser(
+        "backtest",
+        help="how well the concern score, on published figures only, found the areas Ofsted later judged weak",
+    )
+    backtest.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    backtest.add_argument(
+        "--replicates", type=int, default=2000, metavar="N", help="bootstrap replicates for the intervals (default: 2000)"
+    )
+    backtest.set_defaults(run=_backtest, db=None)
+
+
+def _backtest(args: argparse.Namespace, db: Path) -> str:
+    from boards.compare.backtest import backtest_report, run_backtest
+
+    if args.replicates < 100:
+        raise ComparisonError("--replicates must be at least 100 for a 95% interval")
+    return backtest_report(run_backtest(replicates=args.replicates), args.format)

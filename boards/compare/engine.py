@@ -65,11 +65,12 @@ available at its end, and says so in its sentences: "Caseload 19.8 (year to 30 S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from boards.compare import funnel, sentences
 from boards.compare.errors import ComparisonError
@@ -93,6 +94,7 @@ from boards.compare.score import (
     concern_components,
     concern_scores,
     load_weights,
+    score_intervals,
 )
 from boards.compare.trend import QUARTERS_IN_WINDOW, YEARS_IN_WINDOW, trend_statistics, worse_streak
 from boards.store import Store
@@ -107,6 +109,8 @@ FAMILY_OF_METHOD = {"proportion": BINOMIAL, "rate": POISSON}
 CONTINUOUS_RATES = ("vacancy_rate", "agency_rate", "turnover_rate")  # FTE over FTE: judged as continuous rates
 BASES = ("published", "pooled", "median", "none")
 ADJUSTMENT_NAMES = ("", *funnel.ADJUSTMENTS)  # "" where there is no funnel
+TOP_DRIVERS = 3  # results named in a score's summary
+GRADE_WORDS = {1.0: "Outstanding", 2.0: "Good", 3.0: "Requires improvement", 4.0: "Inadequate"}
 TREND_NAMES = ("worsening", "improving", "no significant change", "rising", "falling", "not tested")
 
 AREA_RESULT_COLUMNS = [
@@ -116,7 +120,7 @@ AREA_RESULT_COLUMNS = [
     "areas_median", "rank", "ranked_areas", "percentile", "quartile", "ci_lower_95", "ci_upper_95", "ci_lower_99_8",
     "ci_upper_99_8", "ci_flag", "ci_flag_level", "adjustment", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
     "funnel_position", "plain_flag", "plain_flag_level", "robust_value", "robust_median", "robust_z", "direction",
-    "flag", "flag_level", "worse_streak",
+    "flag", "flag_level", "worse_streak", "concern_z", "concern_se",
     "trend", "trend_p", "trend_slope", "trend_points", "points", "sentence",
 ]
 
@@ -133,7 +137,8 @@ class Comparison:
 
     - ``area_results``: one row per partnership and indicator as at ``period_id``, with value,
       intervals, benchmarks, rank, limits, verdicts, trend and its sentence;
-    - ``scores``: one row per partnership as at ``period_id``, ranked by concern score;
+    - ``scores``: one row per partnership as at ``period_id``, ranked by concern score, with the 95%
+      intervals of its rank (``rank_low`` to ``rank_high``) and score (``score_low``, ``score_high``);
     - ``benchmarks``: England and each region per indicator and period (value, basis, quartiles);
     - ``overdispersion``: per indicator and period with a funnel: target, phi, its p-value, tau2,
       the adjustment used and the range of denominators;
@@ -152,8 +157,10 @@ class Comparison:
     ``upper_99_8`` the limits used, at the area's denominator; ``robust_value`` and
     ``robust_median`` the figure a robust z measures and its median, where that is not the value
     itself (per 10,000 children); ``worse_streak`` periods running
-    flagged worse; ``trend_slope`` change per period in the display unit; ``points`` what the
-    result adds to the concern score.
+    flagged worse; ``trend_slope`` change per period in the display unit; ``concern_z`` the signed distance from
+    England the concern score uses (positive worse; a grade's in grade steps from Good) and
+    ``concern_se`` its sampling standard deviation; ``points`` what the result adds to the
+    concern score (its capped distance times its weight).
     """
 
     period_id: str
@@ -204,9 +211,19 @@ class Comparison:
         return frame
 
 
-def compare(store: Store, period_id: str | None = None, *, weights: ConcernWeights | None = None) -> Comparison:
-    """Compare every partnership as at ``period_id`` (default: the latest quarter with data)."""
-    return compare_inputs(read_inputs(store), period_id, weights=weights)
+def compare(
+    store: Store, period_id: str | None = None, *, weights: ConcernWeights | None = None, published_only: bool = False
+) -> Comparison:
+    """Compare every partnership as at ``period_id`` (default: the latest quarter with data); with
+    ``published_only``, on published figures alone (``published_inputs``)."""
+    inputs = read_inputs(store)
+    return compare_inputs(published_inputs(inputs) if published_only else inputs, period_id, weights=weights)
+
+
+def published_inputs(inputs: ComparisonInputs) -> ComparisonInputs:
+    """The inputs without the indicators and periods that hold local returns (uploads and invented demo
+    figures): a comparison on published DfE and Ofsted figures alone, where nothing counts as not reported."""
+    return replace(inputs, indicator_periods=inputs.indicator_periods[~inputs.indicator_periods["local_return"].astype(bool)])
 
 
 def default_period_id(periods: pd.DataFrame) -> str | None:
@@ -246,7 +263,19 @@ def compare_inputs(
         },
         copy=False,
     )
-    score_history = concern_scores(components, weights)
+    score_history = concern_scores(components)
+    drivers = _drivers(grid, rows, components)
+    score_history["drivers"] = [
+        drivers.get((period, partnership), "")
+        for period, partnership in zip(score_history["as_at_period_id"], score_history["partnership_id"], strict=True)
+    ]
+    chosen_rows = rows[as_at_of_row == chosen]
+    intervals = score_intervals(
+        pd.DataFrame({column: grid[column].to_numpy()[chosen_rows] for column in
+                      ("partnership_code", "distance", "distance_se", "weight", "assessed")})
+        .rename(columns={"partnership_code": "partnership_id"}),
+        weights.cap,
+    )
     partnerships = inputs.partnerships.reset_index(drop=True)
     score_history["as_at_period_id"] = periods["period_id"].to_numpy()[score_history["as_at_period_id"]]
     score_history = pd.concat(
@@ -257,6 +286,7 @@ def compare_inputs(
         ],
         axis=1,
     )
+    intervals["partnership_id"] = partnerships["partnership_id"].to_numpy()[intervals["partnership_id"]]
     score_history["summary"] = _score_summaries(score_history)
     columns = ["as_at_period_id", "rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
                "points", "assessed_weight", *COUNTS]
@@ -271,6 +301,9 @@ def compare_inputs(
     area_results = _with_limits_and_sentences(grid.take(by_partnership).reset_index(drop=True), chosen_id)
     history = grid[HISTORY_COLUMNS]
     scores = score_history[score_history["as_at_period_id"] == chosen_id].drop(columns="as_at_period_id")
+    scores = scores.merge(intervals, on="partnership_id", how="left")
+    scores = scores[["rank", "rank_low", "rank_high", "partnership_id", "partnership_name", "region_code", "score",
+                     "score_low", "score_high", "summary", "points", "assessed_weight", *COUNTS]]
     return Comparison(
         period_id=chosen_id,
         period_label=periods.at[chosen, "label"],
@@ -325,6 +358,7 @@ def _analyse(
     overdispersion = _funnel_verdicts(grid, groups)
     _robust_verdicts(grid)
     _flags(grid)
+    _distances(grid)
     _trends(grid)
     components = concern_components(grid, weights)
     for column in components:
@@ -352,6 +386,8 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = keys[by_key]
     groups = pd.DataFrame({"indicator": keys // len(periods), "period": keys % len(periods)})
     local_return_of_group = expected["local_return"].to_numpy(dtype=bool)[known][by_key]
+    invented = expected["invented"] if "invented" in expected else pd.Series(False, index=expected.index)
+    invented_of_group = invented.to_numpy(dtype=bool)[known][by_key]
 
     # Every partnership in every group, sorted into row order: indicator, partnership, period.
     position = indicators["position"].to_numpy()
@@ -408,6 +444,7 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "end_date": periods["end_date"].to_numpy()[period],
             "status": pd.Categorical.from_codes(status, categories=status_names),
             "local_return": local_return_of_group[group],
+            "invented": invented_of_group[group],
             **measures,
             "position": position[indicator],
             "partnership_code": partnership,
@@ -728,6 +765,31 @@ def _flags(grid: pd.DataFrame) -> None:
     )
 
 
+def _distances(grid: pd.DataFrame) -> None:
+    """Each judged result's signed distance from England for the concern score (positive worse).
+
+    Funnel results: the normal quantile of the widened mid-P position (a small or uncertain
+    figure lies nearer the middle, so its distance is shrunk), with its sampling standard
+    deviation ``1 / widen``; values without a denominator: the robust z; ILACS grades: grade
+    steps from Good (Requires improvement +1, Inadequate +2, Outstanding -1), in
+    ``score.concern_components`` times the weights' ``grade_step``.
+    """
+    sign = grid["polarity_sign"].to_numpy()
+    funnel_rows = one_of(grid["method"], tuple(FAMILY_OF_METHOD))
+    grade = one_of(grid["method"], ("grade",))
+    position = np.clip(grid["funnel_position"].to_numpy(), 1e-12, 1 - 1e-12)
+    good = np.where(sign < 0, grid["min_value"].to_numpy() + 1, grid["max_value"].to_numpy() - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.select(
+            [funnel_rows, grade], [-sign * stats.norm.ppf(position), -sign * (grid["value"].to_numpy() - good)],
+            -sign * grid["robust_z"].to_numpy(),
+        )
+        se = np.where(funnel_rows, 1 / grid["widen"].to_numpy(), 0.0)
+    judged = grid["usable"].to_numpy() & (sign != 0)
+    grid["concern_z"] = np.where(judged & np.isfinite(distance), distance, np.nan)
+    grid["concern_se"] = np.where(judged & np.isfinite(distance), se, np.nan)
+
+
 def _trends(grid: pd.DataFrame) -> None:
     usable = grid["usable"].to_numpy()
     family = np.array([FAMILY_OF_METHOD.get(m, "") for m in METHODS], dtype=object)[grid["method"].cat.codes.to_numpy()]
@@ -787,13 +849,63 @@ def _rows_of_groups(row_groups: np.ndarray, groups: np.ndarray, labels: np.ndarr
     return rows, np.repeat(labels, counts)
 
 
+def _drivers(grid: pd.DataFrame, rows: np.ndarray, components: pd.DataFrame) -> dict[tuple[int, int], str]:
+    """(as_at, partnership code) -> the two or three results that add most to the score, named with their
+    distances before the cap: 'Caseload +4.2 SD, Police attendance not reported, Re-referrals +2.1 SD', or
+    '13 figures not reported, Turnover rate +4.9 SD, Sickness absence +2.7 SD'."""
+    frame = pd.DataFrame(
+        {
+            "as_at": components["as_at_period_id"].to_numpy(),
+            "partnership": components["partnership_id"].to_numpy(),
+            "points": components["points"].to_numpy(),
+            "name": grid["short_name"].to_numpy()[rows],
+            "distance": grid["concern_z"].to_numpy()[rows],
+            "missing": grid["did_not_report"].to_numpy()[rows],
+            "grade": one_of(grid["method"], ("grade",))[rows],
+            "value": grid["value"].to_numpy()[rows],
+            "invented": grid["invented"].to_numpy()[rows],
+        }
+    )
+    # A distance that rounds to +0.0 SD drives nothing worth naming.
+    frame = frame[(frame["points"] > 0) & (frame["missing"] | frame["grade"] | (frame["distance"] >= 0.05))].sort_values(
+        ["as_at", "partnership", "points", "distance"], ascending=[True, True, False, False], kind="stable"
+    )
+    # Returns not reported are named together, "13 figures not reported", so that a missing return leaves
+    # room for the figures that were sent.
+    keys = ["as_at", "partnership"]
+    not_reported = frame[frame["missing"]].groupby(keys).size()
+    frame = frame[~frame["missing"] | ~frame.duplicated([*keys, "missing"])]
+    top = frame.groupby(keys, sort=False).head(TOP_DRIVERS)
+    count = pd.Series(list(zip(top["as_at"], top["partnership"], strict=True)), index=top.index).map(not_reported)
+    grades = top["value"].map(GRADE_WORDS).fillna("")
+    words = np.where(
+        top["missing"],
+        np.where(count > 1, count.fillna(0).astype(int).astype(str) + " figures not reported",
+                 top["name"].astype(str) + " not reported"),
+        np.where(top["grade"], top["name"].astype(str) + " " + grades,
+                 top["name"].astype(str) + " " + top["distance"].map("{:+.1f} SD".format)),
+    )
+    # An invented demo figure is marked in the sentence that names it, not only in a banner.
+    words = np.where(top["invented"].to_numpy(dtype=bool), words + " (invented)", words)
+    # Joined slot by slot (first, second, third driver), not by a Python function per group.
+    slot = top.groupby(keys, sort=False).cumcount().to_numpy()
+    key = pd.MultiIndex.from_arrays([top["as_at"].to_numpy(), top["partnership"].to_numpy()])
+    texts = pd.Series(words[slot == 0], index=key[slot == 0])
+    for later in range(1, TOP_DRIVERS):
+        chosen = slot == later
+        extra = pd.Series(", " + words[chosen], index=key[chosen]).reindex(texts.index, fill_value="")
+        texts = texts + extra
+    return texts.to_dict()
+
+
 def _score_summaries(scores: pd.DataFrame) -> list[str]:
-    """'5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26 assessed; 4 too few to judge; chance
-    alone: about 0.5 worse of 20 tests' (what 20 tests at 2.5% each give with no real difference)."""
+    """'Caseload +3.0 SD, Re-referrals +2.1 SD; 5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26
+    assessed; 4 too few to judge; chance alone: about 0.5 worse of 20 tests' (the results adding most to the
+    score, then the counts; chance: what 20 tests at 2.5% each give with no real difference)."""
     summaries = []
-    for worse, strong, worsening, missing, assessed, too_few, tested in zip(
-        scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"], scores["assessed"],
-        scores["too_few"], scores["tested"], strict=True,
+    for drivers, worse, strong, worsening, missing, assessed, too_few, tested in zip(
+        scores["drivers"], scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"],
+        scores["assessed"], scores["too_few"], scores["tested"], strict=True,
     ):
         parts = [f"{worse} worse" + (f" ({strong} beyond 99.8%)" if strong else "")]
         if worsening:
@@ -801,7 +913,8 @@ def _score_summaries(scores: pd.DataFrame) -> list[str]:
         if missing:
             parts.append(f"{missing} not reported")
         summaries.append(
-            ", ".join(parts) + f", of {assessed} assessed" + (f"; {too_few} too few to judge" if too_few else "")
+            (f"{drivers}; " if drivers else "nothing worse than England; ")
+            + ", ".join(parts) + f", of {assessed} assessed" + (f"; {too_few} too few to judge" if too_few else "")
             + f"; chance alone: about {CHANCE_WORSE_95 * tested:.1f} worse of {tested} tests"
         )
     return summaries

@@ -14,7 +14,7 @@ class ComparisonInputs:
     """Everything the engine needs, as read from the database (or built by a simulation)."""
 
     values: pd.DataFrame  # compare_partnership_values: the rows partnerships have, text as categoricals
-    indicator_periods: pd.DataFrame  # indicator_id, period_id, local_return: a row of each is expected
+    indicator_periods: pd.DataFrame  # indicator_id, period_id, local_return, invented (optional): a row of each is expected
     partnerships: pd.DataFrame  # partnership_id, partnership_name, region_code, member_count, member_codes, children
     neighbours: pd.DataFrame  # partnership_id, neighbour_id
     indicators: pd.DataFrame  # the catalogue columns the comparison uses

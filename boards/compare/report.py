@@ -15,10 +15,11 @@ import pandas as pd
 
 from boards.compare.command import FORMATS
 from boards.compare.engine import Comparison
-from boards.compare.score import DID_NOT_REPORT, WORSE
+from boards.compare.score import DID_NOT_REPORT, WORSE, rank_text
 
-CSV_COLUMNS = ["rank", "partnership_id", "partnership_name", "region_code", "score", "summary", "indicator_id",
-               "period_id", "flag", "flag_level", "trend", "sentence"]
+CSV_COLUMNS = ["rank", "rank_low", "rank_high", "partnership_id", "partnership_name", "region_code", "score", "summary",
+               "indicator_id", "period_id", "flag", "flag_level", "trend", "sentence"]
+HEAD_COLUMNS = CSV_COLUMNS[:8]  # the score's; the rest are each flag's
 
 
 def flagged_results(comparison: Comparison) -> pd.DataFrame:
@@ -32,7 +33,7 @@ def flagged_results(comparison: Comparison) -> pd.DataFrame:
 
 
 def _score_text(score: float) -> str:
-    return "no score" if math.isnan(score) else f"score {score:.1f}"
+    return "no score" if math.isnan(score) else f"score {score:+.2f}"
 
 
 def flags_report(comparison: Comparison, output_format: str = "table") -> str:
@@ -53,13 +54,15 @@ def _table(comparison: Comparison, scores: pd.DataFrame, by_partnership: dict[st
     lines = [
         f"Concern scores as at {comparison.period_label}: {len(scores)} partnerships, most concern first.",
         f"Annual indicators use their latest figures for a year ended by {as_at}. Flags are against England;",
-        "funnel limits allow for overdispersion between areas. A score of 100 means every assessed indicator",
-        "beyond its 99.8% limit (weights: data/concern_weights.csv).",
+        "funnel limits allow for overdispersion between areas. The score is the mean distance from England in",
+        "standard deviations (positive worse; weights: data/concern_weights.csv); the rank's 95% interval is in brackets.",
         "",
     ]
     for row in scores.itertuples(index=False):
         lines.append(
-            f"{row.rank:>4}  {row.partnership_name} ({row.partnership_id})  {_score_text(row.score)}  {row.summary}"
+            f"{' ' * (4 - len(str(row.rank)))}{rank_text(row.rank, row.rank_low, row.rank_high)}  "
+            f"{row.partnership_name} ({row.partnership_id})  "
+            f"{_score_text(row.score)}  {row.summary}"
         )
         flags = by_partnership.get(row.partnership_id)
         if flags is not None:
@@ -70,12 +73,12 @@ def _table(comparison: Comparison, scores: pd.DataFrame, by_partnership: dict[st
 def _csv(scores: pd.DataFrame, by_partnership: dict[str, pd.DataFrame]) -> str:
     rows = []
     for score in scores.to_dict("records"):
-        head = {key: score[key] for key in CSV_COLUMNS[:6]}
+        head = {key: score[key] for key in HEAD_COLUMNS}
         flags = by_partnership.get(score["partnership_id"])
         if flags is None:
             rows.append(head)
             continue
-        for flag in flags[CSV_COLUMNS[6:]].astype(str).to_dict("records"):
+        for flag in flags[CSV_COLUMNS[len(HEAD_COLUMNS):]].astype(str).to_dict("records"):
             rows.append({**head, **flag})
     frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
     frame["score"] = frame["score"].round(2)
@@ -89,7 +92,7 @@ def _json(comparison: Comparison, scores: pd.DataFrame, by_partnership: dict[str
     for score in scores.to_dict("records"):
         flags = by_partnership.get(score["partnership_id"])
         entry = {key: (None if isinstance(value, float) and math.isnan(value) else value) for key, value in score.items()}
-        entry["flags"] = [] if flags is None else flags[CSV_COLUMNS[6:]].astype(str).to_dict("records")
+        entry["flags"] = [] if flags is None else flags[CSV_COLUMNS[len(HEAD_COLUMNS):]].astype(str).to_dict("records")
         partnerships.append(entry)
     document = {
         "period_id": comparison.period_id,

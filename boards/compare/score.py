@@ -1,32 +1,38 @@
-"""The concern score: one number per partnership and period, from its flags, with its weights.
+"""The concern score: each partnership's signed standardised distance from England, weighted by domain.
 
-For the indicators *assessed* for a partnership at a period (judged indicators that were
-compared with England, or that it did not report; context and suppressed ones, and figures
-too few to judge, are left out and counted apart),
-each indicator ``i`` of domain ``d`` earns, multiplied by the domain weight ``w_d`` and by its
-own ``indicator[i]`` weight where it has one (vacancy and agency rates, rank correlation 0.83,
-are one indicator counted twice, so half each: no double counting):
+Every judged indicator *assessed* for a partnership at a period (compared with England, or a
+quarterly local return it did not report; context, suppressed and unjudged figures, and figures
+too few to judge, are left out and counted apart) contributes its *distance* ``z``, signed so
+that positive is worse than England (``engine._distances``):
 
-- ``flag[95]`` points if worse than England beyond its 95% limit, or ``flag[99.8]`` points if
-  beyond its 99.8% limit (a robust z beyond 2 or 3 robust SDs);
-- for the ILACS grade, Ofsted's judgement: ``inspection[inadequate]`` points for Inadequate,
-  ``inspection[requires_improvement]`` for Requires improvement (both are "worse", neither is
-  beyond a limit);
-- ``did_not_report`` points if it is a quarterly local indicator the partnership did not
-  report (a missing return is a concern of its own, not a zero);
-- ``trend[worsening]`` points more if it is significantly worsening over its window;
-- ``persistence[worse_3_running]`` points more if it was flagged worse in each of the last
-  3 periods or more.
+- proportions and rates judged by the funnel: the normal quantile of the area's mid-P position
+  in the funnel, widened for overdispersion (Spiegelhalter 2005's random-effects z). The
+  distance is divided by the sampling error plus the spread between areas, so a small or
+  uncertain figure is shrunk towards zero: 3 of 5 and 300 of 500 are not the same distance;
+- figures without a denominator: the robust z against the median of areas;
+- the ILACS judgement, on Ofsted's 1-4 scale: ``inspection[grade_step]`` per grade from Good
+  (Requires improvement +1, Inadequate +2, Outstanding -1): Ofsted's judgement, not a limit;
+- a quarterly local return not reported: the cap, the worst a reported figure can count.
 
-    score = 100 x points / (flag[99.8] x sum of w_d indicator[i] over the assessed indicators)
+Each distance is capped at ``distance[cap]`` either way, and
 
-so 100 means "every assessed indicator beyond its 99.8% limit" (the trend and persistence
-extras can take a partnership past it). Dividing by what was assessed, rather than by the whole
-catalogue, means a partnership with fewer figures is not flattered by the gaps, and counting
-the indicators it did not report as assessed means not reporting cannot lower its score.
-Partnerships are ranked by score (rank 1 = most concern); ties by the number of 99.8% flags,
-then by the number of flags. The weights live in ``data/concern_weights.csv`` with a comment
-for each; a partnership with nothing assessed has no score and ranks last.
+    score = sum of w_d w_i z_i / sum of w_d w_i over the assessed indicators
+
+with ``w_d`` the domain's weight and ``w_i`` the indicator's own (vacancy and agency rates,
+rank correlation 0.83, are one indicator counted twice: half each). The score is the weighted
+mean distance in standard deviations: 0 is England, +1 is on average one SD worse. Because a
+missing return counts as the cap and stays in the divisor, withholding any figure can only raise
+a score: not reporting never helps (``tests/compare/test_score.py`` checks every subset).
+Partnerships are ranked by score, rank 1 = most concern; equal scores share a rank.
+
+Each score and rank carries a 95% interval by parametric bootstrap (``score_intervals``): the
+funnel distances are redrawn from their sampling distribution (a standard deviation of
+``1 / widen``, the share of the figure's variance that is sampling error), the other
+distances are held (a judgement, and figures without a sampling model), and scores and ranks
+are recomputed; the 2.5th and 97.5th percentiles over the replicates are the interval, as
+Goldstein and Spiegelhalter ("League tables and their limitations", JRSS A 159, 1996) rank
+institutions with intervals. The weights live in ``data/concern_weights.csv`` with their reasons;
+a partnership with nothing assessed has no score and ranks last.
 """
 
 from __future__ import annotations
@@ -45,15 +51,14 @@ from boards.compare.errors import ComparisonError
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[2] / "data" / "concern_weights.csv"
 _KEYS = {
-    "flag": ("95", "99.8"),
-    "did_not_report": ("indicator",),
-    "trend": ("worsening",),
-    "persistence": ("worse_3_running",),
-    "inspection": ("inadequate", "requires_improvement"),
-    "indicator": ("vacancy_rate", "agency_rate"),
     "domain": tuple(DOMAINS),
+    "indicator": ("vacancy_rate", "agency_rate"),
+    "distance": ("cap",),
+    "inspection": ("grade_step",),
 }
 PERSISTENT_RUN = 3
+INTERVAL_REPLICATES = 1000
+INTERVAL_SEED = 20250401  # fixed, so that a page shows the same interval on every run
 # What chance alone gives one statistical test with no real difference: worse beyond the 95% limit
 # (one side of 95%) and beyond the 99.8% limit (one side of 99.8%), the funnels' nominal rates.
 CHANCE_WORSE_95 = 0.025
@@ -78,14 +83,9 @@ class WeightsError(ComparisonError):
 @dataclass(frozen=True)
 class ConcernWeights:
     domain: dict[str, float]
-    flag_95: float
-    flag_99_8: float
-    did_not_report: float
-    worsening: float
-    persistent: float
-    inadequate: float
-    requires_improvement: float
     indicator: dict[str, float]  # indicators that share a weight with a correlated one (1 when not named)
+    cap: float  # standard deviations a distance counts up to, either way; a missing return counts this
+    grade_step: float  # standard deviations per ILACS grade step from Good
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
@@ -108,66 +108,57 @@ def load_weights(path: Path = WEIGHTS_PATH) -> ConcernWeights:
     missing = [f"{kind}/{key}" for kind, keys in _KEYS.items() for key in keys if (kind, key) not in found]
     if missing:
         raise WeightsError(f"{path.name}: no weight for {', '.join(missing)}")
-    if found[("flag", "99.8")] <= 0:
-        raise WeightsError(f"{path.name}: flag/99.8 sets the score's scale and must be above 0")
+    if found[("distance", "cap")] <= 0:
+        raise WeightsError(f"{path.name}: distance/cap must be above 0")
     return ConcernWeights(
         domain={key: found[("domain", key)] for key in DOMAINS},
-        flag_95=found[("flag", "95")],
-        flag_99_8=found[("flag", "99.8")],
-        did_not_report=found[("did_not_report", "indicator")],
-        worsening=found[("trend", "worsening")],
-        persistent=found[("persistence", "worse_3_running")],
-        inadequate=found[("inspection", "inadequate")],
-        requires_improvement=found[("inspection", "requires_improvement")],
         indicator={key: found[("indicator", key)] for key in _KEYS["indicator"]},
+        cap=found[("distance", "cap")],
+        grade_step=found[("inspection", "grade_step")],
     )
 
 
 def concern_components(frame: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:
-    """What each result contributes to its partnership's score: points, weight assessed, counts.
+    """What each result contributes to its partnership's score: distance, weight, points, counts.
 
-    ``frame`` needs: domain, flag, flag_level, trend, worse_streak, and may have inspection_concern
-    (2 for an Inadequate judgement, 1 for Requires improvement, else 0), one row per result.
+    ``frame`` needs: domain, flag, flag_level, trend, worse_streak and concern_z (the signed
+    distance, positive worse; a grade's in grade steps from Good), and may have indicator_id,
+    method and concern_se (the distance's sampling standard deviation, 0 when absent).
     """
     domain = frame["domain"].astype("category")
     by_domain = np.array([weights.domain.get(name, 0.0) for name in domain.cat.categories] + [0.0])
-    domain_weight = by_domain[domain.cat.codes.to_numpy()]  # code -1 (no domain) takes the last, 0
+    weight = by_domain[domain.cat.codes.to_numpy()]  # code -1 (no domain) takes the last, 0
     if "indicator_id" in frame:
         indicator = frame["indicator_id"].astype("category")
         shares = np.array([weights.indicator.get(name, 1.0) for name in indicator.cat.categories] + [1.0])
-        domain_weight = domain_weight * shares[indicator.cat.codes.to_numpy()]
+        weight = weight * shares[indicator.cat.codes.to_numpy()]
     flag = frame["flag"]
-    assessed = one_of(flag, ASSESSED)
-    worse = one_of(flag, (WORSE,))
-    strong = worse & one_of(frame["flag_level"], ("99.8",))
+    grade = one_of(frame["method"], ("grade",)) if "method" in frame else np.zeros(len(frame), dtype=bool)
     missing = one_of(flag, (DID_NOT_REPORT,))
-    worsening = assessed & one_of(frame["trend"], ("worsening",))
-    persistent = worse & (frame["worse_streak"].to_numpy() >= PERSISTENT_RUN)
-    inspection = frame["inspection_concern"].to_numpy() if "inspection_concern" in frame else np.zeros(len(frame))
-    flag_points = np.where(strong, weights.flag_99_8, np.where(worse, weights.flag_95, 0.0))
-    points = domain_weight * (
-        np.select([worse & (inspection == 2), worse & (inspection == 1)], [weights.inadequate, weights.requires_improvement],
-                  flag_points)
-        + missing * weights.did_not_report
-        + worsening * weights.worsening
-        + persistent * weights.persistent
-    )
+    distance = frame["concern_z"].to_numpy(dtype=float) * np.where(grade, weights.grade_step, 1.0)
+    assessed = one_of(flag, ASSESSED) & (missing | np.isfinite(distance))
+    distance = np.where(missing, weights.cap, np.clip(distance, -weights.cap, weights.cap))
+    distance = np.where(assessed, distance, np.nan)
+    se = frame["concern_se"].to_numpy(dtype=float) if "concern_se" in frame else np.zeros(len(frame))
+    worse = one_of(flag, (WORSE,))
     return pd.DataFrame(
         {
-            "points": points,
-            "assessed_weight": np.where(assessed, domain_weight, 0.0),
+            "distance": distance,
+            "distance_se": np.where(assessed & ~missing, np.nan_to_num(se), 0.0),
+            "weight": np.where(assessed, weight, 0.0),
+            "points": np.where(assessed, weight * distance, 0.0),
+            "assessed_weight": np.where(assessed, weight, 0.0),
             "assessed": assessed,
             "worse": worse,
-            "worse_99_8": strong,
-            "worsening": worsening,
-            "worse_3_running": persistent,
+            "worse_99_8": worse & one_of(frame["flag_level"], ("99.8",)),
+            "worsening": assessed & one_of(frame["trend"], ("worsening",)),
+            "worse_3_running": worse & (frame["worse_streak"].to_numpy() >= PERSISTENT_RUN),
             "did_not_report": missing,
             "better": one_of(flag, (BETTER,)),
             "not_compared": one_of(flag, (NOT_COMPARED,)),
             "too_few": one_of(flag, (TOO_FEW,)),
             # Statistical verdicts (not Ofsted's judgements): the tests chance acts on.
-            "tested": one_of(flag, (WORSE, SIMILAR, BETTER))
-            & ~(one_of(frame["method"], ("grade",)) if "method" in frame else np.zeros(len(frame), dtype=bool)),
+            "tested": one_of(flag, (WORSE, SIMILAR, BETTER)) & ~grade,
         }
     )
 
@@ -192,7 +183,7 @@ def chance_of_strong(tested: np.ndarray, at_least: int) -> np.ndarray:
     return np.clip(1 - below, 0.0, 1.0)
 
 
-def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.DataFrame:
+def concern_scores(components: pd.DataFrame) -> pd.DataFrame:
     """Scores per (as_at_period_id, partnership_id): components summed, scored and ranked.
 
     ``components`` are ``concern_components`` rows with the two key columns added, one row per
@@ -217,27 +208,61 @@ def concern_scores(components: pd.DataFrame, weights: ConcernWeights) -> pd.Data
         }
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        scores["score"] = 100 * scores["points"] / (weights.flag_99_8 * scores["assessed_weight"])
+        scores["score"] = scores["points"] / scores["assessed_weight"]
     scores.loc[scores["assessed_weight"] <= 0, "score"] = np.nan
     return rank_scores(scores)
 
 
 def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Rank 1 = most concern within each period; equal score, 99.8% flags and flags share a rank."""
+    """Rank 1 = most concern within each period; equal scores share a rank (listed by 99.8% flags, flags, id)."""
     ordered = scores.sort_values(
         ["as_at_period_id", "score", "worse_99_8", "worse", "partnership_id"],
         ascending=[True, False, False, False, True],
         na_position="last",
     ).reset_index(drop=True)
-    period = ordered["as_at_period_id"].to_numpy()
-    score = ordered["score"].fillna(-1.0).round(9).to_numpy()
-    changed = np.ones(len(ordered), dtype=bool)
-    changed[1:] = (
-        (period[1:] != period[:-1])
-        | (score[1:] != score[:-1])
-        | (np.diff(ordered["worse_99_8"].to_numpy()) != 0)
-        | (np.diff(ordered["worse"].to_numpy()) != 0)
-    )
-    position = ordered.groupby("as_at_period_id", sort=False).cumcount().to_numpy() + 1
-    ordered["rank"] = pd.Series(np.where(changed, position, np.nan)).ffill().astype(int)
+    score = ordered["score"].fillna(-np.inf).round(9)
+    ordered["rank"] = score.groupby(ordered["as_at_period_id"], sort=False).rank(method="min", ascending=False).astype(int)
     return ordered
+
+
+def rank_text(rank: int, low: int, high: int) -> str:
+    """A rank with its 95% interval, '3 (1-9)'; an exact rank is '3 (3-3)' too, so the form never varies."""
+    return f"{int(rank)} ({int(low)}-{int(high)})"
+
+
+def score_intervals(
+    components: pd.DataFrame, cap: float, *, replicates: int = INTERVAL_REPLICATES, seed: int = INTERVAL_SEED
+) -> pd.DataFrame:
+    """95% intervals of each partnership's score and rank at one period, by parametric bootstrap.
+
+    ``components``: ``concern_components`` rows of one period with ``partnership_id``. Returns
+    partnership_id, score_low, score_high, rank_low, rank_high (see the module docstring).
+    """
+    codes, partnerships = pd.factorize(components["partnership_id"])
+    count = len(partnerships)
+    assessed = components["assessed"].to_numpy(dtype=bool)
+    codes = codes[assessed]
+    distance = components["distance"].to_numpy(dtype=float)[assessed]
+    se = components["distance_se"].to_numpy(dtype=float)[assessed]
+    weight = components["weight"].to_numpy(dtype=float)[assessed]
+    base = np.bincount(codes, weights=weight, minlength=count)
+    noise = np.random.default_rng(seed).standard_normal((replicates, len(distance)))
+    # The capped distances are redrawn and capped again.
+    drawn = np.clip(distance + noise * se, -cap, cap) * weight
+    keys = (np.arange(replicates)[:, None] * count + codes[None, :]).ravel()
+    points = np.bincount(keys, weights=drawn.ravel(), minlength=replicates * count).reshape(replicates, count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.where(base > 0, points / base, -np.inf)
+    ranks = (-scores).argsort(axis=1, kind="stable").argsort(axis=1) + 1
+    low, high = np.quantile(ranks, [0.025, 0.975], axis=0, method="inverted_cdf")
+    score_low, score_high = np.quantile(scores, [0.025, 0.975], axis=0)
+    scored = base > 0
+    return pd.DataFrame(
+        {
+            "partnership_id": partnerships,
+            "score_low": np.where(scored, score_low, np.nan),
+            "score_high": np.where(scored, score_high, np.nan),
+            "rank_low": low.astype(int),
+            "rank_high": high.astype(int),
+        }
+    )

@@ -6,6 +6,8 @@ Every sentence here is the project's own text or read from its own files (the ca
 comparison engine's constants, so the words cannot drift from what the engine does.
 """
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +16,8 @@ from boards.charts.explorer import POLARITY_WORDS, UNIT_WORDS
 from boards.compare import funnel
 from boards.compare.engine import AS_AT_MAX_AGE_DAYS, MIN_DENOMINATOR, ROBUST_LEVELS
 from boards.compare.robust import MAD_TO_SD
-from boards.compare.score import PERSISTENT_RUN, WEIGHTS_PATH
+from boards.compare.backtest import JUDGEMENTS, RESULTS_PATH, auc_table
+from boards.compare.score import INTERVAL_REPLICATES as REPLICATES, WEIGHTS_PATH, load_weights
 from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
 from boards.exports import to_csv_bytes
 from boards.pages.frame import comparison, current_store
@@ -79,6 +82,7 @@ st.download_button(
 
 st.header("How partnerships are compared", anchor="how-partnerships-are-compared")
 winsor = round(funnel.WINSOR_SHARE * 100)
+CAP = load_weights().cap
 st.markdown(
     f"""
 #### Benchmarks
@@ -179,22 +183,29 @@ their latest year that had ended by then (no more than {AS_AT_MAX_AGE_DAYS // 36
 and every page names the period it shows: "year to 31 Mar 2025", "year to 30 Sep 2025".
 
 #### The concern score
-One number per partnership that sums up its flags, to put partnerships in order of concern.
-For every indicator assessed for a partnership (judged indicators it was compared on, and those
-it did not report), it earns points: for being worse than England beyond the 95% limit, more
-beyond the 99.8% limit, for an Inadequate or Requires improvement Ofsted judgement, for not
-reporting, and extra for a worsening trend relative to England and for being worse
-{PERSISTENT_RUN} periods running; each indicator's points are multiplied by its domain's weight,
-and the vacancy and agency rates, which move together, by a half each so that the pair counts
-once. Figures too few to judge are left out. The score is
+One number per partnership that puts partnerships in order of concern: how far, on average, its
+figures lie from England, in standard deviations, positive worse. For every judged indicator
+assessed for a partnership it takes the figure's **signed distance** from England: for
+percentages and rates the z of its position in the funnel, widened for the spread between areas,
+so that a small or uncertain figure is shrunk towards zero (3 of 5 is not as far as 300 of 500);
+for figures without a denominator the robust z; for the ILACS judgement, Ofsted's grade in steps
+from Good (Requires improvement +1, Inadequate +2, Outstanding -1; an inspection with no overall
+grade, as from 2026, by the mean of its sub-judgements). Each distance counts up to {CAP:g} either
+way, so that no single extreme figure decides a rank. A quarterly return not reported counts as
+the worst a reported figure can, {CAP:g}, so **withholding a figure never lowers a score** (a test
+checks every subset of a partnership's returns). Each distance is multiplied by its domain's
+weight, and the vacancy and agency rates, which move together, by a half each so that the pair
+counts once. Figures too few to judge are left out. The score is
 
-**score = 100 × points ÷ (the 99.8% weight × the sum of the weights of the indicators assessed)**
+**score = sum of (weight × capped distance) ÷ sum of the weights of the indicators assessed**
 
-so 100 means every assessed indicator is beyond its 99.8% limit (trends and runs can push a
-partnership past 100). Dividing by what was assessed means a partnership with fewer figures is not
-flattered by its gaps, and not reporting can never lower a score. Rank 1 is the most concern;
-ties are broken by the number of 99.8% flags, then by the number of flags. The weights, with the
-reason for each, are in `data/concern_weights.csv`:
+so 0 is England and +1 is on average one standard deviation worse. "What drives it" names the two
+or three figures adding most. Rank 1 is the most concern; equal scores share a rank. Each rank
+carries its **95% interval**, "rank 3 (1-9)": the figures are redrawn {REPLICATES:,} times from their
+sampling error and the partnerships ranked again each time (Goldstein and Spiegelhalter, "League
+tables and their limitations", 1996); the ranks between the 2.5th and 97.5th percentiles are the
+interval. The flags (worse, beyond 99.8%) are shown on every page; the score uses the distances behind
+them. The weights, with the reason for each, are in `data/concern_weights.csv`:
 """
 )
 weights = pd.read_csv(WEIGHTS_PATH).rename(columns=WEIGHT_COLUMNS)
@@ -207,6 +218,41 @@ st.download_button(
     icon=":material/download:",
     key="weights_download",
 )
+
+# The backtest's figures, from the file ``boards backtest --format json`` writes (the run takes minutes).
+backtest = json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
+differences = {(row["window"], row["judgement"], row["outcome"]): row for row in backtest["score_minus_baseline"]}
+quarters = {(row["window"], row["judgement"], row["outcome"]): row for row in backtest["worst_quarter"]}
+OUT, RI = "out of sample (2022 on)", "Requires improvement or worse"
+difference, quarter = differences[(OUT, "overall effectiveness", RI)], quarters[(OUT, "overall effectiveness", RI)]
+st.markdown(
+    f"""
+#### Does the score find the areas Ofsted judges weak?
+`boards backtest` checks it against every ILACS inspection since 2018 with a judgement:
+{backtest["inspections"]} inspections, {backtest["in_sample"]} before 2022 and {backtest["out_of_sample"]} from 2022.
+Each is scored as the partnership stood on the inspection's first day, on **published figures only**
+(children in need figures for a year to 31 March counted from 1 December after it, workforce
+figures for a year to 30 September from 1 March after it) and its previous ILACS judgement;
+invented local returns play no part. The weights above were set before the inspections from 2022
+were scored (nothing is fitted to the outcomes), so the figures from 2022 are out of sample.
+The measure is the **area under the ROC curve** (AUC): the chance that an area Ofsted judged weak
+scored above one it did not; 0.5 is a coin toss, 1 is perfect (Hanley and McNeil, 1982). Intervals
+are 95%, from {backtest["replicates"]:,} bootstrap replicates that resample whole local authorities.
+The **equal-weight z baseline** is the plain mean of the same published distances (no cap, no
+weights, no previous judgement).
+
+From 2022, the score minus the baseline, for Requires improvement or worse overall, is
+{difference["difference"]:+.3f} (95% interval {difference["low"]:+.3f} to {difference["high"]:+.3f}); the quarter of inspections
+with the highest scores were judged Requires improvement or worse {quarter["hit_rate"]:.0%} of the time, against
+{quarter["base_rate"]:.0%} of all inspections. These published indicators cannot do much better on their own:
+deprivation is the best-evidenced predictor of Ofsted's judgements (Webb, Bennett and Bywaters 2022;
+Wilkins and Antonopoulou), and workforce instability goes with poor grades but partly follows them
+(Hood and Goldacre 2021). Fresher local returns are where a better score must come from.
+"""
+)
+for judgement in JUDGEMENTS:
+    st.markdown(f"AUC against Ofsted's **{judgement}** judgement:")
+    st.table(auc_table(backtest, judgement), hide_index=True)
 
 st.markdown(
     "#### When a case review theme comes back\n"

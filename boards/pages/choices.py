@@ -64,6 +64,24 @@ def choose_period(container=st, *, label: str = "Period") -> str:
     )
 
 
+FIGURES = {"all": "All figures", "published": "Published figures only"}
+
+
+def choose_figures(container=st) -> bool:
+    """All figures, or published DfE and Ofsted figures only (``?figures=published``): True for published only."""
+    chosen = url_selectbox(
+        container,
+        "Figures",
+        list(FIGURES),
+        key="figures",
+        default="all",
+        format_func=FIGURES.__getitem__,
+        help="Published figures only: the DfE and Ofsted figures alone, without local quarterly returns "
+        "(uploads, and the demonstration's invented ones).",
+    )
+    return chosen == "published"
+
+
 def partnership_names() -> pd.Series:
     """Partnership names by id, in alphabetical order of name."""
     names = current_store().partnership_names()

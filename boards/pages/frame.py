@@ -29,6 +29,7 @@ from boards.compare.engine import Comparison, compare, default_period_id
 from boards.compare.errors import ComparisonError
 from boards.database import prepare_database
 from boards.pages.plain import plain
+from boards.provenance import demo_notice_text
 from boards.sessions import COOKIE_NAME, SESSIONS
 from boards.store import Store, StoreError, resolve_db_path
 
@@ -73,12 +74,15 @@ def current_store() -> Store:
 
 
 @st.cache_resource(show_spinner="Comparing every partnership with England, its region and its neighbours…", max_entries=12)
-def _cached_comparison(path: str, version: tuple[int, int], period_id: str | None, _store: Store) -> Comparison:
-    return compare(_store, period_id)
+def _cached_comparison(
+    path: str, version: tuple[int, int], period_id: str | None, published_only: bool, _store: Store
+) -> Comparison:
+    return compare(_store, period_id, published_only=published_only)
 
 
-def comparison(period_id: str | None = None) -> Comparison:
-    """Every partnership compared as at ``period_id``, shared by all sessions until data changes.
+def comparison(period_id: str | None = None, *, published_only: bool = False) -> Comparison:
+    """Every partnership compared as at ``period_id`` (on published figures alone with ``published_only``),
+    shared by all sessions until data changes.
 
     Pages must treat the frames as read-only: one object serves every session (no copies, so ten
     sessions cost the memory of one).
@@ -87,7 +91,7 @@ def comparison(period_id: str | None = None) -> Comparison:
     # Named, so that a page asking for the default shares the cache entry of pages naming that period.
     period_id = period_id or latest_period_id()
     try:
-        return _cached_comparison(store.path, store.data_version(), period_id, store)
+        return _cached_comparison(store.path, store.data_version(), period_id, published_only, store)
     except ComparisonError as exc:
         st.error(f"**Nothing to compare.** {exc}", icon=":material/error:")
         st.stop()
@@ -255,10 +259,6 @@ def current_actor() -> Actor | None:
 
 def demo_notice(sources: set[str]) -> None:
     """Say plainly, wherever invented figures appear, that they are invented."""
-    if "demo" in sources:
-        st.warning(
-            "**Demonstration data.** The local quarterly returns in this database (partner attendance, "
-            "case review timeliness, audits, supervision) are invented from a fixed random seed. "
-            "They describe no real area. Published DfE and Ofsted figures are real.",
-            icon=":material/science:",
-        )
+    text = demo_notice_text(sources)
+    if text:
+        st.warning(text, icon=":material/science:")

@@ -19,7 +19,7 @@ from boards.overview import (
     matching_partnerships,
     read_reference,
 )
-from boards.pages.choices import url_selectbox, choose_period, partnership_names
+from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
 from boards.pages.figures import figure_with_table
 from boards.pages.frame import comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
@@ -69,10 +69,12 @@ neighbours_of = url_selectbox(
     placeholder="Any partnership",
     help="The partnership and the ten whose LAs are the DfE statistical neighbours of its LAs.",
 )
-# Under the neighbours: the two comparator groups in one column (five columns crowd the region chips).
-deprivation_column = st.columns(4)[3]
+# A second row: five columns would squeeze the filters' chips below the size of a target. The comparator groups
+# share the last column, the deprivation group under the neighbours.
+second_row = st.columns(4)
+published_only = choose_figures(second_row[0])
 similar_deprivation_to = url_selectbox(
-    deprivation_column,
+    second_row[3],
     "Similar deprivation to",
     names.index.tolist(),
     key="similar_deprivation_to",
@@ -85,7 +87,7 @@ similar_deprivation_to = url_selectbox(
 )
 filters = Filters(tuple(region_names), tuple(la_types), neighbours_of, similar_deprivation_to)
 
-result = comparison(period_id)
+result = comparison(period_id, published_only=published_only)
 everyone = league_table(result.scores, reference)
 chosen = matching_partnerships(result.scores, reference, filters)
 table = everyone[everyone["partnership_id"].isin(chosen)].reset_index(drop=True)
@@ -116,12 +118,13 @@ if table.empty:
 def ranked_partnerships() -> None:
     st.header("Partnerships ranked by concern score")
     st.caption(
-        "The concern score adds up each indicator worse than England (more beyond the 99.8% limit), "
-        "each one not reported, each getting worse, and each worse three periods running, weighted by "
-        "domain, out of what was assessed: 100 means every assessed indicator beyond its 99.8% limit. "
-        "Select a row to open the partnership."
+        "The concern score is each partnership's mean distance from England over the indicators assessed, "
+        "in standard deviations (positive worse, 0 is England), weighted by domain: each figure's distance "
+        "shrunk where it is small, capped at 3, an ILACS grade one per step from Good, and a return not "
+        "reported counted as the worst, 3. The rank's 95% interval is in brackets. What drives it names the "
+        "figures adding most. Select a row to open the partnership."
     )
-    top_score = max(100.0, float(table["score"].max()))
+    low_score, top_score = min(0.0, float(table["score"].min())), max(1.0, float(table["score"].max()))
     selection = st.dataframe(
         table,
         key="league",
@@ -130,18 +133,22 @@ def ranked_partnerships() -> None:
         hide_index=True,
         height=min(38 + 35 * len(table), 460),
         column_order=[
-            "rank", "partnership_name", "region_name", "score", "idaci_score", "deprivation", "worse", "worse_99_8",
-            "worsening", "did_not_report", "summary",
+            "rank_interval", "partnership_name", "region_name", "score", "idaci_score", "deprivation", "summary",
+            "worse", "worse_99_8", "worsening", "did_not_report",
         ],
         column_config={
-            "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
+            "rank_interval": st.column_config.TextColumn(
+                "Rank (95% interval)",
+                help="1 is most concern; in brackets the ranks the partnership could hold given the sampling error "
+                "of its figures (parametric bootstrap).",
+            ),
             "partnership_id": None,
             "partnership_name": st.column_config.TextColumn("Partnership", width="medium"),
             "region_code": None,
             "region_name": st.column_config.TextColumn("Region"),
             "score": st.column_config.ProgressColumn(
-                "Concern score", format="%.1f", min_value=0.0, max_value=top_score,
-                help="0 = no concern; 100 = every assessed indicator worse than England beyond its 99.8% limit.",
+                "Concern score", format="%.2f", min_value=low_score, max_value=top_score,
+                help="Mean distance from England in standard deviations, positive worse; 0 is England.",
             ),
             "idaci_score": st.column_config.NumberColumn(
                 "Children income-deprived %", format="%.1f",
@@ -162,9 +169,11 @@ def ranked_partnerships() -> None:
     st.download_button(
         "Download this table (CSV)",
         to_csv_bytes(
-            table.drop(columns="region_code").rename(
+            table.drop(columns=["region_code", "rank_interval"]).rename(
                 columns={
-                    "rank": "Rank", "partnership_id": "Partnership code", "partnership_name": "Partnership",
+                    "rank": "Rank", "rank_low": "Rank, 95% interval from", "rank_high": "Rank, 95% interval to",
+                    "score_low": "Score, 95% interval from", "score_high": "Score, 95% interval to",
+                    "partnership_id": "Partnership code", "partnership_name": "Partnership",
                     "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
                     "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
                     "idaci_score": "Children income-deprived % (IDACI 2019)", "deprivation": "Deprivation (IDACI fifth)",
@@ -235,8 +244,8 @@ def concern_map_of_england() -> None:
     with reading_column:
         st.subheader("How to read the map")
         st.markdown(
-            "- The concern score of the partnership each local authority belongs to: 0 is no concern, "
-            "100 would be every assessed indicator worse than England beyond its 99.8% limit.\n"
+            "- The concern score of the partnership each local authority belongs to: its mean distance from "
+            "England in standard deviations, 0 is England, positive worse.\n"
             "- Each hexagon is one local authority, placed roughly where it is in England and the same "
             "size whatever its population, so small urban areas are as visible as large counties.\n"
             "- The verdicts behind each score are in **Verdicts by indicator**; the score's terms and "

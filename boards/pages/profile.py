@@ -15,9 +15,10 @@ from boards.catalogue import DOMAINS
 from boards.charts.palette import LEVEL_95_SYMBOL, verdict_style
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
+from boards.compare.score import rank_text
 from boards.compare.spine import spine_rows
 from boards.deprivation import deprivation_text, read_partnership_deprivation
-from boards.pages.choices import choose_partnership, choose_period
+from boards.pages.choices import choose_figures, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
 from boards.pages.frame import comparison, current_store, demo_notice, shared, shared_read
 
@@ -31,9 +32,10 @@ FLAG_SYMBOLS = {
 }
 
 store = current_store()
-choices = st.columns([3, 2])
+choices = st.columns([3, 2, 2])
 partnership_id = choose_partnership(choices[0])
 period_id = choose_period(choices[1])
+published_only = choose_figures(choices[2])
 if partnership_id is None:
     st.title("Partnership profile")
     st.info(
@@ -43,7 +45,7 @@ if partnership_id is None:
     )
     st.stop()
 
-compared = comparison(period_id)
+compared = comparison(period_id, published_only=published_only)
 results = profile.partnership_results(compared.area_results, partnership_id)
 members = shared_read("profile_members", partnership_id=partnership_id)
 partnership_name = members["partnership_name"].iloc[0]
@@ -69,11 +71,15 @@ covers = ", ".join(f"{name} ({code})" for name, code in zip(members["area_name"]
 st.text(f"Region: {region_name}. Covers: {covers}. Compared as at {compared.period_label}.")
 metrics = st.columns(4)
 metrics[0].metric(
-    "Concern score", "–" if pd.isna(score["score"]) else f"{score['score']:.1f}",
-    help="100 means every assessed indicator beyond its 99.8% limit. Weights and reasons: data/concern_weights.csv.",
+    "Concern score",
+    "–" if pd.isna(score["score"]) else f"{score['score']:.2f} ({score['score_low']:.2f} to {score['score_high']:.2f})",
+    help="The weighted mean distance from England in standard deviations, positive worse: 0 is England. "
+    "In brackets its 95% interval. Weights and reasons: data/concern_weights.csv.",
 )
 metrics[1].metric(
-    "Rank by concern", f"{int(score['rank'])} of {len(compared.scores)}", help="1 is the partnership of most concern."
+    "Rank by concern", f"{rank_text(score['rank'], score['rank_low'], score['rank_high'])} of {len(compared.scores)}",
+    help="1 is the partnership of most concern; in brackets the 95% interval of the rank, given the sampling error "
+    "of the figures.",
 )
 metrics[2].metric("Indicators assessed", int(score["assessed"]))
 deprivation = shared("partnership_deprivation", build=lambda: read_partnership_deprivation(store))

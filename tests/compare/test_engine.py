@@ -128,17 +128,32 @@ def test_sentence_with_an_independent_limit(small_comparison):
 
 
 def test_scores_worked_by_hand(small_comparison):
-    """Area 12: re-referrals 2 + 0.5 (3 running) + 0.5 (worsening), assessments 2 + 0.5, caseload 2, Requires
-    improvement 1 = 8.5 points over 4 assessed (months since inspection is context): 100 x 8.5 / 8 = 106.25.
-    Inadequate area 8: 2 / 8 = 25. Area 9, Requires improvement and a missing return: 1.5 / 8 = 18.75; area 10,
-    a missing return: 0.5 / 8 = 6.25."""
+    """The score is the mean capped distance over the 4 assessed indicators (months since inspection is
+    context). Area 12: re-referrals 40% (z 7.0), assessments 50% (7.0) and caseload 30 (robust z 10.1) all
+    count as the cap, 3, and Requires improvement +1: (3 + 3 + 3 + 1) / 4 = 2.5. Area 9: re-referrals
+    22.8% of 1,000 against 22.0% (mid-P z 0.615), a missing return (the cap, 3), Requires improvement (1),
+    caseload at the median (0): 4.615 / 4 = 1.154. Area 8, Inadequate (+2) with re-referrals 22.6% (0.463),
+    assessments 85% against the pooled 85.9% (-0.889) and caseload 14 (-0.674): 0.900 / 4 = 0.225."""
     scores = small_comparison.scores.set_index("partnership_id")
-    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 106.25, 8.5, 4]
-    assert scores.loc[area(8), ["rank", "score"]].tolist() == [2, 25.0]
-    assert scores.loc[[area(9), area(10)], "score"].tolist() == [18.75, 6.25]
+    assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 2.5, 10.0, 4]
+    nine = result(small_comparison, area(9), "rereferral_rate")["concern_z"]
+    assert nine == pytest.approx(0.6147, abs=1e-4)
+    assert scores.loc[area(9), "score"] == pytest.approx((nine + 3 + 1 + 0) / 4)
+    assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.154, 1.110, 0.225]
+    assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
-        "4 worse (3 beyond 99.8%), 2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
+        "Caseload +10.1 SD, Re-referrals +7.0 SD, Assessments in 45 days +7.0 SD; 4 worse (3 beyond 99.8%), "
+        "2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
     )
+
+
+def test_scores_carry_rank_intervals(small_comparison):
+    """Every score has a 95% interval of its rank around it; area 12, far worse on three indicators, is
+    first in every replicate."""
+    scores = small_comparison.scores.set_index("partnership_id")
+    assert scores.loc[area(12), ["rank_low", "rank_high"]].tolist() == [1, 1]
+    assert (scores["rank_low"] <= scores["rank"]).all() and (scores["rank"] <= scores["rank_high"]).all()
+    assert (scores["score_low"] <= scores["score"]).all() and (scores["score"] <= scores["score_high"]).all()
 
 
 def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):
@@ -341,3 +356,22 @@ def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
     assert (scilly["numerator"], scilly["denominator"], scilly["value"]) == (3.0, 3.0, 100.0)
     assert (scilly["flag"], scilly["flag_level"]) == ("too few to judge", "")
     assert "too few to judge" in scilly["sentence"]
+
+
+def test_published_figures_only_leave_out_local_returns(small_store):
+    """On published figures alone, the local return (assessments in 45 days) is gone and nothing counts as not
+    reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.766), Good (0)
+    and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
+    published = compare(small_store, published_only=True)
+    assert "assessment_timeliness" not in set(published.area_results["indicator_id"].astype(str))
+    scores = published.scores.set_index("partnership_id")
+    assert scores["did_not_report"].sum() == 0
+    assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.480, abs=1e-3), 3]
+    assert scores.loc[area(12), ["rank", "score"]].tolist() == [1, pytest.approx(7 / 3)]
+
+
+def test_summaries_mark_invented_figures(demo_comparison):
+    """A demo figure named in a summary says it is invented; a published one does not."""
+    summaries = demo_comparison.scores.set_index("partnership_id")["summary"]
+    assert summaries["E06000031"].startswith("CP conference attendance +5.3 SD (invented), ")
+    assert summaries["E06000018"].startswith("13 figures not reported (invented), Sickness absence +2.7 SD, ")

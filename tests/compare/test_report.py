@@ -15,14 +15,15 @@ def flags(capsys, *args):
 
 
 def test_table_lists_every_partnership_with_its_flags(demo_db_path, capsys):
-    """The latest quarter by default; rank, name, score and summary, then one sentence per flag."""
+    """The latest quarter by default; rank with its 95% interval, name, score and summary, then one sentence per
+    flag."""
     code, out, err = flags(capsys, "--db", str(demo_db_path))
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "Concern scores as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships, most concern first."
     ranked = [line for line in lines if line[:4].strip().isdigit()]
     assert len(ranked) == 153
-    assert ranked[0].startswith("   1  ") and " score " in ranked[0]
+    assert ranked[0].startswith("   1 (1-2)  Nottingham (E06000018)  score +2.28  ")
     sentences = [line.strip() for line in lines if line.startswith("        ")]
     assert sentences and all(sentence.endswith(".") for sentence in sentences)
 
@@ -58,3 +59,15 @@ def test_errors_are_one_line(demo_db_path, tmp_path, capsys):
     code, _, err = flags(capsys, "--db", str(tmp_path / "none.duckdb"))
     assert code == 1
     assert err.count("\n") == 1 and "does not exist" in err
+
+
+def test_published_figures_only(demo_db_path, capsys):
+    """--sources published: the same 153 partnerships ranked on DfE and Ofsted figures alone, none of the
+    invented local returns counted, so none is 'not reported'."""
+    code, out, _ = flags(capsys, "--sources", "published", "--format", "json", "--db", str(demo_db_path))
+    document = json.loads(out)
+    assert code == 0 and len(document["partnerships"]) == 153
+    assert sum(entry["did_not_report"] for entry in document["partnerships"]) == 0
+    indicators = {flag["indicator_id"] for entry in document["partnerships"] for flag in entry["flags"]}
+    assert indicators and indicators <= {"rereferral_rate", "repeat_cp_plans", "caseload", "vacancy_rate", "agency_rate",
+                                         "turnover_rate", "absence_rate", "ilacs_grade"}

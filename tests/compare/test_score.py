@@ -1,8 +1,10 @@
-"""The concern score: weights file, points per result, score and ranking."""
+"""The concern score: weights file, distances per result, score, ranking, intervals, and not reporting."""
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from boards.compare.score import (
@@ -13,27 +15,28 @@ from boards.compare.score import (
     concern_components,
     concern_scores,
     load_weights,
+    score_intervals,
 )
 
 WEIGHTS = load_weights()
 
 
 def test_shipped_weights():
-    """data/concern_weights.csv: every domain 1, flags 1 and 2, did not report 0.5, trend and persistence 0.5."""
+    """data/concern_weights.csv: every domain 1, vacancy and agency half each, distances capped at 3 SDs,
+    one SD per ILACS grade step."""
     assert set(WEIGHTS.domain.values()) == {1.0}
-    assert (WEIGHTS.flag_95, WEIGHTS.flag_99_8, WEIGHTS.did_not_report, WEIGHTS.worsening, WEIGHTS.persistent) == (
-        1.0, 2.0, 0.5, 0.5, 0.5
-    )
+    assert WEIGHTS.indicator == {"vacancy_rate": 0.5, "agency_rate": 0.5}
+    assert (WEIGHTS.cap, WEIGHTS.grade_step) == (3.0, 1.0)
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("flag,95,1,", "flag,95,one,"), "line 8: weight 'one' is not a number"),
-        (("flag,95,1,", "flag,95,-1,"), "line 8: weight -1.0 is negative"),
+        (("distance,cap,3,", "distance,cap,three,"), "line 10: weight 'three' is not a number"),
+        (("distance,cap,3,", "distance,cap,-1,"), "line 10: weight -1.0 is negative"),
+        (("distance,cap,3,", "distance,cap,0,"), "distance/cap must be above 0"),
         (("domain,demand,1,", "domain,demandz,1,"), "line 2: unknown weight domain/demandz"),
-        (("trend,worsening,0.5,", "flag,95,0.5,"), "line 15: flag/95 is given twice"),
-        (("persistence,worse_3_running,0.5,", "persistence,worse_3_running,x,"), "line 16: weight 'x' is not a number"),
+        (("inspection,grade_step,1,", "distance,cap,1,"), "line 11: distance/cap is given twice"),
     ],
 )
 def test_bad_weights_files_are_refused(tmp_path, change, message):
@@ -47,79 +50,162 @@ def test_bad_weights_files_are_refused(tmp_path, change, message):
 def test_missing_weight_is_refused(tmp_path):
     """Every weight must be given."""
     path = tmp_path / "weights.csv"
-    path.write_text("\n".join(line for line in WEIGHTS_PATH.read_text().splitlines() if not line.startswith("trend,")))
-    with pytest.raises(WeightsError, match="no weight for trend/worsening"):
+    path.write_text("\n".join(line for line in WEIGHTS_PATH.read_text().splitlines() if not line.startswith("inspection,")))
+    with pytest.raises(WeightsError, match="no weight for inspection/grade_step"):
         load_weights(path)
 
 
 def rows(*items):
-    """Results (partnership, domain, flag, level, trend, streak) as at one period."""
-    frame = pd.DataFrame(items, columns=["partnership_id", "domain", "flag", "flag_level", "trend", "worse_streak"])
-    return frame.assign(as_at_period_id="2025-26 Q4")
+    """Results (partnership, domain, flag, level, distance) as at one period, with method and trend."""
+    frame = pd.DataFrame(items, columns=["partnership_id", "domain", "flag", "flag_level", "concern_z"])
+    return frame.assign(as_at_period_id="2025-26 Q4", trend="no significant change", worse_streak=0, method="proportion")
 
 
 def scored(frame, weights=WEIGHTS):
     components = concern_components(frame, weights)
-    components["as_at_period_id"] = frame["as_at_period_id"]
-    components["partnership_id"] = frame["partnership_id"]
-    return concern_scores(components, weights).set_index("partnership_id")
+    components["as_at_period_id"] = frame["as_at_period_id"].to_numpy()
+    components["partnership_id"] = frame["partnership_id"].to_numpy()
+    return concern_scores(components).set_index("partnership_id")
 
 
-def test_points_worked_by_hand():
-    """A: 99.8% worse for 3 running and worsening (2 + 0.5 + 0.5), 95% worse (1), a missing return (0.5),
-    one similar and one context: 4.5 points over 4 assessed, score 100 x 4.5 / (2 x 4) = 56.25."""
+def test_score_worked_by_hand():
+    """A: worse by 4.5 SDs (capped at 3), similar at -0.5, a missing return (the cap, 3), better by 1.5; one
+    context and one not compared left out: (3 - 0.5 + 3 - 1.5) / 4 = 1.0."""
     frame = rows(
-        ("A", "demand", "worse", "99.8", "worsening", 3),
-        ("A", "workforce", "worse", "95", "no significant change", 1),
-        ("A", "partnership", "did not report", "", "not tested", 0),
-        ("A", "partnership", "similar", "", "no significant change", 0),
-        ("A", "demand", "not judged", "", "rising", 0),
-        ("A", "case_reviews", "not compared", "", "not tested", 0),
+        ("A", "demand", "worse", "99.8", 4.5),
+        ("A", "workforce", "similar", "", -0.5),
+        ("A", "partnership", "did not report", "", np.nan),
+        ("A", "partnership", "better", "95", -1.5),
+        ("A", "demand", "not judged", "", np.nan),
+        ("A", "case_reviews", "not compared", "", np.nan),
     )
     score = scored(frame).loc["A"]
-    assert (score["points"], score["assessed_weight"], score["score"]) == (4.5, 4.0, 56.25)
-    assert score[["assessed", "worse", "worse_99_8", "worsening", "worse_3_running", "did_not_report",
-                  "not_compared"]].tolist() == [4, 2, 1, 1, 1, 1, 1]
+    assert (score["points"], score["assessed_weight"], score["score"]) == (4.0, 4.0, 1.0)
+    assert score[["assessed", "worse", "worse_99_8", "did_not_report", "better", "not_compared"]].tolist() == [
+        4, 1, 1, 1, 1, 1
+    ]
 
 
-def test_domain_weights_multiply_points_and_the_base(tmp_path):
-    """Workforce weighted 3: a 95% workforce flag is 3 points of a base of 2 x (3 + 1): score 37.5."""
+def test_grades_count_in_grade_steps():
+    """Inadequate is 2 steps from Good; with grade_step 1.5 it counts 3 SDs: (3 + 0) / 2 = 1.5."""
+    frame = rows(("A", "inspection_audit", "worse", "", 2.0), ("A", "demand", "similar", "", 0.0))
+    frame["method"] = ["grade", "proportion"]
+    assert scored(frame).loc["A", "score"] == 1.0
+    steeper = load_weights().__class__(**{**load_weights().__dict__, "grade_step": 1.5})
+    assert scored(frame, steeper).loc["A", "score"] == 1.5
+
+
+def test_domain_weights_multiply_distances_and_the_base(tmp_path):
+    """Workforce weighted 3: (3 x 2 + 1 x 0) / (3 + 1) = 1.5."""
     path = tmp_path / "weights.csv"
     path.write_text(WEIGHTS_PATH.read_text().replace("domain,workforce,1,", "domain,workforce,3,"))
-    frame = rows(("A", "workforce", "worse", "95", "no significant change", 1),
-                 ("A", "demand", "similar", "", "no significant change", 0))
-    assert scored(frame, load_weights(path)).loc["A", "score"] == 37.5
+    frame = rows(("A", "workforce", "worse", "95", 2.0), ("A", "demand", "similar", "", 0.0))
+    assert scored(frame, load_weights(path)).loc["A", "score"] == 1.5
 
 
-def test_ranking_breaks_ties_by_99_8_flags_then_flags():
-    """Equal scores: more 99.8% flags first; equal in both: the same rank."""
+def test_equal_scores_share_a_rank():
+    """Equal scores share a rank, listed by 99.8% flags then flags; no assessed indicator: no score, last."""
     frame = rows(
-        ("A", "demand", "worse", "95", "no significant change", 1),
-        ("A", "demand", "worse", "95", "no significant change", 1),
-        ("B", "demand", "worse", "99.8", "no significant change", 1),
-        ("B", "demand", "similar", "", "no significant change", 0),
-        ("C", "demand", "worse", "99.8", "no significant change", 1),
-        ("C", "demand", "similar", "", "no significant change", 0),
-        ("D", "demand", "similar", "", "no significant change", 0),
-        ("E", "demand", "not judged", "", "rising", 0),
+        ("A", "demand", "worse", "95", 2.0),
+        ("B", "demand", "worse", "99.8", 2.0),
+        ("C", "demand", "similar", "", 0.5),
+        ("D", "demand", "not judged", "", np.nan),
     )
     scores = scored(frame)
-    assert scores["score"].round(2).to_dict() == {"B": 50.0, "C": 50.0, "A": 50.0, "D": 0.0, "E": pytest.approx(float("nan"), nan_ok=True)}
-    assert scores["rank"].to_dict() == {"B": 1, "C": 1, "A": 3, "D": 4, "E": 5}
+    assert list(scores.index) == ["B", "A", "C", "D"]
+    assert scores["rank"].tolist() == [1, 1, 3, 4]
+    assert np.isnan(scores.loc["D", "score"])
 
 
 def test_vacancy_and_agency_count_as_one_indicator():
-    """Both worse beyond 99.8% in the workforce domain: half weight each, so 2 points over one indicator's
-    weight, as one flag would be; one of them worse: 1 point over 1, half the score."""
-    weights = load_weights()
+    """Both at +2 SDs in the workforce domain: half weight each, so 2 points over one indicator's weight."""
     frame = pd.DataFrame({
         "indicator_id": ["vacancy_rate", "agency_rate"], "domain": ["workforce", "workforce"],
-        "flag": ["worse", "worse"], "flag_level": ["99.8", "99.8"], "trend": ["", ""], "worse_streak": [1, 1],
+        "flag": ["worse", "worse"], "flag_level": ["95", "95"], "trend": ["", ""], "worse_streak": [1, 1],
+        "concern_z": [2.0, 2.0],
     })
-    both = concern_components(frame, weights)
+    both = concern_components(frame, WEIGHTS)
     assert (both["points"].sum(), both["assessed_weight"].sum()) == (2.0, 1.0)
-    one = concern_components(frame.assign(flag=["worse", "similar"]), weights)
-    assert (one["points"].sum(), one["assessed_weight"].sum()) == (1.0, 1.0)
+
+
+# -- not reporting never helps -------------------------------------------------------------
+
+PARTNERSHIPS = ("A", "B", "C", "D", "E")
+DOMAINS = ("demand", "child_protection", "workforce", "partnership")
+
+
+def world(distances: np.ndarray) -> pd.DataFrame:
+    """Every partnership with one reported figure per domain, at the given distances."""
+    partnership, domain = np.meshgrid(np.arange(len(PARTNERSHIPS)), np.arange(len(DOMAINS)), indexing="ij")
+    return rows(*[
+        (PARTNERSHIPS[p], DOMAINS[d], "worse" if z > 2 else "similar", "95" if z > 2 else "", z)
+        for p, d, z in zip(partnership.ravel(), domain.ravel(), distances.ravel(), strict=True)
+    ])
+
+
+def withhold(frame: pd.DataFrame, partnership: str, domains) -> pd.DataFrame:
+    """The same world with ``partnership``'s figures of ``domains`` not reported."""
+    frame = frame.copy()
+    chosen = (frame["partnership_id"] == partnership) & frame["domain"].isin(list(domains))
+    frame.loc[chosen, ["flag", "flag_level", "concern_z"]] = ["did not report", "", np.nan]
+    return frame
+
+
+def test_withholding_the_two_worst_returns_does_not_help():
+    """The issue's case: A, worst on two indicators, withholds them. Its score rises (each counts as the
+    cap, 3, not as nothing), and it stays first."""
+    frame = world(np.array([[2.8, 2.5, 0.2, 0.1], [2.0, 1.0, 0.5, 0.5], [0.0] * 4, [-1.0] * 4, [0.5] * 4]))
+    before = scored(frame)
+    after = scored(withhold(frame, "A", ("demand", "child_protection")))
+    assert before.loc["A", ["score", "rank"]].tolist() == [pytest.approx(1.4), 1]
+    assert after.loc["A", ["score", "rank"]].tolist() == [pytest.approx(1.575), 1]
+
+
+def test_withholding_a_good_figure_costs_rank():
+    """C, at England on everything (score 0), withholds one figure: it counts 3, its score becomes 0.75 and
+    it passes E (0.5)."""
+    frame = world(np.array([[2.8, 2.5, 0.2, 0.1], [2.0, 1.0, 0.5, 0.5], [0.0] * 4, [-1.0] * 4, [0.5] * 4]))
+    assert scored(frame).loc["C", "rank"] == 4
+    after = scored(withhold(frame, "C", ("workforce",)))
+    assert after.loc["C", ["score", "rank"]].tolist() == [0.75, 3]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    distances=st.lists(st.floats(-5, 5, allow_nan=False), min_size=20, max_size=20),
+    partnership=st.sampled_from(PARTNERSHIPS),
+    withheld=st.sets(st.sampled_from(DOMAINS), min_size=1),
+)
+def test_withholding_any_subset_never_gains_rank(distances, partnership, withheld):
+    """Whatever the figures, a partnership that withholds any subset of its returns never moves away from
+    rank 1 (a larger rank number is less concern) and its score never falls."""
+    frame = world(np.array(distances).reshape(len(PARTNERSHIPS), len(DOMAINS)))
+    before = scored(frame).loc[partnership]
+    after = scored(withhold(frame, partnership, withheld)).loc[partnership]
+    assert after["rank"] <= before["rank"]
+    assert after["score"] >= before["score"] - 1e-12
+
+
+# -- intervals -------------------------------------------------------------------------------
+
+
+def test_rank_intervals_widen_with_sampling_error():
+    """Three partnerships 0.2 SD apart: with no sampling error each rank is exact; with one SD of sampling
+    error on every distance the intervals overlap; a partnership 3 SDs worse stays first either way."""
+    components = pd.DataFrame({
+        "partnership_id": ["A", "B", "C", "D"],
+        "distance": [0.2, 0.0, -0.2, 3.0],
+        "distance_se": [0.0] * 4,
+        "weight": [1.0] * 4,
+        "assessed": [True] * 4,
+    })
+    exact = score_intervals(components, 3.0).set_index("partnership_id")
+    assert exact[["rank_low", "rank_high"]].to_dict("list") == {"rank_low": [2, 3, 4, 1], "rank_high": [2, 3, 4, 1]}
+    noisy = score_intervals(components.assign(distance_se=[1.0, 1.0, 1.0, 0.0]), 3.0).set_index("partnership_id")
+    assert noisy.loc["D", ["rank_low", "rank_high"]].tolist() == [1, 1]
+    assert noisy.loc["A", ["rank_low", "rank_high"]].tolist() == [2, 4]
+    # One distance of sampling SD 1: its score's interval is about +-1.96.
+    assert noisy.loc["B", "score_high"] - noisy.loc["B", "score_low"] == pytest.approx(2 * 1.96, abs=0.2)
 
 
 def test_what_chance_alone_gives():
