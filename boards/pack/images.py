@@ -1,0 +1,68 @@
+"""Charts as PNG images for the board pack: Plotly's own static export (kaleido), offline.
+
+kaleido drives a headless Chromium that is already on the machine (Debian's ``chromium``, or the
+executable named by ``BOARDS_CHROMIUM``); nothing is downloaded. One export server is started on
+first use and kept for the life of the process: starting Chromium costs far more than an export.
+Exports are serialised by a lock, since the server is one browser shared by every page session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import plotly.graph_objects as go
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+EXPORT_WIDTH_PX = 1000  # the charts are laid out at this width, then scaled to the page
+EXPORT_SCALE = 1.5  # pixels per layout pixel: about 200 dots per inch across the A4 text width
+_lock = threading.Lock()
+
+
+class ChartExportUnavailable(RuntimeError):
+    """No Chromium to draw the charts with; the message says how to install one."""
+
+
+def chromium_path() -> str | None:
+    """The Chromium kaleido will use: ``$BOARDS_CHROMIUM``, else /usr/bin/chromium, else one on the PATH."""
+    configured = os.environ.get("BOARDS_CHROMIUM")
+    if configured:
+        return shutil.which(configured)
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+MISSING_CHROMIUM = (
+    "The board pack draws its charts with Chromium, and none is installed on the server: install it "
+    "(Debian or Ubuntu: `apt-get install chromium`) or set BOARDS_CHROMIUM to its executable."
+)
+
+
+def _server_started() -> None:
+    import kaleido
+
+    if kaleido._global_server.is_running():  # the package offers no public "is it running?"
+        return
+    browser = chromium_path()
+    if browser is None:
+        raise ChartExportUnavailable(MISSING_CHROMIUM)
+    os.environ.setdefault("BROWSER_PATH", browser)  # where kaleido's browser driver looks first
+    kaleido.start_sync_server(silence_warnings=True)
+
+
+def chart_png(figure: go.Figure, *, width: int = EXPORT_WIDTH_PX) -> tuple[bytes, int, int]:
+    """``figure`` as PNG bytes, with the layout width and height in pixels it was drawn at."""
+    import kaleido
+
+    height = int(figure.layout.height or 500)
+    with _lock:
+        _server_started()
+        png = kaleido.calc_fig_sync(figure, opts={"format": "png", "width": width, "height": height,
+                                                  "scale": EXPORT_SCALE})
+    return png, width, height
