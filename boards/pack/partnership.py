@@ -25,7 +25,7 @@ from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.engine import Comparison, compare
 from boards.compare.spine import spine_rows
-from boards.pack.document import INVENTED, BoardPackDocument
+from boards.pack.document import INVENTED, SMALL_PT, BoardPackDocument
 from boards.pack.images import chart_png
 from boards.provenance import attribution
 from boards.reviews.derive import recommendations_as_at
@@ -214,8 +214,9 @@ def _trends(pdf: BoardPackDocument, current: Comparison, results: pd.DataFrame, 
         table["Period"] = table["Period"].str.split(" (", regex=False).str[0]  # the heading of the table says the rest
         invented_rows = table["Indicator"].isin(
             trends.loc[trends["indicator_id"].isin(marked), "short_name"]).tolist()
-        pdf.heading(f"{DOMAINS[domain]} over time as a table (quarters of the financial year; years to 31 March, or to "
-                    "30 September for the workforce)", level=2, keep_with_mm=15)
+        pdf.heading(f"{DOMAINS[domain]}: the table", level=2, keep_with_mm=20)
+        pdf.paragraph("Periods are quarters of the financial year, or years to 31 March (to 30 September for the "
+                      "workforce).", size=SMALL_PT, muted=True)
         pdf.data_table(_text_columns(table), widths=[3, 1.2, *[1.4] * (len(table.columns) - 2)],
                        numeric=table.columns[2:].tolist(), invented_rows=invented_rows)
 
