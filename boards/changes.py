@@ -82,12 +82,14 @@ def rank_movement_words(rank: int, previous_rank: float, total: int) -> str:
 
 
 def since_words(since: pd.Series) -> str:
-    """'2 new, 1 cleared, 5 persisting; up 3' : the overview's "since last quarter" cell."""
-    parts = [f"{since['new_flags']} new", f"{since['cleared_flags']} cleared"]
+    """'3 new, 0 cleared flags; up 5 places': the overview's "since last quarter" cell (up is towards rank 1,
+    the most concern)."""
+    parts = [f"{int(since['new_flags'])} new", f"{int(since['cleared_flags'])} cleared"]
     if pd.isna(since["rank_change"]):
         movement = "not ranked before"
     elif since["rank_change"] == 0:
         movement = "same rank"
     else:
-        movement = f"{'up' if since['rank_change'] > 0 else 'down'} {abs(int(since['rank_change']))}"
+        places = abs(int(since["rank_change"]))
+        movement = f"{'up' if since['rank_change'] > 0 else 'down'} {places} place{'s' if places > 1 else ''}"
     return ", ".join(parts) + f" flags; {movement}"

@@ -226,3 +226,20 @@ def test_robust_verdicts_are_named_in_robust_sds(demo_store, latest):
     table = spine_table(rows).set_index("Indicator")
     words = {"95": "2 robust SDs", "99.8": "3 robust SDs"}[str(flagged["flag_level"])]
     assert table.loc[str(flagged["short_name"]), "Verdict"].endswith(f"Worse ({words})")
+
+
+def test_the_board_pack_is_offered_as_a_pdf(peterborough):
+    """Beside the score: a button that makes the partnership's board pack when pressed."""
+    pack = [button for button in peterborough.get("download_button") if button.label == "Download board pack (PDF)"]
+    assert len(pack) == 1
+    assert not any("Board pack unavailable" in i.value for i in peterborough.info)
+
+
+def test_without_chromium_the_page_says_why_there_is_no_board_pack(demo_db_path, monkeypatch):
+    """A server with no Chromium (here: BOARDS_CHROMIUM names none) says so instead of failing."""
+    monkeypatch.setenv("BOARDS_CHROMIUM", "no-such-chromium")
+    app = open_profile(demo_db_path, monkeypatch, partnership=PETERBOROUGH, period=LATEST)
+    assert not [b for b in app.get("download_button") if b.label == "Download board pack (PDF)"]
+    notices = [i.value for i in app.info if "Board pack unavailable" in i.value]
+    assert len(notices) == 1 and "apt-get install chromium" in notices[0]
+    st.cache_resource.clear()

@@ -24,26 +24,26 @@ def add_pack_command(commands: argparse._SubParsersAction, common: argparse.Argu
 
 
 def _pack(args: argparse.Namespace, db: Path) -> str:
-    from boards.compare.engine import compare
     from boards.pack.images import ChartExportUnavailable
+    from boards.pack.partnership import comparisons_for
     from boards.store import Store
 
     if not db.exists():
         raise PackError(f"{db} does not exist; create it with 'boards init' or 'boards demo'")
     store = Store.open(db)
     try:
+        comparisons = comparisons_for(store, args.period)
+        period_id = comparisons.current.period_id
         if args.partnership:
-            from boards.pack.partnership import comparisons_for, partnership_pack
+            from boards.pack.partnership import partnership_pack
 
-            comparisons = comparisons_for(store, args.period)
-            which, period_id = args.partnership, comparisons.current.period_id
+            which = args.partnership
             pdf = partnership_pack(store, args.partnership, comparisons=comparisons)
         else:
             from boards.pack.national import national_pack
 
-            current = compare(store, args.period)
-            which, period_id = args.region or "england", current.period_id
-            pdf = national_pack(store, current, region_code=args.region)
+            which = args.region or "england"
+            pdf = national_pack(store, comparisons.current, comparisons.previous, region_code=args.region)
     except (ChartExportUnavailable, LookupError) as exc:
         raise PackError(str(exc).strip("'\"")) from exc
     out = Path(args.out or f"board_pack_{which}_{period_id}.pdf".replace(" ", "_"))

@@ -1,5 +1,5 @@
-"""The partnership profile in Chromium: the spine chart drawn, axe, a full-page screenshot, and
-changing the partnership with the keyboard alone (the URL follows)."""
+"""The partnership profile in Chromium: the spine chart drawn, axe, a full-page screenshot, the board pack
+downloaded, and changing the partnership with the keyboard alone (the URL follows)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from boards.catalogue import load_catalogue
 
@@ -58,3 +59,16 @@ def test_switching_partnership_by_keyboard_updates_the_url(page: Page, app_url: 
     expect(page).to_have_url(re.compile(rf"partnership={NORFOLK}"), timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Norfolk", level=1)).to_be_visible(timeout=APP_TIMEOUT_MS)
+
+
+def test_board_pack_downloads_as_the_partnerships_pdf(page: Page, app_url: str, tmp_path) -> None:
+    """Pressing the button downloads Peterborough's board pack: a PDF with its title and first page."""
+    open_profile(page, app_url, PETERBOROUGH)
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_role("button", name="Download board pack (PDF)").click()
+    assert download.value.suggested_filename == "board_pack_E06000031_2026-27_Q2.pdf"
+    saved = tmp_path / "pack.pdf"
+    download.value.save_as(saved)
+    reader = PdfReader(saved)
+    assert reader.metadata.title == "Board pack: Peterborough, 2026-27 Q2"
+    assert "Concern score 56.6; rank 1 of 153" in " ".join(reader.pages[0].extract_text().split())
