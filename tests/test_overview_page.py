@@ -231,3 +231,12 @@ def test_clicking_a_cell_or_hex_opens_the_partnership(open_overview, chart, view
     }
     app.run()
     assert app.query_params["partnership"] == NEWCASTLE
+
+
+def test_league_table_says_what_changed_since_last_quarter(open_overview):
+    """The "since" column: flags new and cleared since 2026-27 Q1 and the rank's movement (demo literals)."""
+    shown = league(open_overview()).set_index("partnership_name")
+    assert shown.loc["Peterborough", "since"] == "0 new, 1 cleared flags; same rank"
+    assert shown.loc["Newcastle upon Tyne", "since"] == "3 new, 0 cleared flags; up 5 places"
+    assert shown.loc["Herefordshire, County of", "since"] == "2 new, 1 cleared flags; down 1 place"
+    assert shown["since"].notna().all()

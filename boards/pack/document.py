@@ -141,6 +141,7 @@ class BoardPackDocument(FPDF):
         heading = [pdf_text(column) for column in frame.columns]
         self.set_draw_color(*RULE_RGB)
         self.set_fill_color(*HEAD_FILL_RGB)
+        text_margin, self.c_margin = self.c_margin, 0  # cells are padded by CELL_PAD_MM, not by fpdf2's own margin
         self._table_row(heading, columns, ["L"] * len(columns), heading=True)
         for values, invented in zip(frame.itertuples(index=False), marks, strict=True):
             cells = [_cell_text(value) for value in values]
@@ -149,6 +150,7 @@ class BoardPackDocument(FPDF):
             self._table_row(cells, columns, aligns, heading=False, repeat=heading)
             if invented:
                 self.mark_invented()
+        self.c_margin = text_margin
         self.ln(3)
 
     def _table_row(self, cells: list[str], columns: list[float], aligns: list[str], *, heading: bool,

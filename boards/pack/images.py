@@ -56,13 +56,17 @@ def _server_started() -> None:
     kaleido.start_sync_server(silence_warnings=True)
 
 
-def chart_png(figure: go.Figure, *, width: int = EXPORT_WIDTH_PX) -> tuple[bytes, int, int]:
-    """``figure`` as PNG bytes, with the layout width and height in pixels it was drawn at."""
+def chart_image(figure: go.Figure, image_format: str, *, width: int = EXPORT_WIDTH_PX) -> bytes:
+    """``figure`` as PNG or SVG bytes, drawn at ``width`` layout pixels and the figure's own height."""
     import kaleido
 
     height = int(figure.layout.height or 500)
     with _lock:
         _server_started()
-        png = kaleido.calc_fig_sync(figure, opts={"format": "png", "width": width, "height": height,
-                                                  "scale": EXPORT_SCALE})
-    return png, width, height
+        return kaleido.calc_fig_sync(figure, opts={"format": image_format, "width": width, "height": height,
+                                                   "scale": EXPORT_SCALE})
+
+
+def chart_png(figure: go.Figure, *, width: int = EXPORT_WIDTH_PX) -> tuple[bytes, int, int]:
+    """``figure`` as PNG bytes, with the layout width and height in pixels it was drawn at."""
+    return chart_image(figure, "png", width=width), width, int(figure.layout.height or 500)

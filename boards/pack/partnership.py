@@ -217,7 +217,7 @@ def _trends(pdf: BoardPackDocument, current: Comparison, results: pd.DataFrame, 
         pdf.heading(f"{DOMAINS[domain]}: the table", level=2, keep_with_mm=20)
         pdf.paragraph("Periods are quarters of the financial year, or years to 31 March (to 30 September for the "
                       "workforce).", size=SMALL_PT, muted=True)
-        pdf.data_table(_text_columns(table), widths=[3, 1.2, *[1.4] * (len(table.columns) - 2)],
+        pdf.data_table(_text_columns(table), widths=[2.6, 1.9, *[1.4] * (len(table.columns) - 2)],
                        numeric=table.columns[2:].tolist(), invented_rows=invented_rows)
 
 

@@ -7,6 +7,7 @@ so a link opens the same view. Selecting a row, a matrix cell or a hex opens tha
 
 import streamlit as st
 
+from boards.changes import previous_period_id, since_previous, since_words
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
 from boards.exports import to_csv_bytes
 from boards.overview import (
@@ -20,7 +21,7 @@ from boards.overview import (
 )
 from boards.pages.choices import url_selectbox, choose_period, partnership_names
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import comparison, current_store, database_summary, demo_notice, shared
+from boards.pages.frame import comparable_periods, comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
 
 MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
@@ -72,6 +73,12 @@ filters = Filters(tuple(region_names), tuple(la_types), neighbours_of)
 
 result = comparison(period_id)
 everyone = league_table(result.scores, reference)
+before_id = previous_period_id(comparable_periods(), result.period_id)
+if before_id is not None:
+    # Made once per period and data version, then shared: a second comparison costs as much as the first.
+    changed = shared("since", result.period_id, before_id, build=lambda: since_previous(result, comparison(before_id)))
+    everyone["since"] = [since_words(row) for row in changed.set_index("partnership_id").loc[everyone["partnership_id"]]
+                         .to_dict("records")]
 chosen = matching_partnerships(result.scores, reference, filters)
 table = everyone[everyone["partnership_id"].isin(chosen)].reset_index(drop=True)
 st.caption(
@@ -115,7 +122,8 @@ def ranked_partnerships() -> None:
         hide_index=True,
         height=min(38 + 35 * len(table), 460),
         column_order=[
-            "rank", "partnership_name", "region_name", "score", "worse", "worse_99_8", "worsening", "did_not_report", "summary",
+            "rank", "partnership_name", "region_name", "score", "worse", "worse_99_8", "worsening", "did_not_report", "since",
+            "summary",
         ],
         column_config={
             "rank": st.column_config.NumberColumn("Rank", format="%d", width="small"),
@@ -128,6 +136,11 @@ def ranked_partnerships() -> None:
                 help="0 = no concern; 100 = every assessed indicator worse than England beyond its 99.8% limit.",
             ),
             "summary": st.column_config.TextColumn("What drives it", width="large"),
+            "since": st.column_config.TextColumn(
+                f"Since {before_id}", width="medium",
+                help="Flags (worse than England, or not reported) new and cleared since the period before, and the "
+                     "rank's movement: up is towards rank 1, the most concern.",
+            ),
             "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
             "worse_99_8": st.column_config.NumberColumn("Beyond 99.8%", format="%d", help="Of those, beyond the 99.8% limit."),
             "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
@@ -142,6 +155,7 @@ def ranked_partnerships() -> None:
                     "rank": "Rank", "partnership_id": "Partnership code", "partnership_name": "Partnership",
                     "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
                     "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
+                    "since": f"Since {before_id}",
                 }
             )
         ),

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+
+from boards.pack.document import MARGIN_MM
 from pypdf import PdfReader
 
 LATEST = "2026-27 Q2"
@@ -27,6 +29,23 @@ def page_images(pdf: Path, folder: Path) -> list[np.ndarray]:
     """Every page drawn by poppler's pdftoppm in grey at PAGE_DPI, as arrays of 0 (black) to 255 (white)."""
     subprocess.run(["pdftoppm", "-r", str(PAGE_DPI), "-gray", "-png", str(pdf), str(folder / "page")], check=True)
     return [np.asarray(Image.open(path).convert("L")) for path in sorted(folder.glob("page-*.png"))]
+
+
+def margin_bands(image: np.ndarray) -> dict[str, np.ndarray]:
+    """The parts of a page image where nothing may be drawn: around the text area (15 mm margins, less
+    a millimetre), and between the text area (which ends 20 mm above the foot) and the footer."""
+
+    def px(mm: float) -> int:
+        return round(mm / 25.4 * PAGE_DPI)
+
+    width = image.shape[1]
+    return {
+        "top": image[: px(MARGIN_MM - 1)],
+        "left": image[:, : px(MARGIN_MM - 1)],
+        "right": image[:, width - px(MARGIN_MM - 1):],
+        "above the footer": image[px(297 - 19.5): px(297 - 16.5)],
+        "below the footer": image[px(297 - 10):],
+    }
 
 
 def page_texts(reader: PdfReader) -> list[str]:
