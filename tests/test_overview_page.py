@@ -240,3 +240,13 @@ def test_league_table_says_what_changed_since_last_quarter(open_overview):
     assert shown.loc["Newcastle upon Tyne", "since"] == "3 new, 0 cleared flags; up 5 places"
     assert shown.loc["Herefordshire, County of", "since"] == "2 new, 1 cleared flags; down 1 place"
     assert shown["since"].notna().all()
+
+
+def test_the_map_finds_a_local_authority_by_name(open_overview):
+    """Typing a name says where it is on the map and how its partnership stands, with a way to open it."""
+    app = open_overview(view=MAP)
+    app.selectbox(key="find_area").select("Peterborough").run()
+    assert not app.exception
+    assert any(m.value == "Peterborough is labelled **PET** on the map; its partnership, Peterborough, has concern "
+               "score 56.6, rank 1 of 153." for m in app.markdown)
+    assert [b.label for b in app.button if b.key == "open_found"] == ["Open Peterborough"]

@@ -5,9 +5,11 @@ Choices live in the URL (``?period=...&region=London&la_type=...&neighbours_of=E
 so a link opens the same view. Selecting a row, a matrix cell or a hex opens that partnership.
 """
 
+import pandas as pd
 import streamlit as st
 
 from boards.changes import previous_period_id, since_previous, since_words
+from boards.charts.hexmap import short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
 from boards.exports import to_csv_bytes
 from boards.overview import (
@@ -228,8 +230,20 @@ def concern_map_of_england() -> None:
             "- Each hexagon is one local authority, placed roughly where it is in England and the same "
             "size whatever its population, so small urban areas are as visible as large counties.\n"
             "- The verdicts behind each score are in **Verdicts by indicator**; the score's terms and "
-            "weights are on the About page."
+            "weights are on the About page.\n"
+            "- Each hexagon carries a three-letter label; the table under the map lists every label."
         )
+        labelled = areas.assign(label=short_labels(areas["name"])).sort_values("name")
+        found = st.selectbox("Find a local authority", labelled["name"].tolist(), index=None, key="find_area",
+                             placeholder="Type a name")
+        if found is not None:
+            area = labelled[labelled["name"] == found].iloc[0]
+            score = ("no score" if pd.isna(area["score"])
+                     else f"concern score {area['score']:.1f}, rank {int(area['rank'])} of {len(everyone)}")
+            st.markdown(f"{plain(found)} is labelled **{area['label']}** on the map; its partnership, "
+                        f"{plain(area['partnership_name'])}, has {score}.")
+            if st.button(f"Open {area['partnership_name']}", key="open_found"):
+                open_partnership(area["partnership_id"], period_id)
     with map_column:
         event = figure_with_table(
             shared("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(

@@ -18,7 +18,7 @@ from boards.provenance import attribution
 
 from .conftest import margin_bands, page_images, page_texts
 
-PAGES = 21
+PAGES = 20
 CHARTS = 7  # the spine chart and one trend chart per domain (six domains)
 A4_POINTS = (595.28, 841.89)
 
