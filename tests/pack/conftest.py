@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -54,9 +55,18 @@ def page_texts(reader: PdfReader) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def peterborough_pack(demo_db_path, tmp_path_factory) -> Path:
+def pack_db(demo_db_path, tmp_path_factory) -> Path:
+    """A copy of the demo database for ``boards pack`` to open: DuckDB lets one program at a time open a file,
+    and other tests of this process hold the original open (``demo_store``)."""
+    copy = tmp_path_factory.mktemp("pack_db") / "demo.duckdb"
+    shutil.copyfile(demo_db_path, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def peterborough_pack(pack_db, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pack") / "peterborough.pdf"
-    result = write_pack_offline(demo_db_path, out, "--partnership", "E06000031")
+    result = write_pack_offline(pack_db, out, "--partnership", "E06000031")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Wrote the board pack (")
     return out

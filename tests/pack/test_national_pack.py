@@ -16,9 +16,9 @@ EAST_MIDLANDS = "E12000004"
 
 
 @pytest.fixture(scope="module")
-def england(demo_db_path, tmp_path_factory) -> PdfReader:
+def england(pack_db, tmp_path_factory) -> PdfReader:
     out = tmp_path_factory.mktemp("pack") / "england.pdf"
-    result = write_pack_offline(demo_db_path, out, "--all")
+    result = write_pack_offline(pack_db, out, "--all")
     assert result.returncode == 0, result.stderr
     return PdfReader(out)
 
@@ -51,9 +51,9 @@ def test_england_pack_draws_the_matrix_in_four_parts_and_the_map(england):
             assert INVENTED_FOOTER in text, number
 
 
-def test_a_region_pack_holds_its_partnerships_only(demo_db_path, tmp_path):
+def test_a_region_pack_holds_its_partnerships_only(pack_db, tmp_path):
     out = tmp_path / "east_midlands.pdf"
-    result = write_pack_offline(demo_db_path, out, "--region", EAST_MIDLANDS)
+    result = write_pack_offline(pack_db, out, "--region", EAST_MIDLANDS)
     assert result.returncode == 0, result.stderr
     reader = PdfReader(out)
     texts = page_texts(reader)
@@ -66,11 +66,11 @@ def test_a_region_pack_holds_its_partnerships_only(demo_db_path, tmp_path):
             assert band.min() > 240, (number, name)
 
 
-def test_unknown_partnership_or_region_is_one_line_and_exit_1(demo_db_path, tmp_path):
-    result = write_pack_offline(demo_db_path, tmp_path / "x.pdf", "--region", "E99999999")
+def test_unknown_partnership_or_region_is_one_line_and_exit_1(pack_db, tmp_path):
+    result = write_pack_offline(pack_db, tmp_path / "x.pdf", "--region", "E99999999")
     assert result.returncode == 1
     assert result.stderr.startswith("boards pack: no region 'E99999999'; the regions are E12000001 (North East), ")
-    result = write_pack_offline(demo_db_path, tmp_path / "x.pdf", "--partnership", "E00000000")
+    result = write_pack_offline(pack_db, tmp_path / "x.pdf", "--partnership", "E00000000")
     assert (result.returncode, result.stderr) == (
         1, "boards pack: no figures for partnership 'E00000000' as at 2026-27 Q2\n")
     assert not (tmp_path / "x.pdf").exists()
