@@ -2,7 +2,9 @@
 
 kaleido drives a headless Chromium that is already on the machine (Debian's ``chromium``, or the
 executable named by ``BOARDS_CHROMIUM``); nothing is downloaded. One export server is started on
-first use and kept for the life of the process: starting Chromium costs far more than an export.
+first use and kept for the life of the process: starting Chromium costs far more than an export. The
+package's server is reached through ``kaleido._global_server`` for batches (``charts_png``): its public
+functions export one figure at a time.
 Exports are serialised by a lock, since the server is one browser shared by every page session.
 """
 
@@ -10,12 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
+from pathlib import Path
 
 import plotly.graph_objects as go
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 EXPORT_WIDTH_PX = 1000  # the charts are laid out at this width, then scaled to the page
+EXPORT_TABS = 2  # charts drawn at once by one batch (one per core of a small server)
 EXPORT_SCALE = 1.5  # pixels per layout pixel: about 200 dots per inch across the A4 text width
 _lock = threading.Lock()
 
@@ -53,7 +58,7 @@ def _server_started() -> None:
     if browser is None:
         raise ChartExportUnavailable(MISSING_CHROMIUM)
     os.environ.setdefault("BROWSER_PATH", browser)  # where kaleido's browser driver looks first
-    kaleido.start_sync_server(silence_warnings=True)
+    kaleido.start_sync_server(n=EXPORT_TABS, silence_warnings=True)
 
 
 def chart_image(figure: go.Figure, image_format: str, *, width: int = EXPORT_WIDTH_PX) -> bytes:
@@ -67,6 +72,20 @@ def chart_image(figure: go.Figure, image_format: str, *, width: int = EXPORT_WID
                                                    "scale": EXPORT_SCALE})
 
 
-def chart_png(figure: go.Figure, *, width: int = EXPORT_WIDTH_PX) -> tuple[bytes, int, int]:
-    """``figure`` as PNG bytes, with the layout width and height in pixels it was drawn at."""
-    return chart_image(figure, "png", width=width), width, int(figure.layout.height or 500)
+def charts_png(figures: list[go.Figure], *, width: int = EXPORT_WIDTH_PX) -> list[tuple[bytes, int, int]]:
+    """Each figure as PNG bytes with the layout width and height it was drawn at, exported in one batch
+    (``EXPORT_TABS`` at a time)."""
+    import kaleido
+
+    heights = [int(figure.layout.height or 500) for figure in figures]
+    with _lock, tempfile.TemporaryDirectory() as folder:
+        _server_started()
+        paths = [Path(folder) / f"chart_{number}.png" for number in range(len(figures))]
+        errors = kaleido._global_server.call_function("write_fig_from_object", [
+            {"fig": figure, "path": path, "opts": {"format": "png", "width": width, "height": height,
+                                                    "scale": EXPORT_SCALE}}
+            for figure, path, height in zip(figures, paths, heights, strict=True)
+        ])
+        if errors:
+            raise errors[0]
+        return [(path.read_bytes(), width, height) for path, height in zip(paths, heights, strict=True)]

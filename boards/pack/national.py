@@ -15,7 +15,7 @@ from boards.charts.overview import concern_map, matrix_cells, verdict_matrix
 from boards.compare.engine import Comparison
 from boards.overview import area_concern, headline, league_table, read_reference
 from boards.pack.document import INVENTED, BoardPackDocument
-from boards.pack.images import chart_png
+from boards.pack.images import charts_png
 from boards.provenance import attribution
 from boards.store import Store
 
@@ -99,14 +99,15 @@ def _ranked_table(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparis
 def _matrix(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparison, place: str, invented: set[str]) -> None:
     ids = table["partnership_id"].tolist()
     parts = [ids[start:start + MATRIX_ROWS_PER_PAGE] for start in range(0, len(ids), MATRIX_ROWS_PER_PAGE)]
-    for number, part in enumerate(parts, start=1):
-        cells = matrix_cells(current.area_results, part)
-        of = f", part {number} of {len(parts)}" if len(parts) > 1 else ""
-        figure = verdict_matrix(cells, title=f"Verdicts against England, {current.period_label}{of}")
+    cells_of_parts = [matrix_cells(current.area_results, part) for part in parts]
+    ofs = [f", part {number} of {len(parts)}" if len(parts) > 1 else "" for number in range(1, len(parts) + 1)]
+    images = charts_png([verdict_matrix(cells, title=f"Verdicts against England, {current.period_label}{of}")
+                         for cells, of in zip(cells_of_parts, ofs, strict=True)])
+    for number, (part, cells, of, (png, width, height)) in enumerate(
+            zip(parts, cells_of_parts, ofs, images, strict=True), start=1):
         pdf.add_page()
         if number == 1:
             pdf.heading("The verdict matrix", level=1)
-        png, width, height = chart_png(figure)
         names = cells.drop_duplicates("indicator_id")
         invented_names = names.loc[names["indicator_id"].isin(invented), "short_name"].astype(str).tolist()
         caption = (f"Partnerships ranked {number * MATRIX_ROWS_PER_PAGE - MATRIX_ROWS_PER_PAGE + 1} to "
@@ -129,7 +130,7 @@ def _map(pdf: BoardPackDocument, reference, everyone: pd.DataFrame, table: pd.Da
                          total=len(everyone), highlight=highlight)
     pdf.add_page()
     pdf.heading("The concern map", level=1)
-    png, width, height = chart_png(figure)
+    [(png, width, height)] = charts_png([figure])
     outlined = f" The local authorities of {place} are outlined." if highlight else ""
     caption = ("Each hexagon is a local authority, coloured by its partnership's concern score (darker is more "
                f"concern).{outlined} The ranked table gives every score.")

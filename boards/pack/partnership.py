@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from boards import profile
 from boards.catalogue import DOMAINS
@@ -26,7 +27,7 @@ from boards.charts.trends import trend_chart, trend_table
 from boards.compare.engine import Comparison, compare
 from boards.compare.spine import spine_rows
 from boards.pack.document import INVENTED, SMALL_PT, BoardPackDocument
-from boards.pack.images import chart_png
+from boards.pack.images import charts_png
 from boards.provenance import attribution
 from boards.reviews.derive import recommendations_as_at
 from boards.reviews.register import AGENCIES, current_register, register_sources
@@ -86,8 +87,13 @@ def partnership_pack(store: Store, partnership_id: str, period_id: str | None = 
     pdf = BoardPackDocument(f"Board pack: {name}, {current.period_id}",
                             subject=f"{name} against England, its region and its statistical neighbours")
     _first_page(pdf, store, current, compared.previous, results, members, score, name, region_name, invented)
-    _spine(pdf, current, partnership_id, name, region_name, invented)
-    _trends(pdf, current, results, partnership_id, region_code, name, region_name, invented)
+    spine = spine_rows(current.area_results, current.benchmarks, partnership_id)
+    spine_figure = spine_chart(spine[spine["x_worst"].notna()], partnership_name=name, region_name=region_name,
+                               title=f"{name} against England, {current.period_label}")
+    trends = _trend_charts(current, results, partnership_id, region_code, name, region_name)
+    images = charts_png([spine_figure, *(trend.figure for trend in trends)])  # at once: Chromium draws two at a time
+    _spine(pdf, current, spine, images[0], name, region_name, invented)
+    _trends(pdf, current, trends, images[1:], name, region_name, invented)
     _case_reviews(pdf, store, partnership_id, name, current.as_at)
     _sources(pdf, sources, name)
     return pdf.output_bytes()
@@ -159,15 +165,32 @@ def _first_page(pdf: BoardPackDocument, store: Store, current: Comparison, previ
         pdf.bullets(lines)
 
 
-def _spine(pdf: BoardPackDocument, current: Comparison, partnership_id: str, name: str, region_name: str,
-           invented: set[str]) -> None:
-    spine = spine_rows(current.area_results, current.benchmarks, partnership_id)
-    shown = spine[spine["x_worst"].notna()]
-    figure = spine_chart(shown, partnership_name=name, region_name=region_name,
-                         title=f"{name} against England, {current.period_label}")
+@dataclass(frozen=True)
+class _Trend:
+    domain: str
+    indicator_ids: list[str]
+    frame: pd.DataFrame
+    figure: go.Figure
+
+
+def _trend_charts(current: Comparison, results: pd.DataFrame, partnership_id: str, region_code: str, name: str,
+                  region_name: str) -> list[_Trend]:
+    trends = []
+    for domain in [d for d in DOMAINS if d in set(results["domain"].astype(str))]:
+        ids = results.loc[results["domain"].astype(str) == domain, "indicator_id"].astype(str).tolist()
+        frame = profile.trend_frame(current.history, current.benchmarks, partnership_id, region_code, ids,
+                                    current.as_at)
+        figure = trend_chart(frame, partnership_name=name, region_name=region_name,
+                             title=f"{DOMAINS[domain]}: {name} over time")
+        trends.append(_Trend(domain, ids, frame, figure))
+    return trends
+
+
+def _spine(pdf: BoardPackDocument, current: Comparison, spine: pd.DataFrame, image: tuple[bytes, int, int],
+           name: str, region_name: str, invented: set[str]) -> None:
     pdf.add_page()
     pdf.heading("Every indicator against England", level=1)
-    png, width, height = chart_png(figure)
+    png, width, height = image
     invented_names = sorted(set(spine.loc[spine["indicator_id"].astype(str).isin(invented), "short_name"].astype(str)))
     caption = ("Each row is one indicator. The black line is England (for figures without counts, the median of "
                "partnerships); the light bar runs from the worst to the best area, the darker bar covers the middle "
@@ -186,20 +209,14 @@ def _spine(pdf: BoardPackDocument, current: Comparison, partnership_id: str, nam
                    invented_rows=table["Indicator"].isin(invented_names).tolist(), mark_column=1)
 
 
-def _trends(pdf: BoardPackDocument, current: Comparison, results: pd.DataFrame, partnership_id: str, region_code: str,
+def _trends(pdf: BoardPackDocument, current: Comparison, charts: list[_Trend], images: list[tuple[bytes, int, int]],
             name: str, region_name: str, invented: set[str]) -> None:
-    domains = [d for d in DOMAINS if d in set(results["domain"].astype(str))]
-    for number, domain in enumerate(domains):
-        ids = results.loc[results["domain"].astype(str) == domain, "indicator_id"].astype(str).tolist()
-        trends = profile.trend_frame(current.history, current.benchmarks, partnership_id, region_code, ids,
-                                     current.as_at)
-        figure = trend_chart(trends, partnership_name=name, region_name=region_name,
-                             title=f"{DOMAINS[domain]}: {name} over time")
+    for number, (chart, (png, width, height)) in enumerate(zip(charts, images, strict=True)):
+        domain, ids, trends = chart.domain, chart.indicator_ids, chart.frame
         pdf.add_page()
         if number == 0:
             pdf.heading("Trends", level=1)
         pdf.heading(DOMAINS[domain], level=2)
-        png, width, height = chart_png(figure)
         caption = (f"One panel per indicator of {DOMAINS[domain]}, up to {current.period_label}: {name} (solid line, "
                    f"circles), England (dashed, squares), {region_name} (dotted, diamonds) and the median of its "
                    "statistical neighbours (dash-dot, triangles). The table follows.")
