@@ -86,6 +86,11 @@ def _ranked_table(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparis
         "Not reported": table["did_not_report"].astype(str),
     })
     widths = [0.8, 2.2, 1.6, 1.7, 0.9, 1.2, 1.2]
+    if {"rank_low", "rank_high"} <= set(current.scores.columns):  # when the score engine gives the rank's interval
+        bounds = current.scores.set_index("partnership_id").loc[table["partnership_id"], ["rank_low", "rank_high"]]
+        shown.insert(1, "Rank interval", ["" if pd.isna(low) or pd.isna(high) else f"{int(low)} to {int(high)}"
+                                          for low, high in bounds.itertuples(index=False)])
+        widths.insert(1, 1.1)
     if previous is not None:
         since = since_previous(current, previous).set_index("partnership_id")
         shown[f"Since {previous.period_id}"] = [since_words(since.loc[p]) for p in table["partnership_id"]]
@@ -93,7 +98,7 @@ def _ranked_table(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparis
     shown["What drives it"] = table["summary"]
     widths.append(3.4)
     pdf.data_table(shown.reset_index(drop=True), widths=widths, numeric=["Rank", "Worse", "Beyond 99.8%", "Not reported"],
-                   invented_rows=[invented] * len(shown), mark_column=3)
+                   invented_rows=[invented] * len(shown), mark_column=shown.columns.get_loc("Score"))
 
 
 def _matrix(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparison, place: str, invented: set[str]) -> None:

@@ -4,10 +4,15 @@ Literal values are the seeded demo's."""
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
+
 import pytest
 from pypdf import PdfReader
 
+from boards.compare.engine import compare
 from boards.pack.document import INVENTED_FOOTER
+from boards.pack.national import national_pack
 
 from .conftest import margin_bands, page_images, page_texts, write_pack_offline
 
@@ -74,3 +79,14 @@ def test_unknown_partnership_or_region_is_one_line_and_exit_1(pack_db, tmp_path)
     assert (result.returncode, result.stderr) == (
         1, "boards pack: no figures for partnership 'E00000000' as at 2026-27 Q2\n")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_rank_interval_is_printed_when_the_scores_hold_one(demo_store):
+    """Once the score engine gives each rank an interval (rank_low, rank_high), the region's table prints it."""
+    current = compare(demo_store, "2026-27 Q2")
+    rank = current.scores["rank"]
+    scores = current.scores.assign(rank_low=(rank - 2).clip(lower=1), rank_high=rank + 3)
+    pdf = national_pack(demo_store, replace(current, scores=scores), region_code=EAST_MIDLANDS)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Rank Rank interval Partnership Region Score" in text
+    assert "8 6 to 11 Nottingham East Midlands 23.8 (invented)" in text
