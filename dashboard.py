@@ -21,6 +21,10 @@ st.set_page_config(
     layout="wide",
 )
 
+ASSETS = Path(__file__).parent / "boards" / "pages" / "assets"
+# A browser's print of any page is clean on A4 (a style alone takes no room on the page).
+st.html(f"<style>{(ASSETS / 'print.css').read_text(encoding='utf-8')}</style>")
+
 parser = argparse.ArgumentParser(add_help=False)
 parser.add_argument("--db", default=None)
 arguments, _ = parser.parse_known_args(sys.argv[1:])
@@ -113,3 +117,5 @@ except Exception:
         "again; if it happens again, tell your administrator the time it happened.",
         icon=":material/error:",
     )
+# Last, so that the script's element sits below everything else on the page.
+st.html(f"<script>{(ASSETS / 'print.js').read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)

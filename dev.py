@@ -129,14 +129,18 @@ def can_apt_install() -> bool:
     return is_root and Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
 
 
+def apt_install(package: str, why: str) -> None:
+    print(f"Installing {package} with apt-get ({why}) ...", flush=True)
+    apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", package]):
+        if subprocess.run(cmd, env=apt_env).returncode != 0:
+            raise DevError(f"`{' '.join(cmd)}` failed; install {package} manually and retry")
+
+
 def ensure_chromium() -> str:
     chromium = locate_chromium()
     if chromium is None and can_apt_install():
-        print("No Chromium found; installing it with apt-get (the browser tests need it) ...", flush=True)
-        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            if subprocess.run(cmd, env=apt_env).returncode != 0:
-                raise DevError(f"`{' '.join(cmd)}` failed; install Chromium manually and retry")
+        apt_install("chromium", "no Chromium found; the browser tests and the board pack's charts need it")
         chromium = locate_chromium()
     if chromium is None:
         raise DevError(
@@ -146,10 +150,22 @@ def ensure_chromium() -> str:
     return chromium
 
 
+def ensure_pdftoppm() -> None:
+    """The board pack's tests look at every page as an image, drawn by poppler's pdftoppm."""
+    if shutil.which("pdftoppm") is None and can_apt_install():
+        apt_install("poppler-utils", "the board pack tests draw PDF pages with its pdftoppm")
+    if shutil.which("pdftoppm") is None:
+        raise DevError(
+            "no pdftoppm found, and the board pack tests need it: install poppler "
+            "(Debian/Ubuntu: `sudo apt-get install poppler-utils`; macOS: `brew install poppler`)"
+        )
+
+
 def test(extra: list[str]) -> int:
     uv = find_uv()
     sync(uv, dev=True)
     env = {**uv_env(), "BOARDS_CHROMIUM": ensure_chromium()}
+    ensure_pdftoppm()
     return call([uv, "run", "--locked", "--no-sync", "pytest", *extra], env)
 
 

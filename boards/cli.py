@@ -36,6 +36,8 @@ from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
 from boards.imports.commands import CommandExit, add_commands
 from boards.reference import ReferenceDataError, load_reference
+from boards.pack import PackError
+from boards.pack.command import add_pack_command
 from boards.maintenance import backup_database, check_database, restore_database
 from boards.store import DatabaseInUseError, Store, StoreError, resolve_db_path
 
@@ -295,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     add_commands(commands, common)
     add_flags_command(commands, common)
     add_backtest_command(commands)
+    add_pack_command(commands, common)
     return parser
 
 
@@ -306,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_IN_USE
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
-            ComparisonError) as exc:
+            ComparisonError, PackError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return 1
     except CommandExit as exc:

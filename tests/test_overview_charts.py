@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from boards.charts.hexmap import hex_map
+from boards.charts.hexmap import hex_map, short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
 from boards.charts.palette import VERDICTS, verdict_marker, verdict_text
 from boards.compare.engine import compare
@@ -124,3 +124,17 @@ def test_matrix_columns_are_grouped_by_domain(latest):
     domains = cells.sort_values("column")["domain"].tolist()
     runs = [domain for place, domain in enumerate(domains) if place == 0 or domain != domains[place - 1]]
     assert runs == ["demand", "child_protection", "case_reviews", "inspection_audit", "workforce", "partnership"]
+
+
+def test_every_hex_has_its_own_three_letter_label(areas):
+    """153 different labels, written on the hexes and listed in the map's table."""
+    labels = short_labels(areas["name"])
+    assert len(set(labels)) == 153
+    named = dict(zip(areas["name"], labels))
+    assert [named[n] for n in ("Peterborough", "North East Lincolnshire", "Kingston upon Hull, City of",
+                               "Barking and Dagenham", "Barnet", "Barnsley", "Hartlepool")] == [
+        "PET", "NEL", "KHU", "BDA", "BAR", "BAN", "HAT"]
+    figure = concern_map(areas, title="Concern", total=153, highlight=False)
+    assert list(figure.data[0].text) == labels
+    table = map_table(areas.assign(in_filter=False))
+    assert table.loc[table["Local authority"] == "Peterborough", "Label on the map"].tolist() == ["PET"]

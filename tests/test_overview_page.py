@@ -259,3 +259,22 @@ def test_published_figures_only_from_the_url(open_overview, demo_store):
     assert shown["partnership_id"].tolist() == expected["partnership_id"].astype(str).tolist()
     assert shown["score"].tolist() == expected["score"].tolist()
     assert (shown["did_not_report"] == 0).all()
+
+
+def test_league_table_says_what_changed_since_last_quarter(open_overview):
+    """The "since" column: flags new and cleared since 2026-27 Q1 and the rank's movement (demo literals)."""
+    shown = league(open_overview()).set_index("partnership_name")
+    assert shown.loc["Peterborough", "since"] == "0 new, 1 cleared flags; same rank"
+    assert shown.loc["Newcastle upon Tyne", "since"] == "3 new, 0 cleared flags; up 5 places"
+    assert shown.loc["Herefordshire, County of", "since"] == "2 new, 1 cleared flags; down 1 place"
+    assert shown["since"].notna().all()
+
+
+def test_the_map_finds_a_local_authority_by_name(open_overview):
+    """Typing a name says where it is on the map and how its partnership stands, with a way to open it."""
+    app = open_overview(view=MAP)
+    app.selectbox(key="find_area").select("Peterborough").run()
+    assert not app.exception
+    assert any(m.value == "Peterborough is labelled **PET** on the map; its partnership, Peterborough, has concern "
+               "score 56.6, rank 1 of 153." for m in app.markdown)
+    assert [b.label for b in app.button if b.key == "open_found"] == ["Open Peterborough"]

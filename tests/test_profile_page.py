@@ -248,4 +248,20 @@ def test_published_figures_only(demo_db_path, monkeypatch, store):
     assert metrics["Rank by concern"] == f"{score['rank']} ({score['rank_low']}-{score['rank_high']}) of 153"
     assert metrics["Concern score"].startswith(f"{score['score']:.2f} (")
     assert metrics["Indicators assessed"] == str(score["assessed"])
+
+
+def test_the_board_pack_is_offered_as_a_pdf(peterborough):
+    """Beside the score: a button that makes the partnership's board pack when pressed."""
+    pack = [button for button in peterborough.get("download_button") if button.label == "Download board pack (PDF)"]
+    assert len(pack) == 1
+    assert not any("Board pack unavailable" in i.value for i in peterborough.info)
+
+
+def test_without_chromium_the_page_says_why_there_is_no_board_pack(demo_db_path, monkeypatch):
+    """A server with no Chromium (here: BOARDS_CHROMIUM names none) says so instead of failing."""
+    monkeypatch.setenv("BOARDS_CHROMIUM", "no-such-chromium")
+    app = open_profile(demo_db_path, monkeypatch, partnership=PETERBOROUGH, period=LATEST)
+    assert not [b for b in app.get("download_button") if b.label == "Download board pack (PDF)"]
+    notices = [i.value for i in app.info if "Board pack unavailable" in i.value]
+    assert len(notices) == 1 and "apt-get install chromium" in notices[0]
     st.cache_resource.clear()

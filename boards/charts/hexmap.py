@@ -9,6 +9,8 @@ for shapes or heatmap cells), so a click can open the area.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +23,7 @@ HEX_RADIUS = 1 / np.sqrt(3) * 0.96  # centre to corner of a hex one unit wide, l
 HEIGHT_PX = 640
 NO_DATA_COLOUR = "#505a5f"
 FADED = 0.3
+LABEL_WHITE_FROM = 0.6  # share of the top value from which a hex is dark enough for white labels
 # ColorBrewer's single-hue Oranges without its near-white end: lightness alone carries the value,
 # so it reads the same with every common colour-vision deficiency, and the palest hex still
 # differs from the hollow "no data" ones.
@@ -28,6 +31,24 @@ CONCERN_SCALE = [
     [0.0, "#fee6ce"], [0.15, "#fdd0a2"], [0.3, "#fdae6b"], [0.45, "#fd8d3c"],
     [0.6, "#f16913"], [0.75, "#d94801"], [0.88, "#a63603"], [1.0, "#7f2704"],
 ]
+
+
+def short_labels(names: pd.Series) -> list[str]:
+    """A different three-letter label for each name, to write on its hex. One word gives its first three
+    letters ("HAL" Halton); two give the first letter of the first and two of the second ("BDA" Blackburn
+    with Darwen); three or more their initials ("NEL" North East Lincolnshire). ONS's inverted endings
+    (", City of") and small words (and, of, upon) are left out. A label already taken becomes the first
+    letter and two later ones, in order ("BAS" Barnsley after "BAR" Barking and Dagenham). Names are served
+    alphabetically, so the labels do not depend on row order."""
+    taken: dict[str, str] = {}
+    for name in sorted(set(names.astype(str))):
+        words = [w for w in name.split(",")[0].replace("-", " ").split() if w[0].isupper()]
+        letters = "".join(character for character in "".join(words).upper() if character.isalpha())
+        first = (words[0][:3] if len(words) == 1 else words[0][0] + words[1][:2] if len(words) == 2
+                 else "".join(word[0] for word in words[:3])).upper()
+        candidates = [first, *(letters[0] + a + b for a, b in combinations(letters[1:], 2))]
+        taken[name] = next(c for c in candidates if c not in taken.values())
+    return [taken[name] for name in names.astype(str)]
 
 
 def hex_positions(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -63,6 +84,7 @@ def hex_map(
     hover: str = "name",
     key: str = "area_code",
     highlight: str | None = None,
+    label: str | None = None,
     colorscale: list = CONCERN_SCALE,
     height: int = HEIGHT_PX,
 ) -> go.Figure:
@@ -70,8 +92,9 @@ def hex_map(
 
     ``frame`` needs hex_q, hex_r, the value, hover and ``key`` columns (``key`` becomes each
     point's customdata, what a click returns). ``highlight`` names a boolean column: when given,
-    those hexes get a dark outline and the others are faded. The default scale runs from pale
-    to dark orange: the darkest hexes are the highest values (the most concern).
+    those hexes get a dark outline and the others are faded. ``label`` names a column of short
+    texts written on the hexes (dark on pale hexes, white on dark ones). The default scale runs from
+    pale to dark orange: the darkest hexes are the highest values (the most concern).
     """
     x, y = hex_positions(frame)
     values = frame[value].to_numpy(dtype=float)
@@ -88,12 +111,18 @@ def hex_map(
         }
         for cx, cy, fill, scored, bold in zip(x, y, fills, has_value, marked, strict=True)
     ]
+    labels = {}
+    if label is not None:
+        dark_fill = has_value & (np.nan_to_num(values) / top > LABEL_WHITE_FROM)
+        labels = {"text": frame[label].astype(str), "textposition": "middle center",
+                  "textfont": {"size": 8, "color": np.where(dark_fill, "#ffffff", ENGLAND).tolist()}}
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
             x=x,
             y=y,
-            mode="markers",
+            mode="markers+text" if label is not None else "markers",
+            **labels,
             # Invisible: the shapes are the hexes; these carry hover, click and the colour bar.
             marker={
                 "size": 22, "opacity": 0, "color": np.where(has_value, values, 0.0), "colorscale": colorscale,

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from boards.catalogue import DOMAINS
-from boards.charts.hexmap import hex_map
+from boards.charts.hexmap import hex_map, short_labels
 from boards.charts.palette import ENGLAND, FONT, VERDICTS, verdict_label, verdict_marker, verdict_text
 from boards.compare.sentences import format_value
 
@@ -161,19 +161,21 @@ def concern_map(areas: pd.DataFrame, *, title: str, total: int, highlight: bool)
 
     ``areas`` is ``boards.overview.area_concern`` plus a boolean ``in_filter`` column.
     """
-    frame = areas.assign(hover=_area_hover(areas, total))
+    frame = areas.assign(hover=_area_hover(areas, total), label=short_labels(areas["name"]))
     return hex_map(
         frame, value="score", title=title, colour_title="Concern score", hover="hover",
-        key="partnership_id", highlight="in_filter" if highlight else None,
+        key="partnership_id", highlight="in_filter" if highlight else None, label="label",
     )
 
 
 def map_table(areas: pd.DataFrame) -> pd.DataFrame:
     """The map as a table: every LA with its partnership's rank and score, highest concern first."""
-    ordered = areas.sort_values(["rank", "name"], kind="stable", na_position="last")
+    labelled = areas.assign(label=short_labels(areas["name"]))
+    ordered = labelled.sort_values(["rank", "name"], kind="stable", na_position="last")
     return pd.DataFrame(
         {
             "Local authority": ordered["name"].to_numpy(),
+            "Label on the map": ordered["label"].to_numpy(),
             "Partnership": ordered["partnership_name"].to_numpy(),
             "Rank": ordered["rank"].to_numpy(),
             "Rank (95% interval)": ordered["rank_interval"].to_numpy(),

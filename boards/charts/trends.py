@@ -25,6 +25,7 @@ STYLES = {
     "neighbours": {"colour": NEIGHBOURS, "dash": "dashdot", "marker": "triangle-up", "width": 2},
 }
 PANEL_PX = 250
+MAX_TICKS = {True: 4, False: 3}  # period names a panel fits side by side: short ("2024-25") or not ("2025-26 Q3")
 AXIS = {"showgrid": True, "gridcolor": "#e5e6e7", "linecolor": "#505a5f", "tickfont": {"color": TEXT}}
 AXIS_TITLE_FONT = {"size": 11, "color": TEXT}
 
@@ -82,7 +83,7 @@ def trend_chart(
                 )
             )
         unit_title = "grade" if unit == "grade" else UNIT_WORDS.get(unit, unit)
-        axes[f"xaxis{suffix}"] = {**AXIS, "title": {"text": "Period ending", "font": AXIS_TITLE_FONT}}
+        axes[f"xaxis{suffix}"] = {**AXIS, **_period_ticks(panel), "title": {"text": "Period", "font": AXIS_TITLE_FONT}}
         axes[f"yaxis{suffix}"] = {**AXIS, "title": {"text": unit_title, "font": AXIS_TITLE_FONT}}
     # Traces and layout go in at once: adding traces or updating a figure that holds data
     # re-validates it each time (half a second for seven panels).
@@ -97,7 +98,7 @@ def trend_chart(
         height=height,
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
-        margin={"l": 60, "r": 20, "t": 120, "b": 50},
+        margin={"l": 60, "r": 40, "t": 120, "b": 50},  # room for the latest period's name under the last panel
         legend={"orientation": "h", "x": 0, "y": 1 - 46 / height, "yref": "container", "yanchor": "top",
                 "font": {"color": TEXT}},
         hovermode="closest",
@@ -106,6 +107,17 @@ def trend_chart(
     )
     figure = go.Figure(data=traces, layout=layout)
     return figure
+
+
+def _period_ticks(panel: pd.DataFrame) -> dict:
+    """Ticks named as the periods are ("2025-26 Q3", "2024-25", "Sep 2025"), not as calendar months: as many
+    as fit side by side (``MAX_TICKS``), evenly spaced back from the latest period."""
+    periods = panel.drop_duplicates("end_date").sort_values("end_date")
+    names = periods["period_id"].astype(str)
+    step = max(1, math.ceil(len(periods) / MAX_TICKS[names.str.len().max() <= len("2024-25")]))
+    shown = periods.iloc[::-1].iloc[::step].iloc[::-1]
+    return {"tickmode": "array", "tickvals": pd.to_datetime(shown["end_date"]).tolist(),
+            "ticktext": shown["period_id"].astype(str).tolist(), "tickangle": 0}
 
 
 def trend_table(frame: pd.DataFrame, *, partnership_name: str, region_name: str) -> pd.DataFrame:

@@ -9,11 +9,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from boards.exports import to_csv_bytes
+from boards.pack.images import chart_image, chromium_path
 from boards.pages.plain import plain
 
-# Plotly's mode bar is a row of unlabelled icon buttons (an accessibility failure) whose one
-# useful action, saving a PNG, is covered by the table and CSV below each chart.
+# Plotly's mode bar is a row of unlabelled icon buttons that a keyboard cannot reach (an accessibility
+# failure); its one useful action, saving an image, is offered as labelled buttons under each chart.
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 def static_table(frame: pd.DataFrame, columns: dict[str, str], *, datetime_format: str = "%d %b %Y, %H:%M") -> None:
@@ -88,6 +90,22 @@ def figure_with_table(
         width="stretch",
     )
     st.caption(summary)
-    with st.expander("Table of this chart, and download"):
+    with st.expander("Table of this chart, and downloads"):
         table_and_download(table, file_name=file_name, key=key, column_config=column_config)
+        chart_downloads(figure, file_stem=file_name.removesuffix(".csv"), key=key)
     return event
+
+
+def chart_downloads(figure: go.Figure, *, file_stem: str, key: str) -> None:
+    """Buttons that save the chart as PNG (for slides and documents) or SVG (to scale without blur), drawn by
+    Plotly's own export on the server when pressed; a sentence instead where the server has no Chromium."""
+    if chromium_path() is None:
+        st.caption("Saving this chart as an image needs Chromium on the server; the table above has its figures.")
+        return
+    for image_format, mime in IMAGE_FORMATS.items():
+        st.download_button(
+            f"Download this chart ({image_format.upper()})",
+            lambda image_format=image_format: chart_image(figure, image_format),
+            file_name=f"{file_stem}.{image_format}", mime=mime, on_click="ignore", icon=":material/image:",
+            key=f"{key}_{image_format}",
+        )

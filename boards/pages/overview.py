@@ -6,8 +6,11 @@ Choices live in the URL (``?period=...&region=London&la_type=...&neighbours_of=E
 so a link opens the same view. Selecting a row, a matrix cell or a hex opens that partnership.
 """
 
+import pandas as pd
 import streamlit as st
 
+from boards.changes import previous_period_id, since_previous, since_words
+from boards.charts.hexmap import short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
 from boards.exports import to_csv_bytes
 from boards.overview import (
@@ -21,7 +24,7 @@ from boards.overview import (
 )
 from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
 from boards.pages.figures import figure_with_table
-from boards.pages.frame import comparison, current_store, database_summary, demo_notice, shared
+from boards.pages.frame import comparable_periods, comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
 
 MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
@@ -89,6 +92,12 @@ filters = Filters(tuple(region_names), tuple(la_types), neighbours_of, similar_d
 
 result = comparison(period_id, published_only=published_only)
 everyone = league_table(result.scores, reference)
+before_id = previous_period_id(comparable_periods(), result.period_id)
+if before_id is not None:
+    # Made once per period and data version, then shared: a second comparison costs as much as the first.
+    changed = shared("since", result.period_id, before_id, build=lambda: since_previous(result, comparison(before_id)))
+    everyone["since"] = [since_words(row) for row in changed.set_index("partnership_id").loc[everyone["partnership_id"]]
+                         .to_dict("records")]
 chosen = matching_partnerships(result.scores, reference, filters)
 table = everyone[everyone["partnership_id"].isin(chosen)].reset_index(drop=True)
 st.caption(
@@ -133,8 +142,8 @@ def ranked_partnerships() -> None:
         hide_index=True,
         height=min(38 + 35 * len(table), 460),
         column_order=[
-            "rank_interval", "partnership_name", "region_name", "score", "idaci_score", "deprivation", "summary",
-            "worse", "worse_99_8", "worsening", "did_not_report",
+            "rank_interval", "partnership_name", "region_name", "score", "idaci_score", "deprivation", "since",
+            "summary", "worse", "worse_99_8", "worsening", "did_not_report",
         ],
         column_config={
             "rank_interval": st.column_config.TextColumn(
@@ -160,6 +169,11 @@ def ranked_partnerships() -> None:
                 help="Which fifth of partnerships by IDACI score, or why there is no figure.",
             ),
             "summary": st.column_config.TextColumn("What drives it", width="large"),
+            "since": st.column_config.TextColumn(
+                f"Since {before_id}", width="medium",
+                help="Flags (worse than England, or not reported) new and cleared since the period before, and the "
+                     "rank's movement: up is towards rank 1, the most concern.",
+            ),
             "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
             "worse_99_8": st.column_config.NumberColumn("Beyond 99.8%", format="%d", help="Of those, beyond the 99.8% limit."),
             "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
@@ -177,6 +191,7 @@ def ranked_partnerships() -> None:
                     "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
                     "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
                     "idaci_score": "Children income-deprived % (IDACI 2019)", "deprivation": "Deprivation (IDACI fifth)",
+                    "since": f"Since {before_id}",
                 }
             )
         ),
@@ -249,8 +264,20 @@ def concern_map_of_england() -> None:
             "- Each hexagon is one local authority, placed roughly where it is in England and the same "
             "size whatever its population, so small urban areas are as visible as large counties.\n"
             "- The verdicts behind each score are in **Verdicts by indicator**; the score's terms and "
-            "weights are on the About page."
+            "weights are on the About page.\n"
+            "- Each hexagon carries a three-letter label; the table under the map lists every label."
         )
+        labelled = areas.assign(label=short_labels(areas["name"])).sort_values("name")
+        found = st.selectbox("Find a local authority", labelled["name"].tolist(), index=None, key="find_area",
+                             placeholder="Type a name")
+        if found is not None:
+            area = labelled[labelled["name"] == found].iloc[0]
+            score = ("no score" if pd.isna(area["score"])
+                     else f"concern score {area['score']:.1f}, rank {int(area['rank'])} of {len(everyone)}")
+            st.markdown(f"{plain(found)} is labelled **{area['label']}** on the map; its partnership, "
+                        f"{plain(area['partnership_name'])}, has {score}.")
+            if st.button(f"Open {area['partnership_name']}", key="open_found"):
+                open_partnership(area["partnership_id"], period_id)
     with map_column:
         event = figure_with_table(
             shared("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(

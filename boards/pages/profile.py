@@ -12,15 +12,19 @@ import streamlit as st
 
 from boards import profile
 from boards.catalogue import DOMAINS
+from boards.changes import previous_period_id
 from boards.charts.palette import LEVEL_95_SYMBOL, verdict_style
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
+from boards.compare.engine import compare
 from boards.compare.score import rank_text
 from boards.compare.spine import spine_rows
 from boards.deprivation import deprivation_text, read_partnership_deprivation
+from boards.pack.images import chromium_path
+from boards.pack.partnership import PackComparisons, partnership_pack
 from boards.pages.choices import choose_figures, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import comparison, current_store, demo_notice, shared, shared_read
+from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
 
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
@@ -93,6 +97,31 @@ metrics[3].metric(
 st.text(f"In short: {score['summary']}.")
 st.text(f"Deprivation: {deprivation_text(own_deprivation)}.")
 demo_notice(profile.figure_sources(provenance))
+
+
+def board_pack() -> bytes:
+    """Made when the button is pressed (Streamlit calls it then, outside the page's run)."""
+    before = previous_period_id(periods, compared.period_id)
+    previous = compare(store, before) if before else None
+    return partnership_pack(store, partnership_id, comparisons=PackComparisons(compared, previous))
+
+
+periods = comparable_periods()
+if chromium_path() is None:
+    st.info(
+        "**Board pack unavailable on this server.** The board pack (PDF) draws its charts with Chromium, and none "
+        "is installed here: ask the administrator to install it (Debian or Ubuntu: `apt-get install chromium`) or "
+        "to set BOARDS_CHROMIUM to its executable. Every chart below still has its table and CSV.",
+        icon=":material/picture_as_pdf:",
+    )
+else:
+    st.download_button(
+        "Download board pack (PDF)", board_pack, mime="application/pdf", icon=":material/picture_as_pdf:",
+        file_name=f"board_pack_{partnership_id}_{compared.period_id}.pdf".replace(" ", "_"), on_click="ignore",
+        help="An A4 PDF for a board meeting: the first page in plain sentences, the spine chart, the trends with "
+             "their tables, case review learning and where every figure came from.",
+        key="board_pack",
+    )
 
 # -- flags -----------------------------------------------------------------------------------
 st.header("Flags")

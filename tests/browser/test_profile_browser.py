@@ -1,17 +1,22 @@
-"""The partnership profile in Chromium: the spine chart drawn, axe, a full-page screenshot, and
-changing the partnership with the keyboard alone (the URL follows)."""
+"""The partnership profile in Chromium: the spine chart drawn, axe, a full-page screenshot, the board pack
+downloaded, a browser's print on A4, and changing the partnership with the keyboard alone (the URL follows)."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
+import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from boards.catalogue import load_catalogue
 
-from .conftest import APP_TIMEOUT_MS, screenshot, wait_for_app
+from .conftest import APP_TIMEOUT_MS, SCREENSHOTS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +63,38 @@ def test_switching_partnership_by_keyboard_updates_the_url(page: Page, app_url: 
     expect(page).to_have_url(re.compile(rf"partnership={NORFOLK}"), timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Norfolk", level=1)).to_be_visible(timeout=APP_TIMEOUT_MS)
+
+
+def test_board_pack_downloads_as_the_partnerships_pdf(page: Page, app_url: str, tmp_path) -> None:
+    """Pressing the button downloads Peterborough's board pack: a PDF with its title and first page."""
+    open_profile(page, app_url, PETERBOROUGH)
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_role("button", name="Download board pack (PDF)").click()
+    assert download.value.suggested_filename == "board_pack_E06000031_2026-27_Q2.pdf"
+    saved = tmp_path / "pack.pdf"
+    download.value.save_as(saved)
+    reader = PdfReader(saved)
+    assert reader.metadata.title == "Board pack: Peterborough, 2026-27 Q2"
+    assert "Concern score 56.6; rank 1 of 153" in " ".join(reader.pages[0].extract_text().split())
+
+
+def test_printing_the_profile_fits_charts_to_a4(page: Page, app_url: str, tmp_path) -> None:
+    """A browser's print: the spine chart is zoomed to A4's text width, and nothing runs into the right margin."""
+    open_profile(page, app_url, PETERBOROUGH)
+    spine = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(spine.locator(".gtitle")).to_be_visible()
+    width = spine.evaluate("chart => chart.scrollWidth")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert float(spine.evaluate("chart => chart.style.zoom")) == pytest.approx(680 / width, abs=1e-6)
+    page.emulate_media(media="print")
+    printed = tmp_path / "printed.pdf"
+    page.pdf(path=printed, prefer_css_page_size=True, print_background=True)
+    reader = PdfReader(printed)
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(595, 842)}
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", str(printed), str(tmp_path / "page")], check=True)
+    right_margin = round(14 / 25.4 * 50)  # 14 of the 15 mm
+    for number, path in enumerate(sorted(tmp_path.glob("page-*.png")), start=1):
+        image = np.asarray(Image.open(path).convert("L"))
+        assert image[:, image.shape[1] - right_margin:].min() > 240, number
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sorted(tmp_path.glob("page-*.png"))[0], SCREENSHOTS / "profile_printed_page_1.png")
