@@ -12,6 +12,7 @@ import streamlit as st
 from boards.changes import previous_period_id, since_previous, since_words
 from boards.charts.hexmap import short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
+from boards.compare.score import rank_text
 from boards.exports import to_csv_bytes
 from boards.overview import (
     STRONG_FLAGS,
@@ -95,7 +96,8 @@ everyone = league_table(result.scores, reference)
 before_id = previous_period_id(comparable_periods(), result.period_id)
 if before_id is not None:
     # Made once per period and data version, then shared: a second comparison costs as much as the first.
-    changed = shared("since", result.period_id, before_id, build=lambda: since_previous(result, comparison(before_id)))
+    changed = shared("since", result.period_id, before_id, published_only, build=lambda: since_previous(
+        result, comparison(before_id, published_only=published_only)))
     everyone["since"] = [since_words(row) for row in changed.set_index("partnership_id").loc[everyone["partnership_id"]]
                          .to_dict("records")]
 chosen = matching_partnerships(result.scores, reference, filters)
@@ -234,7 +236,7 @@ def verdicts_by_indicator() -> None:
     context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
     context_names = ", ".join(context["short_name"].astype(str).unique())
     event = figure_with_table(
-        shared("matrix", result.period_id, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
+        shared("matrix", result.period_id, published_only, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
             cells, title=f"Verdicts against England, {result.period_label}")),
         matrix_table(cells),
         file_name=f"verdicts_{period_id}.csv",
@@ -272,15 +274,16 @@ def concern_map_of_england() -> None:
                              placeholder="Type a name")
         if found is not None:
             area = labelled[labelled["name"] == found].iloc[0]
-            score = ("no score" if pd.isna(area["score"])
-                     else f"concern score {area['score']:.1f}, rank {int(area['rank'])} of {len(everyone)}")
+            standing = everyone.set_index("partnership_id").loc[area["partnership_id"]]
+            score = ("no score" if pd.isna(standing["score"]) else f"concern score {standing['score']:.2f}, rank "
+                     f"{rank_text(standing['rank'], standing['rank_low'], standing['rank_high'])} of {len(everyone)}")
             st.markdown(f"{plain(found)} is labelled **{area['label']}** on the map; its partnership, "
                         f"{plain(area['partnership_name'])}, has {score}.")
             if st.button(f"Open {area['partnership_name']}", key="open_found"):
                 open_partnership(area["partnership_id"], period_id)
     with map_column:
         event = figure_with_table(
-            shared("map", result.period_id, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
+            shared("map", result.period_id, published_only, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
                 areas, title=f"Concern score by local authority, {result.period_label}",
                 total=len(everyone), highlight=filters.active(),
             )),

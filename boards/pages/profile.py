@@ -102,7 +102,7 @@ demo_notice(profile.figure_sources(provenance))
 def board_pack() -> bytes:
     """Made when the button is pressed (Streamlit calls it then, outside the page's run)."""
     before = previous_period_id(periods, compared.period_id)
-    previous = compare(store, before) if before else None
+    previous = compare(store, before, published_only=published_only) if before else None
     return partnership_pack(store, partnership_id, comparisons=PackComparisons(compared, previous))
 
 
@@ -139,7 +139,7 @@ st.header("Every indicator against England")
 spine = spine_rows(compared.area_results, compared.benchmarks, partnership_id)
 shown = spine[spine["x_worst"].notna()]
 figure_with_table(
-    shared("spine", partnership_id, compared.period_id, build=lambda: spine_chart(
+    shared("spine", partnership_id, compared.period_id, published_only, build=lambda: spine_chart(
         shown, partnership_name=partnership_name, region_name=region_name,
         title=f"{partnership_name} against England, {compared.period_label}",
     )),
@@ -172,7 +172,7 @@ trends = profile.trend_frame(
     compared.history, compared.benchmarks, partnership_id, region_code, indicator_ids, compared.as_at
 )
 figure_with_table(
-    shared("trends", partnership_id, compared.period_id, domain, build=lambda: trend_chart(
+    shared("trends", partnership_id, compared.period_id, published_only, domain, build=lambda: trend_chart(
         trends, partnership_name=partnership_name, region_name=region_name,
         title=f"{DOMAINS[domain]}: {partnership_name} over time",
     )),
