@@ -161,17 +161,17 @@ def test_league_table_is_the_engines_scores_with_region_names(latest, reference)
     assert table["rank"].tolist() == scores["rank"].tolist()
     assert table["score"].tolist() == scores["score"].tolist()
     assert table.loc[0, ["partnership_name", "region_name", "rank_interval"]].tolist() == [
-        "Nottingham", "East Midlands", "1 (1-2)"
+        "Kensington and Chelsea", "London", "1 (1-3)"
     ]
-    assert table.loc[1, "region_name"] == "London"
-    assert table.loc[0, ["idaci_score", "deprivation"]].tolist() == [20.8, "second most deprived fifth"]
+    assert table.loc[1, "region_name"] == "East Midlands"
+    assert table.loc[0, ["idaci_score", "deprivation"]].tolist() == [12.9, "second least deprived fifth"]
 
 
 def test_headline_counts_and_names_the_highest_concerns(latest, reference):
     summary = headline(league_table(latest.scores, reference))
-    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 3, 76, 15)
+    assert (summary.partnerships, summary.strong, summary.any_worse, summary.not_reporting) == (153, 2, 87, 15)
     assert summary.top_sentence() == (
-        "Highest concern score: Nottingham (2.28), Kensington and Chelsea (2.23) and Dudley (2.20)."
+        "Highest concern score: Kensington and Chelsea (2.03), Nottingham (1.98) and Dudley (1.94)."
     )
     # What chance alone gives each partnership's number of tests, summed: 1 - 0.975^k for any worse.
     tested = latest.scores["tested"].to_numpy(dtype=float)

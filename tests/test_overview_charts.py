@@ -88,7 +88,7 @@ def test_hex_map_has_one_clickable_hex_per_la(areas):
     centres = figure.data[0]
     assert len(centres.x) == len(figure.layout.shapes) == 153
     assert set(np.asarray(centres.customdata)[:, 0]) == set(areas["partnership_id"])
-    assert "Concern score 2.28, rank 1 (1-2) of 153" in "".join(centres.hovertext)
+    assert "Concern score 2.03, rank 1 (1-3) of 153" in "".join(centres.hovertext)
     # The darkest hex is the highest score; none is faded or outlined without a filter.
     darkest = figure.layout.shapes[int(areas["score"].to_numpy().argmax())]
     assert darkest.fillcolor == "rgb(127, 39, 4)"
@@ -115,7 +115,7 @@ def test_map_table_lists_every_la_highest_concern_first(areas):
     table = map_table(areas)
     assert len(table) == 153
     assert table.iloc[0][["Local authority", "Rank", "Rank (95% interval)", "Concern score"]].tolist() == [
-        "Nottingham", 1, "1 (1-2)", pytest.approx(2.281247)
+        "Kensington and Chelsea", 1, "1 (1-3)", pytest.approx(2.028305)
     ]
 
 

@@ -76,8 +76,8 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     assert peterborough.selectbox(key="partnership").value == PETERBOROUGH
     metrics = {m.label: m.value for m in peterborough.metric}
     assert metrics == {
-        "Concern score": "1.55 (1.34 to 1.63)",
-        "Rank by concern": "16 (15-18) of 153",
+        "Concern score": "1.44 (1.24 to 1.50)",
+        "Rank by concern": "14 (12-16) of 153",
         "Indicators assessed": str(score["assessed"]),
         "Children income-deprived": "20.8%",
     }
@@ -86,9 +86,9 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     assert header in texts
     assert f"In short: {score['summary']}." in texts
     assert score["summary"].startswith(
-        "CP conference attendance +5.3 SD (invented), Assessments in 45 days +4.8 SD (invented), "
+        "CP conference attendance +5.3 SD (invented), Strategy discussions with partners +4.2 SD (invented), "
         "Supervision on time +4.1 SD (invented); "
-        "10 worse (5 beyond 99.8%), 2 worsening"
+        "10 worse (5 beyond 99.8%), 3 worsening"
     )
     assert "Deprivation: 20.8% of children income-deprived (IDACI 2019, rank 50 of 151; second most deprived fifth)." in texts
     assert any("Demonstration data" in w.value for w in peterborough.warning)

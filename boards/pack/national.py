@@ -80,7 +80,7 @@ def _ranked_table(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparis
         "Rank": table["rank"].astype(int).astype(str),
         "Partnership": table["partnership_name"],
         "Region": table["region_name"],
-        "Score": table["score"].map(lambda score: "" if pd.isna(score) else f"{score:.1f}"),
+        "Score": table["score"].map(lambda score: "" if pd.isna(score) else f"{score:.2f}"),
         "Worse": table["worse"].astype(str),
         "Beyond 99.8%": table["worse_99_8"].astype(str),
         "Not reported": table["did_not_report"].astype(str),

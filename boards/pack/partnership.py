@@ -106,9 +106,13 @@ def _first_page(pdf: BoardPackDocument, store: Store, current: Comparison, previ
     covers = ", ".join(f"{n} ({c})" for n, c in zip(members["area_name"], members["area_code"], strict=True))
     pdf.paragraph(f"Compared as at {current.period_label}, against England, {region_name} and its statistical "
                   f"neighbours. Covers: {covers}.")
-    score_text = "no score" if pd.isna(score["score"]) else f"{score['score']:.1f}"
+    score_text = "no score" if pd.isna(score["score"]) else (
+        f"{score['score']:.2f} (95% interval {score['score_low']:.2f} to {score['score_high']:.2f})")
     pdf.paragraph(f"Concern score {score_text}; rank {rank_words(score, len(current.scores))} "
                   "(1 is the partnership of most concern).", bold=True)
+    pdf.paragraph("The score is the weighted mean distance of the partnership's figures from England in standard "
+                  "deviations: 0 is England, positive is worse; a return not sent counts as the worst, 3.", size=9,
+                  muted=True)
     pdf.paragraph(f"In short: {score['summary']}.")
     if invented:
         pdf.paragraph("Demonstration data: the local quarterly returns in this pack (partner attendance, case review "

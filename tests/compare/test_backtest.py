@@ -89,9 +89,17 @@ def test_evaluate_worked_by_hand():
     assert backtest_document(result)["out_of_sample"] == 3
 
 
+# What DfE had published of Barking and Dagenham by July 2023: each judged indicator and its latest period.
+SEEN_BEFORE_JULY_2023 = [
+    ("rereferral_rate", "2021-22"), ("assessment_timeliness", "2021-22"), ("icpc_timeliness", "2021-22"),
+    ("repeat_cp_plans", "2021-22"), ("cp_plans_2_years", "2021-22"), ("caseload", "Sep 2022"),
+    ("vacancy_rate", "Sep 2022"), ("agency_rate", "Sep 2022"), ("turnover_rate", "Sep 2022"), ("absence_rate", "Sep 2022"),
+]
+
+
 def test_an_inspection_is_scored_on_what_was_published_before_it(demo_store):
     """Barking and Dagenham, inspected from 10 Jul 2023 (Requires improvement; Requires improvement in 2019,
-    published Apr 2019): the children in need figures of 2021-22 (published 1 Dec 2022, not 2022-23's of
+    published Apr 2019): the children in need figures of 2021-22 (DfE's tables and LAIT, published 1 Dec 2022, not 2022-23's of
     1 Dec 2023) and the workforce figures of Sep 2022 (published 1 Mar 2023), each partnership result as the
     engine judged it, and the previous judgement as +1."""
     ref = load_reference()
@@ -102,16 +110,12 @@ def test_an_inspection_is_scored_on_what_was_published_before_it(demo_store):
     mine = history[history["partnership_id"].astype(str) == "E09000002"].set_index(["indicator_id", "period_id"])
     expected = {
         indicator: mine.loc[(indicator, period), "concern_z"]
-        for indicator, period in [("rereferral_rate", "2021-22"), ("repeat_cp_plans", "2021-22"), ("caseload", "Sep 2022"),
-                                  ("vacancy_rate", "Sep 2022"), ("agency_rate", "Sep 2022"), ("turnover_rate", "Sep 2022"),
-                                  ("absence_rate", "Sep 2022")]
+        for indicator, period in SEEN_BEFORE_JULY_2023
     }
     for indicator, distance in expected.items():
         assert inspection[indicator] == pytest.approx(distance, nan_ok=True)
     assert inspection[BASELINE] == pytest.approx(np.nanmean(list(expected.values())))
-    rows = mine.loc[[(indicator, period) for indicator, period in [
-        ("rereferral_rate", "2021-22"), ("repeat_cp_plans", "2021-22"), ("caseload", "Sep 2022"), ("vacancy_rate", "Sep 2022"),
-        ("agency_rate", "Sep 2022"), ("turnover_rate", "Sep 2022"), ("absence_rate", "Sep 2022")]]].reset_index()
+    rows = mine.loc[SEEN_BEFORE_JULY_2023].reset_index()
     rows = pd.concat([rows, pd.DataFrame([{"indicator_id": "ilacs_grade", "domain": "inspection_audit", "flag": "worse",
                                           "flag_level": "", "trend": "not tested", "worse_streak": 1, "method": "grade",
                                           "concern_z": 1.0}])], ignore_index=True)

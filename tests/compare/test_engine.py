@@ -142,7 +142,7 @@ def test_scores_worked_by_hand(small_comparison):
     assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.154, 1.110, 0.225]
     assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
-        "Caseload +10.1 SD, Re-referrals +7.0 SD, Assessments in 45 days +7.0 SD; 4 worse (3 beyond 99.8%), "
+        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8%), "
         "2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
     )
 
@@ -359,11 +359,12 @@ def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
 
 
 def test_published_figures_only_leave_out_local_returns(small_store):
-    """On published figures alone, the local return (assessments in 45 days) is gone and nothing counts as not
+    """On published figures alone, the local return (strategy discussions with partners) is gone and nothing counts as not
     reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.766), Good (0)
     and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
     published = compare(small_store, published_only=True)
-    assert "assessment_timeliness" not in set(published.area_results["indicator_id"].astype(str))
+    assert "strategy_discussion_partners" not in set(published.area_results["indicator_id"].astype(str))
+    assert "strategy_discussion_partners" in set(compare(small_store).area_results["indicator_id"].astype(str))
     scores = published.scores.set_index("partnership_id")
     assert scores["did_not_report"].sum() == 0
     assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.480, abs=1e-3), 3]
@@ -374,4 +375,4 @@ def test_summaries_mark_invented_figures(demo_comparison):
     """A demo figure named in a summary says it is invented; a published one does not."""
     summaries = demo_comparison.scores.set_index("partnership_id")["summary"]
     assert summaries["E06000031"].startswith("CP conference attendance +5.3 SD (invented), ")
-    assert summaries["E06000018"].startswith("13 figures not reported (invented), Sickness absence +2.7 SD, ")
+    assert summaries["E06000018"].startswith("12 figures not reported (invented), Sickness absence +2.7 SD, ")

@@ -23,7 +23,7 @@ def test_table_lists_every_partnership_with_its_flags(demo_db_path, capsys):
     assert lines[0] == "Concern scores as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships, most concern first."
     ranked = [line for line in lines if line[:4].strip().isdigit()]
     assert len(ranked) == 153
-    assert ranked[0].startswith("   1 (1-2)  Nottingham (E06000018)  score +2.28  ")
+    assert ranked[0].startswith("   1 (1-3)  Kensington and Chelsea (E09000020)  score +2.03  ")
     sentences = [line.strip() for line in lines if line.startswith("        ")]
     assert sentences and all(sentence.endswith(".") for sentence in sentences)
 
@@ -69,5 +69,6 @@ def test_published_figures_only(demo_db_path, capsys):
     assert code == 0 and len(document["partnerships"]) == 153
     assert sum(entry["did_not_report"] for entry in document["partnerships"]) == 0
     indicators = {flag["indicator_id"] for entry in document["partnerships"] for flag in entry["flags"]}
-    assert indicators and indicators <= {"rereferral_rate", "repeat_cp_plans", "caseload", "vacancy_rate", "agency_rate",
-                                         "turnover_rate", "absence_rate", "ilacs_grade"}
+    assert indicators and indicators <= {"rereferral_rate", "repeat_cp_plans", "assessment_timeliness", "icpc_timeliness",
+                                         "cp_plans_2_years", "caseload", "vacancy_rate", "agency_rate", "turnover_rate",
+                                         "absence_rate", "ilacs_grade"}

@@ -5,6 +5,7 @@ Literal values are the seeded demo's."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 
 import pytest
@@ -16,7 +17,7 @@ from boards.pack.national import national_pack
 
 from .conftest import margin_bands, page_images, page_texts, write_pack_offline
 
-ENGLAND_PAGES = 14
+ENGLAND_PAGES = 21
 EAST_MIDLANDS = "E12000004"
 
 
@@ -34,13 +35,15 @@ def test_england_pack_ranks_every_partnership(england):
     assert len(england.pages) == ENGLAND_PAGES
     assert texts[0].startswith("Board pack: England Every partnership in England compared with England, its region "
                                "and its statistical neighbours as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships,")
-    assert ("Highest concern score: Peterborough (56.6), Newcastle upon Tyne (44.7) and Herefordshire, County of "
-            "(33.3).") in texts[0]
+    assert "Highest concern score: Kensington and Chelsea (2.03), Nottingham (1.98) and Dudley (1.94)." in texts[0]
     everything = " ".join(texts)
-    assert "1 Peterborough East of England 56.6 (invented) 10 5 0 0 new, 1 cleared flags; same rank" in everything
+    assert ("1 1 to 3 Kensington and Chelsea London 2.03 (invented) 0 0 12 12 new, 0 cleared flags; up 124 places "
+            "12 figures not reported (invented), Actions with impact evidence +1.8 SD (invented)") in everything
+    assert "14 12 to 16 Peterborough East of England 1.44 (invented) 10 5 0 0 new, 0 cleared flags; down 7 places" in everything
     # Every rank from 1 to 153 is a row of the table (ties share a rank, so count the partnership rows).
     rows = [text for text in texts if "Since 2026-27 Q1" in text]
-    assert sum(text.count("(invented)") for text in rows) - sum(INVENTED_FOOTER in text for text in rows) == 153 + 1
+    # A score cell is its two-decimal score marked invented (the drivers' distances have one decimal and "SD").
+    assert sum(len(re.findall(r"-?\d+\.\d\d \(invented\)", text)) for text in rows) == 153
 
 
 def test_england_pack_draws_the_matrix_in_four_parts_and_the_map(england):
@@ -89,4 +92,4 @@ def test_the_rank_interval_is_printed_when_the_scores_hold_one(demo_store):
     pdf = national_pack(demo_store, replace(current, scores=scores), region_code=EAST_MIDLANDS)
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Rank Rank interval Partnership Region Score" in text
-    assert "8 6 to 11 Nottingham East Midlands 23.8 (invented)" in text
+    assert "2 1 to 5 Nottingham East Midlands 1.98 (invented)" in text

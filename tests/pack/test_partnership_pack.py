@@ -1,7 +1,8 @@
 """Peterborough's board pack as at 2026-27 Q2, written by ``boards pack`` with no network, read back as a
 reader would: its text (pypdf), its pages as images (pdftoppm) and its document properties.
 
-Literal values are the seeded demo's (Peterborough ranks first by concern as at 2026-27 Q2).
+Literal values are the seeded demo's (Peterborough ranks 14th by concern as at 2026-27 Q2, first of those that
+sent every return).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from boards.provenance import attribution
 
 from .conftest import margin_bands, page_images, page_texts
 
-PAGES = 20
+PAGES = 21
 CHARTS = 7  # the spine chart and one trend chart per domain (six domains)
 A4_POINTS = (595.28, 841.89)
 
@@ -67,12 +68,14 @@ def test_first_page_says_where_it_stands_in_sentences(texts):
     first = texts[0]
     assert first.startswith("Board pack: Peterborough Compared as at 2026-27 Q2 (Jul-Sep 2026), against England, "
                             "East of England and its statistical neighbours. Covers: Peterborough (E06000031).")
-    assert "Concern score 56.6; rank 1 of 153 (1 is the partnership of most concern)." in first
-    assert ("- Worse than England, beyond the 99.8% limit: Assessments in 45 days 47.2% against England 83.1%: below "
-            "the 99.8% limit (60.1%); worse for 7 quarters running. (invented)") in first
+    assert ("Concern score 1.44 (95% interval 1.24 to 1.50); rank 14 of 153 (rank interval 12 to 16) (1 is the "
+            "partnership of most concern).") in first
+    assert ("- Worse than England, beyond the 99.8% limit: Strategy discussions with partners 27.0% against England "
+            "69.0%: below the 99.8% limit (38.2%); worse for 7 quarters running. (invented)") in first
     assert first.count("- Worse than England, beyond the 99.8% limit:") == 5  # five findings, the strongest first
-    assert "Since 2026-27 Q1 (Apr-Jun 2026) Rank 1 of 153 by concern, unchanged from the period before." in first
-    assert "- New flags (0): none. - Cleared (1): CP plans 2+ years (invented). - Persisting (10): " in first
+    assert ("Since 2026-27 Q1 (Apr-Jun 2026) Rank 14 of 153 by concern, from 7 in the period before (towards less "
+            "concern).") in first
+    assert "- New flags (0): none. - Cleared (0): none. - Persisting (10): Strategy discussions with partners (invented)" in first
     assert "Missing returns Every quarterly local return came in for the last 4 quarters." in first
 
 
@@ -89,7 +92,8 @@ def test_invented_figures_are_marked_on_the_page_where_they_appear(texts):
         if "(invented)" in body:
             assert INVENTED_FOOTER in text, number
     spine_table = texts[2]
-    assert "Assessments in 45 days (invented)" in spine_table
+    assert "Strategy discussions with partners (invented)" in spine_table
+    assert "Assessments in 45 days 2024-25 (year to 31 Mar 2025) 77.0 % 85.7 86.7 86.5 124 of 150 Similar" in spine_table
     assert "Re-referrals 2024-25 (year to 31 Mar 2025) 19.8 % 22.6 19.4 19.9 73 of 153 Similar" in spine_table
     assert "Re-referrals (invented)" not in " ".join(texts)
 
@@ -119,7 +123,7 @@ def test_nothing_is_drawn_outside_the_page_margins(peterborough_pack, tmp_path):
 
 def test_sources_and_licence_are_on_the_last_pages(texts):
     sources = " ".join(texts[-2:])
-    assert sources.startswith("Where the figures come from The figures of Peterborough: 23 demo, 11 published.")
+    assert sources.startswith("Where the figures come from The figures of Peterborough: 21 demo, 16 published.")
     assert attribution() in sources
     assert "demo (invented)" in sources
 
