@@ -27,7 +27,7 @@ def league_row(page: Page, row: int):
 def open_overview(page: Page, url: str) -> float:
     started = time.monotonic()
     page.goto(url)
-    expect(league_row(page, 1)).to_contain_text("Nottingham", timeout=LEAGUE_TABLE_SECONDS * 1000)
+    expect(league_row(page, 1)).to_contain_text("Kensington and Chelsea", timeout=LEAGUE_TABLE_SECONDS * 1000)
     elapsed = time.monotonic() - started
     wait_for_app(page)
     return elapsed
@@ -37,15 +37,15 @@ def test_league_table_shows_and_a_row_opens_the_partnership(page: Page, app_url:
     elapsed = open_overview(page, app_url)
     print(f"league table shown after {elapsed:.1f} s")
     expect(page.locator("h1").first).to_have_text("Safeguarding board effectiveness")
-    expect(league_row(page, 1)).to_contain_text("1 (1-2)")
-    expect(league_row(page, 2)).to_contain_text("Kensington and Chelsea")
+    expect(league_row(page, 1)).to_contain_text("1 (1-3)")
+    expect(league_row(page, 2)).to_contain_text("Nottingham")
 
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    # The row-selection checkbox of the second partnership (Kensington and Chelsea).
+    # The row-selection checkbox of the second partnership (Nottingham).
     page.mouse.click(box["x"] + 16, box["y"] + HEADER_PX + ROW_PX + ROW_PX / 2)
-    page.wait_for_url(re.compile(r"/partnership\?.*partnership=E09000020"), timeout=30_000)
+    page.wait_for_url(re.compile(r"/partnership\?.*partnership=E06000018"), timeout=30_000)
 
 
 def test_the_map_view_opens_from_its_tab_and_a_hex_opens_its_partnership(page: Page, app_url: str) -> None:
@@ -77,7 +77,7 @@ def test_period_can_be_chosen_with_the_keyboard_alone(page: Page, app_url: str) 
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"period=2026-27\+Q1"), timeout=30_000)
     wait_for_app(page)
-    # 2026-27 Q1: Cheshire East is second, where Kensington and Chelsea was in Q2.
+    # 2026-27 Q1: Cheshire East is second, where Nottingham was in Q2.
     expect(league_row(page, 2)).to_contain_text("Cheshire East")
 
 

@@ -75,7 +75,7 @@ def test_board_pack_downloads_as_the_partnerships_pdf(page: Page, app_url: str, 
     download.value.save_as(saved)
     reader = PdfReader(saved)
     assert reader.metadata.title == "Board pack: Peterborough, 2026-27 Q2"
-    assert "Concern score 56.6; rank 1 of 153" in " ".join(reader.pages[0].extract_text().split())
+    assert "Concern score 1.44 (95% interval 1.24 to 1.50); rank 14 of 153" in " ".join(reader.pages[0].extract_text().split())
 
 
 def test_printing_the_profile_fits_charts_to_a4(page: Page, app_url: str, tmp_path) -> None:
