@@ -144,8 +144,8 @@ def ranked_partnerships() -> None:
         hide_index=True,
         height=min(38 + 35 * len(table), 460),
         column_order=[
-            "rank_interval", "partnership_name", "region_name", "score", "idaci_score", "deprivation", "since",
-            "summary", "worse", "worse_99_8", "worsening", "did_not_report",
+            "rank_interval", "partnership_name", "region_name", "score", "summary", "since", "worse", "worse_99_8",
+            "worsening", "did_not_report", "idaci_score", "deprivation",
         ],
         column_config={
             "rank_interval": st.column_config.TextColumn(
