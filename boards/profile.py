@@ -111,6 +111,30 @@ def missing_returns(expected: pd.DataFrame) -> pd.DataFrame:
     return expected[expected["what"] != "returned"].reset_index(drop=True)
 
 
+def missing_return_sentences(expected: pd.DataFrame) -> list[str]:
+    """What came of the returns ``expected_returns`` lists, in sentences: one for all, or one per quarter when some
+    did not come."""
+    if expected.empty:
+        return ["No quarterly local returns were collected in the quarters up to this period."]
+    missing = missing_returns(expected)
+    quarters = expected.drop_duplicates("period_id")
+    if missing.empty:
+        return [f"Every quarterly local return came in for the last {len(quarters)} quarters "
+                f"({quarters['period_id'].iloc[-1]} to {quarters['period_id'].iloc[0]})."]
+    sentences = []
+    for quarter in quarters.itertuples():
+        due = expected[expected["period_id"] == quarter.period_id]
+        gone = missing[missing["period_id"] == quarter.period_id]
+        if gone.empty:
+            sentences.append(f"{quarter.period_label}: all {len(due)} returns came in.")
+        elif len(gone) == len(due):
+            sentences.append(f"{quarter.period_label}: none of the {len(due)} returns came in.")
+        else:
+            names = ", ".join(dict.fromkeys(gone["short_name"]))
+            sentences.append(f"{quarter.period_label}: {len(gone)} of {len(due)} returns missing: {names}.")
+    return sentences
+
+
 def trend_frame(
     history: pd.DataFrame, benchmarks: pd.DataFrame, partnership_id: str, region_code: str,
     indicator_ids: list[str], as_at: date,

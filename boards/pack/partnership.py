@@ -147,26 +147,12 @@ def _first_page(pdf: BoardPackDocument, store: Store, current: Comparison, previ
         pdf.bullets(lines)
 
     pdf.heading("Missing returns", level=1)
-    expected = profile.expected_returns(store, str(score["partnership_id"]), current.as_at)
-    missing = profile.missing_returns(expected)
-    quarters = expected.drop_duplicates("period_id")
-    if expected.empty:
-        pdf.paragraph("No quarterly local returns were collected in the quarters up to this period.")
-    elif missing.empty:
-        pdf.paragraph(f"Every quarterly local return came in for the last {len(quarters)} quarters.")
+    sentences = profile.missing_return_sentences(
+        profile.expected_returns(store, str(score["partnership_id"]), current.as_at))
+    if len(sentences) == 1:
+        pdf.paragraph(sentences[0])
     else:
-        lines = []
-        for quarter in quarters.itertuples():
-            due = expected[expected["period_id"] == quarter.period_id]
-            gone = missing[missing["period_id"] == quarter.period_id]
-            if gone.empty:
-                lines.append(f"{quarter.period_label}: all {len(due)} returns came in.")
-            elif len(gone) == len(due):
-                lines.append(f"{quarter.period_label}: none of the {len(due)} returns came in.")
-            else:
-                lines.append(f"{quarter.period_label}: {len(gone)} of {len(due)} missing: "
-                             f"{', '.join(dict.fromkeys(gone['short_name']))}.")
-        pdf.bullets(lines)
+        pdf.bullets(sentences)
 
 
 @dataclass(frozen=True)

@@ -214,23 +214,9 @@ table_and_download(
 st.subheader("Missing returns")
 expected = profile.expected_returns(store, partnership_id, compared.as_at)
 missing = profile.missing_returns(expected)
-quarters = expected.drop_duplicates("period_id")
-if expected.empty:
-    st.text("No quarterly local returns were collected in the quarters up to this period.")
-elif missing.empty:
-    st.text(f"Every quarterly local return came in for the last {len(quarters)} quarters "
-            f"({quarters['period_id'].iloc[-1]} to {quarters['period_id'].iloc[0]}).")
-else:
-    for quarter in quarters.itertuples():
-        due = expected[expected["period_id"] == quarter.period_id]
-        gone = missing[missing["period_id"] == quarter.period_id]
-        if gone.empty:
-            st.text(f"{quarter.period_label}: all {len(due)} returns came in.")
-        elif len(gone) == len(due):
-            st.text(f"{quarter.period_label}: none of the {len(due)} returns came in.")
-        else:
-            names = ", ".join(dict.fromkeys(gone["short_name"]))
-            st.text(f"{quarter.period_label}: {len(gone)} of {len(due)} returns missing: {names}.")
+for sentence in profile.missing_return_sentences(expected):
+    st.text(sentence)
+if len(missing):
     table_and_download(
         missing[["period_label", "short_name", "area_code", "area_name", "what", "load_id"]].rename(
             columns={"period_label": "Quarter", "short_name": "Indicator", "area_code": "Area code",

@@ -76,7 +76,8 @@ def test_first_page_says_where_it_stands_in_sentences(texts):
     assert ("Since 2026-27 Q1 (Apr-Jun 2026) Rank 14 of 153 by concern, from 7 in the period before (towards less "
             "concern).") in first
     assert "- New flags (0): none. - Cleared (0): none. - Persisting (10): Strategy discussions with partners (invented)" in first
-    assert "Missing returns Every quarterly local return came in for the last 4 quarters." in first
+    assert ("Missing returns Every quarterly local return came in for the last 4 quarters (2025-26 Q3 to 2026-27 Q2)."
+            in first)
 
 
 def test_every_page_is_numbered(texts):
