@@ -219,7 +219,7 @@ st.download_button(
     key="weights_download",
 )
 
-# The backtest's figures, from the file ``boards backtest --format json`` writes (the run takes minutes).
+# The backtest's figures, from the file ``boards backtest --format json`` writes: too long a run for a page.
 backtest = json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
 differences = {(row["window"], row["judgement"], row["outcome"]): row for row in backtest["score_minus_baseline"]}
 quarters = {(row["window"], row["judgement"], row["outcome"]): row for row in backtest["worst_quarter"]}
