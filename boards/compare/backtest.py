@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -278,31 +279,27 @@ def backtest_report(backtest: Backtest, output_format: str = "table") -> str:
         "clustered by local authority; n inspections with the measure, of which judged weak.",
     ]
     windows = [window for window in WINDOWS if window != "all"]
+
+    def line(label: str, frame: pd.DataFrame, cell: Callable[[pd.Series], str]) -> str:
+        """One row of a block: ``label``, then ``cell`` of ``frame``'s row for each window."""
+        by_window = frame.set_index("window")
+        return f"{label:<28}" + "".join(f"{cell(by_window.loc[window]):<34}" for window in windows)
+
     for judgement in JUDGEMENTS:
         for outcome in OUTCOMES:
-            chosen = backtest.areas[(backtest.areas["judgement"] == judgement) & (backtest.areas["outcome"] == outcome)]
+            def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+                return frame[(frame["judgement"] == judgement) & (frame["outcome"] == outcome)]
+
+            areas = chosen(backtest.areas)
             lines += ["", f"{judgement.capitalize()}: {outcome}",
                       f"{'measure':<28}" + "".join(f"{window:<34}" for window in windows)]
-            for measure in dict.fromkeys(chosen["measure"]):
-                cells = []
-                for window in windows:
-                    row = chosen[(chosen["measure"] == measure) & (chosen["window"] == window)].iloc[0]
-                    cells.append(f"{_auc_text(row['auc'], row['low'], row['high'])} n={row['inspections']}/{row['judged_weak']}")
-                lines.append(f"{measure:<28}" + "".join(f"{cell:<34}" for cell in cells))
-            cells = []
-            for window in windows:
-                row = backtest.differences[
-                    (backtest.differences["judgement"] == judgement) & (backtest.differences["outcome"] == outcome)
-                    & (backtest.differences["window"] == window)].iloc[0]
-                cells.append(f"{row['difference']:+.3f} ({row['low']:+.3f} to {row['high']:+.3f})")
-            lines.append(f"{'score minus baseline':<28}" + "".join(f"{cell:<34}" for cell in cells))
-            cells = []
-            for window in windows:
-                row = backtest.worst_quarter[
-                    (backtest.worst_quarter["judgement"] == judgement) & (backtest.worst_quarter["outcome"] == outcome)
-                    & (backtest.worst_quarter["window"] == window)].iloc[0]
-                cells.append(f"{row['hit_rate']:.0%} of {row['worst_quarter']} (base {row['base_rate']:.0%})")
-            lines.append(f"{'worst quarter judged weak':<28}" + "".join(f"{cell:<34}" for cell in cells))
+            for measure in dict.fromkeys(areas["measure"]):
+                lines.append(line(measure, areas[areas["measure"] == measure], lambda row: (
+                    f"{_auc_text(row['auc'], row['low'], row['high'])} n={row['inspections']}/{row['judged_weak']}")))
+            lines.append(line("score minus baseline", chosen(backtest.differences), lambda row: (
+                f"{row['difference']:+.3f} ({row['low']:+.3f} to {row['high']:+.3f})")))
+            lines.append(line("worst quarter judged weak", chosen(backtest.worst_quarter), lambda row: (
+                f"{row['hit_rate']:.0%} of {row['worst_quarter']} (base {row['base_rate']:.0%})")))
     return "\n".join(line.rstrip() for line in lines)
 
 
