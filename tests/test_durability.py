@@ -243,3 +243,30 @@ def test_a_page_still_reading_when_the_server_stops_is_told_so_in_words(tmp_path
             result.df()
     with pytest.raises(StoreClosedError):
         store.read("load_scope", load_id=1)
+
+
+def test_a_write_whose_checkpoint_is_refused_stands_and_survives_the_process_dying(tmp_path):
+    """DuckDB refuses a checkpoint while another transaction holds its checkpoint lock ("other write
+    transactions active"; pages reading at the moment of a commit do it now and then). Here an open
+    transaction that ran an UPDATE holds it: the write is not reported as failed, and it is there after the
+    process dies before any later checkpoint (the log, holding rows only, replays)."""
+    path = tmp_path / "busy.duckdb"
+    Store.open(path).close()
+    ran = run_python(f"""
+        import os
+        from boards.store import AuditEntry, Store, utc_now
+        store = Store.open({str(path)!r})
+        other = store._con.cursor()
+        other.begin()
+        other.execute("UPDATE users SET failed_attempts = failed_attempts WHERE false")
+        store.append_audit(AuditEntry(utc_now(), "tester", "settings_changed", None, "while another held the lock"))
+        print("written")
+        os._exit(0)
+    """)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() == ["written"]
+    assert log_size(path) > 0
+    store = Store.open(path)
+    assert store.audit_log()["detail"].tolist() == ["while another held the lock"]
+    assert check_database(store).problems == []
+    store.close()
