@@ -88,7 +88,7 @@ def test_info_json_of_the_demo_database(built_db):
     info = json.loads(result.stdout)
     assert info["areas"] == 153
     assert info["indicators"] == 37
-    assert info["schema_version"] == 8
+    assert info["schema_version"] == 9
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
     assert info["observations_by_source"]["demo"] == 25704
     assert info["observations"] == sum(info["observations_by_source"].values())
