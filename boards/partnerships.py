@@ -163,7 +163,8 @@ def create_partnership(store: Store, actor: Actor, partnership_id: str, name: st
     history = store.partnership_history()
     used = history[history["partnership_id"].str.casefold() == partnership_id.casefold()]
     if len(used):
-        raise PartnershipError(f"The id {partnership_id!r} is or was already used (for {used['name'].iloc[0]}); "
+        latest = used.sort_values("valid_to", na_position="first")["name"].iloc[0]  # the name in force, if any
+        raise PartnershipError(f"The id {partnership_id!r} is or was already used (for {latest}); "
                                "figures and case reviews may be filed under it, so choose another id.")
     name = _check_name(before, partnership_id, name)
     after = _moved_in(before, partnership_id, name, resolve_areas(store, areas))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -232,3 +233,45 @@ def test_a_database_held_by_the_dashboard_is_exit_status_3_with_the_way_out(buil
         "(DuckDB lets one program at a time open a file). Use the dashboard's Upload or Administration page, "
         "or stop the dashboard and try again.\n"
     )
+
+
+def test_partnerships_commands_merge_show_history_and_survive_init(tmp_path):
+    """An administrator merges Peterborough into Cambridgeshire's partnership and names it for both; `list`,
+    `show` and `history` say so, the audit trail has both changes, a second `boards init` keeps them, and a
+    refused change is one line with exit status 1."""
+    db = tmp_path / "partnerships.duckdb"
+    assert boards("init", "--db", str(db)).returncode == 0
+    assert boards("partnerships", "list", "--several", "--db", str(db)).stdout == (
+        "no partnership covers more than one LA\n")
+    assigned = boards("partnerships", "assign", "E10000003", "Peterborough", "--db", str(db))
+    assert assigned.returncode == 0, assigned.stderr
+    assert assigned.stdout == ("Cambridgeshire (E10000003) covers Cambridgeshire, Peterborough. Peterborough moved "
+                               "from Peterborough (E06000031) to Cambridgeshire (E10000003). Peterborough (E06000031) "
+                               "ended.\n")
+    renamed = boards("partnerships", "rename", "E10000003", "Cambridgeshire and Peterborough", "--db", str(db))
+    assert renamed.returncode == 0, renamed.stderr
+    assert boards("init", "--db", str(db)).returncode == 0
+    listed = boards("partnerships", "list", "--several", "--db", str(db))
+    assert listed.stdout.splitlines() == [
+        "       id                            name  LAs                      members",
+        "E10000003 Cambridgeshire and Peterborough    2 Cambridgeshire, Peterborough",
+    ]
+    shown = boards("partnerships", "show", "E10000003", "--db", str(db)).stdout.splitlines()
+    assert shown[:2] == [
+        "Cambridgeshire and Peterborough (E10000003) covers Peterborough (E06000031), Cambridgeshire (E10000003)",
+        "history (newest change first):",
+    ]
+    assert len(shown) == 6
+    assert re.fullmatch(r"  Cambridgeshire \(E10000003\) in Cambridgeshire and Peterborough \(E10000003\): "
+                        r"from \d\d \w{3} \d{4} \d\d:\d\d UTC by system:\S+, in force", shown[-1])
+    assert "  Peterborough (E06000031) in Peterborough (E06000031): from as shipped, to " in "\n".join(
+        boards("partnerships", "history", "--db", str(db)).stdout.splitlines())
+    ended = boards("partnerships", "show", "E06000031", "--db", str(db)).stdout.splitlines()
+    assert ended[0] == "E06000031: ended; it covers no LA now"
+    audit = boards("audit", "--db", str(db)).stdout
+    assert "partnership_areas_assigned" in audit and "partnership_renamed" in audit
+
+    refused = boards("partnerships", "create", "E10000003", "Again", "Reading", "--db", str(db))
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == ("boards partnerships: The id 'E10000003' is or was already used (for Cambridgeshire and "
+                              "Peterborough); figures and case reviews may be filed under it, so choose another id.\n")
