@@ -78,13 +78,20 @@ def test_an_administrator_forms_a_partnership_and_the_dashboard_compares_it_at_o
     assert table.iloc[0][["partnership_id", "name", "member_count", "members"]].tolist() == [
         "P-CAMBS-PBORO", "Cambridgeshire and Peterborough", 2, "Cambridgeshire, Peterborough"]
     assert len(table) == 152
-    history = next(d.value for d in app.dataframe if "valid_from" in d.value.columns)
-    assert sorted(zip(history["area_name"], history["name"], history["valid_to"].isna())) == [
-        ("Cambridgeshire", "Cambridgeshire", False),
-        ("Cambridgeshire", "Cambridgeshire and Peterborough", True),
-        ("Peterborough", "Cambridgeshire and Peterborough", True),
-        ("Peterborough", "Peterborough", False),
+    history = next(d.value for d in app.dataframe if "From" in d.value.columns)
+    assert history.columns.tolist() == ["Local authority", "Partnership", "From", "To", "Begun by", "Ended by"]
+    rows = sorted(zip(history["Local authority"], history["Partnership"], history["From"] == "as shipped",
+                      history["To"] == "in force", history["Begun by"], history["Ended by"]))
+    assert rows == [
+        ("Cambridgeshire", "Cambridgeshire (E10000003)", True, False, "data/partnerships.csv", "ada"),
+        ("Cambridgeshire", "Cambridgeshire and Peterborough (P-CAMBS-PBORO)", False, True, "ada", ""),
+        ("Peterborough", "Cambridgeshire and Peterborough (P-CAMBS-PBORO)", False, True, "ada", ""),
+        ("Peterborough", "Peterborough (E06000031)", True, False, "data/partnerships.csv", "ada"),
     ]
+    assert history["To"].iloc[0].endswith(" UTC")
+    # The form starts empty again, so the partnership just made is not offered a second time.
+    assert widget(app.text_input, "Id (one word, such as P-CAMBS-PBORO)").value == ""
+    assert widget(app.multiselect, "Its local authorities (each moves from the partnership it is in now)").value == []
     audit = Store.open(app.session_state["store"].path).audit_log()
     assert audit.iloc[-1][["actor", "action", "target"]].tolist() == ["ada", "partnership_created", "P-CAMBS-PBORO"]
 

@@ -1,5 +1,6 @@
 """Administration: users and roles, partnerships, settings, and the audit trail. Administrators only."""
 
+import pandas as pd
 import streamlit as st
 
 from boards.access import ROLE_LABELS, ROLES, PermissionDenied
@@ -39,6 +40,7 @@ if actor is None or not actor.can_manage():
 
 partnerships = store.partnership_names()
 CHANGE_DONE = "partnership_change_done"  # the last change's summary, shown after the rerun that redraws the tables
+FORM_KEY = "partnership_form_"  # the prefix of the partnership inputs' keys, emptied once a change is made
 
 
 def attempt(action, success: str) -> None:
@@ -60,6 +62,21 @@ def change_partnerships(action) -> None:
     else:
         st.session_state[CHANGE_DONE] = change.summary
         st.rerun()
+
+
+def empty_partnership_inputs() -> None:
+    """After a change, the inputs start empty again (set before they are drawn: Streamlit keeps a widget's
+    value otherwise, and a form would offer the partnership just created once more)."""
+    for key, value in list(st.session_state.items()):
+        if str(key).startswith(FORM_KEY):
+            if isinstance(value, str) and not str(key).startswith(f"{FORM_KEY}name_of_"):
+                st.session_state[key] = ""
+            elif isinstance(value, list):
+                st.session_state[key] = []
+            elif isinstance(value, bool):
+                st.session_state[key] = False
+            else:
+                del st.session_state[key]  # a rename box: it shows the partnership's name as it now is
 
 
 users_tab, partnerships_tab, settings_tab, audit_tab = st.tabs(["Users", "Partnerships", "Settings", "Audit trail"])
@@ -123,6 +140,7 @@ with users_tab:
 with partnerships_tab:
     done = st.session_state.pop(CHANGE_DONE, None)
     if done:
+        empty_partnership_inputs()
         st.success(plain(done), icon=":material/check_circle:")
     st.markdown(
         "Each local authority is in exactly one safeguarding partnership. As shipped, each LA is a partnership "
@@ -147,10 +165,10 @@ with partnerships_tab:
 
     st.subheader("Define a partnership")
     with st.form("create_partnership"):
-        new_id = st.text_input("Id (one word, such as P-CAMBS-PBORO)")
-        new_name = st.text_input("Partnership name")
+        new_id = st.text_input("Id (one word, such as P-CAMBS-PBORO)", key=f"{FORM_KEY}id")
+        new_name = st.text_input("Partnership name", key=f"{FORM_KEY}name")
         new_areas = st.multiselect("Its local authorities (each moves from the partnership it is in now)",
-                                   list(area_labels), format_func=area_labels.get)
+                                   list(area_labels), format_func=area_labels.get, key=f"{FORM_KEY}areas")
         created = st.form_submit_button("Create partnership", type="primary")
     if created:
         change_partnerships(lambda: create_partnership(store, actor, new_id, new_name, new_areas))
@@ -161,16 +179,18 @@ with partnerships_tab:
     if which is not None:
         left, right = st.columns(2)
         with left:
-            renamed = st.text_input("New name", value=footprints.set_index("partnership_id").loc[which, "name"])
+            renamed = st.text_input("New name", value=footprints.set_index("partnership_id").loc[which, "name"],
+                                    key=f"{FORM_KEY}name_of_{which}")
             if st.button("Rename"):
                 change_partnerships(lambda: rename_partnership(store, actor, which, renamed))
             moving = st.multiselect("Local authorities to move into it", [c for c in area_labels
                                     if areas.set_index("area_code").loc[c, "partnership_id"] != which],
-                                    format_func=area_labels.get)
+                                    format_func=area_labels.get, key=f"{FORM_KEY}moving_{which}")
             if st.button("Move them in"):
                 change_partnerships(lambda: assign_areas(store, actor, which, moving))
         with right:
-            sure = st.checkbox("End this partnership: each of its LAs becomes a partnership of its own")
+            sure = st.checkbox("End this partnership: each of its LAs becomes a partnership of its own",
+                               key=f"{FORM_KEY}dissolve_{which}")
             if st.button("Dissolve partnership", disabled=not sure):
                 change_partnerships(lambda: dissolve_partnership(store, actor, which))
 
@@ -179,19 +199,19 @@ with partnerships_tab:
     if history.empty:
         st.caption("No partnership has been changed: each LA is its own partnership, as data/partnerships.csv ships it.")
     else:
+        def when(column: str, otherwise: str) -> pd.Series:
+            return history[column].dt.strftime("%-d %b %Y, %H:%M UTC").fillna(otherwise)
+
         st.dataframe(
-            history,
+            pd.DataFrame({
+                "Local authority": history["area_name"],
+                "Partnership": history["name"] + " (" + history["partnership_id"] + ")",
+                "From": when("valid_from", "as shipped"),
+                "To": when("valid_to", "in force"),
+                "Begun by": history["opened_by"].fillna("data/partnerships.csv"),
+                "Ended by": history["closed_by"].fillna(""),
+            }),
             hide_index=True,
-            column_config={
-                "partnership_id": "Id",
-                "name": "Partnership",
-                "area_code": None,
-                "area_name": "Local authority",
-                "valid_from": st.column_config.DatetimeColumn("From (UTC; blank: as shipped)", format="D MMM YYYY, HH:mm"),
-                "valid_to": st.column_config.DatetimeColumn("To (UTC; blank: in force)", format="D MMM YYYY, HH:mm"),
-                "opened_by": "Begun by",
-                "closed_by": "Ended by",
-            },
         )
 
 with settings_tab:
