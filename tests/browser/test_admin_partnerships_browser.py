@@ -56,7 +56,6 @@ def test_an_administrator_forms_a_partnership_in_the_browser(page: Page, partner
     expect(page.get_by_text("Cambridgeshire and Peterborough (P-CAMBS-PBORO) covers Cambridgeshire, Peterborough."))\
         .to_be_visible(timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
-    # A rerun shows the page's first tab again.
     page.get_by_role("tab", name="Partnerships").click()
     expect(page.get_by_role("heading", name="History: which LA was in which partnership, when")).to_be_visible()
     screenshot(page, "admin_partnerships_formed")
