@@ -29,7 +29,7 @@ def test_init_creates_reference_and_first_admin(tmp_path):
     result = boards("init", "--db", str(db))
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
-    assert first == f"{db}: schema version 8, 153 areas, 37 indicators, 0 observations"
+    assert first == f"{db}: schema version 9, 153 areas, 37 indicators, 0 observations"
     assert second.startswith("Created user 'admin' with password: ")
     assert len(second.split("password: ")[1].split()[0]) == 20
     again = boards("init", "--db", str(db))
@@ -155,14 +155,14 @@ def test_backup_restore_then_check(built_db, tmp_path):
     restored = boards("restore", str(backup), "--db", str(db))
     assert restored.returncode == 0, restored.stderr
     first, second = restored.stdout.strip().splitlines()
-    assert first == f"{db}: restored from {backup} (schema version 8, 51541 observations, 9 loads)"
+    assert first == f"{db}: restored from {backup} (schema version 9, 51541 observations, 9 loads)"
     assert second.startswith(f"the database it replaced is kept as {db}.before-restore-")
     assert "late.user" not in boards("users", "list", "--db", str(db)).stdout
 
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines() == [
-        f"{db}: schema version 8; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
+        f"{db}: schema version 9; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
         "9 loads, 0 users, 9 audit_log",
         "whole: every figure belongs to its load, the audit trail is unbroken",
     ]
@@ -181,19 +181,26 @@ def damaged_copy(built_db, path, *statements):
 
 
 def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
-    """A figure that lost its load and a missing audit row are each reported; the exit status is 1."""
+    """A figure that lost its load, a missing audit row, an LA moved behind the history's back and an LA in no
+    partnership are each reported; the exit status is 1."""
     db = damaged_copy(built_db, tmp_path / "damaged.duckdb",
                       "UPDATE observations SET load_id = 99 WHERE load_id = 9 AND area_code = 'E06000001'",
-                      "DELETE FROM audit_log WHERE audit_id = 3")
+                      "DELETE FROM audit_log WHERE audit_id = 3",
+                      "UPDATE partnerships SET partnership_id = 'E10000003' WHERE area_code = 'E06000031'",
+                      "DELETE FROM partnerships WHERE area_code = 'E06000001'")
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 1
     lines = checked.stderr.strip().splitlines()
     assert lines[1:] == [
-        "4 problems:",
+        "8 problems:",
         "load 9 (committed) should hold 11016 figures, holds 10944",
         "72 rows of observations belong to no committed load",
         "the audit trail jumps from row 2 to row 4",
         "load 3 has no 'data_imported' row in the audit trail",
+        "area E06000001 has an open history row in E06000001 but is not in it",
+        "area E06000001 is in no partnership",
+        "area E06000031 has an open history row in E06000031 but is not in it",
+        "area E06000031 is in E10000003 with no open history row",
     ]
 
 
