@@ -137,7 +137,7 @@ def _known_partnerships(store: Store, partnership_ids: list[str]) -> list[str]:
     known = store.partnership_names()
     unknown = [p for p in partnership_ids if p not in known]
     if unknown:
-        raise AccountError(f"unknown partnership {', '.join(unknown)}: use the partnership ids in data/partnerships.csv")
+        raise AccountError(f"unknown partnership {', '.join(unknown)}: use the partnership ids 'boards partnerships list' shows")
     return sorted(set(partnership_ids))
 
 

@@ -39,6 +39,15 @@ from boards.reference import ReferenceDataError, load_reference
 from boards.pack import PackError
 from boards.pack.command import add_pack_command
 from boards.maintenance import backup_database, check_database, restore_database
+from boards.partnerships import (
+    PartnershipError,
+    assign_areas,
+    create_partnership,
+    dissolve_partnership,
+    edited_history,
+    footprint_table,
+    rename_partnership,
+)
 from boards.store import DatabaseInUseError, Store, StoreError, resolve_db_path
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
@@ -193,6 +202,126 @@ def _users_reset_password(args: argparse.Namespace, db: Path) -> str:
     return f"New password for {args.username!r}: {password}  (shown once)" if generated else f"Password of {args.username!r} changed"
 
 
+# -- partnerships ----------------------------------------------------------------------------
+
+
+def _partnerships_list(args: argparse.Namespace, db: Path) -> str:
+    table = footprint_table(_existing_store(db))
+    if args.several:
+        table = table[table["member_count"] > 1]
+    if table.empty:
+        return "no partnership covers more than one LA"
+    shown = table.rename(columns={"partnership_id": "id", "member_count": "LAs"})
+    return shown.to_string(index=False)
+
+
+def _history_lines(history) -> list[str]:
+    def when(value) -> str:
+        return "as shipped" if value is None or value != value else f"{value:%d %b %Y %H:%M} UTC"
+
+    return [
+        f"  {row.area_name} ({row.area_code}) in {row.name} ({row.partnership_id}): from {when(row.valid_from)}"
+        f"{' by ' + row.opened_by if isinstance(row.opened_by, str) else ''}, "
+        + ("in force" if row.valid_to != row.valid_to or row.valid_to is None
+           else f"to {when(row.valid_to)} by {row.closed_by}")
+        for row in history.itertuples()
+    ]
+
+
+def _partnerships_show(args: argparse.Namespace, db: Path) -> str:
+    store = _existing_store(db)
+    history = store.partnership_history()
+    mine = history[history["partnership_id"] == args.partnership_id]
+    if mine.empty:
+        raise CommandError(f"there is no partnership {args.partnership_id!r}, nor was there one")
+    members = store.partnership_members()
+    current = members[members["partnership_id"] == args.partnership_id]
+    if current.empty:
+        lines = [f"{args.partnership_id}: ended; it covers no LA now"]
+    else:
+        lines = [f"{current['name'].iloc[0]} ({args.partnership_id}) covers "
+                 + ", ".join(f"{r.area_name} ({r.area_code})" for r in current.itertuples())]
+    return "\n".join([*lines, "history (newest change first):", *_history_lines(mine)])
+
+
+def _partnerships_history(args: argparse.Namespace, db: Path) -> str:
+    history = edited_history(_existing_store(db))
+    if history.empty:
+        return "no partnership has been edited: each LA is its own partnership, as data/partnerships.csv ships it"
+    return "\n".join(["what belonged to what, newest change first:", *_history_lines(history)])
+
+
+def _partnerships_create(args: argparse.Namespace, db: Path) -> str:
+    return create_partnership(_existing_store(db), _operator(), args.partnership_id, args.name, args.areas).summary
+
+
+def _partnerships_assign(args: argparse.Namespace, db: Path) -> str:
+    return assign_areas(_existing_store(db), _operator(), args.partnership_id, args.areas).summary
+
+
+def _partnerships_rename(args: argparse.Namespace, db: Path) -> str:
+    return rename_partnership(_existing_store(db), _operator(), args.partnership_id, args.name).summary
+
+
+def _partnerships_dissolve(args: argparse.Namespace, db: Path) -> str:
+    return dissolve_partnership(_existing_store(db), _operator(), args.partnership_id).summary
+
+
+def _add_partnerships_command(commands, common: argparse.ArgumentParser) -> None:
+    partnerships = commands.add_parser(
+        "partnerships", help="list, show and change which LAs each safeguarding partnership covers",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=PARTNERSHIPS_HELP,
+    ).add_subparsers(dest="partnerships_command", required=True, metavar="ACTION")
+    listing = partnerships.add_parser("list", parents=[common], help="every partnership in force and its LAs")
+    listing.add_argument("--several", action="store_true", help="only partnerships of more than one LA")
+    listing.set_defaults(run=_partnerships_list)
+    show = partnerships.add_parser("show", parents=[common], help="one partnership's LAs and its history")
+    show.add_argument("partnership_id")
+    show.set_defaults(run=_partnerships_show)
+    history = partnerships.add_parser("history", parents=[common],
+                                      help="every change made to partnerships: which LA was in which, from when to when")
+    history.set_defaults(run=_partnerships_history)
+    create = partnerships.add_parser(
+        "create", parents=[common], help="a new partnership of the LAs named, each moved from where it was")
+    create.add_argument("partnership_id", help="a new id, one word: letters, digits, - and _ (e.g. P-CAMBS-PBORO)")
+    create.add_argument("name", help="its name, quoted if it has spaces")
+    create.add_argument("areas", nargs="+", metavar="LA", help="ONS codes (E06000031) or names (Peterborough)")
+    create.set_defaults(run=_partnerships_create)
+    assign = partnerships.add_parser(
+        "assign", parents=[common], help="move LAs into an existing partnership (from wherever they are)")
+    assign.add_argument("partnership_id")
+    assign.add_argument("areas", nargs="+", metavar="LA", help="ONS codes (E06000031) or names (Peterborough)")
+    assign.set_defaults(run=_partnerships_assign)
+    rename = partnerships.add_parser("rename", parents=[common], help="give a partnership a new name")
+    rename.add_argument("partnership_id")
+    rename.add_argument("name", help="the new name, quoted if it has spaces")
+    rename.set_defaults(run=_partnerships_rename)
+    dissolve = partnerships.add_parser(
+        "dissolve", parents=[common], help="end a partnership: each of its LAs becomes a partnership of its own")
+    dissolve.add_argument("partnership_id")
+    dissolve.set_defaults(run=_partnerships_dissolve)
+
+
+PARTNERSHIPS_HELP = """\
+Each LA is in exactly one safeguarding partnership. As shipped, every LA is a partnership of its own
+(id = its ONS code); no public list of multi-LA footprints could be cited (data/reference/PROVENANCE.md).
+Changes are audited ('boards audit') and kept as history ('boards partnerships history'); 'boards init'
+keeps them. Comparisons use the LAs a partnership covers now, for every period.
+
+examples:
+  boards partnerships list --several
+  boards partnerships create P-BERKS-W "Berkshire West" "West Berkshire" Reading Wokingham
+  boards partnerships assign E10000003 Peterborough        # merge Peterborough into Cambridgeshire's...
+  boards partnerships rename E10000003 "Cambridgeshire and Peterborough"   # ...and name it for both
+  boards partnerships show E10000003
+  boards partnerships dissolve P-BERKS-W                  # each LA back on its own
+
+A change that would end a partnership an uploader uploads for is refused, naming them: first give them
+what they should upload for now with 'boards users set-areas USERNAME PARTNERSHIP_ID'.
+"""
+
+
 def _settings(args: argparse.Namespace, db: Path) -> str:
     store = _existing_store(db)
     if args.key is not None:
@@ -286,6 +415,7 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
     reset.set_defaults(run=_users_reset_password)
 
+    _add_partnerships_command(commands, common)
     setting = commands.add_parser("settings", parents=[common], help="show settings, or change one: KEY VALUE")
     setting.add_argument("key", nargs="?")
     setting.add_argument("value", nargs="?")
@@ -309,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_IN_USE
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
-            ComparisonError, PackError) as exc:
+            ComparisonError, PackError, PartnershipError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return 1
     except CommandExit as exc:

@@ -29,8 +29,8 @@ COUNTED_TABLES = ("observations", "observation_history", "published_benchmarks",
 
 def check_database(store: Store) -> CheckReport:
     """Verify that the database is whole: its schema is current, every figure belongs to a committed load
-    and adds up to what that load recorded, no key is held twice, and the audit trail has no gap and a row
-    for every import and rollback."""
+    and adds up to what that load recorded, no key is held twice, the audit trail has no gap and a row
+    for every import and rollback, and every LA is in one partnership, as the history says."""
     version = store.schema_version()
     problems = []
     if version != SCHEMA_VERSION:
@@ -51,6 +51,8 @@ def check_database(store: Store) -> CheckReport:
         problems.append(f"the audit trail jumps from row {row.previous} to row {row.audit_id}")
     for row in store.read("check_unaudited_loads").itertuples():
         problems.append(f"load {row.load_id} has no '{row.action}' row in the audit trail")
+    for row in store.read("check_partnership_history").itertuples():
+        problems.append(f"area {row.area_code} {row.problem}")
     counts = {table: len(store.table(table)) for table in COUNTED_TABLES}
     return CheckReport(store.path, version, counts, problems)
 

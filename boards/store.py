@@ -66,6 +66,14 @@ class SchemaTooNewError(StoreError):
     """The database was written by a newer version of this application."""
 
 
+class PartnershipInUseError(StoreError):
+    """A change would end partnerships that users still upload for (by partnership id, their usernames)."""
+
+    def __init__(self, usernames: dict[str, str]) -> None:
+        self.usernames = usernames
+        super().__init__("; ".join(f"{pid}: {names}" for pid, names in usernames.items()))
+
+
 class AlreadyLoadedError(StoreError):
     """A committed load already holds a file with the same content hash."""
 
@@ -493,7 +501,6 @@ class Store:
             "area_aliases": ref.aliases,
             "area_population": ref.population,
             "statistical_neighbours": ref.neighbours,
-            "partnerships": ref.partnerships,
             "inspections": ref.inspections.reindex(columns=INSPECTION_COLUMNS),
         }
         with self._transaction() as cur:
@@ -503,6 +510,26 @@ class Store:
                 columns = ", ".join(frame.columns)
                 cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
                 cur.unregister("incoming")
+            self._mirror_partnerships(cur, ref.partnerships)
+
+    @staticmethod
+    def _mirror_partnerships(cur: duckdb.DuckDBPyConnection, shipped: pd.DataFrame) -> None:
+        """The partnerships of data/partnerships.csv, unless an administrator has edited them: their edits are
+        kept (``boards init`` must not undo them) and only an area in no partnership gets the file's one."""
+        edited = cur.execute("SELECT count(*) FROM partnership_history WHERE valid_from IS NOT NULL").fetchone()[0]
+        cur.register("shipped", shipped)
+        if not edited:
+            cur.execute("DELETE FROM partnerships")
+            cur.execute("DELETE FROM partnership_history")
+        cur.execute(
+            "INSERT INTO partnerships (partnership_id, name, area_code) SELECT partnership_id, name, area_code "
+            "FROM shipped WHERE area_code NOT IN (SELECT area_code FROM partnerships)"
+        )
+        cur.execute(
+            "INSERT INTO partnership_history SELECT partnership_id, name, area_code, NULL, NULL, NULL, NULL "
+            "FROM shipped WHERE area_code NOT IN (SELECT area_code FROM partnership_history WHERE valid_to IS NULL)"
+        )
+        cur.unregister("shipped")
 
     def sync_catalogue(self, catalogue: pd.DataFrame) -> None:
         """Mirror the indicator catalogue file into the ``indicators`` table, keeping its order."""
@@ -814,12 +841,15 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever a load is committed or rolled back: the key of cached comparisons."""
+    def data_version(self) -> tuple[int, int, int]:
+        """Changes whenever a load is committed or rolled back, or a partnership is edited (each edit adds
+        history rows): the key of cached comparisons."""
         # Asked several times a page run (every shared cache is keyed by it): a tuple, not a DataFrame.
         with self._cursor() as cur:
-            loads, rollbacks = cur.execute("SELECT count(*), count(rolled_back_at) FROM loads").fetchone()
-        return int(loads), int(rollbacks)
+            loads, rollbacks, footprints = cur.execute(
+                "SELECT count(*), count(rolled_back_at), (SELECT count(*) FROM partnership_history) FROM loads"
+            ).fetchone()
+        return int(loads), int(rollbacks), int(footprints)
 
     def has_observations(self) -> bool:
         return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM observations)"))
@@ -1016,6 +1046,60 @@ class Store:
             [partnership_ids],
         )
         return frame["area_code"].tolist()
+
+    def partnership_members(self) -> pd.DataFrame:
+        """The footprint in force: partnership_id, name, area_code, area_name, one row per member LA."""
+        return self._frame(
+            "SELECT p.partnership_id, p.name, p.area_code, a.name AS area_name FROM partnerships p "
+            "LEFT JOIN areas a USING (area_code) ORDER BY p.partnership_id, p.area_code"
+        )
+
+    def partnership_history(self) -> pd.DataFrame:
+        """Every membership there has been: partnership_id, name, area_code, area_name, valid_from, valid_to
+        (NULL from: as shipped; NULL to: in force), opened_by, closed_by; newest change first."""
+        return self._frame(
+            "SELECT h.partnership_id, h.name, h.area_code, a.name AS area_name, h.valid_from, h.valid_to, h.opened_by, "
+            "h.closed_by FROM partnership_history h LEFT JOIN areas a USING (area_code) "
+            "ORDER BY greatest(h.valid_from, h.valid_to) DESC NULLS LAST, h.partnership_id, h.area_code, "
+            "h.valid_from NULLS FIRST"
+        )
+
+    def replace_partnership_footprint(
+        self, before: pd.DataFrame, after: pd.DataFrame, *, at: datetime, audit: AuditEntry
+    ) -> None:
+        """Make ``after`` (partnership_id, name, area_code) the footprint in force, in one transaction with
+        its history and audit rows. ``before`` is the footprint the change was worked out from: if another
+        change came first, or a user still uploads for a partnership that ``after`` ends, nothing is written."""
+        key = ["partnership_id", "name", "area_code"]
+        with self._transaction() as cur:
+            current = cur.execute(f"SELECT {', '.join(key)} FROM partnerships ORDER BY ALL").df()
+            if not current.equals(before[key].sort_values(key).reset_index(drop=True)):
+                raise StoreError("The partnerships were changed by someone else meanwhile, so nothing was changed. "
+                                 "Look at them again and repeat your change.")
+            cur.register("after", after[key])
+            stranded = cur.execute(
+                "SELECT partnership_id, string_agg(username, ', ' ORDER BY username) AS usernames "
+                "FROM user_partnerships WHERE partnership_id NOT IN (SELECT partnership_id FROM after) "
+                "GROUP BY partnership_id ORDER BY partnership_id"
+            ).fetchall()
+            if stranded:
+                raise PartnershipInUseError(dict(stranded))
+            cur.execute(
+                "UPDATE partnership_history h SET valid_to = ?, closed_by = ? WHERE valid_to IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM after a WHERE a.partnership_id = h.partnership_id AND a.name = h.name "
+                "AND a.area_code = h.area_code)",
+                [at, audit.actor],
+            )
+            cur.execute(
+                "INSERT INTO partnership_history SELECT a.partnership_id, a.name, a.area_code, ?, NULL, ?, NULL "
+                "FROM after a WHERE NOT EXISTS (SELECT 1 FROM partnerships p WHERE p.partnership_id = a.partnership_id "
+                "AND p.name = a.name AND p.area_code = a.area_code)",
+                [at, audit.actor],
+            )
+            cur.execute("DELETE FROM partnerships")
+            cur.execute(f"INSERT INTO partnerships ({', '.join(key)}) SELECT {', '.join(key)} FROM after")
+            cur.unregister("after")
+            self._write_audit(cur, audit)
 
     def settings(self) -> dict[str, str]:
         frame = self._frame("SELECT key, value FROM settings")

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -28,7 +29,7 @@ def test_init_creates_reference_and_first_admin(tmp_path):
     result = boards("init", "--db", str(db))
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
-    assert first == f"{db}: schema version 8, 153 areas, 37 indicators, 0 observations"
+    assert first == f"{db}: schema version 9, 153 areas, 37 indicators, 0 observations"
     assert second.startswith("Created user 'admin' with password: ")
     assert len(second.split("password: ")[1].split()[0]) == 20
     again = boards("init", "--db", str(db))
@@ -88,7 +89,7 @@ def test_info_json_of_the_demo_database(built_db):
     info = json.loads(result.stdout)
     assert info["areas"] == 153
     assert info["indicators"] == 37
-    assert info["schema_version"] == 8
+    assert info["schema_version"] == 9
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
     assert info["observations_by_source"]["demo"] == 25704
     assert info["observations"] == sum(info["observations_by_source"].values())
@@ -154,14 +155,14 @@ def test_backup_restore_then_check(built_db, tmp_path):
     restored = boards("restore", str(backup), "--db", str(db))
     assert restored.returncode == 0, restored.stderr
     first, second = restored.stdout.strip().splitlines()
-    assert first == f"{db}: restored from {backup} (schema version 8, 51541 observations, 9 loads)"
+    assert first == f"{db}: restored from {backup} (schema version 9, 51541 observations, 9 loads)"
     assert second.startswith(f"the database it replaced is kept as {db}.before-restore-")
     assert "late.user" not in boards("users", "list", "--db", str(db)).stdout
 
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines() == [
-        f"{db}: schema version 8; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
+        f"{db}: schema version 9; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
         "9 loads, 0 users, 9 audit_log",
         "whole: every figure belongs to its load, the audit trail is unbroken",
     ]
@@ -180,19 +181,26 @@ def damaged_copy(built_db, path, *statements):
 
 
 def test_check_names_every_problem_and_exits_1(built_db, tmp_path):
-    """A figure that lost its load and a missing audit row are each reported; the exit status is 1."""
+    """A figure that lost its load, a missing audit row, an LA moved behind the history's back and an LA in no
+    partnership are each reported; the exit status is 1."""
     db = damaged_copy(built_db, tmp_path / "damaged.duckdb",
                       "UPDATE observations SET load_id = 99 WHERE load_id = 9 AND area_code = 'E06000001'",
-                      "DELETE FROM audit_log WHERE audit_id = 3")
+                      "DELETE FROM audit_log WHERE audit_id = 3",
+                      "UPDATE partnerships SET partnership_id = 'E10000003' WHERE area_code = 'E06000031'",
+                      "DELETE FROM partnerships WHERE area_code = 'E06000001'")
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 1
     lines = checked.stderr.strip().splitlines()
     assert lines[1:] == [
-        "4 problems:",
+        "8 problems:",
         "load 9 (committed) should hold 11016 figures, holds 10944",
         "72 rows of observations belong to no committed load",
         "the audit trail jumps from row 2 to row 4",
         "load 3 has no 'data_imported' row in the audit trail",
+        "area E06000001 has an open history row in E06000001 but is not in it",
+        "area E06000001 is in no partnership",
+        "area E06000031 has an open history row in E06000031 but is not in it",
+        "area E06000031 is in E10000003 with no open history row",
     ]
 
 
@@ -232,3 +240,45 @@ def test_a_database_held_by_the_dashboard_is_exit_status_3_with_the_way_out(buil
         "(DuckDB lets one program at a time open a file). Use the dashboard's Upload or Administration page, "
         "or stop the dashboard and try again.\n"
     )
+
+
+def test_partnerships_commands_merge_show_history_and_survive_init(tmp_path):
+    """An administrator merges Peterborough into Cambridgeshire's partnership and names it for both; `list`,
+    `show` and `history` say so, the audit trail has both changes, a second `boards init` keeps them, and a
+    refused change is one line with exit status 1."""
+    db = tmp_path / "partnerships.duckdb"
+    assert boards("init", "--db", str(db)).returncode == 0
+    assert boards("partnerships", "list", "--several", "--db", str(db)).stdout == (
+        "no partnership covers more than one LA\n")
+    assigned = boards("partnerships", "assign", "E10000003", "Peterborough", "--db", str(db))
+    assert assigned.returncode == 0, assigned.stderr
+    assert assigned.stdout == ("Cambridgeshire (E10000003) covers Cambridgeshire, Peterborough. Peterborough moved "
+                               "from Peterborough (E06000031) to Cambridgeshire (E10000003). Peterborough (E06000031) "
+                               "ended.\n")
+    renamed = boards("partnerships", "rename", "E10000003", "Cambridgeshire and Peterborough", "--db", str(db))
+    assert renamed.returncode == 0, renamed.stderr
+    assert boards("init", "--db", str(db)).returncode == 0
+    listed = boards("partnerships", "list", "--several", "--db", str(db))
+    assert listed.stdout.splitlines() == [
+        "       id                            name  LAs                      members",
+        "E10000003 Cambridgeshire and Peterborough    2 Cambridgeshire, Peterborough",
+    ]
+    shown = boards("partnerships", "show", "E10000003", "--db", str(db)).stdout.splitlines()
+    assert shown[:2] == [
+        "Cambridgeshire and Peterborough (E10000003) covers Peterborough (E06000031), Cambridgeshire (E10000003)",
+        "history (newest change first):",
+    ]
+    assert len(shown) == 6
+    assert re.fullmatch(r"  Cambridgeshire \(E10000003\) in Cambridgeshire and Peterborough \(E10000003\): "
+                        r"from \d\d \w{3} \d{4} \d\d:\d\d UTC by system:\S+, in force", shown[-1])
+    assert "  Peterborough (E06000031) in Peterborough (E06000031): from as shipped, to " in "\n".join(
+        boards("partnerships", "history", "--db", str(db)).stdout.splitlines())
+    ended = boards("partnerships", "show", "E06000031", "--db", str(db)).stdout.splitlines()
+    assert ended[0] == "E06000031: ended; it covers no LA now"
+    audit = boards("audit", "--db", str(db)).stdout
+    assert "partnership_areas_assigned" in audit and "partnership_renamed" in audit
+
+    refused = boards("partnerships", "create", "E10000003", "Again", "Reading", "--db", str(db))
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == ("boards partnerships: The id 'E10000003' is or was already used (for Cambridgeshire and "
+                              "Peterborough); figures and case reviews may be filed under it, so choose another id.\n")

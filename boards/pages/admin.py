@@ -1,5 +1,6 @@
-"""Administration: users and roles, settings, and the audit trail. Administrators only."""
+"""Administration: users and roles, partnerships, settings, and the audit trail. Administrators only."""
 
+import pandas as pd
 import streamlit as st
 
 from boards.access import ROLE_LABELS, ROLES, PermissionDenied
@@ -17,8 +18,18 @@ from boards.accounts import (
     settings,
 )
 from boards.exports import to_csv_bytes
+from boards.partnerships import (
+    PartnershipError,
+    assign_areas,
+    create_partnership,
+    dissolve_partnership,
+    edited_history,
+    footprint_table,
+    rename_partnership,
+)
 from boards.pages.frame import current_actor, current_store
 from boards.pages.plain import plain
+from boards.store import StoreError
 
 store = current_store()
 actor = current_actor()
@@ -28,6 +39,8 @@ if actor is None or not actor.can_manage():
     st.stop()
 
 partnerships = store.partnership_names()
+CHANGE_DONE = "partnership_change_done"  # the last change's summary, shown after the rerun that redraws the tables
+FORM_KEY = "partnership_form_"  # the prefix of the partnership inputs' keys, emptied once a change is made
 
 
 def attempt(action, success: str) -> None:
@@ -40,7 +53,33 @@ def attempt(action, success: str) -> None:
         st.success(success, icon=":material/check_circle:")
 
 
-users_tab, settings_tab, audit_tab = st.tabs(["Users", "Settings", "Audit trail"])
+def change_partnerships(action) -> None:
+    """Run a partnership change; on success redraw the page (its tables and lists) and show what it did."""
+    try:
+        change = action()
+    except (PartnershipError, PermissionDenied, StoreError) as exc:
+        st.error(plain(exc), icon=":material/error:")
+    else:
+        st.session_state[CHANGE_DONE] = change.summary
+        st.rerun()
+
+
+def empty_partnership_inputs() -> None:
+    """After a change, the inputs start empty again (set before they are drawn: Streamlit keeps a widget's
+    value otherwise, and a form would offer the partnership just created once more)."""
+    for key, value in list(st.session_state.items()):
+        if str(key).startswith(FORM_KEY):
+            if isinstance(value, str) and not str(key).startswith(f"{FORM_KEY}name_of_"):
+                st.session_state[key] = ""
+            elif isinstance(value, list):
+                st.session_state[key] = []
+            elif isinstance(value, bool):
+                st.session_state[key] = False
+            else:
+                del st.session_state[key]  # a rename box: it shows the partnership's name as it now is
+
+
+users_tab, partnerships_tab, settings_tab, audit_tab = st.tabs(["Users", "Partnerships", "Settings", "Audit trail"])
 
 with users_tab:
     users = store.users()
@@ -97,6 +136,83 @@ with users_tab:
                 password = generate_password()
                 attempt(lambda: reset_password(store, actor, who, password),
                         f"New password for {plain(who)}, shown once: `{password}`")
+
+with partnerships_tab:
+    done = st.session_state.pop(CHANGE_DONE, None)
+    if done:
+        empty_partnership_inputs()
+        st.success(plain(done), icon=":material/check_circle:")
+    st.markdown(
+        "Each local authority is in exactly one safeguarding partnership. As shipped, each LA is a partnership "
+        "of its own: no public list of multi-LA footprints could be cited. Comparisons use the LAs a "
+        "partnership covers now, for every period, so its trend compares like with like; every change is in "
+        "the audit trail and in the history below. A change that would end a partnership someone uploads for "
+        "is refused until you have changed what they upload for (Users tab)."
+    )
+    footprints = footprint_table(store)
+    st.dataframe(
+        footprints.sort_values(["member_count", "name"], ascending=[False, True]),
+        hide_index=True,
+        column_config={
+            "partnership_id": "Id",
+            "name": "Partnership",
+            "member_count": st.column_config.NumberColumn("LAs", format="%d"),
+            "members": "Local authorities",
+        },
+    )
+    areas = store.partnership_members().sort_values("area_name")
+    area_labels = dict(zip(areas["area_code"], areas["area_name"] + " (now in " + areas["name"] + ")"))
+
+    st.subheader("Define a partnership")
+    with st.form("create_partnership"):
+        new_id = st.text_input("Id (one word, such as P-CAMBS-PBORO)", key=f"{FORM_KEY}id")
+        new_name = st.text_input("Partnership name", key=f"{FORM_KEY}name")
+        new_areas = st.multiselect("Its local authorities (each moves from the partnership it is in now)",
+                                   list(area_labels), format_func=area_labels.get, key=f"{FORM_KEY}areas")
+        created = st.form_submit_button("Create partnership", type="primary")
+    if created:
+        change_partnerships(lambda: create_partnership(store, actor, new_id, new_name, new_areas))
+
+    st.subheader("Change a partnership")
+    names = dict(zip(footprints["partnership_id"], footprints["name"] + " (" + footprints["partnership_id"] + ")"))
+    which = st.selectbox("Partnership to change", list(names), format_func=names.get)
+    if which is not None:
+        left, right = st.columns(2)
+        with left:
+            renamed = st.text_input("New name", value=footprints.set_index("partnership_id").loc[which, "name"],
+                                    key=f"{FORM_KEY}name_of_{which}")
+            if st.button("Rename"):
+                change_partnerships(lambda: rename_partnership(store, actor, which, renamed))
+            moving = st.multiselect("Local authorities to move into it", [c for c in area_labels
+                                    if areas.set_index("area_code").loc[c, "partnership_id"] != which],
+                                    format_func=area_labels.get, key=f"{FORM_KEY}moving_{which}")
+            if st.button("Move them in"):
+                change_partnerships(lambda: assign_areas(store, actor, which, moving))
+        with right:
+            sure = st.checkbox("End this partnership: each of its LAs becomes a partnership of its own",
+                               key=f"{FORM_KEY}dissolve_{which}")
+            if st.button("Dissolve partnership", disabled=not sure):
+                change_partnerships(lambda: dissolve_partnership(store, actor, which))
+
+    st.subheader("History: which LA was in which partnership, when")
+    history = edited_history(store)
+    if history.empty:
+        st.caption("No partnership has been changed: each LA is its own partnership, as data/partnerships.csv ships it.")
+    else:
+        def when(column: str, otherwise: str) -> pd.Series:
+            return history[column].dt.strftime("%-d %b %Y, %H:%M UTC").fillna(otherwise)
+
+        st.dataframe(
+            pd.DataFrame({
+                "Local authority": history["area_name"],
+                "Partnership": history["name"] + " (" + history["partnership_id"] + ")",
+                "From": when("valid_from", "as shipped"),
+                "To": when("valid_to", "in force"),
+                "Begun by": history["opened_by"].fillna("data/partnerships.csv"),
+                "Ended by": history["closed_by"].fillna(""),
+            }),
+            hide_index=True,
+        )
 
 with settings_tab:
     values = settings(store)
