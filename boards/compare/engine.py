@@ -143,7 +143,8 @@ class Comparison:
     - ``area_results``: one row per partnership and indicator as at ``period_id``, with value,
       intervals, benchmarks, rank, limits, verdicts, trend and its sentence;
     - ``scores``: one row per partnership as at ``period_id``, ranked by concern score, with the 95%
-      intervals of its rank (``rank_low`` to ``rank_high``) and score (``score_low``, ``score_high``);
+      intervals of its rank (``rank_low`` to ``rank_high``) and score (``score_low``, ``score_high``), and
+      ``invented_share``, the share of its assessed weight that rests on the demo's invented figures;
     - ``benchmarks``: England and each region per indicator and period (value, basis, quartiles);
     - ``overdispersion``: per indicator and period with a funnel: target, phi, its p-value, tau2,
       the adjustment used and the range of denominators;
@@ -265,6 +266,7 @@ def compare_inputs(
     components = pd.DataFrame(
         {
             **{column: grid[column].to_numpy()[rows] for column in ("points", "assessed_weight", *COUNTS)},
+            "invented_weight": (grid["assessed_weight"].to_numpy() * grid["invented"].to_numpy())[rows],
             "as_at_period_id": as_at_of_row,
             "partnership_id": grid["partnership_code"].to_numpy()[rows],
         },
@@ -296,7 +298,7 @@ def compare_inputs(
     intervals["partnership_id"] = partnerships["partnership_id"].to_numpy()[intervals["partnership_id"]]
     score_history["summary"] = _score_summaries(score_history)
     columns = ["as_at_period_id", "rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
-               "points", "assessed_weight", *COUNTS]
+               "invented_share", "points", "assessed_weight", *COUNTS]
     score_history = score_history[columns]
 
     chosen_groups = as_at.loc[as_at["as_at"] == chosen, "group"].to_numpy()
@@ -310,7 +312,7 @@ def compare_inputs(
     scores = score_history[score_history["as_at_period_id"] == chosen_id].drop(columns="as_at_period_id")
     scores = scores.merge(intervals, on="partnership_id", how="left")
     scores = scores[["rank", "rank_low", "rank_high", "partnership_id", "partnership_name", "region_code", "score",
-                     "score_low", "score_high", "summary", "points", "assessed_weight", *COUNTS]]
+                     "score_low", "score_high", "summary", "invented_share", "points", "assessed_weight", *COUNTS]]
     return Comparison(
         period_id=chosen_id,
         period_label=periods.at[chosen, "label"],
@@ -433,6 +435,11 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     for column in ("value", "numerator", "denominator"):
         measures[column] = np.full(size, np.nan)
         measures[column][rows] = values[column].to_numpy(dtype=float)[placed]
+    # Invented: the row's own figure where it has one (a real upload beside invented returns is real), else
+    # its indicator and period's (a return not sent, in a period of invented returns).
+    row_invented = invented_of_group[group]
+    if "invented" in values:
+        row_invented[rows] = values["invented"].to_numpy(dtype=bool)[placed]
 
     region_index = pd.Index(inputs.regions["region_code"])
     grid = pd.DataFrame(
@@ -455,7 +462,7 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "end_date": periods["end_date"].to_numpy()[period],
             "status": pd.Categorical.from_codes(status, categories=status_names),
             "local_return": local_return_of_group[group],
-            "invented": invented_of_group[group],
+            "invented": row_invented,
             "published_on": published_of_group[group],
             **measures,
             "position": position[indicator],
