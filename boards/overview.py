@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from boards.compare.score import chance_of_any_worse, chance_of_strong, rank_text
+from boards.compare.score import chance_of_any_worse, chance_of_strong, invented_words, rank_text
 from boards.deprivation import QUINTILE_NAMES, read_partnership_deprivation
 from boards.store import Store
 
@@ -116,13 +116,6 @@ def league_table(scores: pd.DataFrame, reference: OverviewReference) -> pd.DataF
     table["partnership_id"] = table["partnership_id"].astype(str)
     table["partnership_name"] = table["partnership_name"].astype(str)
     return table.sort_values("rank", kind="stable").reset_index(drop=True)  # ties keep the engine's order
-
-
-def invented_words(share: float) -> str:
-    """How much of a score rests on invented demo figures, as a table cell says it: '72% invented', 'none'."""
-    if pd.isna(share) or share == 0:
-        return "none"
-    return f"{share:.0%} invented"
 
 
 def deprivation_words(deprivation: pd.DataFrame, partnership_id: str) -> str:

@@ -228,6 +228,14 @@ def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
     return ordered
 
 
+def invented_words(share: float) -> str:
+    """How much of a score rests on invented demo figures (``invented_share``), as a table cell says it: '72%
+    invented', or 'none'."""
+    if pd.isna(share) or share == 0:
+        return "none"
+    return f"{share:.0%} invented"
+
+
 def rank_text(rank: int, low: int, high: int) -> str:
     """A rank with its 95% interval, '3 (1-9)'; an exact rank is '3 (3-3)' too, so the form never varies."""
     return f"{int(rank)} ({int(low)}-{int(high)})"
