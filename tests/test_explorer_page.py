@@ -162,6 +162,17 @@ def test_demo_indicator_literal_and_notice(demo_db_path, monkeypatch, comparison
     assert shown["Verdict"].str.startswith("!").sum() == 15  # did not report, listed last
     assert shown["Rank"].iloc[-15:].isna().all()
     assert any("Demonstration data" in w.value for w in app.warning)
+    # Every figure is marked invented: in the table, in each point's hover text and in the legend.
+    assert set(shown["Figure"]) == {"invented"}
+    points = [trace for trace in figure(app, "ranked")["data"] if trace.get("customdata")]
+    assert points and all(trace["name"].endswith(" (invented)") for trace in points)
+    assert all("(invented)" in text for trace in points for text in trace["hovertext"])
+    assert set(table(app, "funnel")["Figure"]) == {"invented"}
+
+
+def test_published_indicator_is_real_in_table_and_legend(rereferrals):
+    assert set(table(rereferrals, "ranked")["Figure"]) == {"real"}
+    assert not any("(invented)" in trace["name"] for trace in figure(rereferrals, "funnel")["data"])
 
 
 def test_highlighted_partnership(demo_db_path, monkeypatch, comparison):
