@@ -85,7 +85,7 @@ def verdict_marker(verdict: str | None, level: str = "", *, size: int) -> dict:
 # An invented demo figure is marked where it is shown: "(invented)" in its hover text and table cell, and a
 # small black asterisk beside its marker with its own legend entry (a shape, not a colour).
 INVENTED_WORD = "(invented)"
-INVENTED_LEGEND = "✱ Invented figure (demonstration)"
+INVENTED_LEGEND = "Invented figure (demonstration)"
 INVENTED_MARKER = {"symbol": "asterisk-open", "color": ENGLAND, "size": 7, "line": {"width": 1.5, "color": ENGLAND}}
 
 

@@ -101,7 +101,7 @@ def trend_chart(
                     name=INVENTED_LEGEND, legendgroup="invented", showlegend=not any(
                         trace.name == INVENTED_LEGEND for trace in traces),
                     x=pd.to_datetime(marked["end_date"]), y=marked["value"], mode="markers",
-                    marker={**INVENTED_MARKER, "size": 12}, hoverinfo="skip", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                    marker={**INVENTED_MARKER, "size": 10}, hoverinfo="skip", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                 )
             )
         unit_title = "grade" if unit == "grade" else UNIT_WORDS.get(unit, unit)

@@ -223,7 +223,8 @@ def verdicts_by_indicator() -> None:
             "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
             "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test. "
             "**◌ Too few to judge**: fewer than 10 in the denominator (meetings, notifications, FTE), shown "
-            "but not judged and not counted as similar.\n"
+            "but not judged and not counted as similar. **✱** beside a verdict: the figure is invented for the "
+            "demonstration.\n"
             "- Context indicators (such as the referral rate) describe demand, not performance: they are "
             "shown on each partnership's page but never judged.\n"
             "- For rates and percentages the limits are widened when partnerships differ from one another "
@@ -250,6 +251,7 @@ def verdicts_by_indicator() -> None:
             f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
             f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
             f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit, ▽ hollow beyond 95%. "
+            f"{int(cells['invented'].sum())} cells hold invented figures, each with an asterisk ✱ beside it. "
             "Select a cell to open the partnership."
         ),
         on_select="rerun",

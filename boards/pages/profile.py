@@ -213,6 +213,7 @@ table_and_download(
     profile.score_over_time(compared.score_history, comparable_periods(), partnership_id, compared.as_at),
     file_name=f"score_over_time_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="score_over_time",
+    column_config={"Concern score": st.column_config.NumberColumn(format="%.2f")},
 )
 
 # -- provenance and missing returns --------------------------------------------------------
