@@ -94,7 +94,8 @@ def test_headline_counts_and_period_compared(rereferrals):
         "**Re-referrals within 12 months** (year to 31 Mar 2025), England 22.6%: "
         "**▼ 2 worse** than England (2 beyond 99.8%), ▲ 2 better, ● 149 similar." in text
     )
-    assert "Year to 31 Mar 2025: the latest figures by the end of 2026-27 Q2 (Jul-Sep 2026)" in text
+    assert ("Year to 31 Mar 2025: the latest figures published by the end of 2026-27 Q2 (Jul-Sep 2026) (published "
+            "1 December 2025)") in text
     assert "Lower is better" in text
     assert "DfE Children in need statistics, table C1" in text
 
