@@ -115,8 +115,7 @@ def verdict_texts(results: pd.DataFrame) -> list[str]:
 
 def figure_words(results: pd.DataFrame) -> list[str]:
     """'invented' or 'real' for each row, the table's mark of an invented demo figure."""
-    invented = results["invented"].astype(bool) if "invented" in results else pd.Series(False, index=results.index)
-    return ["invented" if made_up else "real" for made_up in invented]
+    return ["invented" if made_up else "real" for made_up in results["invented"].astype(bool)]
 
 
 def rank_axis_title(polarity: str) -> str:
@@ -130,13 +129,14 @@ def _flag_groups(frame: pd.DataFrame):
     worse and better split by level, drawn solid beyond 99.8% and hollow beyond 95% only; invented demo
     figures apart from real ones, so that the legend and the hover text say "(invented)"."""
     for flag, level, rows in _verdict_groups(frame):
-        invented = rows["invented"].astype(bool) if "invented" in rows else pd.Series(False, index=rows.index)
+        invented = rows["invented"].astype(bool)
         for made_up in (False, True):
             if invented.eq(made_up).any():
                 yield flag, level, made_up, rows[invented == made_up]
 
 
 def _verdict_groups(frame: pd.DataFrame):
+    """(flag, level, rows) for each verdict present, in the palette's order, worse and better split by level."""
     order = {"99.8": 0, "95": 1}
     for flag in VERDICTS:
         rows = frame[frame["flag"].astype(str) == flag]
