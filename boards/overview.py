@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from boards.compare.score import chance_of_any_worse, chance_of_strong, rank_text
+from boards.compare.score import chance_of_any_worse, chance_of_strong, invented_words, rank_text
 from boards.deprivation import QUINTILE_NAMES, read_partnership_deprivation
 from boards.store import Store
 
@@ -98,8 +98,8 @@ def matching_partnerships(scores: pd.DataFrame, reference: OverviewReference, fi
 
 def league_table(scores: pd.DataFrame, reference: OverviewReference) -> pd.DataFrame:
     """``Comparison.scores`` in rank order with each region's name and deprivation (a new frame; scores
-    untouched): ``idaci_score`` as a percentage of children and ``deprivation`` in words (its quintile, or
-    why there is no figure)."""
+    untouched): ``idaci_score`` as a percentage of children, ``deprivation`` in words (its quintile, or
+    why there is no figure) and ``invented`` the share of the score resting on invented figures, in words."""
     table = scores[
         ["rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
          "worse", "worse_99_8", "worsening", "did_not_report", "tested", "rank_low", "rank_high", "score_low",
@@ -112,6 +112,7 @@ def league_table(scores: pd.DataFrame, reference: OverviewReference) -> pd.DataF
     ids = table["partnership_id"].astype(str)
     table["idaci_score"] = (ids.map(deprivation["idaci_score"]) * 100).round(1)
     table["deprivation"] = [deprivation_words(deprivation, pid) for pid in ids]
+    table["invented"] = [invented_words(share) for share in scores["invented_share"]]
     table["partnership_id"] = table["partnership_id"].astype(str)
     table["partnership_name"] = table["partnership_name"].astype(str)
     return table.sort_values("rank", kind="stable").reset_index(drop=True)  # ties keep the engine's order

@@ -101,6 +101,18 @@ def quarters_between(first: Period, last: Period) -> list[Period]:
     return periods
 
 
+def published_on(end_date: date, granularity: str) -> date | None:
+    """When DfE publishes a year's figures: 1 December after a year to 31 March (children in need
+    statistics), 1 March after a year to 30 September (children's social work workforce statistics);
+    None for a quarter, which DfE does not publish (quarters are local returns and figures derived at
+    the quarter's end)."""
+    if granularity == "year_to_march":
+        return date(end_date.year, 12, 1)
+    if granularity == "year_to_september":
+        return date(end_date.year + 1, 3, 1)
+    return None
+
+
 def whole_months_between(earlier: date, later: date) -> int:
     """Completed calendar months from ``earlier`` to ``later`` (15 Jan -> 14 Mar is 1)."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month

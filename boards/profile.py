@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from boards.compare.engine import ENGLAND_CODE
+from boards.compare.score import invented_words
 from boards.store import Store
 
 RECENT_QUARTERS = 4  # missing returns are listed for the last year of quarters
@@ -135,6 +136,29 @@ def missing_return_sentences(expected: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def score_over_time(
+    score_history: pd.DataFrame, periods: pd.DataFrame, partnership_id: str, as_at: date
+) -> pd.DataFrame:
+    """One partnership's concern score and rank as at each quarter up to ``as_at``, newest first, as each stood
+    then (``Comparison.score_history``: on the figures published by that quarter's end), with how much of it
+    rests on invented figures. ``periods``: period_id, granularity, end_date, label."""
+    quarters = periods[(periods["granularity"] == "quarter") & (pd.to_datetime(periods["end_date"]) <= pd.Timestamp(as_at))]
+    quarters = quarters.sort_values("end_date", ascending=False)
+    history = score_history[score_history["as_at_period_id"].isin(quarters["period_id"])]
+    ranked = history.groupby("as_at_period_id")["score"].count()
+    own = history[history["partnership_id"] == partnership_id].set_index("as_at_period_id")
+    quarters = quarters[quarters["period_id"].isin(own.index)]
+    own = own.loc[quarters["period_id"]]
+    return pd.DataFrame(
+        {
+            "Quarter": quarters["label"].to_numpy(),
+            "Concern score": own["score"].round(2).to_numpy(),
+            "Rank": [f"{rank} of {ranked[period]}" for rank, period in zip(own["rank"], own.index, strict=True)],
+            "From invented figures": [invented_words(share) for share in own["invented_share"]],
+        }
+    )
+
+
 def trend_frame(
     history: pd.DataFrame, benchmarks: pd.DataFrame, partnership_id: str, region_code: str,
     indicator_ids: list[str], as_at: date,
@@ -142,13 +166,14 @@ def trend_frame(
     """The partnership, England, its region and its neighbours' median over the periods up to ``as_at``.
 
     Long and tidy: one row per indicator, period and series ('partnership', 'england',
-    'region', 'neighbours'), with the value (NaN where there is none), in catalogue and
-    period order.
+    'region', 'neighbours'), with the value (NaN where there is none) and ``invented`` (the
+    partnership's figure is the demo's invented one), in catalogue and period order.
     """
     rows = history[(history["partnership_id"] == partnership_id) & history["indicator_id"].isin(indicator_ids)]
     rows = rows[pd.to_datetime(rows["end_date"]) <= pd.Timestamp(as_at)]
     keys = ["indicator_id", "period_id"]
-    rows = rows[[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "value", "neighbour_median"]]
+    rows = rows[[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "invented", "value",
+                 "neighbour_median"]]
     rows = rows.astype({"indicator_id": str, "period_id": str, "short_name": str, "unit": str, "period_label": str})
 
     def benchmark(code: str) -> pd.Series:
@@ -161,7 +186,7 @@ def trend_frame(
     order = {indicator: position for position, indicator in enumerate(indicator_ids)}
     wide = wide.assign(_order=wide["indicator_id"].map(order)).sort_values(["_order", "end_date"])
     long = wide.melt(
-        id_vars=[*keys, "short_name", "unit", "decimals", "period_label", "end_date"],
+        id_vars=[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "invented"],
         value_vars=["partnership", "england", "region", "neighbours"],
         var_name="series",
     )

@@ -41,20 +41,39 @@ def source_files(path: Path = PROVENANCE_PATH) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header)
 
 
-def demo_notice_text(sources: set[str]) -> str | None:
-    """The banner over invented demo figures (None when the database holds none); once real local returns
-    have been uploaded beside them, it says that only some returns are invented."""
-    if "demo" not in sources:
+def demo_notice_text(figures: pd.DataFrame) -> str | None:
+    """The banner over invented demo figures, naming which indicators are invented for how many partnerships
+    and which are real, from ``figures`` (the ``figure_sources`` query: one row per indicator with
+    ``short_name``, ``domain``, ``invented_for``, ``uploaded_for``, ``published`` and ``partnerships``); None
+    when the database holds no invented figure."""
+    from boards.catalogue import DOMAINS
+
+    invented = figures[figures["invented_for"] > 0]
+    if invented.empty:
         return None
-    if "local" in sources:
-        return (
-            "**Demonstration data.** Some local quarterly returns in this database are invented from a fixed "
-            "random seed and describe no real area; returns uploaded by partnerships are real, as are published "
-            "DfE and Ofsted figures. Every invented figure a score's summary names is marked (invented); "
-            "choose Published figures only to leave all local returns out."
+    total = int(figures["partnerships"].iloc[0])
+
+    def by_domain(rows: pd.DataFrame) -> str:
+        return "; ".join(
+            f"{DOMAINS[domain].lower()} ({len(group)}: {', '.join(group['short_name'])})"
+            for domain, group in rows.groupby("domain", sort=False)
         )
-    return (
-        "**Demonstration data.** The local quarterly returns in this database (partner attendance, "
-        "case review timeliness, audits, supervision) are invented from a fixed random seed. "
-        "They describe no real area. Published DfE and Ofsted figures are real."
+
+    parts = []
+    for count, rows in invented.groupby("invented_for", sort=False):
+        whom = f"all {total} partnerships" if count == total else f"{count} of {total} partnerships"
+        parts.append(f"for {whom}: {by_domain(rows)}")
+    text = "**Demonstration data.** Invented from a fixed random seed, describing no real area, " + ". Invented ".join(parts) + "."
+    uploaded = figures[figures["uploaded_for"] > 0]
+    if len(uploaded):
+        text += " Real returns uploaded by partnerships replace invented ones where they were sent: " + ", ".join(
+            f"{row.short_name} (from {row.uploaded_for} partnership{'s' if row.uploaded_for != 1 else ''})"
+            for row in uploaded.itertuples()
+        ) + "."
+    published = figures[figures["published"].astype(bool)]
+    if len(published):
+        text += f" Real, as published by DfE and Ofsted: {by_domain(published)}."
+    return text + (
+        " Every invented figure is marked (invented) where it is shown; choose Published figures only to leave "
+        "local returns out."
     )

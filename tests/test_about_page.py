@@ -79,6 +79,9 @@ def test_methods_name_their_sources_and_the_engine_thresholds(about):
         "**withholding a figure never lowers a score**",
         "redrawn 1,000 times from their sampling error",
         "Goldstein and Spiegelhalter",
+        "**as at** the end of a quarter: it uses only what had been published by that day",
+        "a year to 31 March from 1 December after it",
+        "the year to March 2025, published on 1 December 2025, counts from 2025-26 Q3",
     ):
         assert phrase in words, phrase
 

@@ -94,7 +94,8 @@ def test_headline_counts_and_period_compared(rereferrals):
         "**Re-referrals within 12 months** (year to 31 Mar 2025), England 22.6%: "
         "**▼ 2 worse** than England (2 beyond 99.8%), ▲ 2 better, ● 149 similar." in text
     )
-    assert "Year to 31 Mar 2025: the latest figures by the end of 2026-27 Q2 (Jul-Sep 2026)" in text
+    assert ("Year to 31 Mar 2025: the latest figures published by the end of 2026-27 Q2 (Jul-Sep 2026) (published "
+            "1 December 2025)") in text
     assert "Lower is better" in text
     assert "DfE Children in need statistics, table C1" in text
 
@@ -162,6 +163,17 @@ def test_demo_indicator_literal_and_notice(demo_db_path, monkeypatch, comparison
     assert shown["Verdict"].str.startswith("!").sum() == 15  # did not report, listed last
     assert shown["Rank"].iloc[-15:].isna().all()
     assert any("Demonstration data" in w.value for w in app.warning)
+    # Every figure is marked invented: in the table, in each point's hover text and in the legend.
+    assert set(shown["Figure"]) == {"invented"}
+    points = [trace for trace in figure(app, "ranked")["data"] if trace.get("customdata")]
+    assert points and all(trace["name"].endswith(" (invented)") for trace in points)
+    assert all("(invented)" in text for trace in points for text in trace["hovertext"])
+    assert set(table(app, "funnel")["Figure"]) == {"invented"}
+
+
+def test_published_indicator_is_real_in_table_and_legend(rereferrals):
+    assert set(table(rereferrals, "ranked")["Figure"]) == {"real"}
+    assert not any("(invented)" in trace["name"] for trace in figure(rereferrals, "funnel")["data"])
 
 
 def test_highlighted_partnership(demo_db_path, monkeypatch, comparison):

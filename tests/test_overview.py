@@ -47,6 +47,7 @@ def joint() -> tuple[pd.DataFrame, OverviewReference]:
             "summary": ["2 worse, of 20 assessed", "nothing assessed"],
             "worse": [2, 0], "worse_99_8": [1, 0], "worsening": [0, 0], "did_not_report": [0, 0], "tested": [18, 0],
             "rank_low": [1, 2], "rank_high": [2, 2], "score_low": [15.0, float("nan")], "score_high": [25.0, float("nan")],
+            "invented_share": [0.25, float("nan")],
         }
     )
     reference = OverviewReference(
@@ -144,6 +145,13 @@ def test_league_table_shows_deprivation_beside_the_score(joint):
     assert table.loc["CAMBS_PETERBOROUGH", ["idaci_score", "deprivation"]].tolist() == [15.1, "second least deprived fifth"]
     assert pd.isna(table.loc["E06000033", "idaci_score"])
     assert table.loc["E06000033", "deprivation"] == "not available: no 2019 figure"
+
+
+def test_league_table_says_how_much_of_each_score_is_invented(joint):
+    """A quarter of the weight on invented figures reads '25% invented'; no score, 'none'."""
+    scores, reference = joint
+    table = league_table(scores, reference).set_index("partnership_id")
+    assert table["invented"].to_dict() == {"CAMBS_PETERBOROUGH": "25% invented", "E06000033": "none"}
 
 
 def test_every_la_of_a_partnership_takes_its_score(joint):

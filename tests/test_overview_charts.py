@@ -9,7 +9,7 @@ import pytest
 
 from boards.charts.hexmap import hex_map, short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
-from boards.charts.palette import VERDICTS, verdict_marker, verdict_text
+from boards.charts.palette import INVENTED_LEGEND, VERDICTS, verdict_marker, verdict_text
 from boards.compare.engine import compare
 from boards.overview import area_concern, league_table, read_reference
 
@@ -60,7 +60,7 @@ def test_matrix_draws_each_cell_once_with_its_verdict_and_partnership(latest):
     figure = verdict_matrix(cells, title="Verdicts")
     drawn = pd.concat(
         pd.DataFrame({"partnership_id": np.asarray(trace.customdata)[:, 0], "name": trace.name, "symbol": trace.marker.symbol})
-        for trace in figure.data
+        for trace in figure.data if trace.name != INVENTED_LEGEND
     )
     assert len(drawn) == len(cells)
     expected = cells.assign(name=[verdict_text(f, lv).split(" ", 1)[1] for f, lv in zip(cells["flag"], cells["flag_level"])])
@@ -81,6 +81,21 @@ def test_matrix_table_states_value_england_and_verdict(latest):
     assert (first["Value"], first["England"]) == (engine["value"], engine["england"])
     assert first["Verdict"] == verdict_text(str(engine["flag"]), str(engine["flag_level"]))
     assert (table["Verdict"].str.startswith("▼") | table["Verdict"].str.startswith("▽")).sum() == 10 + 9 + 8
+
+
+def test_matrix_marks_every_invented_cell_in_its_hover_its_table_and_a_legend_entry(latest):
+    """Of the 90 cells of the three partnerships, 57 (19 each) hold invented local returns: each has "(invented)"
+    in its hover text, an asterisk beside it (one trace with a legend entry) and "invented" in the table."""
+    cells = matrix_cells(latest.area_results, TOP)
+    figure = verdict_matrix(cells, title="Verdicts")
+    marks = [trace for trace in figure.data if trace.name == INVENTED_LEGEND]
+    assert len(marks) == 1 and len(marks[0].x) == 57 and marks[0].marker.symbol == "asterisk-open"
+    hovers = [text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext]
+    assert sum("(invented)" in text for text in hovers) == 57
+    table = matrix_table(cells).set_index(["Partnership", "Indicator"])
+    assert table["Figure"].value_counts().to_dict() == {"invented": 57, "real": 33}
+    assert table.loc[("Peterborough", "Strategy discussions with partners"), "Figure"] == "invented"
+    assert table.loc[("Peterborough", "Re-referrals"), "Figure"] == "real"
 
 
 def test_hex_map_has_one_clickable_hex_per_la(areas):

@@ -7,6 +7,7 @@ import pytest
 from boards.periods import (
     PeriodError,
     parse_period_id,
+    published_on,
     quarter,
     quarters_between,
     whole_months_between,
@@ -88,3 +89,11 @@ def test_quarters_between_crosses_financial_years():
 def test_whole_months(earlier, later, months):
     """Only completed calendar months count."""
     assert whole_months_between(earlier, later) == months
+
+
+def test_publication_dates():
+    """Children in need figures for the year to 31 March count from 1 December; workforce figures for the year
+    to 30 September from 1 March after it; quarters are not published."""
+    assert published_on(date(2022, 3, 31), "year_to_march") == date(2022, 12, 1)
+    assert published_on(date(2022, 9, 30), "year_to_september") == date(2023, 3, 1)
+    assert published_on(date(2022, 9, 30), "quarter") is None

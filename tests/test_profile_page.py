@@ -96,7 +96,7 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
 
 def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
     """10 worse: the 99.8% ones (▼) first, then the 95% ones (▽), then Ofsted's judgement (▼), each the engine's
-    sentence as plain text."""
+    sentence as plain text, marked (invented) where the figure is the demo's invented one."""
     shown = [t.value[2:] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")]
     assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 5 + ["▽"] * 4 + ["▼"]
     results = latest.area_results[latest.area_results["partnership_id"] == PETERBOROUGH]
@@ -104,8 +104,10 @@ def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
     expected = pd.concat([worse[worse["flag_level"] == "99.8"], worse[worse["flag_level"] == "95"],
                           worse[worse["method"] == "grade"]])
     assert len(shown) == 10
-    assert shown == expected["sentence"].tolist()
-    assert shown[0] == FIRST_WORSE
+    assert shown == [sentence + (" (invented)" if invented else "")
+                     for sentence, invented in zip(expected["sentence"], expected["invented"], strict=True)]
+    assert sum(sentence.endswith(" (invented)") for sentence in shown) == 9  # all but the ILACS judgement
+    assert shown[0] == FIRST_WORSE + " (invented)"
     headings = [h.value for h in peterborough.subheader]
     assert headings[:4] == [
         "▼ Worse than England, beyond the 99.8% limit (5)",
@@ -222,11 +224,12 @@ def test_charts_are_drawn_again_once_a_load_changes_the_data(tmp_path, monkeypat
         return next(chart.proto.spec for chart in app.get("plotly_chart") if "Barnsley against England" in chart.proto.spec)
 
     # Each spine row's hover data: indicator, value, England, region, neighbours, verdict.
-    assert '["Police attendance","66.7%"' in spine_spec()
+    assert '["Police attendance","66.7% (invented)"' in spine_spec()
     data = b"area_code,period,indicator,value,numerator,denominator,note\nE08000038,2025-26 Q1,attendance_police,,5,7,\n"
     commit_plan(writer, inspect_upload(writer, "police.csv", data, actor=system_actor("tester")))
     app.run()
-    assert '["Police attendance","71.4%"' in spine_spec()
+    # The uploaded figure is real: no longer marked invented.
+    assert '["Police attendance","71.4%",' in spine_spec()
     st.cache_resource.clear()
 
 

@@ -33,6 +33,7 @@ from boards.charts.palette import (
     TEXT,
     VERDICTS,
     ROBUST_LEVEL_WORDS,
+    invented_text,
     verdict_label,
     verdict_marker,
     verdict_text,
@@ -112,6 +113,11 @@ def verdict_texts(results: pd.DataFrame) -> list[str]:
     ]
 
 
+def figure_words(results: pd.DataFrame) -> list[str]:
+    """'invented' or 'real' for each row, the table's mark of an invented demo figure."""
+    return ["invented" if made_up else "real" for made_up in results["invented"].astype(bool)]
+
+
 def rank_axis_title(polarity: str) -> str:
     if polarity == "context":
         return "Partnerships in order of value, highest on the left"
@@ -119,8 +125,18 @@ def rank_axis_title(polarity: str) -> str:
 
 
 def _flag_groups(frame: pd.DataFrame):
-    """(flag, level, rows) for each verdict present, in the palette's order so the legend is stable;
-    worse and better split by level, drawn solid beyond 99.8% and hollow beyond 95% only."""
+    """(flag, level, invented, rows) for each verdict present, in the palette's order so the legend is stable;
+    worse and better split by level, drawn solid beyond 99.8% and hollow beyond 95% only; invented demo
+    figures apart from real ones, so that the legend and the hover text say "(invented)"."""
+    for flag, level, rows in _verdict_groups(frame):
+        invented = rows["invented"].astype(bool)
+        for made_up in (False, True):
+            if invented.eq(made_up).any():
+                yield flag, level, made_up, rows[invented == made_up]
+
+
+def _verdict_groups(frame: pd.DataFrame):
+    """(flag, level, rows) for each verdict present, in the palette's order, worse and better split by level."""
     order = {"99.8": 0, "95": 1}
     for flag in VERDICTS:
         rows = frame[frame["flag"].astype(str) == flag]
@@ -213,7 +229,7 @@ def ranked_dot_chart(
     if region is not None and region == region:
         region_name = f"{region_label} {format_value(region, unit, decimals)}"
         figure.add_trace(_level_line(region_name, ends, region, REGION, "dash", 2))
-    for flag, level, rows in _flag_groups(ranked):
+    for flag, level, invented, rows in _flag_groups(ranked):
         lower, upper = rows["ci_lower_95"].to_numpy(), rows["ci_upper_95"].to_numpy()
         value = rows["value"].to_numpy()
         interval = [
@@ -222,7 +238,8 @@ def ranked_dot_chart(
             for lo, hi in zip(lower, upper, strict=True)
         ]
         hover = [
-            f"<b>{name}</b><br>{format_value(v, unit, decimals)}{ci}<br>Rank {int(rank)} of {int(areas)}"
+            f"<b>{name}</b><br>{format_value(v, unit, decimals)}{invented_text(invented)}{ci}"
+            f"<br>Rank {int(rank)} of {int(areas)}"
             f"<br>{verdict_text(flag, str(level))}"
             for name, v, ci, rank, areas, level in zip(
                 rows["partnership_name"], value, interval, rows["rank"], rows["ranked_areas"], rows["flag_level"],
@@ -231,7 +248,7 @@ def ranked_dot_chart(
         ]
         figure.add_trace(
             go.Scatter(
-                x=rows["place"], y=value, mode="markers", name=verdict_label(flag, level),
+                x=rows["place"], y=value, mode="markers", name=verdict_label(flag, level) + invented_text(invented),
                 marker=verdict_marker(flag, level, size=9),
                 error_y={
                     "type": "data", "symmetric": False, "array": upper - value, "arrayminus": value - lower,
@@ -263,6 +280,7 @@ def ranked_table(results: pd.DataFrame) -> pd.DataFrame:
             "Value": ordered["value"].to_numpy(),
             "95% interval, lower": ordered["ci_lower_95"].to_numpy(),
             "95% interval, upper": ordered["ci_upper_95"].to_numpy(),
+            "Figure": figure_words(ordered),
             "Verdict": verdict_texts(ordered),
             "Numerator": ordered["numerator"].to_numpy(),
             "Denominator": ordered["denominator"].to_numpy(),
@@ -318,9 +336,10 @@ def funnel_chart(
             line={"color": ENGLAND, "width": 2},
         )
     )
-    for flag, level, rows in _flag_groups(points):
+    for flag, level, invented, rows in _flag_groups(points):
         hover = [
-            f"<b>{name}</b><br>{format_value(v, unit, decimals)} of {d:,.0f}<br>{verdict_text(flag, str(level))}"
+            f"<b>{name}</b><br>{format_value(v, unit, decimals)} of {d:,.0f}{invented_text(invented)}"
+            f"<br>{verdict_text(flag, str(level))}"
             + (
                 f"<br>95% limits {format_value(lo, unit, decimals)} to {format_value(hi, unit, decimals)}"
                 if lo == lo else ""
@@ -332,7 +351,8 @@ def funnel_chart(
         ]
         figure.add_trace(
             go.Scatter(
-                x=rows["denominator"], y=rows["value"], mode="markers", name=verdict_label(flag, level),
+                x=rows["denominator"], y=rows["value"], mode="markers",
+                name=verdict_label(flag, level) + invented_text(invented),
                 marker=verdict_marker(flag, level, size=9), customdata=rows[["partnership_id"]].to_numpy(),
                 hovertext=hover, hoverinfo="text",
             )
@@ -371,6 +391,7 @@ def funnel_table(results: pd.DataFrame) -> pd.DataFrame:
             "Partnership": ordered["partnership_name"].astype(str).to_numpy(),
             "Denominator": ordered["denominator"].to_numpy(),
             "Value": ordered["value"].to_numpy(),
+            "Figure": figure_words(ordered),
             "Verdict": verdict_texts(ordered),
             "95% limit, lower": ordered["lower_95"].to_numpy(),
             "95% limit, upper": ordered["upper_95"].to_numpy(),
@@ -445,9 +466,9 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
         figure.add_trace(
             _level_line(f"z ±{z:.0f} ({ROBUST_LEVEL_WORDS[level]})", ends, -z, colour, dash).update(showlegend=False)
         )
-    for flag, level, rows in _flag_groups(ranked):
+    for flag, level, invented, rows in _flag_groups(ranked):
         hover = [
-            f"<b>{name}</b><br>Robust z {z:.2f}<br>Rank {int(rank)} of {int(areas)}"
+            f"<b>{name}</b><br>Robust z {z:.2f}{invented_text(invented)}<br>Rank {int(rank)} of {int(areas)}"
             f"<br>{verdict_text(flag, str(level), 'robust')}"
             for name, z, rank, areas, level in zip(
                 rows["partnership_name"], rows["robust_z"], rows["rank"], rows["ranked_areas"], rows["flag_level"],
@@ -456,7 +477,8 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
         ]
         figure.add_trace(
             go.Scatter(
-                x=rows["place"], y=rows["robust_z"], mode="markers", name=verdict_label(flag, level),
+                x=rows["place"], y=rows["robust_z"], mode="markers",
+                name=verdict_label(flag, level) + invented_text(invented),
                 marker=verdict_marker(flag, level, size=9), customdata=rows[["partnership_id"]].to_numpy(),
                 hovertext=hover, hoverinfo="text",
             )
@@ -482,6 +504,7 @@ def robust_z_table(results: pd.DataFrame) -> pd.DataFrame:
             "Partnership": ranked["partnership_name"].astype(str).to_numpy(),
             "Value": ranked["value"].to_numpy(),
             "Robust z": ranked["robust_z"].to_numpy(),
+            "Figure": figure_words(ranked),
             "Verdict": verdict_texts(ranked),
             "Partnership code": ranked["partnership_id"].astype(str).to_numpy(),
         }

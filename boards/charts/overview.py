@@ -15,7 +15,17 @@ import plotly.graph_objects as go
 
 from boards.catalogue import DOMAINS
 from boards.charts.hexmap import hex_map, short_labels
-from boards.charts.palette import ENGLAND, FONT, VERDICTS, verdict_label, verdict_marker, verdict_text
+from boards.charts.palette import (
+    ENGLAND,
+    FONT,
+    INVENTED_LEGEND,
+    INVENTED_MARKER,
+    VERDICTS,
+    invented_text,
+    verdict_label,
+    verdict_marker,
+    verdict_text,
+)
 from boards.compare.sentences import format_value
 
 MATRIX_CELL_PX = 24
@@ -48,11 +58,12 @@ def matrix_cells(area_results: pd.DataFrame, partnership_ids: list[str]) -> pd.D
 
 def _cell_hover(cells: pd.DataFrame) -> list[str]:
     return [
-        f"<b>{name}</b><br>{indicator}: {format_value(value, unit, int(decimals))}"
+        f"<b>{name}</b><br>{indicator}: {format_value(value, unit, int(decimals))}{invented_text(invented)}"
         f"<br>England: {format_value(england, unit, int(decimals))}<br>{verdict_text(flag, level, method)}"
-        for name, indicator, value, england, unit, decimals, flag, level, method in zip(
+        for name, indicator, value, england, unit, decimals, flag, level, method, invented in zip(
             cells["partnership_name"], cells["short_name"], cells["value"], cells["england"], cells["unit"],
-            cells["decimals"], cells["flag"], cells["flag_level"], cells["method"].astype(str), strict=True,
+            cells["decimals"], cells["flag"], cells["flag_level"], cells["method"].astype(str),
+            cells["invented"].astype(bool), strict=True,
         )
     ]
 
@@ -80,6 +91,14 @@ def verdict_matrix(cells: pd.DataFrame, *, title: str) -> go.Figure:
                     hovertext=_cell_hover(group), hoverinfo="text",
                 )
             )
+    invented = cells[cells["invented"].astype(bool)]
+    if len(invented):
+        figure.add_trace(
+            go.Scatter(
+                x=invented["column"] + 0.38, y=invented["row"] - 0.3, mode="markers", name=INVENTED_LEGEND,
+                marker=INVENTED_MARKER, hoverinfo="skip",
+            )
+        )
     height = MATRIX_MARGIN["t"] + MATRIX_MARGIN["b"] + MATRIX_CELL_PX * (len(rows) + 1)
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
@@ -132,6 +151,7 @@ def matrix_table(cells: pd.DataFrame) -> pd.DataFrame:
             "Domain": cells["domain"].map(DOMAINS).to_numpy(),
             "Indicator": cells["short_name"].to_numpy(),
             "Value": cells["value"].to_numpy(),
+            "Figure": ["invented" if invented else "real" for invented in cells["invented"].astype(bool)],
             "England": cells["england"].to_numpy(),
             "Verdict": [
                 verdict_text(f, lv, m)

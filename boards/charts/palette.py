@@ -80,3 +80,15 @@ def verdict_marker(verdict: str | None, level: str = "", *, size: int) -> dict:
     if "open" in style.marker:
         return {"symbol": style.marker, "color": colour, "size": size, "line": {"width": 1.5, "color": colour}}
     return {"symbol": style.marker, "color": colour, "size": size, "line": {"width": 1, "color": ENGLAND}}
+
+
+# An invented demo figure is marked where it is shown: "(invented)" in its hover text and table cell, and a
+# small black asterisk beside its marker with its own legend entry (a shape, not a colour).
+INVENTED_WORD = "(invented)"
+INVENTED_LEGEND = "Invented figure (demonstration)"
+INVENTED_MARKER = {"symbol": "asterisk-open", "color": ENGLAND, "size": 7, "line": {"width": 1.5, "color": ENGLAND}}
+
+
+def invented_text(invented: bool) -> str:
+    """' (invented)' after an invented figure in hover text or a sentence, '' after a real one."""
+    return f" {INVENTED_WORD}" if invented else ""

@@ -17,7 +17,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from boards.catalogue import DOMAINS
-from boards.charts.palette import ENGLAND, FONT, NEIGHBOURS, REGION, TEXT, VERDICTS, verdict_style, verdict_text
+from boards.charts.palette import (
+    ENGLAND,
+    FONT,
+    INVENTED_LEGEND,
+    INVENTED_MARKER,
+    NEIGHBOURS,
+    REGION,
+    TEXT,
+    VERDICTS,
+    invented_text,
+    verdict_style,
+    verdict_text,
+)
 from boards.compare.sentences import format_value
 from boards.compare.spine import CENTRE, CONTEXT
 
@@ -131,8 +143,10 @@ def spine_chart(rows: pd.DataFrame, *, partnership_name: str, region_name: str, 
             hoverinfo="skip",
         )
     )
+    invented = rows["invented"].astype(bool).to_numpy()
+    value_words = [value + invented_text(made_up) for value, made_up in zip(fmt["value"], invented, strict=True)]
     hover = np.stack(
-        [rows["label"], fmt["value"], fmt["england"], fmt["region"], fmt["neighbour_median"], _verdicts(rows)], axis=-1
+        [rows["label"], value_words, fmt["england"], fmt["region"], fmt["neighbour_median"], _verdicts(rows)], axis=-1
     )
     for flag, style in VERDICTS.items():
         chosen = rows[(rows["flag"].astype(str) == flag) & np.isfinite(rows["x_value"])]
@@ -157,6 +171,14 @@ def spine_chart(rows: pd.DataFrame, *, partnership_name: str, region_name: str, 
                     "<br>England: %{customdata[2]}<br>Region: %{customdata[3]}"
                     "<br>Neighbours' median: %{customdata[4]}<extra></extra>"
                 ),
+            )
+        )
+    marked = rows[invented & np.isfinite(rows["x_value"])]
+    if len(marked):
+        traces.append(
+            go.Scatter(
+                name=INVENTED_LEGEND, x=marked["x_value"] + 0.014, y=marked["y"] - 0.3, mode="markers",
+                marker=INVENTED_MARKER, hoverinfo="skip",
             )
         )
     for name, column, hover_column, symbol, colour, size in (

@@ -13,7 +13,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from boards.charts.palette import AREA, ENGLAND, FONT, NEIGHBOURS, REGION, TEXT
+from boards.charts.palette import (
+    AREA,
+    ENGLAND,
+    FONT,
+    INVENTED_LEGEND,
+    INVENTED_MARKER,
+    NEIGHBOURS,
+    REGION,
+    TEXT,
+    invented_text,
+)
 from boards.charts.spine import UNIT_WORDS
 from boards.compare.sentences import format_value
 
@@ -74,12 +84,24 @@ def trend_chart(
                     line={"color": style["colour"], "dash": style["dash"], "width": style["width"]},
                     marker={"symbol": style["marker"], "size": 8, "color": style["colour"]},
                     customdata=[
-                        [label, format_value(v, unit, decimals)]
-                        for label, v in zip(points["period_label"], points["value"], strict=True)
+                        [label, format_value(v, unit, decimals) + invented_text(series == "partnership" and made_up)]
+                        for label, v, made_up in zip(
+                            points["period_label"], points["value"], points["invented"].astype(bool), strict=True
+                        )
                     ],
                     hovertemplate=names[series] + ", %{customdata[0]}: %{customdata[1]}<extra></extra>",
                     xaxis=f"x{suffix}",
                     yaxis=f"y{suffix}",
+                )
+            )
+        marked = panel[(panel["series"] == "partnership") & panel["invented"].astype(bool) & panel["value"].notna()]
+        if len(marked):
+            traces.append(
+                go.Scatter(
+                    name=INVENTED_LEGEND, legendgroup="invented", showlegend=not any(
+                        trace.name == INVENTED_LEGEND for trace in traces),
+                    x=pd.to_datetime(marked["end_date"]), y=marked["value"], mode="markers",
+                    marker={**INVENTED_MARKER, "size": 10}, hoverinfo="skip", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                 )
             )
         unit_title = "grade" if unit == "grade" else UNIT_WORDS.get(unit, unit)

@@ -49,6 +49,7 @@ from boards.catalogue import catalogue_frame, load_catalogue
 from boards.compare.engine import AS_AT_MAX_AGE_DAYS, compare_inputs
 from boards.compare.inputs import read_inputs
 from boards.compare.score import ConcernWeights, concern_components, load_weights
+from boards.periods import published_on
 from boards.reference import Reference, load_reference
 from boards.store import Store
 
@@ -61,16 +62,6 @@ JUDGEMENTS = {"overall effectiveness": "grade", "help and protection": "help_pro
 OUTCOMES = {"Requires improvement or worse": 3, "Inadequate": 4}
 SCORE, BASELINE, PREVIOUS = "concern score", "equal-weight z baseline", "previous ILACS judgement"
 PREVIOUS_ID = "ilacs_grade"
-
-
-def published_on(end_date: date, granularity: str) -> date | None:
-    """When DfE publishes a year's figures: 1 December after a year to 31 March, 1 March after a year to
-    30 September; None for a period DfE does not publish (quarters are local returns)."""
-    if granularity == "year_to_march":
-        return date(end_date.year, 12, 1)
-    if granularity == "year_to_september":
-        return date(end_date.year + 1, 3, 1)
-    return None
 
 
 def auc(scores: np.ndarray, positive: np.ndarray) -> float:

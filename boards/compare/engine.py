@@ -58,9 +58,14 @@ The verdict ("flag") of a judged indicator, against England:
   test (a joint return's shared rate); "not judged": context indicators.
 
 Periods: a comparison is "as at" the end of a period (by default the latest quarter). Each
-indicator contributes its latest period with data that ended by then and no more than
-``AS_AT_MAX_AGE_DAYS`` before (a quarter's comparison uses the latest annual DfE figures
-available at its end, and says so in its sentences: "Caseload 19.8 (year to 30 Sep 2025)").
+indicator contributes its latest period with data that ended by then, was published by then and
+ended no more than ``AS_AT_MAX_AGE_DAYS`` before (a quarter's comparison uses the latest annual DfE
+figures published by its end, and says so in its sentences: "Caseload 19.8 (year to 30 Sep 2025)").
+Each period's publication date is ``published_on`` (``inputs.publication_dates``): DfE's release
+day for a DfE year, so a comparison as at a past quarter, and the score history, use what a
+director could have seen at that quarter's end, not a release published later. A quarter's local
+returns count from their own quarter (they are sent after it ends; their ``published_on`` is the
+day they were loaded).
 """
 
 from __future__ import annotations
@@ -120,7 +125,7 @@ AREA_RESULT_COLUMNS = [
     "areas_median", "rank", "ranked_areas", "percentile", "quartile", "ci_lower_95", "ci_upper_95", "ci_lower_99_8",
     "ci_upper_99_8", "ci_flag", "ci_flag_level", "adjustment", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
     "funnel_position", "plain_flag", "plain_flag_level", "robust_value", "robust_median", "robust_z", "direction",
-    "flag", "flag_level", "worse_streak", "concern_z", "concern_se",
+    "flag", "flag_level", "worse_streak", "concern_z", "concern_se", "invented", "published_on",
     "trend", "trend_p", "trend_slope", "trend_points", "points", "sentence",
 ]
 
@@ -138,7 +143,8 @@ class Comparison:
     - ``area_results``: one row per partnership and indicator as at ``period_id``, with value,
       intervals, benchmarks, rank, limits, verdicts, trend and its sentence;
     - ``scores``: one row per partnership as at ``period_id``, ranked by concern score, with the 95%
-      intervals of its rank (``rank_low`` to ``rank_high``) and score (``score_low``, ``score_high``);
+      intervals of its rank (``rank_low`` to ``rank_high``) and score (``score_low``, ``score_high``), and
+      ``invented_share``, the share of its assessed weight that rests on the demo's invented figures;
     - ``benchmarks``: England and each region per indicator and period (value, basis, quartiles);
     - ``overdispersion``: per indicator and period with a funnel: target, phi, its p-value, tau2,
       the adjustment used and the range of denominators;
@@ -159,7 +165,9 @@ class Comparison:
     itself (per 10,000 children); ``worse_streak`` periods running
     flagged worse; ``trend_slope`` change per period in the display unit; ``concern_z`` the signed distance from
     England the concern score uses (positive worse; a grade's in grade steps from Good) and
-    ``concern_se`` its sampling standard deviation; ``points`` what the result adds to the
+    ``concern_se`` its sampling standard deviation; ``invented`` whether the indicator's figures for
+    that period include the demo's invented ones; ``published_on`` the day they were published
+    (a local return: the day it was loaded); ``points`` what the result adds to the
     concern score (its capped distance times its weight).
     """
 
@@ -258,6 +266,7 @@ def compare_inputs(
     components = pd.DataFrame(
         {
             **{column: grid[column].to_numpy()[rows] for column in ("points", "assessed_weight", *COUNTS)},
+            "invented_weight": (grid["assessed_weight"].to_numpy() * grid["invented"].to_numpy())[rows],
             "as_at_period_id": as_at_of_row,
             "partnership_id": grid["partnership_code"].to_numpy()[rows],
         },
@@ -289,7 +298,7 @@ def compare_inputs(
     intervals["partnership_id"] = partnerships["partnership_id"].to_numpy()[intervals["partnership_id"]]
     score_history["summary"] = _score_summaries(score_history)
     columns = ["as_at_period_id", "rank", "partnership_id", "partnership_name", "region_code", "score", "summary",
-               "points", "assessed_weight", *COUNTS]
+               "invented_share", "points", "assessed_weight", *COUNTS]
     score_history = score_history[columns]
 
     chosen_groups = as_at.loc[as_at["as_at"] == chosen, "group"].to_numpy()
@@ -303,7 +312,7 @@ def compare_inputs(
     scores = score_history[score_history["as_at_period_id"] == chosen_id].drop(columns="as_at_period_id")
     scores = scores.merge(intervals, on="partnership_id", how="left")
     scores = scores[["rank", "rank_low", "rank_high", "partnership_id", "partnership_name", "region_code", "score",
-                     "score_low", "score_high", "summary", "points", "assessed_weight", *COUNTS]]
+                     "score_low", "score_high", "summary", "invented_share", "points", "assessed_weight", *COUNTS]]
     return Comparison(
         period_id=chosen_id,
         period_label=periods.at[chosen, "label"],
@@ -388,6 +397,10 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     local_return_of_group = expected["local_return"].to_numpy(dtype=bool)[known][by_key]
     invented = expected["invented"] if "invented" in expected else pd.Series(False, index=expected.index)
     invented_of_group = invented.to_numpy(dtype=bool)[known][by_key]
+    # Inputs without publication dates (simulations) count each period as published at its end.
+    ends = periods["end_date"].to_numpy()[expected_period]
+    published = expected["published_on"].to_numpy() if "published_on" in expected else ends
+    published_of_group = np.asarray(published, dtype=object)[known][by_key]
 
     # Every partnership in every group, sorted into row order: indicator, partnership, period.
     position = indicators["position"].to_numpy()
@@ -422,6 +435,11 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     for column in ("value", "numerator", "denominator"):
         measures[column] = np.full(size, np.nan)
         measures[column][rows] = values[column].to_numpy(dtype=float)[placed]
+    # Invented: the row's own figure where it has one (a real upload beside invented returns is real), else
+    # its indicator and period's (a return not sent, in a period of invented returns).
+    row_invented = invented_of_group[group]
+    if "invented" in values:
+        row_invented[rows] = values["invented"].to_numpy(dtype=bool)[placed]
 
     region_index = pd.Index(inputs.regions["region_code"])
     grid = pd.DataFrame(
@@ -444,7 +462,8 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
             "end_date": periods["end_date"].to_numpy()[period],
             "status": pd.Categorical.from_codes(status, categories=status_names),
             "local_return": local_return_of_group[group],
-            "invented": invented_of_group[group],
+            "invented": row_invented,
+            "published_on": published_of_group[group],
             **measures,
             "position": position[indicator],
             "partnership_code": partnership,
@@ -460,6 +479,8 @@ def _grid(inputs: ComparisonInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     groups["period_id"] = periods["period_id"].to_numpy()[group_period]
     groups["end_date"] = periods["end_date"].to_numpy()[group_period]
     groups["multiplier"] = indicators["multiplier"].to_numpy(dtype=float)[group_indicator]
+    groups["local_return"] = local_return_of_group
+    groups["published_on"] = published_of_group
 
     reported = one_of(grid["status"], ("reported",))
     numerator, denominator = grid["numerator"].to_numpy(), grid["denominator"].to_numpy()
@@ -822,7 +843,10 @@ def _trends(grid: pd.DataFrame) -> None:
 
 
 def _as_at_groups(groups: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """(as_at, group): at each period's end, each indicator's latest figures (indices, not ids)."""
+    """(as_at, group): at each period's end, each indicator's latest figures published by then (indices, not
+    ids), so that a past period's comparison is what could have been seen then. A local return counts from
+    its own quarter: it is what that quarter's comparison is about, and it is always sent after the quarter
+    ends."""
     pairs = pd.DataFrame(
         {
             "as_at": np.repeat(np.arange(len(periods)), len(groups)),
@@ -832,7 +856,9 @@ def _as_at_groups(groups: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     as_at_end = pd.to_datetime(periods["end_date"]).to_numpy()[pairs["as_at"]]
     group_end = pd.to_datetime(groups["end_date"]).to_numpy()[pairs["group"]]
     oldest = as_at_end - np.timedelta64(AS_AT_MAX_AGE_DAYS, "D")
-    pairs = pairs[(group_end <= as_at_end) & (group_end > oldest)]
+    published = pd.to_datetime(groups["published_on"]).to_numpy()[pairs["group"]]
+    seen = groups["local_return"].to_numpy(dtype=bool)[pairs["group"]] | (published <= as_at_end)
+    pairs = pairs[(group_end <= as_at_end) & (group_end > oldest) & seen]
     pairs = pairs.assign(indicator=groups["indicator"].to_numpy()[pairs["group"]], end=group_end[pairs.index])
     latest = pairs.sort_values("end").groupby(["as_at", "indicator"]).tail(1)
     return latest[["as_at", "group"]].reset_index(drop=True)

@@ -187,7 +187,8 @@ def concern_scores(components: pd.DataFrame) -> pd.DataFrame:
     """Scores per (as_at_period_id, partnership_id): components summed, scored and ranked.
 
     ``components`` are ``concern_components`` rows with the two key columns added, one row per
-    partnership and indicator as at each period.
+    partnership and indicator as at each period; with ``invented_weight`` (the assessed weight of invented
+    figures), ``invented_share`` is the share of the score's weight that rests on invented figures.
     """
     # Summed by integer key with np.bincount: a third of the time of a pandas groupby.
     period_codes, periods = pd.factorize(components["as_at_period_id"])
@@ -198,7 +199,7 @@ def concern_scores(components: pd.DataFrame) -> pd.DataFrame:
     slot = np.searchsorted(present, key)
     sums = {
         column: np.bincount(slot, weights=components[column].to_numpy(dtype=float), minlength=len(present))
-        for column in ("points", "assessed_weight", *COUNTS)
+        for column in ("points", "assessed_weight", *COUNTS, "invented_weight") if column in components
     }
     scores = pd.DataFrame(
         {
@@ -209,6 +210,8 @@ def concern_scores(components: pd.DataFrame) -> pd.DataFrame:
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         scores["score"] = scores["points"] / scores["assessed_weight"]
+        if "invented_weight" in scores:
+            scores["invented_share"] = scores.pop("invented_weight") / scores["assessed_weight"]
     scores.loc[scores["assessed_weight"] <= 0, "score"] = np.nan
     return rank_scores(scores)
 
@@ -223,6 +226,14 @@ def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
     score = ordered["score"].fillna(-np.inf).round(9)
     ordered["rank"] = score.groupby(ordered["as_at_period_id"], sort=False).rank(method="min", ascending=False).astype(int)
     return ordered
+
+
+def invented_words(share: float) -> str:
+    """How much of a score rests on invented demo figures (``invented_share``), as a table cell says it: '72%
+    invented', or 'none'."""
+    if pd.isna(share) or share == 0:
+        return "none"
+    return f"{share:.0%} invented"
 
 
 def rank_text(rank: int, low: int, high: int) -> str:

@@ -178,9 +178,17 @@ shown but marked **too few to judge**, Public Health England's threshold for sma
 event moves it by more than 10 points, so it is neither "similar" nor counted in the concern score.
 
 #### Which period is compared
-A comparison is made as at the end of a quarter. Annual figures count as at that quarter with
-their latest year that had ended by then (no more than {AS_AT_MAX_AGE_DAYS // 365} years old),
-and every page names the period it shows: "year to 31 Mar 2025", "year to 30 Sep 2025".
+A comparison is made **as at** the end of a quarter: it uses only what had been published by that
+day, so a past quarter, and the history of a score, show what a director could have seen then, not
+figures published later. Annual figures count with their latest year that DfE had published by
+the quarter's end (no more than {AS_AT_MAX_AGE_DAYS // 365} years old): a year to 31 March from
+1 December after it (children in need statistics), a year to 30 September from 1 March after it
+(workforce statistics), the same rule as the backtest. So as at 2025-26 Q2 (30 September 2025) the
+children in need figures are those for 2023-24; the year to March 2025, published on 1 December
+2025, counts from 2025-26 Q3. An Ofsted judgement counts from the day its report was published.
+A quarter's local returns count from that quarter: they are what its comparison is about and are
+always sent after it ends; the day each was loaded is its publication date. Every page names the
+period it shows: "year to 31 Mar 2025", "year to 30 Sep 2025".
 
 #### The concern score
 One number per partnership that puts partnerships in order of concern: how far, on average, its

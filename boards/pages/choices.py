@@ -60,7 +60,7 @@ def choose_period(container=st, *, label: str = "Period") -> str:
         key=PERIOD,
         default=latest_period_id(),
         format_func=labels.__getitem__,
-        help="Annual DfE figures are compared as at the end of the quarter: the latest year that had ended.",
+        help="Annual DfE figures are compared as at the end of the quarter: the latest year DfE had published by then.",
     )
 
 

@@ -280,7 +280,8 @@ with side:
         ("Source", indicator.source),
         (
             "Period compared",
-            f"{compared[0].upper()}{compared[1:]}: the latest figures by the end of {result.period_label}"
+            f"{compared[0].upper()}{compared[1:]}: the latest figures published by the end of {result.period_label}"
+            f" (published {first['published_on']:%-d %B %Y})"
             if first["period_id"] != result.period_id else compared,
         ),
         ("Judged by", "Not judged: context only." if polarity == "context" else JUDGED_BY[method]),

@@ -258,7 +258,8 @@ def current_actor() -> Actor | None:
 
 
 def demo_notice(sources: set[str]) -> None:
-    """Say plainly, wherever invented figures appear, that they are invented."""
-    text = demo_notice_text(sources)
+    """Say plainly, wherever invented figures appear (``sources``: those of the figures the page shows), which
+    figures are invented for which partnerships."""
+    text = demo_notice_text(shared_read("figure_sources")) if "demo" in sources else None
     if text:
         st.warning(text, icon=":material/science:")

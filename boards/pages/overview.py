@@ -104,7 +104,7 @@ chosen = matching_partnerships(result.scores, reference, filters)
 table = everyone[everyone["partnership_id"].isin(chosen)].reset_index(drop=True)
 st.caption(
     f"Compared as at {result.as_at:%-d %B %Y}: quarterly returns for {result.period_label}, annual DfE "
-    "figures for the latest year that had ended by then."
+    "figures for the latest year DfE had published by then."
 )
 
 # -- the headline ---------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def ranked_partnerships() -> None:
         hide_index=True,
         height=min(38 + 35 * len(table), 460),
         column_order=[
-            "rank_interval", "partnership_name", "region_name", "score", "summary", "since", "worse", "worse_99_8",
+            "rank_interval", "partnership_name", "region_name", "score", "invented", "summary", "since", "worse", "worse_99_8",
             "worsening", "did_not_report", "idaci_score", "deprivation",
         ],
         column_config={
@@ -170,6 +170,11 @@ def ranked_partnerships() -> None:
                 "Deprivation (IDACI fifth)", width="medium",
                 help="Which fifth of partnerships by IDACI score, or why there is no figure.",
             ),
+            "invented": st.column_config.TextColumn(
+                "From invented figures",
+                help="The share of the score's weight that rests on the demonstration's invented figures "
+                "(\"none\" where every figure behind it is real). Published figures only leaves them out.",
+            ),
             "summary": st.column_config.TextColumn("What drives it", width="large"),
             "since": st.column_config.TextColumn(
                 f"Since {before_id}", width="medium",
@@ -193,7 +198,7 @@ def ranked_partnerships() -> None:
                     "region_name": "Region", "score": "Concern score", "summary": "What drives it", "worse": "Worse",
                     "worse_99_8": "Beyond 99.8%", "worsening": "Worsening", "did_not_report": "Did not report",
                     "idaci_score": "Children income-deprived % (IDACI 2019)", "deprivation": "Deprivation (IDACI fifth)",
-                    "since": f"Since {before_id}",
+                    "since": f"Since {before_id}", "invented": "From invented figures",
                 }
             )
         ),
@@ -218,7 +223,8 @@ def verdicts_by_indicator() -> None:
             "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
             "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test. "
             "**◌ Too few to judge**: fewer than 10 in the denominator (meetings, notifications, FTE), shown "
-            "but not judged and not counted as similar.\n"
+            "but not judged and not counted as similar. **✱** beside a verdict: the figure is invented for the "
+            "demonstration.\n"
             "- Context indicators (such as the referral rate) describe demand, not performance: they are "
             "shown on each partnership's page but never judged.\n"
             "- For rates and percentages the limits are widened when partnerships differ from one another "
@@ -245,6 +251,7 @@ def verdicts_by_indicator() -> None:
             f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
             f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
             f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit, ▽ hollow beyond 95%. "
+            f"{int(cells['invented'].sum())} cells hold invented figures, each with an asterisk ✱ beside it. "
             "Select a cell to open the partnership."
         ),
         on_select="rerun",

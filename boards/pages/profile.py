@@ -13,7 +13,7 @@ import streamlit as st
 from boards import profile
 from boards.catalogue import DOMAINS
 from boards.changes import previous_period_id
-from boards.charts.palette import LEVEL_95_SYMBOL, verdict_style
+from boards.charts.palette import LEVEL_95_SYMBOL, invented_text, verdict_style
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.engine import compare
@@ -34,6 +34,15 @@ FLAG_SYMBOLS = {
     profile.DID_NOT_REPORT: verdict_style("did not report").symbol,
     profile.BETTER: verdict_style("better").symbol,
 }
+
+
+def with_figure_column(table: pd.DataFrame, column: str, keys: list[str], rows: pd.DataFrame) -> pd.DataFrame:
+    """A chart's table with a column saying whether each figure is invented or real (``rows``: the chart's rows,
+    with ``invented`` and the table's ``keys``), so that the mark is in the table as well as on the chart."""
+    invented = dict(zip(rows[keys].itertuples(index=False, name=None), rows["invented"].astype(bool), strict=True))
+    words = ["invented" if invented[key] else "real" for key in table[keys].itertuples(index=False, name=None)]
+    return table.assign(**{column: words})
+
 
 store = current_store()
 choices = st.columns([3, 2, 2])
@@ -131,8 +140,9 @@ if found.empty:
 for group, rows in found.groupby("group", observed=True, sort=True):
     with st.container(border=True):
         st.subheader(f"{FLAG_SYMBOLS[group]} {group} ({len(rows)})")
-        for sentence in rows["sentence"]:
-            st.text(f"{FLAG_SYMBOLS[group]} {sentence}")
+        invented = results.set_index(results["indicator_id"].astype(str))["invented"]
+        for indicator_id, sentence in zip(rows["indicator_id"], rows["sentence"], strict=True):
+            st.text(f"{FLAG_SYMBOLS[group]} {sentence}{invented_text(bool(invented[indicator_id]))}")
 
 # -- spine chart -----------------------------------------------------------------------------
 st.header("Every indicator against England")
@@ -143,7 +153,8 @@ figure_with_table(
         shown, partnership_name=partnership_name, region_name=region_name,
         title=f"{partnership_name} against England, {compared.period_label}",
     )),
-    spine_table(spine),
+    with_figure_column(spine_table(spine), "Figure", ["Indicator"], spine.assign(
+        Indicator=spine["short_name"].astype(str))),
     file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="spine",
     summary=(
@@ -151,7 +162,7 @@ figure_with_table(
         "and grades, the median of partnerships); the light bar runs from the worst to the best "
         f"area and the darker bar covers the middle half of areas, with better always to the right. "
         f"{partnership_name}'s marker shows its verdict by colour and shape (▼ worse, ● similar, ▲ better, "
-        "◌ too few to judge); "
+        "◌ too few to judge), with an asterisk ✱ beside an invented figure; "
         f"the small square is {region_name} and the star the median of its statistical neighbours. "
         f"Context indicators (not judged) run from lowest to highest. {int(score['worse'])} indicators are worse "
         f"than England, {int(score['better'])} better"
@@ -176,14 +187,33 @@ figure_with_table(
         trends, partnership_name=partnership_name, region_name=region_name,
         title=f"{DOMAINS[domain]}: {partnership_name} over time",
     )),
-    trend_table(trends, partnership_name=partnership_name, region_name=region_name),
+    with_figure_column(
+        trend_table(trends, partnership_name=partnership_name, region_name=region_name), f"{partnership_name}'s figure",
+        ["Indicator", "Period"], trends[trends["series"] == "partnership"].rename(
+            columns={"short_name": "Indicator", "period_label": "Period"}),
+    ),
     file_name=f"trends_{partnership_id}_{domain}.csv",
     key="trends",
     summary=(
         f"One panel per indicator of {DOMAINS[domain]}, up to {compared.period_label}: {partnership_name} "
         f"(solid line, circles), England (dashed, squares), {region_name} (dotted, diamonds) and the median "
-        f"of its statistical neighbours (dash-dot, triangles)."
+        f"of its statistical neighbours (dash-dot, triangles); an asterisk ✱ marks an invented figure of "
+        f"{partnership_name}."
     ),
+)
+
+# -- the score over time ---------------------------------------------------------------------
+st.header("Concern score over time")
+st.caption(
+    "The score and rank as they stood at the end of each quarter, on the figures published by then: what the "
+    "board could have seen at the time, not recomputed with figures published later (About: which period is "
+    "compared)."
+)
+table_and_download(
+    profile.score_over_time(compared.score_history, comparable_periods(), partnership_id, compared.as_at),
+    file_name=f"score_over_time_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
+    key="score_over_time",
+    column_config={"Concern score": st.column_config.NumberColumn(format="%.2f")},
 )
 
 # -- provenance and missing returns --------------------------------------------------------

@@ -4,7 +4,8 @@
 --   * a partnership of one LA takes that LA's row as it is;
 --   * a partnership of several LAs takes the row uploaded under its own id when there is one,
 --     else combines its members' rows: numerators and denominators summed when every member
---     has both, counts summed, any other value kept only when every member has the same one.
+--     has both, counts summed, any other value kept only when every member has the same one;
+--   * invented: the row holds (or is combined from) the demo's invented figures.
 WITH membership AS (
     SELECT partnership_id, count(*) AS member_count, any_value(area_code) AS only_member
     FROM partnerships
@@ -12,7 +13,7 @@ WITH membership AS (
 ),
 single_rows AS (
     SELECT m.partnership_id, o.indicator_id, o.period_id, o.status, o.value, o.numerator,
-           o.denominator
+           o.denominator, o.source = 'demo' AS invented
     FROM membership m
     JOIN observations o ON o.area_code = m.only_member
     WHERE m.member_count = 1
@@ -28,7 +29,8 @@ member_rows AS (
            sum(o.denominator) AS denominator_sum,
            sum(o.value) AS value_sum,
            min(o.value) AS value_min,
-           max(o.value) AS value_max
+           max(o.value) AS value_max,
+           bool_or(o.source = 'demo') AS invented
     FROM partnerships p
     JOIN membership m USING (partnership_id)
     JOIN observations o ON o.area_code = p.area_code
@@ -54,14 +56,15 @@ combined_rows AS (
                WHEN r.value_min = r.value_max THEN r.value_min
            END AS value,
            CASE WHEN r.with_counts = m.member_count THEN r.numerator_sum END AS numerator,
-           CASE WHEN r.with_counts = m.member_count THEN r.denominator_sum END AS denominator
+           CASE WHEN r.with_counts = m.member_count THEN r.denominator_sum END AS denominator,
+           r.invented
     FROM member_rows r
     JOIN membership m USING (partnership_id)
     JOIN indicators i USING (indicator_id)
 ),
 own_rows AS (
     SELECT o.area_code AS partnership_id, o.indicator_id, o.period_id, o.status, o.value,
-           o.numerator, o.denominator
+           o.numerator, o.denominator, o.source = 'demo' AS invented
     FROM observations o
     JOIN membership m ON m.partnership_id = o.area_code
     WHERE m.member_count > 1 AND o.area_code NOT IN (SELECT area_code FROM areas)

@@ -1,7 +1,5 @@
 """The backtest of the concern score against Ofsted: AUC, the clustered bootstrap, point in time."""
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +13,6 @@ from boards.compare.backtest import (
     backtest_report,
     clustered_replicates,
     evaluate,
-    published_on,
     scored_inspections,
 )
 from boards.compare.engine import compare
@@ -40,14 +37,6 @@ def test_auc_counts_pairs_and_ties_by_hand():
     assert auc([1, 2, 3, 4], [False, True, False, True]) == 0.75
     assert auc([1, 2, 2], [False, True, False]) == 0.75
     assert np.isnan(auc([1, 2], [True, True]))
-
-
-def test_publication_dates():
-    """Children in need figures for the year to 31 March count from 1 December; workforce figures for the year
-    to 30 September from 1 March after it; quarters are not published."""
-    assert published_on(date(2022, 3, 31), "year_to_march") == date(2022, 12, 1)
-    assert published_on(date(2022, 9, 30), "year_to_september") == date(2023, 3, 1)
-    assert published_on(date(2022, 9, 30), "quarter") is None
 
 
 def test_bootstrap_draws_whole_local_authorities():

@@ -1,5 +1,7 @@
 """The engine end to end: the small world of world.py (worked by hand) and the demo database."""
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -290,9 +292,11 @@ def test_real_data_plain_against_adjusted_limits(demo_comparison, indicator_id, 
 
 
 def test_score_history_covers_every_period(demo_comparison):
-    """Scores as at every period in the database, 153 partnerships each."""
+    """Scores as at every period in the database by whose end something had been published, 153 partnerships
+    each: 29 of the 30, all but 2012-13, whose figures DfE published on 1 December 2013."""
     sizes = demo_comparison.score_history.groupby("as_at_period_id").size()
-    assert len(sizes) == 30
+    assert len(sizes) == 29
+    assert "2012-13" not in sizes.index
     assert (sizes == 153).all()
 
 
@@ -376,3 +380,30 @@ def test_summaries_mark_invented_figures(demo_comparison):
     summaries = demo_comparison.scores.set_index("partnership_id")["summary"]
     assert summaries["E06000031"].startswith("CP conference attendance +5.3 SD (invented), ")
     assert summaries["E06000018"].startswith("12 figures not reported (invented), Sickness absence +2.7 SD, ")
+
+
+def test_a_past_quarter_sees_only_what_had_been_published_by_its_end(demo_store):
+    """Peterborough as at 2025-26 Q2 (30 Sep 2025): assessments within 45 days from 2023-24 (83.3%, published
+    1 Dec 2024), not 2024-25 (77.0%, published 1 Dec 2025); as at Q3 (31 Dec 2025) from 2024-25. Caseload as at
+    2024-25 Q3 (31 Dec 2024) from Sep 2023 (14.5, published 1 Mar 2024), as at Q4 from Sep 2024 (19.0). The
+    quarter's own invented returns count, published on the day they were loaded; the score history as at a past
+    quarter is that quarter's comparison."""
+    def peterborough(period_id, indicator_id):
+        results = compare(demo_store, period_id).area_results
+        row = results[(results["partnership_id"] == "E06000031") & (results["indicator_id"] == indicator_id)].iloc[0]
+        return row["period_id"], row["value"], row["published_on"]
+
+    assert peterborough("2025-26 Q2", "assessment_timeliness") == ("2023-24", 83.3, date(2024, 12, 1))
+    assert peterborough("2025-26 Q3", "assessment_timeliness") == ("2024-25", 77.0, date(2025, 12, 1))
+    assert peterborough("2024-25 Q3", "caseload") == ("Sep 2023", 14.5, date(2024, 3, 1))
+    assert peterborough("2024-25 Q4", "caseload") == ("Sep 2024", 19.0, date(2025, 3, 1))
+    loads = demo_store.loads()
+    loaded = loads.loc[loads["source"] == "demo", "loaded_at"].min().date()
+    period, value, published = peterborough("2025-26 Q2", "cp_conference_attendance")
+    assert (period, value, published) == ("2025-26 Q2", 31.7, loaded)
+
+    past = compare(demo_store, "2025-26 Q2").scores.set_index("partnership_id")
+    history = compare(demo_store).score_history
+    then = history[history["as_at_period_id"] == "2025-26 Q2"].set_index("partnership_id")
+    assert then.loc["E06000031", ["rank", "score"]].tolist() == [6, pytest.approx(1.440922, abs=1e-6)]
+    pd.testing.assert_series_equal(then["score"], past.loc[then.index, "score"])

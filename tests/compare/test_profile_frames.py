@@ -127,3 +127,29 @@ def test_trend_frame_has_the_four_series_up_to_the_period(small_comparison):
         ["strategy_discussion_partners"], pd.Timestamp("2025-09-30").date(),
     )
     assert sorted(set(earlier["period_id"])) == QUARTERS[:2]
+
+
+def test_score_over_time_is_each_quarter_as_it_stood_then(demo_store):
+    """Peterborough's score and rank as at each of the demo's eight quarters, newest first, each on the figures
+    published by that quarter's end; with published figures only, nothing rests on invented ones and its score
+    moves when DfE's children in need figures for 2024-25 count, from 2025-26 Q3 (published 1 December 2025)."""
+    from boards.compare.engine import compare
+
+    periods = demo_store.read("compare_periods")
+    compared = compare(demo_store)
+    over_time = profile.score_over_time(compared.score_history, periods, "E06000031", compared.as_at)
+    assert over_time.iloc[[0, 3, 7]].to_dict("records") == [
+        {"Quarter": "2026-27 Q2 (Jul-Sep 2026)", "Concern score": 1.44, "Rank": "14 of 153",
+         "From invented figures": "55% invented"},
+        {"Quarter": "2025-26 Q3 (Oct-Dec 2025)", "Concern score": 1.67, "Rank": "3 of 153",
+         "From invented figures": "53% invented"},
+        {"Quarter": "2024-25 Q3 (Oct-Dec 2024)", "Concern score": 1.65, "Rank": "1 of 153",
+         "From invented figures": "59% invented"},
+    ]
+    published = compare(demo_store, published_only=True)
+    over_time = profile.score_over_time(published.score_history, periods, "E06000031", published.as_at)
+    assert over_time["Concern score"].tolist() == [0.2, 0.2, 0.2, 0.68, 0.41, 0.41, 0.41, -0.2]
+    assert set(over_time["From invented figures"]) == {"none"}
+    earlier = profile.score_over_time(compared.score_history, periods, "E06000031", pd.Timestamp("2025-06-30").date())
+    assert earlier["Quarter"].tolist() == ["2025-26 Q1 (Apr-Jun 2025)", "2024-25 Q4 (Jan-Mar 2025)",
+                                           "2024-25 Q3 (Oct-Dec 2024)"]
