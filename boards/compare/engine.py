@@ -74,7 +74,7 @@ from scipy import stats
 
 from boards.compare import funnel, sentences
 from boards.compare.errors import ComparisonError
-from boards.compare.funnel import BINOMIAL, NORMAL, POISSON
+from boards.compare.funnel import BINOMIAL, MIN_DENOMINATOR, NORMAL, POISSON
 from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
 from boards.compare.inputs import ComparisonInputs, read_inputs
 from boards.compare.intervals import poisson_count_interval, wilson_interval
@@ -100,7 +100,6 @@ from boards.compare.trend import QUARTERS_IN_WINDOW, YEARS_IN_WINDOW, trend_stat
 from boards.store import Store
 
 ENGLAND_CODE = "E92000001"
-MIN_DENOMINATOR = 10  # below it a proportion or rate is "too few to judge" (see the module docstring)
 AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
 ROBUST_LEVELS = {"95": 2.0, "99.8": 3.0}  # robust standard deviations from the median, by level code
 PER_10K_CHILDREN = ("multi_agency_audits",)  # counts compared per 10,000 children aged 0 to 17

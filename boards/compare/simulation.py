@@ -65,6 +65,8 @@ class Outcome:
 class Detection:
     detected_99_8: Share  # planted outliers above the upper 99.8% limit
     detected_95: Share  # planted outliers above the upper 95% limit
+    plain_detected_99_8: Share  # planted outliers above the plain (unadjusted) upper 99.8% limit
+    plain_detected_95: Share  # planted outliers above the plain upper 95% limit
     false_99_8: Share  # other areas outside either 99.8% limit
     plain_false_99_8: Share  # other areas outside either plain (unadjusted) 99.8% limit
     adjusted_replications: Share
@@ -142,13 +144,15 @@ def planted_outliers(
     true_rates = np.where(is_planted, np.minimum(target + shift, 0.999), true_rates)
     judged = _judge(true_rates, trials, target, rng)
     direction, level = funnel.outside_level(judged.position)
-    _, plain_level = funnel.outside_level(judged.plain_position)
+    plain_direction, plain_level = funnel.outside_level(judged.plain_position)
     planted_rows = is_planted.ravel()
-    above = direction > 0
-    others = int((~planted_rows).sum())
+    above, plain_above = direction > 0, plain_direction > 0
+    others, planted_count = int((~planted_rows).sum()), int(planted_rows.sum())
     return Detection(
-        detected_99_8=Share(int((above & (level == 2) & planted_rows).sum()), int(planted_rows.sum())),
-        detected_95=Share(int((above & (level >= 1) & planted_rows).sum()), int(planted_rows.sum())),
+        detected_99_8=Share(int((above & (level == 2) & planted_rows).sum()), planted_count),
+        detected_95=Share(int((above & (level >= 1) & planted_rows).sum()), planted_count),
+        plain_detected_99_8=Share(int((plain_above & (plain_level == 2) & planted_rows).sum()), planted_count),
+        plain_detected_95=Share(int((plain_above & (plain_level >= 1) & planted_rows).sum()), planted_count),
         false_99_8=Share(int(((level == 2) & ~planted_rows).sum()), others),
         plain_false_99_8=Share(int(((plain_level == 2) & ~planted_rows).sum()), others),
         adjusted_replications=_adjusted(judged),
