@@ -157,7 +157,7 @@ def test_scores_worked_by_hand(small_comparison):
     assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.140, 1.093, 0.215]
     assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
-        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8%), "
+        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8% or 3 robust SDs), "
         "2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
     )
 
@@ -173,12 +173,18 @@ def test_scores_carry_rank_intervals(small_comparison):
 
 def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):
     """An ILACS judgement counts once however many quarters it stands, and has no trend; its sentence is
-    Ofsted's judgement with the inspection's age, never a limit."""
+    Ofsted's judgement with the day its inspection ended, never a limit. Where the inspections table does not
+    hold the inspection the grade was read from (area 9: 26 months since inspection, the table's ended 36
+    months before), the sentence gives its age instead of a wrong day."""
     grade = result(small_comparison, area(8), "ilacs_grade")
     assert (grade["worse_streak"], grade["trend"]) == (1, "not tested")
     assert grade["sentence"] == (
         "ILACS grade Inadequate against the median of areas Good: Ofsted's judgement, a concern "
-        "(inspected 24 months before 31 Mar 2026)."
+        "(inspection ending 12 March 2024)."
+    )
+    assert result(small_comparison, area(9), "ilacs_grade")["sentence"] == (
+        "ILACS grade Requires improvement against the median of areas Good: Ofsted's judgement, a concern "
+        "(inspected 26 months before 31 Mar 2026)."
     )
     grades = small_comparison.history[small_comparison.history["method"] == "grade"]
     assert grades["worse_streak"].max() <= 1
