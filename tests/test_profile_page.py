@@ -88,7 +88,7 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     assert score["summary"].startswith(
         "CP conference attendance +5.3 SD (invented), Strategy discussions with partners +4.2 SD (invented), "
         "Supervision on time +4.1 SD (invented); "
-        "10 worse (5 beyond 99.8%), 3 worsening"
+        "10 worse (5 beyond 99.8% or 3 robust SDs), 3 worsening"
     )
     assert "Deprivation: 20.8% of children income-deprived (IDACI 2019, rank 50 of 151; second most deprived fifth)." in texts
     assert any("Demonstration data" in w.value for w in peterborough.warning)

@@ -87,7 +87,10 @@ def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str,
         ]
     else:
         parts = [
-            f"**▼ {flags.get('worse', 0)} worse** than {benchmark}" + (f" ({strong} beyond 99.8%)" if strong else ""),
+            f"**▼ {flags.get('worse', 0)} worse** than {benchmark}" + (
+                f" ({strong} beyond {'3 robust SDs' if (results['method'] == 'robust').all() else '99.8%'})"
+                if strong else ""
+            ),
             f"▲ {flags.get('better', 0)} better",
             f"● {flags.get('similar', 0)} similar",
         ]
