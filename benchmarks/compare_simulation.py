@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from scipy import special
 
 from boards.compare.engine import MIN_DENOMINATOR, compare
 from boards.compare.score import CHANCE_WORSE_95, CHANCE_WORSE_99_8
@@ -75,6 +76,14 @@ def funnel_worlds(comparison) -> tuple[list[dict], list[str]]:
             "polarity": str(latest["polarity"].iloc[0]),
         })
     return worlds, left_out
+
+
+def known_tau_power(denominators: np.ndarray, england: float, tau: float, k: int) -> float:
+    """The mean over areas of P(an area k tau worse is above England + 1.96 sqrt(s^2 + tau^2)), normal theory with
+    the true tau: what the 95% limits would find if tau were not estimated from data holding the outliers."""
+    worse = england + k * tau
+    limit = england + 1.959964 * np.sqrt(england * (1 - england) / denominators + tau**2)
+    return float(np.mean(special.ndtr((worse - limit) / np.sqrt(worse * (1 - worse) / denominators))))
 
 
 def main() -> None:
@@ -120,7 +129,9 @@ def main() -> None:
                 found = planted_outliers(world["denominators"], world["england"], k * tau, POWER_REPLICATIONS,
                                          seed=200 + k, spread=tau)
                 print(f"     {k} tau: beyond 95% {found.detected_95}; beyond 99.8% {found.detected_99_8}; "
-                      f"others beyond 99.8% {found.false_99_8}")
+                      f"others beyond 99.8% {found.false_99_8}; mean tau estimate {100 * found.mean_tau:.2f}; "
+                      f"with tau known, normal theory at 95%: "
+                      f"{100 * known_tau_power(world['denominators'], world['england'], tau, k):.1f}%")
 
         print(f"\n3. Robust z with no outlier, {ROBUST_REPLICATIONS} replications (a normal distribution: 4.55% "
               "beyond 2 robust SDs, 0.27% beyond 3)")

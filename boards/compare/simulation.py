@@ -73,6 +73,7 @@ class Detection:
     false_99_8: Share  # other areas outside either 99.8% limit
     plain_false_99_8: Share  # other areas outside either plain (unadjusted) 99.8% limit
     adjusted_replications: Share
+    mean_tau: float  # the mean over replications of the estimated tau, the outliers counted in it
 
 
 def _judge(
@@ -162,6 +163,7 @@ def planted_outliers(
         false_99_8=Share(int(((level == 2) & ~planted_rows).sum()), others),
         plain_false_99_8=Share(int(((plain_level == 2) & ~planted_rows).sum()), others),
         adjusted_replications=_adjusted(judged),
+        mean_tau=float(np.sqrt(judged.summary["tau2"].to_numpy()).mean()),
     )
 
 
