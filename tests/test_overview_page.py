@@ -66,7 +66,7 @@ def test_widgets_headline_and_demo_notice(open_overview):
     assert app.multiselect(key="la_type").options == ["County", "London Borough", "Metropolitan District", "Unitary Authority"]
     assert any("Demonstration data" in warning.value for warning in app.warning)
     assert metrics(app) == {
-        "Worse beyond 99.8% or 3 robust SDs on 3 or more indicators": "2 of 153",
+        "Strongly worse on 3 or more indicators": "2 of 153",
         "Worse than England on at least one indicator": "83 of 153",
         "Did not report part of their return": "15 of 153",
     }
@@ -102,7 +102,7 @@ def test_changing_the_period_changes_the_table(open_overview, engine):
     assert shown["partnership_name"].iloc[:3].tolist() == ["Bolton", "Cheshire East", "Bury"]
     assert shown["score"].iloc[0] == pytest.approx(1.868864)
     assert app.query_params["period"] == EARLIER
-    assert metrics(app)["Worse beyond 99.8% or 3 robust SDs on 3 or more indicators"] == "2 of 153"
+    assert metrics(app)["Strongly worse on 3 or more indicators"] == "2 of 153"
 
 
 def test_filters_narrow_the_table_and_the_headline(open_overview):
@@ -113,7 +113,7 @@ def test_filters_narrow_the_table_and_the_headline(open_overview):
     assert set(shown["region_name"]) == {"North East"}
     assert shown["partnership_name"].iloc[:2].tolist() == ["Redcar and Cleveland", "Newcastle upon Tyne"]
     assert shown["rank"].iloc[:2].tolist() == [6, 16]  # ranks stay England's
-    assert metrics(app)["Worse beyond 99.8% or 3 robust SDs on 3 or more indicators"] == "0 of 12 shown"
+    assert metrics(app)["Strongly worse on 3 or more indicators"] == "0 of 12 shown"
     app.multiselect(key="la_type").select("Metropolitan District").run()
     assert league(app)["partnership_name"].tolist() == [
         "Newcastle upon Tyne", "South Tyneside", "Sunderland", "Gateshead", "North Tyneside",

@@ -112,8 +112,7 @@ summary = headline(table)
 shown = f"of {summary.partnerships}" + (" shown" if filters.active() else "")
 metrics = st.columns(3)
 metrics[0].metric(
-    f"Worse beyond 99.8% or 3 robust SDs on {STRONG_FLAGS} or more indicators", f"{summary.strong} {shown}",
-    border=True,
+    f"Strongly worse on {STRONG_FLAGS} or more indicators", f"{summary.strong} {shown}", border=True,
     help="Worse than England beyond the 99.8% limit, or beyond 3 robust SDs from the middle of all partnerships "
     "for figures without counts (caseloads): the caption below says what chance alone would give.",
 )
