@@ -23,6 +23,8 @@ Monte-Carlo standard error.
    period. The goal is 5%, at most 6%.
 5. The real DfE figures for re-referrals and repeat child protection plans: LAs beyond the
    plain and the overdispersion-adjusted limits, year by year.
+6. Chance alone: each judged indicator's share of areas called worse with no outlier (the worse
+   side of 1 and 3), and their mean, the figure the summaries' "chance alone" uses.
 
     uv run python benchmarks/compare_simulation.py
 """
@@ -33,8 +35,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from scipy import special
 
 from boards.compare.engine import MIN_DENOMINATOR, compare
+from boards.compare.score import CHANCE_WORSE_95, CHANCE_WORSE_99_8
 from boards.compare.simulation import TREND_WORLDS, in_control, planted_outliers, robust_null, trend_size
 from boards.demo import build_demo
 from boards.store import Store
@@ -69,8 +73,17 @@ def funnel_worlds(comparison) -> tuple[list[dict], list[str]]:
             "england": float(spec["target"] / spec["multiplier"]),
             "tau": float(np.sqrt(spec["tau2"])),
             "family": spec["family"],
+            "polarity": str(latest["polarity"].iloc[0]),
         })
     return worlds, left_out
+
+
+def known_tau_power(denominators: np.ndarray, england: float, tau: float, k: int) -> float:
+    """The mean over areas of P(an area k tau worse is above England + 1.96 sqrt(s^2 + tau^2)), normal theory with
+    the true tau: what the 95% limits would find if tau were not estimated from data holding the outliers."""
+    worse = england + k * tau
+    limit = england + 1.959964 * np.sqrt(england * (1 - england) / denominators + tau**2)
+    return float(np.mean(special.ndtr((worse - limit) / np.sqrt(worse * (1 - worse) / denominators))))
 
 
 def main() -> None:
@@ -86,6 +99,7 @@ def main() -> None:
               f"            outside 95%                 outside 99.8%               mean tau estimate")
         print(f"   (left out, with fewer than {MIN_DENOMINATOR} areas of {MIN_DENOMINATOR} or more, the rest too few "
               f"to judge: {', '.join(left_out)})")
+        worse_side = []  # (indicator, worse side at 95%, at 99.8%) in the random-effects world, for section 6
         for seed, world in enumerate(worlds):
             n = world["denominators"]
             for name, spread in (("no spread", 0.0), ("random effects", world["tau"])):
@@ -94,6 +108,14 @@ def main() -> None:
                 print(f"   {world['indicator_id']:<30} {world['period_id']:<11} {len(n):>5} "
                       f"{n.min():>5,.0f}-{n.max():<5,.0f} {100 * world['england']:>7.1f}% {100 * spread:>5.2f}   "
                       f"{name:<15}  {outcome.outside_95}  {outcome.outside_99_8}  {100 * outcome.mean_tau:.2f}")
+                print(f"   {'':<30} {'':<11} {'':>5} {'':>11} {'':>8} {'':>6}   {'  by side':<15}  "
+                      f"95%: below {100 * outcome.below_95.value:.3f}%, above {100 * outcome.above_95.value:.3f}%; "
+                      f"99.8%: below {100 * outcome.below_99_8.value:.3f}%, above {100 * outcome.above_99_8.value:.3f}%")
+                if spread > 0:
+                    lower_better = world["polarity"] == "lower_better"
+                    worse_side.append((world["indicator_id"],
+                                       (outcome.above_95 if lower_better else outcome.below_95).value,
+                                       (outcome.above_99_8 if lower_better else outcome.below_99_8).value))
 
         print(f"\n2. Power in the random-effects world: 10 areas per replication k tau worse, {POWER_REPLICATIONS} "
               "replications (goal at 95%: 80% or more at 3 tau)")
@@ -107,7 +129,9 @@ def main() -> None:
                 found = planted_outliers(world["denominators"], world["england"], k * tau, POWER_REPLICATIONS,
                                          seed=200 + k, spread=tau)
                 print(f"     {k} tau: beyond 95% {found.detected_95}; beyond 99.8% {found.detected_99_8}; "
-                      f"others beyond 99.8% {found.false_99_8}")
+                      f"others beyond 99.8% {found.false_99_8}; mean tau estimate {100 * found.mean_tau:.2f}; "
+                      f"with tau known, normal theory at 95%: "
+                      f"{100 * known_tau_power(world['denominators'], world['england'], tau, k):.1f}%")
 
         print(f"\n3. Robust z with no outlier, {ROBUST_REPLICATIONS} replications (a normal distribution: 4.55% "
               "beyond 2 robust SDs, 0.27% beyond 3)")
@@ -120,6 +144,10 @@ def main() -> None:
                 null = robust_null(values, ROBUST_REPLICATIONS, seed=300 + 2 * seed + (shape == "real"), shape=shape)
                 print(f"   {indicator_id:<28} {latest['period_id'].iloc[0]:<11} {len(values):>4} areas, {shape:<6} "
                       f"beyond 2 SDs {null.beyond_2}; beyond 3 SDs {null.beyond_3}")
+                if shape == "real":
+                    lower_better = latest["polarity"].iloc[0] == "lower_better"
+                    worse_side.append((str(indicator_id), (null.above_2 if lower_better else null.below_2).value,
+                                       (null.above_3 if lower_better else null.below_3).value))
 
         print(f"\n4. Trend test size with no local trend, {TREND_REPLICATIONS} replications (goal 5%, at most 6%)")
         for world in worlds:
@@ -143,6 +171,16 @@ def main() -> None:
                       f"{spec['tau']:4.1f}  {spec['adjustment']:<14}  {int(rows['plain_flag_level'].eq('99.8').sum()):>19}  "
                       f"{int(rows['flag_level'].eq('99.8').sum()):>8}   {int(rows['plain_flag'].eq('worse').sum()):>12}  "
                       f"{int(rows['flag'].eq('worse').sum()):>8}")
+
+        print("\n6. Chance alone: one test's chance of a verdict 'worse' with no outlier, on the worse side (funnels: the "
+              "random-effects world of 1; robust z: the real shape of 3)")
+        for indicator_id, at_95, at_99_8 in worse_side:
+            print(f"   {indicator_id:<32} worse at 95% {100 * at_95:6.3f}%   at 99.8% {100 * at_99_8:6.3f}%")
+        mean_95 = float(np.mean([row[1] for row in worse_side]))
+        mean_99_8 = float(np.mean([row[2] for row in worse_side]))
+        print(f"   mean of the {len(worse_side)} judged indicators: worse at 95% {100 * mean_95:.2f}%, at 99.8% "
+              f"{100 * mean_99_8:.3f}% (boards/compare/score.py: CHANCE_WORSE_95 {CHANCE_WORSE_95}, "
+              f"CHANCE_WORSE_99_8 {CHANCE_WORSE_99_8})")
         store.close()
 
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from boards.compare.score import chance_of_any_worse, chance_of_strong, invented_words, rank_text
+from boards.compare.score import (
+    CHANCE_WORSE_95, CHANCE_WORSE_99_8, chance_of_any_worse, chance_of_strong, invented_words, rank_text,
+)
 from boards.deprivation import QUINTILE_NAMES, read_partnership_deprivation
 from boards.store import Store
 
@@ -131,7 +133,7 @@ def deprivation_words(deprivation: pd.DataFrame, partnership_id: str) -> str:
 @dataclass(frozen=True)
 class Headline:
     partnerships: int  # how many the headline is about
-    strong: int  # worse beyond 99.8% on STRONG_FLAGS or more indicators
+    strong: int  # worse beyond 99.8% (or 3 robust SDs) on STRONG_FLAGS or more indicators
     any_worse: int  # worse than England on at least one indicator
     not_reporting: int  # did not report at least one indicator they should have
     top: tuple[tuple[str, float], ...]  # (name, score) of the highest concerns with a score above 0
@@ -142,7 +144,9 @@ class Headline:
         return (
             f"By chance alone, with no real difference and each partnership's number of tests, about "
             f"{self.chance_any_worse:.0f} would be worse than England on at least one indicator and "
-            f"{self.chance_strong:.1f} worse beyond 99.8% on {STRONG_FLAGS} or more."
+            f"{self.chance_strong:.1f} worse beyond 99.8% or 3 robust SDs on {STRONG_FLAGS} or more (chance as "
+            f"the engine's verdicts gave it in the simulation benchmark: {100 * CHANCE_WORSE_95:.1f}% a test at 95%, "
+            f"{100 * CHANCE_WORSE_99_8:.2f}% at 99.8%)."
         )
 
     def top_sentence(self) -> str:

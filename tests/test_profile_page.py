@@ -19,7 +19,7 @@ PETERBOROUGH = "E06000031"
 NORFOLK = "E10000020"  # sent none of its local returns for the last three quarters
 LATEST = "2026-27 Q2"
 FIRST_WORSE = (
-    "Strategy discussions with partners 27.0% against England 69.0%: below the 99.8% limit (38.2%); worse for 7 "
+    "Strategy discussions with partners 27.0% against England 69.0%: below the 99.8% limit (38.0%); worse for 7 "
     "quarters running."
 )
 
@@ -87,8 +87,8 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     assert f"In short: {score['summary']}." in texts
     assert score["summary"].startswith(
         "CP conference attendance +5.3 SD (invented), Strategy discussions with partners +4.2 SD (invented), "
-        "Supervision on time +4.1 SD (invented); "
-        "10 worse (5 beyond 99.8%), 3 worsening"
+        "Supervision on time +4.0 SD (invented); "
+        "10 worse (5 beyond 99.8% or 3 robust SDs), 3 worsening"
     )
     assert "Deprivation: 20.8% of children income-deprived (IDACI 2019, rank 50 of 151; second most deprived fifth)." in texts
     assert any("Demonstration data" in w.value for w in peterborough.warning)

@@ -39,7 +39,7 @@ from boards.charts.palette import (
     verdict_text,
 )
 from boards.compare.engine import ENGLAND_CODE, ROBUST_LEVELS
-from boards.compare.funnel import MIN_AREAS
+from boards.compare.funnel import MIN_AREAS, MIN_DENOMINATOR
 from boards.compare.sentences import format_value
 
 POLARITY_WORDS = {
@@ -88,7 +88,10 @@ def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str,
         ]
     else:
         parts = [
-            f"**▼ {flags.get('worse', 0)} worse** than {benchmark}" + (f" ({strong} beyond 99.8%)" if strong else ""),
+            f"**▼ {flags.get('worse', 0)} worse** than {benchmark}" + (
+                f" ({strong} beyond {'3 robust SDs' if (results['method'] == 'robust').all() else '99.8%'})"
+                if strong else ""
+            ),
             f"▲ {flags.get('better', 0)} better",
             f"● {flags.get('similar', 0)} similar",
         ]
@@ -428,11 +431,11 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
             else f"{spec['tau']:,.1f} {AXIS_UNITS.get(unit, '')}".strip()
         )
         return (
-            f"**Limits widened for overdispersion.** The {areas} partnerships differ from one another more than "
-            f"chance alone would explain (Spiegelhalter's test, {p_text}), so the limits allow for real "
-            f"differences between areas (the random-effects method NHS England uses for its hospital mortality "
-            f"indicator, SHMI; the typical spread between areas is about {spread}). A partnership outside them "
-            f"differs from England by more than partnerships usually do."
+            f"**Limits widened for overdispersion.** The {areas} partnerships judged spread more widely than "
+            f"chance alone gives (the typical spread between areas is about {spread}; Spiegelhalter's test of "
+            f"it, {p_text}), so the limits allow for real differences between areas (the random-effects method "
+            f"NHS England uses for its hospital mortality indicator, SHMI). A partnership outside them differs "
+            f"from England by more than partnerships usually do."
         )
     if spec["adjustment"] == "multiplicative":
         return (
@@ -441,13 +444,13 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
         )
     if areas < MIN_AREAS or p != p:
         return (
-            f"**Plain limits.** Only {areas} partnerships reported, too few to test whether they differ more "
-            f"than chance would explain, so the limits are not widened."
+            f"**Plain limits.** Only {areas} partnerships have {MIN_DENOMINATOR} or more in the denominator, too "
+            f"few to estimate how much they differ beyond chance, so the limits are not widened."
         )
     return (
-        f"**Plain limits, not widened.** The {areas} partnerships differ no more than chance would explain "
-        f"(Spiegelhalter's test, {p_text}), so the limits are the exact ones: a point outside the 99.8% limits "
-        f"would arise by chance about once in 500 partnerships."
+        f"**Plain limits, not widened.** The {areas} partnerships judged spread no more widely than chance "
+        f"alone gives (Spiegelhalter's test, {p_text}), so the limits are the exact ones: a point outside the "
+        f"99.8% limits would arise by chance about once in 500 partnerships."
     )
 
 

@@ -79,7 +79,7 @@ from scipy import stats
 
 from boards.compare import funnel, sentences
 from boards.compare.errors import ComparisonError
-from boards.compare.funnel import BINOMIAL, NORMAL, POISSON
+from boards.compare.funnel import BINOMIAL, MIN_DENOMINATOR, NORMAL, POISSON
 from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
 from boards.compare.inputs import ComparisonInputs, read_inputs
 from boards.compare.intervals import poisson_count_interval, wilson_interval
@@ -102,10 +102,10 @@ from boards.compare.score import (
     score_intervals,
 )
 from boards.compare.trend import QUARTERS_IN_WINDOW, YEARS_IN_WINDOW, trend_statistics, worse_streak
+from boards.periods import whole_months_between
 from boards.store import Store
 
 ENGLAND_CODE = "E92000001"
-MIN_DENOMINATOR = 10  # below it a proportion or rate is "too few to judge" (see the module docstring)
 AS_AT_MAX_AGE_DAYS = 731  # two years: the latest DfE annual figures are 18 months old at most
 ROBUST_LEVELS = {"95": 2.0, "99.8": 3.0}  # robust standard deviations from the median, by level code
 PER_10K_CHILDREN = ("multi_agency_audits",)  # counts compared per 10,000 children aged 0 to 17
@@ -307,7 +307,9 @@ def compare_inputs(
     position, partnership = grid["position"].to_numpy()[selected], grid["partnership_code"].to_numpy()[selected]
     by_partnership = selected[np.lexsort((position, partnership))]
     chosen_id = periods.at[chosen, "period_id"]
-    area_results = _with_limits_and_sentences(grid.take(by_partnership).reset_index(drop=True), chosen_id)
+    area_results = _with_limits_and_sentences(
+        grid.take(by_partnership).reset_index(drop=True), chosen_id, inputs.inspection_dates
+    )
     history = grid[HISTORY_COLUMNS]
     scores = score_history[score_history["as_at_period_id"] == chosen_id].drop(columns="as_at_period_id")
     scores = scores.merge(intervals, on="partnership_id", how="left")
@@ -925,15 +927,16 @@ def _drivers(grid: pd.DataFrame, rows: np.ndarray, components: pd.DataFrame) -> 
 
 
 def _score_summaries(scores: pd.DataFrame) -> list[str]:
-    """'Caseload +3.0 SD, Re-referrals +2.1 SD; 5 worse (2 beyond 99.8%), 1 worsening, 3 not reported, of 26
-    assessed; 4 too few to judge; chance alone: about 0.5 worse of 20 tests' (the results adding most to the
-    score, then the counts; chance: what 20 tests at 2.5% each give with no real difference)."""
+    """'Caseload +3.0 SD, Re-referrals +2.1 SD; 5 worse (2 beyond 99.8% or 3 robust SDs), 1 worsening, 3 not reported, of 26
+    assessed; 4 too few to judge; chance alone: about 0.6 worse of 20 tests' (the results adding most to the
+    score, then the counts; chance: what 20 tests give with no real difference, at ``CHANCE_WORSE_95`` each,
+    the rate the engine's verdicts gave in benchmarks/compare_simulation.py)."""
     summaries = []
     for drivers, worse, strong, worsening, missing, assessed, too_few, tested in zip(
         scores["drivers"], scores["worse"], scores["worse_99_8"], scores["worsening"], scores["did_not_report"],
         scores["assessed"], scores["too_few"], scores["tested"], strict=True,
     ):
-        parts = [f"{worse} worse" + (f" ({strong} beyond 99.8%)" if strong else "")]
+        parts = [f"{worse} worse" + (f" ({strong} beyond 99.8% or 3 robust SDs)" if strong else "")]
         if worsening:
             parts.append(f"{worsening} worsening")
         if missing:
@@ -949,7 +952,9 @@ def _score_summaries(scores: pd.DataFrame) -> list[str]:
 # -- one period: limits and sentences ------------------------------------------------------
 
 
-def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.DataFrame:
+def _with_limits_and_sentences(
+    results: pd.DataFrame, period_id: str, inspection_dates: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The chosen period's rows (by partnership, in catalogue order) with their funnel limits (display
     unit) and sentences."""
     family = np.select(
@@ -974,5 +979,36 @@ def _with_limits_and_sentences(results: pd.DataFrame, period_id: str) -> pd.Data
     results["inspection_months"] = results["partnership_id"].map(
         pd.Series(months["value"].to_numpy(), index=months["partnership_id"].astype(str).to_numpy())
     ).to_numpy(dtype=float)
+    results["inspection_finished"] = _inspection_finished(results, inspection_dates)
     results["sentence"] = sentences.sentences_of(results, period_id)
     return results[AREA_RESULT_COLUMNS]
+
+
+def _inspection_finished(results: pd.DataFrame, inspection_dates: pd.DataFrame | None) -> np.ndarray:
+    """The day the inspection behind each ILACS grade finished (an object array of dates, None elsewhere).
+
+    Each member LA's latest inspection in force by the period's end; a partnership of several LAs gets a day
+    only when its members' inspections finished the same day. The day is named only when it agrees with
+    months since inspection (whole months from it to the period's end), the figure the grade was read with:
+    otherwise the grade came from an inspection the table does not hold, and no day is better than a wrong one.
+    """
+    finished = np.full(len(results), None, dtype=object)
+    grade_rows = np.flatnonzero(one_of(results["method"], ("grade",)) & results["value"].notna().to_numpy())
+    if inspection_dates is None or inspection_dates.empty or not len(grade_rows):
+        return finished
+    dates = inspection_dates.assign(
+        finished=pd.to_datetime(inspection_dates["finished"]).dt.date,
+        in_force=pd.to_datetime(inspection_dates["in_force"]).dt.date,
+    )
+    by_partnership = {key: rows for key, rows in dates.groupby("partnership_id", sort=False)}
+    for row in grade_rows.tolist():
+        members = by_partnership.get(str(results["partnership_id"].iat[row]))
+        end = results["end_date"].iat[row]
+        months = results["inspection_months"].iat[row]
+        if members is None or not np.isfinite(months):
+            continue
+        in_force = members[members["in_force"] <= end]
+        latest = in_force.sort_values("in_force").groupby("area_code").tail(1)["finished"].unique()
+        if len(latest) == 1 and whole_months_between(latest[0], end) == int(months):
+            finished[row] = latest[0]
+    return finished

@@ -24,6 +24,8 @@ class ComparisonInputs:
     periods: pd.DataFrame  # period_id, granularity, start_date, end_date, label
     published: pd.DataFrame  # geography_code, indicator_id, period_id, status, value, numerator, denominator
     regions: pd.DataFrame  # region_code, region_name
+    # compare_inspection_dates: partnership_id, area_code, finished, in_force (None: no dates to name)
+    inspection_dates: pd.DataFrame | None = None
 
 
 def read_inputs(store: Store) -> ComparisonInputs:
@@ -39,6 +41,7 @@ def read_inputs(store: Store) -> ComparisonInputs:
         periods=periods,
         published=store.read("compare_published_benchmarks"),
         regions=store.read("compare_regions"),
+        inspection_dates=store.read("compare_inspection_dates"),
     )
 
 

@@ -157,9 +157,18 @@ def sentences_of(results: pd.DataFrame, as_at_period_id: str) -> list[str | None
     verdict[grade] = "Ofsted's judgement" + np.select(
         [flag[grade] == WORSE, flag[grade] == BETTER], [", a concern", ", the highest grade"], ""
     )
+    if "inspection_finished" in results:
+        # The inspection's own date: a judgement is Ofsted's on the day it was made, not a figure of the quarter.
+        finished = results["inspection_finished"].to_numpy(dtype=object)
+        on_day = grade & pd.notna(finished)
+        verdict[on_day] = verdict[on_day] + np.array(
+            [f" (inspection ending {day.day} {day:%B %Y})" for day in finished[on_day]], dtype=object
+        )
+    else:
+        on_day = np.zeros(len(results), dtype=bool)
     if "inspection_months" in results:
         months = number("inspection_months")
-        dated = grade & np.isfinite(months)
+        dated = grade & ~on_day & np.isfinite(months)
         end = np.array([f"{d:%-d %b %Y}" for d in results["end_date"].to_numpy()[dated]], dtype=object)
         verdict[dated] = verdict[dated] + " (inspected " + months[dated].astype(int).astype(str) + (
             " months before " + end + ")"

@@ -56,6 +56,9 @@ class Outcome:
     outside_99_8: Share  # areas outside either 99.8% limit
     outside_95: Share  # areas outside either 95% limit
     above_99_8: Share  # areas above the upper 99.8% limit (the worse side when lower is better)
+    below_99_8: Share  # areas below the lower 99.8% limit (the worse side when higher is better)
+    above_95: Share  # areas above the upper 95% limit
+    below_95: Share  # areas below the lower 95% limit
     plain_outside_99_8: Share  # outside either plain (unadjusted) 99.8% limit
     adjusted_replications: Share  # replications in which the rule chose the overdispersion adjustment
     mean_tau: float  # the mean over replications of the estimated tau (a proportion)
@@ -65,9 +68,12 @@ class Outcome:
 class Detection:
     detected_99_8: Share  # planted outliers above the upper 99.8% limit
     detected_95: Share  # planted outliers above the upper 95% limit
+    plain_detected_99_8: Share  # planted outliers above the plain (unadjusted) upper 99.8% limit
+    plain_detected_95: Share  # planted outliers above the plain upper 95% limit
     false_99_8: Share  # other areas outside either 99.8% limit
     plain_false_99_8: Share  # other areas outside either plain (unadjusted) 99.8% limit
     adjusted_replications: Share
+    mean_tau: float  # the mean over replications of the estimated tau, the outliers counted in it
 
 
 def _judge(
@@ -116,6 +122,9 @@ def in_control(
         outside_99_8=Share(int((level == 2).sum()), total),
         outside_95=Share(int((level >= 1).sum()), total),
         above_99_8=Share(int(((level == 2) & (direction > 0)).sum()), total),
+        below_99_8=Share(int(((level == 2) & (direction < 0)).sum()), total),
+        above_95=Share(int(((level >= 1) & (direction > 0)).sum()), total),
+        below_95=Share(int(((level >= 1) & (direction < 0)).sum()), total),
         plain_outside_99_8=Share(int((plain_level == 2).sum()), total),
         adjusted_replications=_adjusted(judged),
         mean_tau=float(np.sqrt(judged.summary["tau2"].to_numpy()).mean()),
@@ -142,16 +151,19 @@ def planted_outliers(
     true_rates = np.where(is_planted, np.minimum(target + shift, 0.999), true_rates)
     judged = _judge(true_rates, trials, target, rng)
     direction, level = funnel.outside_level(judged.position)
-    _, plain_level = funnel.outside_level(judged.plain_position)
+    plain_direction, plain_level = funnel.outside_level(judged.plain_position)
     planted_rows = is_planted.ravel()
-    above = direction > 0
-    others = int((~planted_rows).sum())
+    above, plain_above = direction > 0, plain_direction > 0
+    others, planted_count = int((~planted_rows).sum()), int(planted_rows.sum())
     return Detection(
-        detected_99_8=Share(int((above & (level == 2) & planted_rows).sum()), int(planted_rows.sum())),
-        detected_95=Share(int((above & (level >= 1) & planted_rows).sum()), int(planted_rows.sum())),
+        detected_99_8=Share(int((above & (level == 2) & planted_rows).sum()), planted_count),
+        detected_95=Share(int((above & (level >= 1) & planted_rows).sum()), planted_count),
+        plain_detected_99_8=Share(int((plain_above & (plain_level == 2) & planted_rows).sum()), planted_count),
+        plain_detected_95=Share(int((plain_above & (plain_level >= 1) & planted_rows).sum()), planted_count),
         false_99_8=Share(int(((level == 2) & ~planted_rows).sum()), others),
         plain_false_99_8=Share(int(((plain_level == 2) & ~planted_rows).sum()), others),
         adjusted_replications=_adjusted(judged),
+        mean_tau=float(np.sqrt(judged.summary["tau2"].to_numpy()).mean()),
     )
 
 
@@ -159,6 +171,10 @@ def planted_outliers(
 class RobustNull:
     beyond_2: Share  # areas beyond 2 robust SDs either way
     beyond_3: Share  # areas beyond 3 robust SDs either way
+    above_2: Share  # areas more than 2 robust SDs above the median
+    below_2: Share  # areas more than 2 robust SDs below it
+    above_3: Share
+    below_3: Share
 
 
 def robust_null(values: np.ndarray, replications: int, seed: int, *, shape: str) -> RobustNull:
@@ -169,8 +185,12 @@ def robust_null(values: np.ndarray, replications: int, seed: int, *, shape: str)
     size = (replications, len(values))
     drawn = rng.normal(size=size) if shape == "normal" else rng.choice(values, size=size, replace=True)
     z, _ = robust_z(drawn.ravel(), np.repeat(np.arange(replications), len(values)))
-    far = np.abs(z)
-    return RobustNull(beyond_2=Share(int((far > 2).sum()), far.size), beyond_3=Share(int((far > 3).sum()), far.size))
+    far, total = np.abs(z), z.size
+    return RobustNull(
+        beyond_2=Share(int((far > 2).sum()), total), beyond_3=Share(int((far > 3).sum()), total),
+        above_2=Share(int((z > 2).sum()), total), below_2=Share(int((z < -2).sum()), total),
+        above_3=Share(int((z > 3).sum()), total), below_3=Share(int((z < -3).sum()), total),
+    )
 
 
 TREND_WORLDS = ("independent", "AR(1)", "national drift")

@@ -114,18 +114,22 @@ continuous rates with normal limits. A partnership outside the 95% limits on the
 #### When partnerships differ more than chance allows: overdispersion
 Local authorities differ for real reasons (population, local practice, how things are recorded),
 so they usually vary more than chance alone would explain. Left alone, plain limits would then
-flag a large share of big authorities. The dashboard tests for this with **Spiegelhalter's
-overdispersion test** (each partnership's distance from England, with the most extreme {winsor}%
-at each end pulled in, so a few outliers cannot drive it), whenever at least {funnel.MIN_AREAS}
-partnerships report. When the test is significant (p < {funnel.OVERDISPERSION_SIGNIFICANCE}) the
-limits are **widened with an additive random-effects model**, the method NHS England uses for its
-hospital mortality indicator (SHMI): each partnership is accepted to have its own true level
-around England, and only one further away than partnerships usually are is flagged. How far
-partnerships usually are (the between-area spread) is estimated with the same {winsor}% pulled in at
-each end and corrected for it (Paule and Mandel's equation). In a simulated England where
-partnerships truly differ by that spread, with the real numbers of referrals and child protection
-plans, about 1 in 600 fell outside the 99.8% limits and 1 in 21 outside the 95% ones (the limits'
-own promise is 1 in 500 and 1 in 20). The funnel on each indicator's page says whether its limits were widened.
+flag a large share of big authorities. So the limits are **widened with an additive random-effects
+model**, the method NHS England uses for its hospital mortality indicator (SHMI): each partnership
+is accepted to have its own true level around England, and only one further away than partnerships
+usually are is flagged. How far partnerships usually are (the between-area spread) is estimated
+from the partnerships with {MIN_DENOMINATOR} or more in the denominator, whenever at least
+{funnel.MIN_AREAS} of them report, with the most extreme {winsor}% at each end pulled in, so a few
+outliers cannot drive it, and corrected for that (Paule and Mandel's equation). When they spread no
+more than chance gives, the estimate is 0 and the limits stay exact. Spiegelhalter's overdispersion
+test is shown beside it but does not decide: with a few dozen partnerships it missed real spread
+often, and the plain limits then flagged 7% of ordinary partnerships at 95%. In a simulated England
+where partnerships truly differ by that spread, with the real numbers of referrals and child
+protection plans, 0.17% and 0.22% fell outside the 99.8% limits and 4.8% and 4.9% outside the 95%
+ones (the limits' own promise is 0.2% and 5%). Where a limit would lie beyond 0% or 100% (a spread
+of 9 points around 81% of conferences on time, or 9 points around a 14% vacancy rate) nobody can
+cross it, so only one side can flag and fewer than 5% do: 2.5% to 4.9% across the 17 indicators
+with a funnel. The funnel on each indicator's page says whether its limits were widened.
 """
 )
 if current_store().has_observations():
@@ -152,7 +156,7 @@ lower level, beyond {ROBUST_LEVELS["99.8"]:.0f} at the higher. They are named fo
 spread, and on skewed figures it is more often than a funnel's limits. Audits are compared per
 10,000 children, so a large county is not better for being large. Median and spread are not pulled
 by the very outliers they look for. **Ofsted
-grades** are Ofsted's own judgement and are shown as that, with how long ago the inspection was,
+grades** are Ofsted's own judgement and are shown as that, with the day the inspection ended,
 never as beyond a limit: Inadequate and Requires improvement are a concern (Inadequate weighs as
 much as a flag beyond 99.8%, Requires improvement as one beyond 95%), Outstanding is better. An
 inspection counts once, however many quarters its judgement stands. Months since the last

@@ -112,8 +112,9 @@ summary = headline(table)
 shown = f"of {summary.partnerships}" + (" shown" if filters.active() else "")
 metrics = st.columns(3)
 metrics[0].metric(
-    f"Worse beyond 99.8% on {STRONG_FLAGS} or more indicators", f"{summary.strong} {shown}", border=True,
-    help="Worse than England beyond the 99.8% limit: a difference chance alone would give about once in 500.",
+    f"Strongly worse on {STRONG_FLAGS} or more indicators", f"{summary.strong} {shown}", border=True,
+    help="Worse than England beyond the 99.8% limit, or beyond 3 robust SDs from the middle of all partnerships "
+    "for figures without counts (caseloads): the caption below says what chance alone would give.",
 )
 metrics[1].metric("Worse than England on at least one indicator", f"{summary.any_worse} {shown}", border=True)
 metrics[2].metric("Did not report part of their return", f"{summary.not_reporting} {shown}", border=True)
@@ -218,8 +219,9 @@ def verdicts_by_indicator() -> None:
         st.markdown(
             "- **▼ Worse** or **▲ better**: the partnership differs from England by more than chance would "
             "explain, given its size (figures without counts, such as caseloads, against the middle of all "
-            "partnerships): solid beyond the 99.8% limit (about 1 in 500 by chance), hollow (▽ △) beyond "
-            "the 95% limit only.\n"
+            "partnerships): solid beyond the 99.8% limit (about 1 in 1,000 on each side by chance), or "
+            "beyond 3 robust SDs for figures without counts; hollow (▽ △) beyond the 95% limit or 2 robust "
+            "SDs only.\n"
             "- **● Similar**: within the limits. **! Did not report**: a quarterly return is missing, which "
             "counts as a concern of its own. **○ Not compared**: suppressed or no counts to test. "
             "**◌ Too few to judge**: fewer than 10 in the denominator (meetings, notifications, FTE), shown "
@@ -250,7 +252,8 @@ def verdicts_by_indicator() -> None:
         summary=(
             f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
             f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
-            f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit, ▽ hollow beyond 95%. "
+            f"{worse_cells} cells are worse than England: ▼ solid beyond the 99.8% limit or 3 robust SDs, "
+            f"▽ hollow beyond 95% or 2 robust SDs. "
             f"{int(cells['invented'].sum())} cells hold invented figures, each with an asterisk ✱ beside it. "
             "Select a cell to open the partnership."
         ),

@@ -118,11 +118,18 @@ def test_trend_and_run(small_comparison):
 
 
 def test_sentence_with_an_independent_limit(small_comparison):
-    """The limit in the sentence is the exact 99.8% binomial limit at n = 1,000 around 22%, per scipy.stats."""
+    """The limit in the sentence is the exact 99.8% binomial limit at n = 1,000 around 22% (per scipy.stats),
+    its distance from 22% widened by sqrt(1 + tau2 n / (theta (1 - theta))) for the areas' spread (tau 0.62
+    points), plus the mid-P's half count."""
     n, theta, p = 1000, 0.22, 0.999
     r = stats.binom.ppf(p, n, theta)
     at, below = stats.binom.cdf(r, n, theta), stats.binom.cdf(r - 1, n, theta)
-    limit = (r - (at - p) / (at - below)) / n * 100
+    exact = (r - (at - p) / (at - below)) / n
+    table = small_comparison.overdispersion.set_index(["indicator_id", "period_id"])
+    tau2 = table.loc[("rereferral_rate", "2024-25"), "tau2"]
+    assert np.sqrt(tau2) * 100 == pytest.approx(0.617, abs=1e-3)
+    widen = np.sqrt(1 + tau2 * n / (theta * (1 - theta)))
+    limit = (theta + (exact - theta) * widen + 0.5 / n) * 100
     assert result(small_comparison, area(12), "rereferral_rate")["sentence"] == (
         f"Re-referrals 40.0% (year to 31 Mar 2025) against England 22.0%: above the 99.8% limit ({limit:.1f}%); "
         "worse for 3 years running; worsening relative to England over the last 3 years (p < 0.001)."
@@ -133,18 +140,26 @@ def test_scores_worked_by_hand(small_comparison):
     """The score is the mean capped distance over the 4 assessed indicators (months since inspection is
     context). Area 12: re-referrals 40% (z 7.0), assessments 50% (7.0) and caseload 30 (robust z 10.1) all
     count as the cap, 3, and Requires improvement +1: (3 + 3 + 3 + 1) / 4 = 2.5. Area 9: re-referrals
-    22.8% of 1,000 against 22.0% (mid-P z 0.615), a missing return (the cap, 3), Requires improvement (1),
-    caseload at the median (0): 4.615 / 4 = 1.154. Area 8, Inadequate (+2) with re-referrals 22.6% (0.463),
-    assessments 85% against the pooled 85.9% (-0.889) and caseload 14 (-0.674): 0.900 / 4 = 0.225."""
+    228 of 1,000 against 22.0%, the mid-P position of 227.5 with its distance from 220 deflated by the widening
+    for tau 0.62 points (z 0.561), a missing return (the cap, 3), Requires improvement (1), caseload at the
+    median (0): 4.561 / 4 = 1.140. Area 8, Inadequate (+2) with re-referrals 22.6% (0.424), assessments 85%
+    against the pooled 85.9% (-0.889) and caseload 14 (-0.674): 0.860 / 4 = 0.215."""
     scores = small_comparison.scores.set_index("partnership_id")
     assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 2.5, 10.0, 4]
+    tau2 = small_comparison.overdispersion.set_index(["indicator_id", "period_id"]).loc[("rereferral_rate", "2024-25"),
+                                                                                        "tau2"]
+    widen = np.sqrt(1 + tau2 * 1000 / (0.22 * 0.78))
+    deflated = 220 + (227.5 - 220) / widen  # between whole counts: F joined linearly, as Spiegelhalter inverts it
+    low = np.floor(deflated)
+    position = stats.binom.cdf(low, 1000, 0.22) + (deflated - low) * stats.binom.pmf(low + 1, 1000, 0.22)
     nine = result(small_comparison, area(9), "rereferral_rate")["concern_z"]
-    assert nine == pytest.approx(0.6147, abs=1e-4)
+    assert nine == pytest.approx(stats.norm.ppf(position), abs=1e-9)
+    assert nine == pytest.approx(0.5607, abs=1e-4)
     assert scores.loc[area(9), "score"] == pytest.approx((nine + 3 + 1 + 0) / 4)
-    assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.154, 1.110, 0.225]
+    assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.140, 1.093, 0.215]
     assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
-        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8%), "
+        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8% or 3 robust SDs), "
         "2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
     )
 
@@ -160,12 +175,18 @@ def test_scores_carry_rank_intervals(small_comparison):
 
 def test_one_inspection_is_not_worse_for_quarters_running(small_comparison):
     """An ILACS judgement counts once however many quarters it stands, and has no trend; its sentence is
-    Ofsted's judgement with the inspection's age, never a limit."""
+    Ofsted's judgement with the day its inspection ended, never a limit. Where the inspections table does not
+    hold the inspection the grade was read from (area 9: 26 months since inspection, the table's ended 36
+    months before), the sentence gives its age instead of a wrong day."""
     grade = result(small_comparison, area(8), "ilacs_grade")
     assert (grade["worse_streak"], grade["trend"]) == (1, "not tested")
     assert grade["sentence"] == (
         "ILACS grade Inadequate against the median of areas Good: Ofsted's judgement, a concern "
-        "(inspected 24 months before 31 Mar 2026)."
+        "(inspection ending 12 March 2024)."
+    )
+    assert result(small_comparison, area(9), "ilacs_grade")["sentence"] == (
+        "ILACS grade Requires improvement against the median of areas Good: Ofsted's judgement, a concern "
+        "(inspected 26 months before 31 Mar 2026)."
     )
     grades = small_comparison.history[small_comparison.history["method"] == "grade"]
     assert grades["worse_streak"].max() <= 1
@@ -364,14 +385,14 @@ def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
 
 def test_published_figures_only_leave_out_local_returns(small_store):
     """On published figures alone, the local return (strategy discussions with partners) is gone and nothing counts as not
-    reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.766), Good (0)
-    and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
+    reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.697, its distance
+    deflated for tau 0.62 points), Good (0) and caseload 16 (0.674) over 3: 0.457; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
     published = compare(small_store, published_only=True)
     assert "strategy_discussion_partners" not in set(published.area_results["indicator_id"].astype(str))
     assert "strategy_discussion_partners" in set(compare(small_store).area_results["indicator_id"].astype(str))
     scores = published.scores.set_index("partnership_id")
     assert scores["did_not_report"].sum() == 0
-    assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.480, abs=1e-3), 3]
+    assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.457, abs=1e-3), 3]
     assert scores.loc[area(12), ["rank", "score"]].tolist() == [1, pytest.approx(7 / 3)]
 
 

@@ -178,7 +178,30 @@ def test_overdispersion_worked_by_hand():
     assert summary["phi"] == pytest.approx(1.473)
     assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.ones(10)), rel=1e-9)
     assert summary["p_value"] == pytest.approx(stats.chi2.sf(14.73, 9))
-    assert summary["adjustment"] == funnel.NO_ADJUSTMENT  # p = 0.099: not significant at 5%
+    # p = 0.099, not significant at 5%, but the test no longer decides: tau2 > 0 widens the limits.
+    assert summary["tau2"] == pytest.approx(1.4116, abs=1e-4)
+    assert summary["adjustment"] == funnel.RANDOM_EFFECTS
+
+
+def test_no_spread_beyond_chance_is_not_adjusted():
+    """z = -1..1 (winsorised sum of squares 5.0, under 9 x 0.6787 = 6.11): tau2 is 0 and the limits stay exact."""
+    z = np.array([-1.0, -1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1, 1])
+    summary = funnel.overdispersion(z, np.ones(10), np.zeros(10, dtype=int), 1).iloc[0]
+    assert (summary["tau2"], summary["adjustment"]) == (0.0, funnel.NO_ADJUSTMENT)
+
+
+def test_too_few_to_judge_are_left_out_of_the_estimate():
+    """An area with a denominator under 10 (1 of 1 at 15%, z = 2.38) is judged "too few" and does not
+    count in phi or tau2: the group's summary is that of the other ten areas alone."""
+    counts = np.array([10.0, 14, 16, 18, 20, 20, 22, 24, 26, 30])
+    n = np.full(10, 100.0)
+    with_small = funnel.judge(np.full(11, funnel.BINOMIAL, dtype=object), np.append(counts, 1.0), np.append(n, 1.0),
+                              np.full(11, 0.2), np.zeros(11, dtype=int), 1)
+    alone = funnel.judge(np.full(10, funnel.BINOMIAL, dtype=object), counts, n, np.full(10, 0.2),
+                         np.zeros(10, dtype=int), 1)
+    assert with_small.summary.iloc[0]["areas"] == 10
+    assert with_small.summary.iloc[0]["tau2"] == alone.summary.iloc[0]["tau2"] > 0
+    assert np.isfinite(with_small.position[10])  # still placed, for the chart; the engine says "too few"
 
 
 def test_significant_overdispersion_chooses_random_effects():

@@ -50,31 +50,37 @@ def within_monte_carlo_error(share, nominal):
 
 
 def test_in_control_areas_fall_outside_at_the_nominal_rate(rereferrals):
-    """Every area drawn from England: 0.2% outside the 99.8% limits, 5% outside the 95% ones, 0.1% above."""
+    """Every area drawn from England (no real spread): the plain exact limits leave 0.2% outside 99.8%. The rule
+    widens the limits whenever the estimated tau2 is above 0, which chance alone gives in about half of such
+    Englands, so there the verdicts are a little conservative: 4.4% outside 95% (measured 4.367%), under 0.2%
+    outside 99.8%. This world is not the real one (every published indicator-period is overdispersed)."""
     denominators, _, england = rereferrals
     outcome = in_control(denominators, england, REPLICATIONS, seed=1)
-    within_monte_carlo_error(outcome.outside_99_8, 0.002)
-    within_monte_carlo_error(outcome.outside_95, 0.05)
-    within_monte_carlo_error(outcome.above_99_8, 0.001)
-    assert outcome.adjusted_replications.value < 0.05  # winsorising makes the test conservative in control
+    within_monte_carlo_error(outcome.plain_outside_99_8, 0.002)
+    within_monte_carlo_error(outcome.outside_95, 0.04367)
+    assert outcome.outside_99_8.value <= 0.002, str(outcome.outside_99_8)
+    assert 0.3 <= outcome.adjusted_replications.value <= 0.7, str(outcome.adjusted_replications)
 
 
 def test_outliers_two_between_area_sds_worse_are_detected(rereferrals):
-    """10 areas 2 SDs of the real LAs' rates (5.1 points) above England: detected beyond 99.8% at least 80%."""
+    """10 areas 2 SDs of the real LAs' rates (5.1 points) above England: detected beyond 99.8% at least 80%;
+    the other areas, drawn from England, are beyond 99.8% no more often than 0.2%."""
     denominators, rates, england = rereferrals
     detection = planted_outliers(denominators, england, 2 * rates.std(ddof=1), REPLICATIONS, seed=2)
     assert detection.detected_99_8.value >= 0.80
-    within_monte_carlo_error(detection.false_99_8, 0.002)
+    assert detection.false_99_8.value <= 0.002, str(detection.false_99_8)
 
 
 def test_two_standard_errors_is_beyond_any_test_at_these_levels():
-    """A shift of 2 standard errors of the area's own rate is detected at the normal theory's power only:
-    P(Z > 3.09 - 2) = 13.8% at 99.8% and P(Z > 1.96 - 2) = 51.6% at 95% (n = 3,000 for every area)."""
+    """A shift of 2 standard errors of the area's own rate is detected by the plain exact limits at the normal
+    theory's power only: P(Z > 3.09 - 2) = 13.8% at 99.8% and P(Z > 1.96 - 2) = 51.6% at 95% (n = 3,000 for
+    every area). Ten such outliers among 153 make the estimated tau2 positive, so the widened limits find fewer."""
     england, n = 0.2258, 3000
     shift = 2 * np.sqrt(england * (1 - england) / n)
     detection = planted_outliers(np.full(153, float(n)), england, shift, REPLICATIONS, seed=3)
-    within_monte_carlo_error(detection.detected_99_8, stats.norm.sf(3.090232 - 2))
-    within_monte_carlo_error(detection.detected_95, stats.norm.sf(1.959964 - 2))
+    within_monte_carlo_error(detection.plain_detected_99_8, stats.norm.sf(3.090232 - 2))
+    within_monte_carlo_error(detection.plain_detected_95, stats.norm.sf(1.959964 - 2))
+    assert detection.detected_99_8.value < detection.plain_detected_99_8.value
 
 
 def test_overdispersed_areas_need_the_adjustment(rereferrals):
@@ -102,7 +108,8 @@ def test_random_effects_world_in_control_stays_in_the_bands(random_effects_world
 def test_random_effects_world_three_tau_outliers_are_found_at_95(random_effects_world):
     """10 areas per replication with a true rate 3 tau worse than England among areas spread by tau: found
     beyond the 95% limit at 98.8% on re-referrals; at 79.6% (Monte-Carlo s.e. 0.3%, 20,000 outliers) on repeat
-    CP plans, whose small denominators add their own binomial spread, just short of 80%. The check is 3
+    CP plans, just short of 80%, and not by Monte-Carlo error: the ten outliers raise the estimated tau from
+    5.0 to 6.0 points (winsorising at 10% contains them only in part), and with tau known normal theory gives 92%. The check is 3
     Monte-Carlo errors of these 300 replications below those figures. No more than 0.4% of the other areas
     are beyond 99.8% (fewer than in control: ten outliers on one side widen the estimated tau a little)."""
     indicator_id, denominators, england, tau = random_effects_world

@@ -11,7 +11,8 @@ Every figure is chosen so that the expected results can be worked out by hand:
   uploaded 170 of 200 under its own id while its members' rows say 10 of 100.
 - Caseload (Sep 2024, Sep 2025): published England 15.2; LA 12 at 30.
 - ILACS grade (last quarter): LA 7 Outstanding, LA 8 Inadequate, the rest Good or RI.
-- Months since inspection (last quarter): LAs 1 and 2 differ, so P-AB has no value.
+- Months since inspection (last quarter): LAs 1 and 2 differ, so P-AB has no value. The inspections
+  table holds area 8's (ending 12 March 2024) and one of area 9's that is not the one its grade is from.
 - Referral rate (context, 2024-25).
 """
 
@@ -68,8 +69,21 @@ def small_reference() -> Reference:
         population=pd.DataFrame({"area_code": AREAS, "year": 2024, "population_0_17": 10_000}),
         neighbours=neighbours,
         partnerships=partnerships,
-        inspections=pd.DataFrame(columns=INSPECTION_COLUMNS),
+        inspections=inspections(),
     )
+
+
+def inspections() -> pd.DataFrame:
+    """Area 8's Inadequate inspection, 4 to 12 March 2024 (24 whole months before 31 Mar 2026), published 20 April
+    2024; area 9's inspection ended 3 March 2023, 36 months before, which its 26 months since inspection belie."""
+    rows = [
+        (area(8), "ILACS", "2024-03-04", "2024-03-12", "2024-04-20", 4, "Inadequate", "test"),
+        (area(9), "ILACS", "2023-02-20", "2023-03-03", "2023-04-14", 3, "Requires improvement", "test"),
+    ]
+    frame = pd.DataFrame(rows, columns=INSPECTION_COLUMNS)
+    for column in ("start_date", "end_date", "publication_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
 
 
 MULTIPLIERS = {"rereferral_rate": 100, "strategy_discussion_partners": 100, "referral_rate": 10_000, "caseload": 1}

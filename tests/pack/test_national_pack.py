@@ -37,7 +37,7 @@ def test_england_pack_ranks_every_partnership(england):
                                "and its statistical neighbours as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships,")
     assert "Highest concern score: Kensington and Chelsea (2.03), Nottingham (1.98) and Dudley (1.94)." in texts[0]
     everything = " ".join(texts)
-    assert ("1 1 to 3 Kensington and Chelsea London 2.03 (invented) 0 0 12 12 new, 0 cleared flags; up 124 places "
+    assert ("1 1 to 3 Kensington and Chelsea London 2.03 (invented) 0 0 12 12 new, 0 cleared flags; up 125 places "
             "12 figures not reported (invented), Actions with impact evidence +1.8 SD (invented)") in everything
     assert "14 12 to 16 Peterborough East of England 1.44 (invented) 10 5 0 0 new, 0 cleared flags; down 7 places" in everything
     # Every rank from 1 to 153 is a row of the table (ties share a rank, so count the partnership rows).
