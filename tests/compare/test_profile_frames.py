@@ -141,9 +141,9 @@ def test_score_over_time_is_each_quarter_as_it_stood_then(demo_store):
     assert over_time.iloc[[0, 3, 7]].to_dict("records") == [
         {"Quarter": "2026-27 Q2 (Jul-Sep 2026)", "Concern score": 1.44, "Rank": "14 of 153",
          "From invented figures": "55% invented"},
-        {"Quarter": "2025-26 Q3 (Oct-Dec 2025)", "Concern score": 1.67, "Rank": "3 of 153",
+        {"Quarter": "2025-26 Q3 (Oct-Dec 2025)", "Concern score": 1.65, "Rank": "4 of 153",
          "From invented figures": "53% invented"},
-        {"Quarter": "2024-25 Q3 (Oct-Dec 2024)", "Concern score": 1.65, "Rank": "1 of 153",
+        {"Quarter": "2024-25 Q3 (Oct-Dec 2024)", "Concern score": 1.63, "Rank": "1 of 153",
          "From invented figures": "59% invented"},
     ]
     published = compare(demo_store, published_only=True)
