@@ -131,7 +131,7 @@ def test_every_hex_has_its_own_three_letter_label(areas):
     labels = short_labels(areas["name"])
     assert len(set(labels)) == 153
     named = dict(zip(areas["name"], labels))
-    assert [named[n] for n in ("Peterborough", "North East Lincolnshire", "Kingston upon Hull, City of",
+    assert [named[n] for n in ("Peterborough", "North East Lincolnshire", "City of Kingston upon Hull",
                                "Barking and Dagenham", "Barnet", "Barnsley", "Hartlepool")] == [
         "PET", "NEL", "KHU", "BDA", "BAR", "BAN", "HAT"]
     figure = concern_map(areas, title="Concern", total=153, highlight=False)

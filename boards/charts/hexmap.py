@@ -9,6 +9,7 @@ for shapes or heatmap cells), so a click can open the area.
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 
 import numpy as np
@@ -33,16 +34,20 @@ CONCERN_SCALE = [
 ]
 
 
+_TITLE = re.compile(r"^(?:City|County) of (?!London$)")
+
+
 def short_labels(names: pd.Series) -> list[str]:
     """A different three-letter label for each name, to write on its hex. One word gives its first three
     letters ("HAL" Halton); two give the first letter of the first and two of the second ("BDA" Blackburn
-    with Darwen); three or more their initials ("NEL" North East Lincolnshire). ONS's inverted endings
-    (", City of") and small words (and, of, upon) are left out. A label already taken becomes the first
+    with Darwen); three or more their initials ("NEL" North East Lincolnshire). A leading title ("City of
+    Bristol", as ``boards.reference.natural_name`` writes ONS's "Bristol, City of"; not City of London, whose
+    title is its name) and small words (and, of, upon) are left out. A label already taken becomes the first
     letter and two later ones, in order ("BAS" Barnsley after "BAR" Barking and Dagenham). Names are served
     alphabetically, so the labels do not depend on row order."""
     taken: dict[str, str] = {}
     for name in sorted(set(names.astype(str))):
-        words = [w for w in name.split(",")[0].replace("-", " ").split() if w[0].isupper()]
+        words = [w for w in _TITLE.sub("", name).replace("-", " ").split() if w[0].isupper()]
         letters = "".join(character for character in "".join(words).upper() if character.isalpha())
         first = (words[0][:3] if len(words) == 1 else words[0][0] + words[1][:2] if len(words) == 2
                  else "".join(word[0] for word in words[:3])).upper()
