@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from boards.charts.axes import value_axis
 from boards.charts.palette import AREA, ENGLAND, FONT, NEIGHBOURS, REGION, TEXT
 from boards.charts.spine import UNIT_WORDS
 from boards.compare.sentences import format_value
@@ -48,10 +49,14 @@ def trend_chart(
     first = frame.drop_duplicates("indicator_id").set_index("indicator_id")
     columns = max(1, min(columns, len(indicators)))
     panel_rows = max(1, math.ceil(len(indicators) / columns))
+    value_axes = {i: value_axis(frame.loc[frame["indicator_id"] == i, "value"], str(first.at[i, "unit"]))
+                  for i in indicators}
     grid = make_subplots(
         rows=panel_rows,
         cols=columns,
-        subplot_titles=[str(first.at[i, "short_name"]) for i in indicators],
+        # A panel whose value axis does not start at zero says so under its name.
+        subplot_titles=[str(first.at[i, "short_name"]) + (f"<br><span style=\"font-size:11px\">{value_axes[i].note}</span>"
+                                                            if value_axes[i].note else "") for i in indicators],
         horizontal_spacing=0.07,
         vertical_spacing=min(0.3, 0.55 / panel_rows),
     )
@@ -85,6 +90,8 @@ def trend_chart(
         unit_title = "grade" if unit == "grade" else UNIT_WORDS.get(unit, unit)
         axes[f"xaxis{suffix}"] = {**AXIS, **_period_ticks(panel), "title": {"text": "Period", "font": AXIS_TITLE_FONT}}
         axes[f"yaxis{suffix}"] = {**AXIS, "title": {"text": unit_title, "font": AXIS_TITLE_FONT}}
+        if value_axes[indicator].range is not None:
+            axes[f"yaxis{suffix}"]["range"] = value_axes[indicator].range
     # Traces and layout go in at once: adding traces or updating a figure that holds data
     # re-validates it each time (half a second for seven panels).
     height = PANEL_PX * panel_rows + 150

@@ -18,6 +18,7 @@ from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.engine import compare
 from boards.compare.score import rank_text
+from boards.compare.sentences import status_words
 from boards.compare.spine import spine_rows
 from boards.deprivation import deprivation_text, read_partnership_deprivation
 from boards.pack.images import chromium_path
@@ -196,7 +197,7 @@ st.text(
     "demo figures are invented for the demonstration."
 )
 table_and_download(
-    provenance[
+    provenance.assign(status=provenance["status"].map(status_words, na_action="ignore"))[
         ["short_name", "period_label", "source", "status", "load_id", "file_name", "loaded_at", "loaded_by",
          "area_code", "area_name", "end_date", "england_figure", "region_figure"]
     ].rename(
