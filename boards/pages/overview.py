@@ -291,8 +291,9 @@ def concern_map_of_england() -> None:
             file_name=f"concern_map_{period_id}.csv",
             key="hexmap",
             summary=(
-                "Each hexagon is a local authority, coloured by its partnership's concern score: darker is more "
-                "concern, hollow is no score. "
+                "Each hexagon is a local authority, coloured by its partnership's concern score: orange is more "
+                "concern than England and purple less, darker the further from England (0, near white); hollow is "
+                "no score. "
                 + ("Partnerships that match the filters are outlined; the rest are faded. " if filters.active() else "")
                 + "Select a hexagon to open the partnership."
             ),
