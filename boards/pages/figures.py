@@ -15,6 +15,8 @@ from boards.pages.plain import plain
 # Plotly's mode bar is a row of unlabelled icon buttons that a keyboard cannot reach (an accessibility
 # failure); its one useful action, saving an image, is offered as labelled buttons under each chart.
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+NARROW_NOTE = ("This chart needs a wider screen: turn your phone sideways, or open <b>Table of this chart</b> "
+               "below it.")
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -77,10 +79,14 @@ def figure_with_table(
     column_config: dict | None = None,
     on_select: str = "ignore",
     selection_mode: str | tuple[str, ...] = ("points",),
+    wide: bool = False,
 ):
     """Draw ``figure``, say in one sentence what it shows (for screen readers and for everyone),
     and offer the same data as a table and a CSV. Returns the chart's selection event when
-    ``on_select`` is "rerun"."""
+    ``on_select`` is "rerun". A ``wide`` chart (many rows of labels, or cells side by side) has a note above
+    it, seen on a narrow screen only (assets/narrow.css), that says to turn the phone or read the table."""
+    if wide:
+        st.html(f'<p class="boards-narrow-note">{NARROW_NOTE}</p>')
     event = st.plotly_chart(
         figure,
         config=PLOTLY_CONFIG,

@@ -156,7 +156,7 @@ def ranked_partnerships() -> None:
             "partnership_id": None,
             "partnership_name": st.column_config.TextColumn("Partnership", width="medium"),
             "region_code": None,
-            "region_name": st.column_config.TextColumn("Region"),
+            "region_name": st.column_config.TextColumn("Region", width="medium"),  # "Yorkshire and The Humber" whole
             "score": st.column_config.ProgressColumn(
                 "Concern score", format="%.2f", min_value=low_score, max_value=top_score,
                 help="Mean distance from England in standard deviations, positive worse; 0 is England.",
@@ -241,6 +241,7 @@ def verdicts_by_indicator() -> None:
         matrix_table(cells),
         file_name=f"verdicts_{period_id}.csv",
         key="matrix",
+        wide=True,
         summary=(
             f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
             f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "

@@ -147,6 +147,7 @@ figure_with_table(
     spine_table(spine),
     file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="spine",
+    wide=True,
     summary=(
         "Each row is one indicator. The black line is England (for figures without counts, such as caseloads "
         "and grades, the median of partnerships); the light bar runs from the worst to the best "
@@ -180,6 +181,7 @@ figure_with_table(
     trend_table(trends, partnership_name=partnership_name, region_name=region_name),
     file_name=f"trends_{partnership_id}_{domain}.csv",
     key="trends",
+    wide=True,
     summary=(
         f"One panel per indicator of {DOMAINS[domain]}, up to {compared.period_label}: {partnership_name} "
         f"(solid line, circles), England (dashed, squares), {region_name} (dotted, diamonds) and the median "

@@ -141,6 +141,7 @@ else:
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
         key="theme_matrix",
+        wide=True,
         summary=(f"Percentages are of the partnership's reviews in the 3 years that found the theme, so that "
                  f"partnerships of any size compare; {AFTER_SIGN_OFF} marks a theme that came back after a "
                  f"recommendation addressing it was signed off ({int((matrix['after_sign_off'] > 0).sum())} "
