@@ -56,9 +56,24 @@ def _breakable(text: str) -> str:
     return _LONG_WORD.sub(lambda word: _SEPARATOR.sub("\\1\u200b", word.group()), text)
 
 
-def table_and_download(table: pd.DataFrame, *, file_name: str, key: str, column_config: dict | None = None) -> None:
-    """The table (column names readable as they are) and a button to download it as CSV."""
+def print_copy(frame: pd.DataFrame, columns: dict[str, str], *, float_format: str = "{:,.2f}") -> None:
+    """Every row of ``frame``'s ``columns`` (source name: heading) as a plain HTML table that only a print shows,
+    in place of the grid just above it: a grid draws the rows and columns that fit on screen, and a print of it
+    would stop there (assets/print.css hides the grid and shows this)."""
+    shown = frame[list(columns)].rename(columns=columns)
+    shown = shown.apply(lambda column: column.map(lambda v: float_format.format(v) if isinstance(v, float) and v == v
+                                                  else v))
+    html = shown.to_html(index=False, escape=True, na_rep="", border=0)
+    st.html(f'<div class="boards-print-only">{html}</div>')
+
+
+def table_and_download(table: pd.DataFrame, *, file_name: str, key: str, column_config: dict | None = None,
+                       printed: bool = False) -> None:
+    """The table (column names readable as they are) and a button to download it as CSV; ``printed``: in full
+    when the page is printed (for a table outside an expander, which a print leaves out)."""
     st.dataframe(table, hide_index=True, column_config=column_config, key=f"{key}_table")
+    if printed:
+        print_copy(table, {column: column for column in table.columns})
     st.download_button(
         "Download this table (CSV)",
         to_csv_bytes(table),

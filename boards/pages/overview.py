@@ -24,7 +24,7 @@ from boards.overview import (
     read_reference,
 )
 from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
-from boards.pages.figures import figure_with_table
+from boards.pages.figures import figure_with_table, print_copy
 from boards.pages.frame import comparable_periods, comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
 
@@ -182,6 +182,9 @@ def ranked_partnerships() -> None:
             "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
         },
     )
+    print_copy(table, {"rank_interval": "Rank (95% interval)", "partnership_name": "Partnership",
+                       "region_name": "Region", "score": "Concern score", "summary": "What drives it",
+                       **({"since": f"Since {before_id}"} if "since" in table else {})})
     st.download_button(
         "Download this table (CSV)",
         to_csv_bytes(

@@ -212,6 +212,7 @@ table_and_download(
     ),
     file_name=f"sources_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="provenance",
+    printed=True,
 )
 
 st.subheader("Missing returns")
@@ -227,4 +228,5 @@ if len(missing):
         ),
         file_name=f"missing_returns_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
         key="missing",
+        printed=True,
     )
