@@ -359,8 +359,8 @@ def funnel_chart(
         figure, title=title, x_title=denominator_title + (" (log scale)" if log_x else ""),
         y_title=value_axis_title(short_name, unit), height=HEIGHT + 40,
     )
-    _value_axis(figure, short_name, unit, [points["value"], [target],
-                                           *(curve[f"{side}_{level}"] for side in ("lower", "upper") for level in ("95", "99_8"))])
+    limits = [curve[f"{side}_{level}"] for side in ("lower", "upper") for level in ("95", "99_8")]
+    _value_axis(figure, short_name, unit, [points["value"], [target], *limits])
     figure.update_layout(margin={"r": 50})
     if log_x:
         figure.update_xaxes(type="log", dtick=1)  # labels at 10, 100, 1000 only

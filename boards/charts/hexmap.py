@@ -81,7 +81,8 @@ class _ColourScale:
         return np.clip(values / self.reach, 0, 1)
 
 
-def _colour_scale(values: np.ndarray, colorscale: list, midpoint: float | None, midpoint_label: str = "") -> _ColourScale:
+def _colour_scale(values: np.ndarray, colorscale: list, midpoint: float | None,
+                  midpoint_label: str = "") -> _ColourScale:
     if midpoint is None:
         top = float(values.max()) if values.size and values.max() > 0 else 1.0
         return _ColourScale(0.0, top, 0.0, top, False, colorscale, {})

@@ -89,7 +89,8 @@ def _label(row: pd.Series) -> str:
     """'Re-referrals (%) · England 22.6', 'ILACS grade · median of areas Good': the indicator, its unit and the
     centre line's figure (the unit is in the brackets, so the figure goes without it)."""
     # A grade's figure is a word (Good), so its scale need not be spelt out.
-    name = str(row["short_name"]) if row["unit"] == "grade" else value_axis_title(str(row["short_name"]), str(row["unit"]))
+    short_name, unit = str(row["short_name"]), str(row["unit"])
+    name = short_name if unit == "grade" else value_axis_title(short_name, unit)
     if row["polarity"] == CONTEXT:
         name += " (context)"
     england = row["england"]

@@ -55,8 +55,7 @@ def trend_chart(
         rows=panel_rows,
         cols=columns,
         # A panel whose value axis does not start at zero says so under its name.
-        subplot_titles=[str(first.at[i, "short_name"]) + (f"<br><span style=\"font-size:11px\">{value_axes[i].note}</span>"
-                                                            if value_axes[i].note else "") for i in indicators],
+        subplot_titles=[str(first.at[i, "short_name"]) + _note(value_axes[i].note) for i in indicators],
         horizontal_spacing=0.07,
         vertical_spacing=min(0.3, 0.55 / panel_rows),
     )
@@ -114,6 +113,11 @@ def trend_chart(
     )
     figure = go.Figure(data=traces, layout=layout)
     return figure
+
+
+def _note(note: str) -> str:
+    """A second, smaller line under a panel's name, when there is something to say."""
+    return f'<br><span style="font-size:11px">{note}</span>' if note else ""
 
 
 def _period_ticks(panel: pd.DataFrame) -> dict:

@@ -160,7 +160,8 @@ else:
                        "recurrences": "Seen again within 3 years", "after_sign_off": "After sign-off"},
     )
     st.subheader("Per review, side by side", divider=False)
-    per_review = partnerships_per_review(findings, register, as_at, names.reindex(shown)).drop(columns=["partnership_id"])
+    per_review = partnerships_per_review(findings, register, as_at, names.reindex(shown))
+    per_review = per_review.drop(columns=["partnership_id"])
     per_review_headings = {"partnership_name": "Partnership", "reviews": "Reviews (3 years)",
                            "themes_per_review": "Themes per review", "seen_again_per_review": "Seen again per review",
                            "after_sign_off_per_review": "Back after sign-off per review",
