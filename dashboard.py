@@ -24,6 +24,8 @@ st.set_page_config(
 ASSETS = Path(__file__).parent / "boards" / "pages" / "assets"
 # A browser's print of any page is clean on A4 (a style alone takes no room on the page).
 st.html(f"<style>{(ASSETS / 'print.css').read_text(encoding='utf-8')}</style>")
+# On a phone held upright, wide charts say to turn it (boards.pages.figures.figure_with_table).
+st.html(f"<style>{(ASSETS / 'narrow.css').read_text(encoding='utf-8')}</style>")
 
 parser = argparse.ArgumentParser(add_help=False)
 parser.add_argument("--db", default=None)

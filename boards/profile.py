@@ -166,15 +166,17 @@ def trend_frame(
     """The partnership, England, its region and its neighbours' median over the periods up to ``as_at``.
 
     Long and tidy: one row per indicator, period and series ('partnership', 'england',
-    'region', 'neighbours'), with the value (NaN where there is none) and ``invented`` (the
-    partnership's figure is the demo's invented one), in catalogue and period order.
+    'region', 'neighbours'), with the value (NaN where there is none), ``invented`` (the partnership's
+    figure is the demo's invented one) and ``partnership_status`` (its figure's status: 'reported', 'x',
+    'z'...), in catalogue and period order.
     """
     rows = history[(history["partnership_id"] == partnership_id) & history["indicator_id"].isin(indicator_ids)]
     rows = rows[pd.to_datetime(rows["end_date"]) <= pd.Timestamp(as_at)]
     keys = ["indicator_id", "period_id"]
-    rows = rows[[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "invented", "value",
-                 "neighbour_median"]]
-    rows = rows.astype({"indicator_id": str, "period_id": str, "short_name": str, "unit": str, "period_label": str})
+    rows = rows[[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "invented", "status", "value",
+                 "neighbour_median"]].rename(columns={"status": "partnership_status"})
+    rows = rows.astype({"indicator_id": str, "period_id": str, "short_name": str, "unit": str, "period_label": str,
+                        "partnership_status": str})
 
     def benchmark(code: str) -> pd.Series:
         found = benchmarks.loc[benchmarks["geography_code"] == code, [*keys, "value"]].astype({k: str for k in keys})
@@ -186,7 +188,7 @@ def trend_frame(
     order = {indicator: position for position, indicator in enumerate(indicator_ids)}
     wide = wide.assign(_order=wide["indicator_id"].map(order)).sort_values(["_order", "end_date"])
     long = wide.melt(
-        id_vars=[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "invented"],
+        id_vars=[*keys, "short_name", "unit", "decimals", "period_label", "end_date", "invented", "partnership_status"],
         value_vars=["partnership", "england", "region", "neighbours"],
         var_name="series",
     )

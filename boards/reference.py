@@ -148,6 +148,8 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     aliases = _aliases(base, las, hierarchy, d2i, utla, hexes, sn_model, history, scrape, codes_in_use)
     index = aliases.groupby("alias_key")["area_code"].agg(tuple).to_dict()
 
+    # Aliases are built from the ONS names above; every name shown from here on is the natural one.
+    base = base.assign(name=base["name"].map(natural_name))
     areas = _areas(base, hierarchy, d2i, hexes, regions, index)
     return Reference(
         regions=regions,
@@ -201,6 +203,14 @@ def _base_areas(las: pd.DataFrame, sn_model: pd.DataFrame) -> pd.DataFrame:
         raise ReferenceDataError(f"sn_model_2025_wide.csv and las.csv do not give 153 live LAs: {unmatched}")
     base = base.rename(columns={"new_la_code": "area_code", "old_la_code": "old_code", "la_name": "name"})
     return base[["area_code", "old_code", "name"]].sort_values("area_code").reset_index(drop=True)
+
+
+def natural_name(name: str) -> str:
+    """An ONS name as people write it: the title that ONS puts last goes first ("Bristol, City of" is
+    "City of Bristol", "Herefordshire, County of" "County of Herefordshire"); other names are unchanged.
+    The one rule for every name the app shows; the ONS forms stay aliases, so uploads naming them still match."""
+    match = _TITLE_SUFFIX.match(name)
+    return f"{match['title'][:1].upper()}{match['title'][1:]} {match['base']}" if match else name
 
 
 def _name_variants(name: str) -> list[str]:
@@ -383,6 +393,7 @@ def _partnerships(path: Path, areas: pd.DataFrame, aliases: pd.DataFrame) -> pd.
     if list(raw.columns) != expected:
         raise ReferenceDataError(f"{path.name}: columns must be {expected}, not {list(raw.columns)}")
     frame = raw.rename(columns={"partnership_name": "name"}).fillna("")
+    frame["name"] = frame["name"].map(natural_name)
     names = dict(zip(areas["area_code"], areas["name"]))
 
     def label(code: str) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from boards.charts.hexmap import hex_map, short_labels
+from boards.charts.hexmap import DIVERGING_SCALE, hex_map, short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
 from boards.charts.palette import INVENTED_LEGEND, VERDICTS, verdict_marker, verdict_text
 from boards.compare.engine import compare
@@ -110,6 +110,24 @@ def test_hex_map_has_one_clickable_hex_per_la(areas):
     assert {shape.opacity for shape in figure.layout.shapes} == {1.0}
 
 
+def test_concern_map_diverges_around_england(areas):
+    """Scores run below 0 (better than England): the colour bar covers the real range, -1.13 to 2.03, with 0 named
+    England at its near-white centre; the lowest score is purple, the highest dark orange, equal distances alike."""
+    figure = concern_map(areas, title="Concern", total=153, highlight=False)
+    marker = figure.data[0].marker
+    assert (round(marker.cmin, 2), round(marker.cmax, 2)) == (-1.13, 2.03)
+    assert list(marker.colorbar.ticktext) == ["-1.13", "0 England", "2.03"]
+    scores = areas["score"].to_numpy()
+    lowest = figure.layout.shapes[int(np.nanargmin(scores))]
+    assert lowest.fillcolor == "rgb(118, 106, 176)"
+    frame = pd.DataFrame({"area_code": list("ABC"), "name": list("ABC"), "hex_q": [0, 1, 2], "hex_r": [0, 0, 0],
+                          "score": [-1.0, 0.0, 1.0]})
+    below, england, above = hex_map(frame, value="score", title="t", colour_title="Score", colorscale=DIVERGING_SCALE,
+                                    midpoint=0.0, label="name").layout.shapes
+    assert (below.fillcolor, england.fillcolor, above.fillcolor) == ("rgb(63, 0, 125)", "rgb(247, 247, 247)",
+                                                                     "rgb(127, 39, 4)")
+
+
 def test_hex_map_draws_areas_without_a_score_hollow_and_outlines_the_filter():
     frame = pd.DataFrame(
         {
@@ -146,7 +164,7 @@ def test_every_hex_has_its_own_three_letter_label(areas):
     labels = short_labels(areas["name"])
     assert len(set(labels)) == 153
     named = dict(zip(areas["name"], labels))
-    assert [named[n] for n in ("Peterborough", "North East Lincolnshire", "Kingston upon Hull, City of",
+    assert [named[n] for n in ("Peterborough", "North East Lincolnshire", "City of Kingston upon Hull",
                                "Barking and Dagenham", "Barnet", "Barnsley", "Hartlepool")] == [
         "PET", "NEL", "KHU", "BDA", "BAR", "BAN", "HAT"]
     figure = concern_map(areas, title="Concern", total=153, highlight=False)

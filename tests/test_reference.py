@@ -15,6 +15,7 @@ from boards.reference import (
     Reference,
     ReferenceDataError,
     load_reference,
+    natural_name,
     normalise_area_key,
     resolve_area,
 )
@@ -171,6 +172,21 @@ def test_resolve_area(ref, text, expected):
 def test_resolve_area_accepts_aliases_frame(ref):
     """resolve_area works on the aliases DataFrame as well as the Reference."""
     assert resolve_area(ref.aliases, "Sheffield") == ["E08000039"]
+
+
+def test_names_are_shown_title_first(ref):
+    """ONS's inverted names are shown as people write them, the title first, for areas and partnerships alike;
+    their ONS forms still resolve."""
+    assert natural_name("Bristol, City of") == "City of Bristol"
+    assert natural_name("Herefordshire, County of") == "County of Herefordshire"
+    assert natural_name("Bournemouth, Christchurch and Poole") == "Bournemouth, Christchurch and Poole"
+    assert natural_name("City of London") == "City of London"
+    names = ref.areas.set_index("area_code")["name"]
+    assert names[["E06000010", "E06000019", "E06000023", "E09000001"]].tolist() == [
+        "City of Kingston upon Hull", "County of Herefordshire", "City of Bristol", "City of London"]
+    partnerships = ref.partnerships.set_index("area_code")["name"]
+    assert partnerships[["E06000019", "E06000023"]].tolist() == ["County of Herefordshire", "City of Bristol"]
+    assert not ref.areas["name"].str.contains(", (?:City|County) of$").any()
 
 
 def test_normalise_area_key():

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from boards.charts.axes import AXIS_UNITS, value_axis, value_axis_title
 from boards.charts.palette import (
     AREA,
     ENGLAND,
@@ -55,18 +56,17 @@ UNIT_WORDS = {
     "months": "Months",
     "grade": "Ofsted grade: 1 Outstanding, 2 Good, 3 Requires improvement, 4 Inadequate",
 }
-AXIS_UNITS = {"percent": "%", "per_10k": "per 10,000", "months": "months", "grade": "1 = Outstanding, 4 = Inadequate"}
 INTERVAL_COLOUR = "#6f777b"  # GOV.UK dark grey: 4.6:1 on white, enough for a graphical object
 BAND_COLOUR = "rgba(80, 90, 95, 0.16)"
 HEIGHT = 460
 NAMED_WORST = 6  # partnerships beyond the 99.8% limit on the bad side named on the funnel, at most
 
 
-def value_axis_title(short_name: str, unit: str) -> str:
-    """'Re-referrals (%)', 'Caseload': the axis title of an indicator's values."""
-    if unit not in AXIS_UNITS or (unit == "per_10k" and "per 10k" in short_name):
-        return short_name
-    return f"{short_name} ({AXIS_UNITS[unit]})"
+def _value_axis(figure: go.Figure, short_name: str, unit: str, values: list) -> None:
+    """The value axis: its title with the unit and, when it does not start at zero, a second line saying so."""
+    axis = value_axis(np.concatenate([np.asarray(v, dtype=float).ravel() for v in values]), unit)
+    title = value_axis_title(short_name, unit) + (f"<br>{axis.note}" if axis.note else "")
+    figure.update_yaxes(title_text=title, **({"range": axis.range} if axis.range else {}))
 
 
 def headline(results: pd.DataFrame, *, name: str, compared: str, benchmark: str, benchmark_value: str) -> str:
@@ -164,7 +164,7 @@ def _layout(figure: go.Figure, *, title: str, x_title: str, y_title: str, height
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17, "color": TEXT}},
         font={"family": FONT, "size": 13, "color": TEXT},
         height=height,
-        margin={"l": 70, "r": 20, "t": 115, "b": 60},
+        margin={"l": 80, "r": 20, "t": 115, "b": 60},  # room for a y title of two lines
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
@@ -267,6 +267,8 @@ def ranked_dot_chart(
             row = chosen.iloc[0]
             _highlight(figure, row["place"], row["value"], row["partnership_name"], highlight)
     _layout(figure, title=title, x_title=rank_axis_title(polarity), y_title=value_axis_title(short_name, unit))
+    _value_axis(figure, short_name, unit, [ranked["value"], ranked["ci_lower_95"], ranked["ci_upper_95"], [england],
+                                           [region if region is not None else np.nan]])
     figure.update_xaxes(range=list(ends), showticklabels=True)
     return figure
 
@@ -380,6 +382,8 @@ def funnel_chart(
         figure, title=title, x_title=denominator_title + (" (log scale)" if log_x else ""),
         y_title=value_axis_title(short_name, unit), height=HEIGHT + 40,
     )
+    limits = [curve[f"{side}_{level}"] for side in ("lower", "upper") for level in ("95", "99_8")]
+    _value_axis(figure, short_name, unit, [points["value"], [target], *limits])
     figure.update_layout(margin={"r": 50})
     if log_x:
         figure.update_xaxes(type="log", dtick=1)  # labels at 10, 100, 1000 only
@@ -570,6 +574,9 @@ def trend_chart(
             )
         )
     _layout(figure, title=title, x_title="Period", y_title=value_axis_title(short_name, unit), height=HEIGHT - 40)
+    _value_axis(figure, short_name, unit, [over_time[column] for column in
+                                           ("england", "lower_quartile", "upper_quartile", "region", "partnership")
+                                           if column in over_time])
     figure.update_xaxes(type="category")
     return figure
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from boards.catalogue import DOMAINS
-from boards.charts.hexmap import hex_map, short_labels
+from boards.charts.hexmap import DIVERGING_SCALE, hex_map, short_labels
 from boards.charts.palette import (
     ENGLAND,
     FONT,
@@ -183,8 +183,9 @@ def concern_map(areas: pd.DataFrame, *, title: str, total: int, highlight: bool)
     """
     frame = areas.assign(hover=_area_hover(areas, total), label=short_labels(areas["name"]))
     return hex_map(
-        frame, value="score", title=title, colour_title="Concern score", hover="hover",
+        frame, value="score", title=title, colour_title="Concern score<br>(above 0 worse)", hover="hover",
         key="partnership_id", highlight="in_filter" if highlight else None, label="label",
+        colorscale=DIVERGING_SCALE, midpoint=0.0, midpoint_label="England",
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from boards.catalogue import DOMAINS
+from boards.charts.axes import value_axis_title
 from boards.charts.palette import (
     ENGLAND,
     FONT,
@@ -30,7 +31,7 @@ from boards.charts.palette import (
     verdict_style,
     verdict_text,
 )
-from boards.compare.sentences import format_value
+from boards.compare.sentences import GRADE_NAMES, format_value, status_words
 from boards.compare.spine import CENTRE, CONTEXT
 
 RANGE_FILL = "#dfe1e2"  # worst to best area
@@ -73,6 +74,14 @@ def _layout_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, floa
     return rows.assign(y=positions), headings
 
 
+LABEL_CHAR_PX = 6.6  # a 13-pixel Source Sans character, on average, with room to spare
+
+
+def _left_margin(labels: pd.Series) -> int:
+    """Room for the longest indicator label, as Plotly does not make room for tick labels set as text."""
+    return int(max(230, LABEL_CHAR_PX * labels.str.len().max() + 24)) if len(labels) else 230
+
+
 def _formatted(rows: pd.DataFrame, column: str) -> np.ndarray:
     """A column as a director reads it (31.2%, 519.4 per 10,000, Good), for hover labels."""
     units, decimals = rows["unit"].astype(str), rows["decimals"]
@@ -85,15 +94,31 @@ def _verdicts(rows: pd.DataFrame) -> list[str]:
     return [verdict_text(flag, level, method) for flag, level, method in zip(flags, levels, methods, strict=True)]
 
 
+BENCHMARK_WORDS = {"median": "median of areas"}  # England's own figure otherwise (published, or pooled counts)
+
+
 def _label(row: pd.Series) -> str:
-    return f"{row['short_name']} (context)" if row["polarity"] == CONTEXT else str(row["short_name"])
+    """'Re-referrals (%) · England 22.6', 'ILACS grade · median of areas Good': the indicator, its unit and the
+    centre line's figure (the unit is in the brackets, so the figure goes without it)."""
+    # A grade's figure is a word (Good), so its scale need not be spelt out.
+    short_name, unit = str(row["short_name"]), str(row["unit"])
+    name = short_name if unit == "grade" else value_axis_title(short_name, unit)
+    if row["polarity"] == CONTEXT:
+        name += " (context)"
+    england = row["england"]
+    if not np.isfinite(england):
+        return name
+    figure = (GRADE_NAMES.get(int(round(england)), f"grade {england:.0f}") if row["unit"] == "grade"
+              else f"{england:,.{int(row['decimals'])}f}")
+    return f"{name} · {BENCHMARK_WORDS.get(str(row['england_basis']), 'England')} {figure}"
 
 
-def _value_text(value: float, unit: str, decimals: int, flag: str) -> str:
-    """What the right-hand end of a row says: the value and its verdict's symbol, or why there is none."""
+def _value_text(value: float, unit: str, decimals: int, flag: str, status: str) -> str:
+    """What the right-hand end of a row says: the value and its verdict's symbol, or why there is none ('not
+    applicable', 'suppressed'), in words."""
     style = verdict_style(flag)
     if not np.isfinite(value):
-        return f"{style.symbol} {style.label.lower()}"
+        return f"{style.symbol} {status_words(status) if status != 'reported' else style.label.lower()}"
     return f"{format_value(value, unit, decimals)} {style.symbol}"
 
 
@@ -145,8 +170,9 @@ def spine_chart(rows: pd.DataFrame, *, partnership_name: str, region_name: str, 
     )
     invented = rows["invented"].astype(bool).to_numpy()
     value_words = [value + invented_text(made_up) for value, made_up in zip(fmt["value"], invented, strict=True)]
-    hover = np.stack(
-        [rows["label"], value_words, fmt["england"], fmt["region"], fmt["neighbour_median"], _verdicts(rows)], axis=-1
+    hover = np.stack(  # headed by the indicator's name alone: England's figure is a line of its own
+        [rows["short_name"].astype(str), value_words, fmt["england"], fmt["region"], fmt["neighbour_median"],
+         _verdicts(rows)], axis=-1,
     )
     for flag, style in VERDICTS.items():
         chosen = rows[(rows["flag"].astype(str) == flag) & np.isfinite(rows["x_value"])]
@@ -199,9 +225,10 @@ def spine_chart(rows: pd.DataFrame, *, partnership_name: str, region_name: str, 
         )
     notes = [
         {"x": 1.0, "xref": "paper", "xanchor": "left", "xshift": 8, "y": y, "yref": "y", "showarrow": False,
-         "text": _value_text(value, unit, int(decimals), flag), "font": {"size": 12, "color": TEXT}}
-        for y, value, unit, decimals, flag in zip(
-            rows["y"], rows["value"], rows["unit"].astype(str), rows["decimals"], rows["flag"].astype(str), strict=True
+         "text": _value_text(value, unit, int(decimals), flag, status), "font": {"size": 12, "color": TEXT}}
+        for y, value, unit, decimals, flag, status in zip(
+            rows["y"], rows["value"], rows["unit"].astype(str), rows["decimals"], rows["flag"].astype(str),
+            rows["status"].astype(str), strict=True,
         )
     ]
     notes += [
@@ -223,7 +250,7 @@ def spine_chart(rows: pd.DataFrame, *, partnership_name: str, region_name: str, 
         barmode="overlay",
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
-        margin={"l": 230, "r": 150, "t": 140, "b": 60},
+        margin={"l": _left_margin(rows["label"]), "r": 150, "t": 140, "b": 60},
         legend={"orientation": "h", "x": 0, "y": 1 - 46 / height, "yref": "container", "yanchor": "top",
                 "font": {"size": 12, "color": TEXT}},
         annotations=notes,
@@ -277,6 +304,8 @@ def spine_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Region": rounded("region"),
             "Neighbours' median": rounded("neighbour_median"),
             "Rank (1 = best, or highest)": rank,
-            "Verdict": _verdicts(rows),
+            # A figure that is not there says why in words ("not applicable", "suppressed").
+            "Verdict": [verdict if status == "reported" else f"{verdict}: {status_words(status)}"
+                        for verdict, status in zip(_verdicts(rows), rows["status"].astype(str), strict=True)],
         }
     )

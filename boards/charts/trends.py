@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from boards.charts.axes import value_axis
 from boards.charts.palette import (
     AREA,
     ENGLAND,
@@ -58,10 +59,13 @@ def trend_chart(
     first = frame.drop_duplicates("indicator_id").set_index("indicator_id")
     columns = max(1, min(columns, len(indicators)))
     panel_rows = max(1, math.ceil(len(indicators) / columns))
+    value_axes = {i: value_axis(frame.loc[frame["indicator_id"] == i, "value"], str(first.at[i, "unit"]))
+                  for i in indicators}
     grid = make_subplots(
         rows=panel_rows,
         cols=columns,
-        subplot_titles=[str(first.at[i, "short_name"]) for i in indicators],
+        # A panel whose value axis does not start at zero says so under its name.
+        subplot_titles=[str(first.at[i, "short_name"]) + _note(value_axes[i].note) for i in indicators],
         horizontal_spacing=0.07,
         vertical_spacing=min(0.3, 0.55 / panel_rows),
     )
@@ -107,6 +111,8 @@ def trend_chart(
         unit_title = "grade" if unit == "grade" else UNIT_WORDS.get(unit, unit)
         axes[f"xaxis{suffix}"] = {**AXIS, **_period_ticks(panel), "title": {"text": "Period", "font": AXIS_TITLE_FONT}}
         axes[f"yaxis{suffix}"] = {**AXIS, "title": {"text": unit_title, "font": AXIS_TITLE_FONT}}
+        if value_axes[indicator].range is not None:
+            axes[f"yaxis{suffix}"]["range"] = value_axes[indicator].range
     # Traces and layout go in at once: adding traces or updating a figure that holds data
     # re-validates it each time (half a second for seven panels).
     height = PANEL_PX * panel_rows + 150
@@ -129,6 +135,11 @@ def trend_chart(
     )
     figure = go.Figure(data=traces, layout=layout)
     return figure
+
+
+def _note(note: str) -> str:
+    """A second, smaller line under a panel's name, when there is something to say."""
+    return f'<br><span style="font-size:11px">{note}</span>' if note else ""
 
 
 def _period_ticks(panel: pd.DataFrame) -> dict:

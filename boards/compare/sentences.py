@@ -29,6 +29,25 @@ NOT_COMPARED_REASONS = {
     "missing": "not published",
     "absent": "no figure",
 }
+# A figure's status in a word or two, for tables and chart labels: the codes themselves ("z", "c") mean nothing
+# to a reader (GSS symbols, as DfE and ONS publish them).
+STATUS_WORDS = {
+    "reported": "reported",
+    "c": "suppressed",
+    "low": "suppressed (rounds to 0)",
+    "u": "unreliable",
+    "x": "not available",
+    "z": "not applicable",
+    "missing": "not returned",
+    "absent": "no figure",
+}
+
+
+def status_words(status: object) -> str:
+    """'not applicable' for 'z', 'suppressed' for 'c': a status as a reader says it (unknown codes as they are)."""
+    return STATUS_WORDS.get(str(status), str(status))
+
+
 _PLURAL_PERIODS = {"quarter": "quarters", "year_to_march": "years", "year_to_september": "years"}
 _UNIT_SUFFIXES = {"percent": "%", "per_10k": " per 10,000", "months": " months"}
 

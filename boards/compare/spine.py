@@ -35,8 +35,8 @@ CONTEXT = "context"
 
 SPINE_COLUMNS = [
     "indicator_id", "short_name", "domain", "unit", "decimals", "polarity", "period_id", "period_label",
-    "value", "england", "region", "neighbour_median", "neighbour_count", "lowest", "lower_quartile",
-    "upper_quartile", "highest", "rank", "ranked_areas", "method", "flag", "flag_level", "invented",
+    "status", "value", "england", "england_basis", "region", "neighbour_median", "neighbour_count", "lowest",
+    "lower_quartile", "upper_quartile", "highest", "rank", "ranked_areas", "method", "flag", "flag_level", "invented",
     "x_value", "x_region", "x_neighbours", "x_worst", "x_best", "x_quartile_worse", "x_quartile_better",
 ]
 

@@ -137,8 +137,9 @@ def _map(pdf: BoardPackDocument, reference, everyone: pd.DataFrame, table: pd.Da
     pdf.heading("The concern map", level=1)
     [(png, width, height)] = charts_png([figure])
     outlined = f" The local authorities of {place} are outlined." if highlight else ""
-    caption = ("Each hexagon is a local authority, coloured by its partnership's concern score (darker is more "
-               f"concern).{outlined} The ranked table gives every score.")
+    caption = ("Each hexagon is a local authority, coloured by its partnership's concern score: orange is more concern "
+               "than England and purple less, darker the further from England (0, near white)."
+               f"{outlined} The ranked table gives every score.")
     if invented:
         caption += f" The scores are made partly of invented demonstration figures {INVENTED}."
         pdf.mark_invented()

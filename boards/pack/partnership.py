@@ -25,6 +25,7 @@ from boards.changes import CLEARED, NEW, PERSISTING, flag_changes, previous_peri
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.engine import Comparison, compare
+from boards.compare.sentences import status_words
 from boards.compare.spine import spine_rows
 from boards.pack.document import INVENTED, SMALL_PT, BoardPackDocument
 from boards.pack.images import charts_png
@@ -218,6 +219,13 @@ def _trends(pdf: BoardPackDocument, current: Comparison, charts: list[_Trend], i
         pdf.figure(png, width, height, alt_text=f"Trend charts of {DOMAINS[domain]} for {name}; the table after "
                                                 "it gives every figure.", caption=caption)
         table = trend_table(trends, partnership_name=name, region_name=region_name)
+        # A figure the partnership has not got says why, in words ("not available"), not as an empty cell.
+        status = trends.drop_duplicates(["short_name", "period_label"]).set_index(["short_name", "period_label"])[
+            "partnership_status"]
+        why = [status.get((indicator, period), "reported") for indicator, period in zip(table["Indicator"],
+                                                                                        table["Period"], strict=True)]
+        table[name] = [status_words(code) if value != value and code != "reported" else value
+                       for value, code in zip(table[name], why, strict=True)]
         table["Period"] = table["Period"].str.split(" (", regex=False).str[0]  # the heading of the table says the rest
         invented_rows = table["Indicator"].isin(
             trends.loc[trends["indicator_id"].isin(marked), "short_name"]).tolist()

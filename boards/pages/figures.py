@@ -15,6 +15,8 @@ from boards.pages.plain import plain
 # Plotly's mode bar is a row of unlabelled icon buttons that a keyboard cannot reach (an accessibility
 # failure); its one useful action, saving an image, is offered as labelled buttons under each chart.
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+NARROW_NOTE = ("This chart needs a wider screen: turn your phone sideways, or open <b>Table of this chart</b> "
+               "below it.")
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -54,9 +56,24 @@ def _breakable(text: str) -> str:
     return _LONG_WORD.sub(lambda word: _SEPARATOR.sub("\\1\u200b", word.group()), text)
 
 
-def table_and_download(table: pd.DataFrame, *, file_name: str, key: str, column_config: dict | None = None) -> None:
-    """The table (column names readable as they are) and a button to download it as CSV."""
+def print_copy(frame: pd.DataFrame, columns: dict[str, str], *, float_format: str = "{:,.2f}") -> None:
+    """Every row of ``frame``'s ``columns`` (source name: heading) as a plain HTML table that only a print shows,
+    in place of the grid just above it: a grid draws the rows and columns that fit on screen, and a print of it
+    would stop there (assets/print.css hides the grid and shows this)."""
+    shown = frame[list(columns)].rename(columns=columns)
+    shown = shown.apply(lambda column: column.map(lambda v: float_format.format(v) if isinstance(v, float) and v == v
+                                                  else v))
+    html = shown.to_html(index=False, escape=True, na_rep="", border=0)
+    st.html(f'<div class="boards-print-only">{html}</div>')
+
+
+def table_and_download(table: pd.DataFrame, *, file_name: str, key: str, column_config: dict | None = None,
+                       printed: bool = False) -> None:
+    """The table (column names readable as they are) and a button to download it as CSV; ``printed``: in full
+    when the page is printed (for a table outside an expander, which a print leaves out)."""
     st.dataframe(table, hide_index=True, column_config=column_config, key=f"{key}_table")
+    if printed:
+        print_copy(table, {column: column for column in table.columns})
     st.download_button(
         "Download this table (CSV)",
         to_csv_bytes(table),
@@ -77,10 +94,14 @@ def figure_with_table(
     column_config: dict | None = None,
     on_select: str = "ignore",
     selection_mode: str | tuple[str, ...] = ("points",),
+    wide: bool = False,
 ):
     """Draw ``figure``, say in one sentence what it shows (for screen readers and for everyone),
     and offer the same data as a table and a CSV. Returns the chart's selection event when
-    ``on_select`` is "rerun"."""
+    ``on_select`` is "rerun". A ``wide`` chart (many rows of labels, or cells side by side) has a note above
+    it, seen on a narrow screen only (assets/narrow.css), that says to turn the phone or read the table."""
+    if wide:
+        st.html(f'<p class="boards-narrow-note">{NARROW_NOTE}</p>')
     event = st.plotly_chart(
         figure,
         config=PLOTLY_CONFIG,

@@ -24,7 +24,7 @@ from boards.overview import (
     read_reference,
 )
 from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
-from boards.pages.figures import figure_with_table
+from boards.pages.figures import figure_with_table, print_copy
 from boards.pages.frame import comparable_periods, comparison, current_store, database_summary, demo_notice, shared
 from boards.pages.plain import plain
 
@@ -157,7 +157,7 @@ def ranked_partnerships() -> None:
             "partnership_id": None,
             "partnership_name": st.column_config.TextColumn("Partnership", width="medium"),
             "region_code": None,
-            "region_name": st.column_config.TextColumn("Region"),
+            "region_name": st.column_config.TextColumn("Region", width="medium"),  # "Yorkshire and The Humber" whole
             "score": st.column_config.ProgressColumn(
                 "Concern score", format="%.2f", min_value=low_score, max_value=top_score,
                 help="Mean distance from England in standard deviations, positive worse; 0 is England.",
@@ -188,6 +188,9 @@ def ranked_partnerships() -> None:
             "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
         },
     )
+    print_copy(table, {"rank_interval": "Rank (95% interval)", "partnership_name": "Partnership",
+                       "region_name": "Region", "score": "Concern score", "summary": "What drives it",
+                       **({"since": f"Since {before_id}"} if "since" in table else {})})
     st.download_button(
         "Download this table (CSV)",
         to_csv_bytes(
@@ -249,6 +252,7 @@ def verdicts_by_indicator() -> None:
         matrix_table(cells),
         file_name=f"verdicts_{period_id}.csv",
         key="matrix",
+        wide=True,
         summary=(
             f"Rows are {rows_said}, highest concern at the top; columns are the {cells['indicator_id'].nunique()} "
             f"judged indicators by domain (context indicators, never judged, are left out: {context_names}). "
@@ -301,8 +305,9 @@ def concern_map_of_england() -> None:
             file_name=f"concern_map_{period_id}.csv",
             key="hexmap",
             summary=(
-                "Each hexagon is a local authority, coloured by its partnership's concern score: darker is more "
-                "concern, hollow is no score. "
+                "Each hexagon is a local authority, coloured by its partnership's concern score: orange is more "
+                "concern than England and purple less, darker the further from England (0, near white); hollow is "
+                "no score. "
                 + ("Partnerships that match the filters are outlined; the rest are faded. " if filters.active() else "")
                 + "Select a hexagon to open the partnership."
             ),

@@ -18,6 +18,7 @@ from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart, trend_table
 from boards.compare.engine import compare
 from boards.compare.score import rank_text
+from boards.compare.sentences import status_words
 from boards.compare.spine import spine_rows
 from boards.deprivation import deprivation_text, read_partnership_deprivation
 from boards.pack.images import chromium_path
@@ -157,6 +158,7 @@ figure_with_table(
         Indicator=spine["short_name"].astype(str))),
     file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="spine",
+    wide=True,
     summary=(
         "Each row is one indicator. The black line is England (for figures without counts, such as caseloads "
         "and grades, the median of partnerships); the light bar runs from the worst to the best "
@@ -194,6 +196,7 @@ figure_with_table(
     ),
     file_name=f"trends_{partnership_id}_{domain}.csv",
     key="trends",
+    wide=True,
     summary=(
         f"One panel per indicator of {DOMAINS[domain]}, up to {compared.period_label}: {partnership_name} "
         f"(solid line, circles), England (dashed, squares), {region_name} (dotted, diamonds) and the median "
@@ -226,7 +229,7 @@ st.text(
     "demo figures are invented for the demonstration."
 )
 table_and_download(
-    provenance[
+    provenance.assign(status=provenance["status"].map(status_words, na_action="ignore"))[
         ["short_name", "period_label", "source", "status", "load_id", "file_name", "loaded_at", "loaded_by",
          "area_code", "area_name", "end_date", "england_figure", "region_figure"]
     ].rename(
@@ -239,6 +242,7 @@ table_and_download(
     ),
     file_name=f"sources_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="provenance",
+    printed=True,
 )
 
 st.subheader("Missing returns")
@@ -254,4 +258,5 @@ if len(missing):
         ),
         file_name=f"missing_returns_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
         key="missing",
+        printed=True,
     )

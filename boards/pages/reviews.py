@@ -12,7 +12,7 @@ from boards.charts.reviews import (
     theme_matrix_chart,
 )
 from boards.pages.choices import choose_partnership, choose_period, partnership_names
-from boards.pages.figures import figure_with_table
+from boards.pages.figures import figure_with_table, print_copy
 from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
@@ -133,6 +133,12 @@ else:
                          "theme": "Theme", "signed_off_review_id": "Recommendation of review",
                          "signed_off_recommendation_id": "Recommendation", "owner_agency": "Owner agency",
                          "signed_off_on": st.column_config.DateColumn("Signed off on", format="D MMM YYYY")})
+        print_copy(came_back.assign(reviewed_on=pd.to_datetime(came_back["reviewed_on"]).dt.strftime("%-d %b %Y"),
+                                    signed_off_on=pd.to_datetime(came_back["signed_off_on"]).dt.strftime("%-d %b %Y")),
+                   {"partnership_name": "Partnership", "review_id": "Review found it", "reviewed_on": "Reviewed on",
+                    "theme": "Theme", "signed_off_review_id": "Recommendation of review",
+                    "signed_off_recommendation_id": "Recommendation", "owner_agency": "Owner agency",
+                    "signed_off_on": "Signed off on"})
     matrix = theme_matrix(findings, as_at, names.reindex(shown))
     recurring = matrix[matrix["recurrences"] > 0]
     figure_with_table(
@@ -141,6 +147,7 @@ else:
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
         key="theme_matrix",
+        wide=True,
         summary=(f"Percentages are of the partnership's reviews in the 3 years that found the theme, so that "
                  f"partnerships of any size compare; {AFTER_SIGN_OFF} marks a theme that came back after a "
                  f"recommendation addressing it was signed off ({int((matrix['after_sign_off'] > 0).sum())} "
@@ -153,14 +160,14 @@ else:
                        "recurrences": "Seen again within 3 years", "after_sign_off": "After sign-off"},
     )
     st.subheader("Per review, side by side", divider=False)
-    st.dataframe(
-        partnerships_per_review(findings, register, as_at, names.reindex(shown)).drop(columns=["partnership_id"]),
-        hide_index=True, key="per_review",
-        column_config={"partnership_name": "Partnership", "reviews": "Reviews (3 years)",
-                       "themes_per_review": "Themes per review", "seen_again_per_review": "Seen again per review",
-                       "after_sign_off_per_review": "Back after sign-off per review",
-                       "overdue_per_review": f"Recommendations overdue at {as_at_text} per review"},
-    )
+    per_review = partnerships_per_review(findings, register, as_at, names.reindex(shown))
+    per_review = per_review.drop(columns=["partnership_id"])
+    per_review_headings = {"partnership_name": "Partnership", "reviews": "Reviews (3 years)",
+                           "themes_per_review": "Themes per review", "seen_again_per_review": "Seen again per review",
+                           "after_sign_off_per_review": "Back after sign-off per review",
+                           "overdue_per_review": f"Recommendations overdue at {as_at_text} per review"}
+    st.dataframe(per_review, hide_index=True, key="per_review", column_config=per_review_headings)
+    print_copy(per_review, per_review_headings)
     st.caption("Per review: divided by the partnership's reviews that found themes in the 3 years, so that a "
                "partnership with many reviews does not stand out for its size alone.")
 
@@ -206,6 +213,11 @@ if has_register:
                        "impact_checked_date": st.column_config.DateColumn("Checked on", format="D MMM YYYY"),
                        "impact_result": "Result"},
     )
+    print_copy(impact.assign(**{column: pd.to_datetime(impact[column]).dt.strftime("%-d %b %Y")
+                                for column in ("completed_date", "impact_checked_date")}),
+               {"review_id": "Review", "recommendation_id": "Recommendation", "agency": "Owner agency",
+                "completed_date": "Completed on", "impact": "Impact", "impact_check": "Checked by",
+                "impact_checked_date": "Checked on", "impact_result": "Result"})
 
 # -- recommendations by owner agency -----------------------------------------------------------
 whose = name if has_register else "England"

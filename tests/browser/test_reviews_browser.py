@@ -1,8 +1,14 @@
-"""The Case reviews page in a real browser: choose a partnership by keyboard, every chart drawn, WCAG 2.2 AA."""
+"""The Case reviews page in a real browser: choose a partnership by keyboard, every chart drawn, WCAG 2.2 AA;
+a browser's print on A4."""
 
+import subprocess
+
+import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from .conftest import APP_TIMEOUT_MS, screenshot, wait_for_app
 
@@ -37,3 +43,32 @@ def test_case_reviews_page_for_a_partnership(page: Page, app_url: str) -> None:
 
     page.set_viewport_size({"width": 1280, "height": 4400})
     screenshot(page, "case_reviews")
+
+
+def test_printing_case_reviews_gives_every_row_on_a4(page: Page, app_url: str, tmp_path) -> None:
+    """A browser's print of Birmingham's case reviews: each grid is printed as a plain table with every row (all 34
+    findings that came back after sign-off, where the grid shows the ten that fit), the charts are zoomed to A4's
+    text width, and nothing runs into the right margin of any A4 page."""
+    page.goto(f"{app_url}/case-reviews?partnership=E08000025")
+    wait_for_app(page)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=APP_TIMEOUT_MS)
+    copies = page.locator(".boards-print-only")
+    expect(copies.first).to_be_hidden()  # on screen, the grid
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    zooms = page.locator('[data-testid="stPlotlyChart"]').evaluate_all("charts => charts.map(c => c.style.zoom)")
+    assert [float(zoom) for zoom in zooms] == pytest.approx([680 / 1120] * 4, abs=1e-6)
+    page.emulate_media(media="print")
+    expect(copies.first).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_hidden()
+    assert copies.first.locator("tbody tr").count() == 34
+    printed = tmp_path / "printed.pdf"
+    page.pdf(path=printed, prefer_css_page_size=True)
+    reader = PdfReader(printed)
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(595, 842)}
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Learning that did not take hold" in text and "Recommendation of review" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", str(printed), str(tmp_path / "page")], check=True)
+    right_margin = round(14 / 25.4 * 50)  # 14 of the 15 mm
+    for number, path in enumerate(sorted(tmp_path.glob("page-*.png")), start=1):
+        image = np.asarray(Image.open(path).convert("L"))
+        assert image[:, image.shape[1] - right_margin:].min() > 240, number
