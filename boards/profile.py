@@ -18,8 +18,8 @@ from boards.store import Store
 RECENT_QUARTERS = 4  # missing returns are listed for the last year of quarters
 
 # Flag groups in reading order: the worse ones first, the strongest evidence first.
-WORSE_99_8 = "Worse than England, beyond the 99.8% limit"
-WORSE_95 = "Worse than England, beyond the 95% limit"
+WORSE_99_8 = "Worse than England, beyond the 99.8% limit or 3 robust SDs"
+WORSE_95 = "Worse than England, beyond the 95% limit or 2 robust SDs"
 INSPECTION = "Ofsted's judgement a concern (Inadequate or Requires improvement)"
 WORSENING = "Getting worse over time"
 DID_NOT_REPORT = "Not reported"

@@ -60,7 +60,7 @@ def _summary(pdf: BoardPackDocument, table: pd.DataFrame, place: str, current: C
                   f"partnership{'s' if len(table) != 1 else ''}, ranked among all {total} in England by concern "
                   "score (1 is the partnership of most concern).")
     pdf.bullets([
-        f"{found.strong} worse than England beyond the 99.8% limit on 3 or more indicators.",
+        f"{found.strong} worse than England beyond the 99.8% limit or 3 robust SDs on 3 or more indicators.",
         f"{found.any_worse} worse than England on at least one indicator.",
         f"{found.not_reporting} did not report part of their quarterly return.",
         found.top_sentence(),
@@ -82,7 +82,7 @@ def _ranked_table(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparis
         "Region": table["region_name"],
         "Score": table["score"].map(lambda score: "" if pd.isna(score) else f"{score:.2f}"),
         "Worse": table["worse"].astype(str),
-        "Beyond 99.8%": table["worse_99_8"].astype(str),
+        "Strongly worse": table["worse_99_8"].astype(str),
         "Not reported": table["did_not_report"].astype(str),
     })
     widths = [0.8, 2.2, 1.6, 1.7, 0.9, 1.2, 1.2]
@@ -97,7 +97,8 @@ def _ranked_table(pdf: BoardPackDocument, table: pd.DataFrame, current: Comparis
         widths.append(2.2)
     shown["What drives it"] = table["summary"]
     widths.append(3.4)
-    pdf.data_table(shown.reset_index(drop=True), widths=widths, numeric=["Rank", "Worse", "Beyond 99.8%", "Not reported"],
+    pdf.data_table(shown.reset_index(drop=True), widths=widths,
+                   numeric=["Rank", "Worse", "Strongly worse", "Not reported"],
                    invented_rows=[invented] * len(shown), mark_column=shown.columns.get_loc("Score"))
 
 

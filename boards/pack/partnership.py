@@ -62,7 +62,7 @@ def rank_words(score: pd.Series, total: int) -> str:
 
 
 def key_findings(found: pd.DataFrame, count: int = KEY_FINDINGS) -> list[str]:
-    """The first ``count`` flags' sentences, in the profile's order (worse beyond 99.8% first)."""
+    """The first ``count`` flags' sentences, in the profile's order (worse beyond 99.8% or 3 robust SDs first)."""
     concerns = found[found["group"] != profile.BETTER]
     return [f"{group}: {sentence}" for group, sentence in zip(concerns["group"], concerns["sentence"])][:count]
 

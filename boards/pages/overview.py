@@ -183,7 +183,8 @@ def ranked_partnerships() -> None:
                      "rank's movement: up is towards rank 1, the most concern.",
             ),
             "worse": st.column_config.NumberColumn("Worse", format="%d", help="Indicators worse than England."),
-            "worse_99_8": st.column_config.NumberColumn("Beyond 99.8%", format="%d", help="Of those, beyond the 99.8% limit."),
+            "worse_99_8": st.column_config.NumberColumn(
+                "Strongly worse", format="%d", help="Of those, beyond the 99.8% limit or 3 robust SDs."),
             "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
             "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
         },
