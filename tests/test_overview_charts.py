@@ -111,15 +111,15 @@ def test_hex_map_has_one_clickable_hex_per_la(areas):
 
 
 def test_concern_map_diverges_around_england(areas):
-    """Scores run below 0 (better than England): the colour bar covers the real range, -1.13 to 2.03, with 0 named
+    """Scores run below 0 (better than England): the colour bar covers the real range, -1.10 to 2.03, with 0 named
     England at its near-white centre; the lowest score is purple, the highest dark orange, equal distances alike."""
     figure = concern_map(areas, title="Concern", total=153, highlight=False)
     marker = figure.data[0].marker
-    assert (round(marker.cmin, 2), round(marker.cmax, 2)) == (-1.13, 2.03)
-    assert list(marker.colorbar.ticktext) == ["-1.13", "0 England", "2.03"]
+    assert (round(marker.cmin, 2), round(marker.cmax, 2)) == (-1.1, 2.03)
+    assert list(marker.colorbar.ticktext) == ["-1.10", "0 England", "2.03"]
     scores = areas["score"].to_numpy()
     lowest = figure.layout.shapes[int(np.nanargmin(scores))]
-    assert lowest.fillcolor == "rgb(118, 106, 176)"
+    assert lowest.fillcolor == "rgb(121, 111, 179)"
     frame = pd.DataFrame({"area_code": list("ABC"), "name": list("ABC"), "hex_q": [0, 1, 2], "hex_r": [0, 0, 0],
                           "score": [-1.0, 0.0, 1.0]})
     below, england, above = hex_map(frame, value="score", title="t", colour_title="Score", colorscale=DIVERGING_SCALE,
@@ -148,7 +148,7 @@ def test_map_table_lists_every_la_highest_concern_first(areas):
     table = map_table(areas)
     assert len(table) == 153
     assert table.iloc[0][["Local authority", "Rank", "Rank (95% interval)", "Concern score"]].tolist() == [
-        "Kensington and Chelsea", 1, "1 (1-3)", pytest.approx(2.028305)
+        "Kensington and Chelsea", 1, "1 (1-3)", pytest.approx(2.028282)
     ]
 
 

@@ -111,7 +111,7 @@ def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
     headings = [h.value for h in peterborough.subheader]
     assert headings[:4] == [
         "▼ Worse than England, beyond the 99.8% limit or 3 robust SDs (5)",
-        "▽ Worse than England, beyond the 95% limit (4)",
+        "▽ Worse than England, beyond the 95% limit or 2 robust SDs (4)",
         "▼ Ofsted's judgement a concern (Inadequate or Requires improvement) (1)",
         "↘ Getting worse over time (2)",
     ]

@@ -337,6 +337,7 @@ def test_an_analyst_reads_a_dfe_file_through_a_chosen_mapping(browser: Browser, 
         timeout=APP_TIMEOUT_MS)
     mapping = page.locator('[data-testid="stFileUploader"]').filter(has_text="Your mapping (TOML)")
     mapping.locator('input[type="file"]').set_input_files(ROOT / "data" / "mappings" / "dfe_referrals_c1.toml")
+    wait_for_app(page)  # the rerun the mapping starts ends before the file is chosen
     choose_file(page, REFERENCE_DIR / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv")
     expect(page.get_by_text("What this upload will do")).to_be_visible(timeout=APP_TIMEOUT_MS)
     wait_for_app(page)
