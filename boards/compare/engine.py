@@ -75,7 +75,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from boards.compare import funnel, sentences
 from boards.compare.errors import ComparisonError
@@ -804,7 +804,7 @@ def _distances(grid: pd.DataFrame) -> None:
     good = np.where(sign < 0, grid["min_value"].to_numpy() + 1, grid["max_value"].to_numpy() - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         distance = np.select(
-            [funnel_rows, grade], [-sign * stats.norm.ppf(position), -sign * (grid["value"].to_numpy() - good)],
+            [funnel_rows, grade], [-sign * special.ndtri(position), -sign * (grid["value"].to_numpy() - good)],
             -sign * grid["robust_z"].to_numpy(),
         )
         se = np.where(funnel_rows, 1 / grid["widen"].to_numpy(), 0.0)
