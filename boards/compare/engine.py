@@ -993,22 +993,25 @@ def _inspection_finished(results: pd.DataFrame, inspection_dates: pd.DataFrame |
     otherwise the grade came from an inspection the table does not hold, and no day is better than a wrong one.
     """
     finished = np.full(len(results), None, dtype=object)
-    grade_rows = np.flatnonzero(one_of(results["method"], ("grade",)) & results["value"].notna().to_numpy())
-    if inspection_dates is None or inspection_dates.empty or not len(grade_rows):
+    months = results["inspection_months"].to_numpy(dtype=float)
+    graded = one_of(results["method"], ("grade",)) & results["value"].notna().to_numpy() & np.isfinite(months)
+    if inspection_dates is None or inspection_dates.empty or not graded.any():
         return finished
+    rows = pd.DataFrame({
+        "row": np.flatnonzero(graded),
+        "partnership_id": results["partnership_id"].astype(str).to_numpy()[graded],
+        "end": results["end_date"].to_numpy()[graded],
+    })
     dates = inspection_dates.assign(
+        partnership_id=inspection_dates["partnership_id"].astype(str),
         finished=pd.to_datetime(inspection_dates["finished"]).dt.date,
         in_force=pd.to_datetime(inspection_dates["in_force"]).dt.date,
     )
-    by_partnership = {key: rows for key, rows in dates.groupby("partnership_id", sort=False)}
-    for row in grade_rows.tolist():
-        members = by_partnership.get(str(results["partnership_id"].iat[row]))
-        end = results["end_date"].iat[row]
-        months = results["inspection_months"].iat[row]
-        if members is None or not np.isfinite(months):
-            continue
-        in_force = members[members["in_force"] <= end]
-        latest = in_force.sort_values("in_force").groupby("area_code").tail(1)["finished"].unique()
-        if len(latest) == 1 and whole_months_between(latest[0], end) == int(months):
-            finished[row] = latest[0]
+    pairs = rows.merge(dates, on="partnership_id")
+    pairs = pairs[pairs["in_force"] <= pairs["end"]]
+    latest = pairs.sort_values("in_force").groupby(["row", "area_code"]).tail(1)
+    days = latest.groupby("row")["finished"].agg(["nunique", "first"])
+    for row, day in days.loc[days["nunique"] == 1, "first"].items():
+        if whole_months_between(day, results["end_date"].iat[row]) == int(months[row]):
+            finished[row] = day
     return finished
