@@ -135,7 +135,10 @@ def _check(args: argparse.Namespace, db: Path) -> str:
 
 
 def _backup(args: argparse.Namespace, db: Path) -> str:
-    written = backup_database(_existing_store(db), Path(args.destination))
+    destination = Path(args.destination)  # Path drops a trailing slash, which names a folder
+    if args.destination.endswith(("/", os.sep)):
+        destination.mkdir(parents=True, exist_ok=True)
+    written = backup_database(_existing_store(db), destination)
     return f"{db}: backed up to {written} ({written.stat().st_size:,} bytes)"
 
 
@@ -372,7 +375,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", parents=[common], help="copy the database, consistent as at one moment, to a file or folder"
     )
-    backup.add_argument("destination", help="a new file, or a folder for a dated file")
+    backup.add_argument("destination", help="a new file, or a folder for a dated file (ending in / to create the folder)")
     backup.set_defaults(run=_backup)
     restore = commands.add_parser(
         "restore", parents=[common],

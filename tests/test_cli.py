@@ -168,6 +168,18 @@ def test_backup_restore_then_check(built_db, tmp_path):
     ]
 
 
+def test_backup_to_a_new_folder_named_with_a_slash(built_db, tmp_path):
+    """'boards backup nightly/' creates the folder and writes a dated file in it, not a file named nightly."""
+    db = tmp_path / "live.duckdb"
+    db.write_bytes(built_db.read_bytes())
+    backed_up = boards("backup", f"{tmp_path / 'nightly'}/", "--db", str(db))
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert (tmp_path / "nightly").is_dir()
+    (backup,) = (tmp_path / "nightly").iterdir()
+    assert re.fullmatch(r"live-\d{8}-\d{6}\.duckdb", backup.name)
+    assert boards("check", "--db", str(backup)).returncode == 0
+
+
 def damaged_copy(built_db, path, *statements):
     """A copy of the demo database at ``path``, changed behind the store's back by ``statements``."""
     import duckdb
