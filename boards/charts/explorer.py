@@ -121,10 +121,11 @@ def figure_words(results: pd.DataFrame) -> list[str]:
     return ["invented" if made_up else "real" for made_up in results["invented"].astype(bool)]
 
 
-def rank_axis_title(polarity: str) -> str:
-    if polarity == "context":
-        return "Partnerships in order of value, highest on the left"
-    return "Partnerships in rank order, best on the left (rank 1 = best)"
+def rank_axis_title(judged: bool) -> str:
+    """A judged indicator's partnerships are ranked best first; a context indicator's are in order of value."""
+    if judged:
+        return "Partnerships in rank order, best on the left (rank 1 = best)"
+    return "Partnerships in order of value, highest on the left"
 
 
 def _flag_groups(frame: pd.DataFrame):
@@ -210,7 +211,7 @@ def ranked_dot_chart(
     short_name: str,
     unit: str,
     decimals: int,
-    polarity: str,
+    judged: bool,
     england: float,
     england_label: str = "England",
     region: float | None = None,
@@ -266,7 +267,7 @@ def ranked_dot_chart(
         if len(chosen):
             row = chosen.iloc[0]
             _highlight(figure, row["place"], row["value"], row["partnership_name"], highlight)
-    _layout(figure, title=title, x_title=rank_axis_title(polarity), y_title=value_axis_title(short_name, unit))
+    _layout(figure, title=title, x_title=rank_axis_title(judged), y_title=value_axis_title(short_name, unit))
     _value_axis(figure, short_name, unit, [ranked["value"], ranked["ci_lower_95"], ranked["ci_upper_95"], [england],
                                            [region if region is not None else np.nan]])
     figure.update_xaxes(range=list(ends), showticklabels=True)
@@ -461,7 +462,7 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
 # -- the robust z ranking, for indicators with no funnel -------------------------------------
 
 
-def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highlight: str | None = None) -> go.Figure:
+def robust_z_chart(results: pd.DataFrame, *, title: str, judged: bool, highlight: str | None = None) -> go.Figure:
     """Each partnership's robust z-score in rank order, with the 2 and 3 robust SD levels either side."""
     ranked = _in_rank_order(results[results["robust_z"].notna()])
     figure = go.Figure()
@@ -496,7 +497,7 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
             row = chosen.iloc[0]
             _highlight(figure, row["place"], row["robust_z"], row["partnership_name"], highlight)
     _layout(
-        figure, title=title, x_title=rank_axis_title(polarity),
+        figure, title=title, x_title=rank_axis_title(judged),
         y_title="Robust z (distance from the median of partnerships)",
     )
     figure.update_xaxes(range=list(ends))
