@@ -230,7 +230,7 @@ def ranked_dot_chart(
     ends = (0, len(ranked) + 1.5)  # room for the end markers
     england_name = f"{england_label} {format_value(england, unit, decimals)}"
     figure.add_trace(_level_line(england_name, ends, england, ENGLAND, "solid", 2))
-    if region is not None and region == region:
+    if region is not None and not math.isnan(region):
         region_name = f"{region_label} {format_value(region, unit, decimals)}"
         figure.add_trace(_level_line(region_name, ends, region, REGION, "dash", 2))
     for flag, level, invented, rows in _flag_groups(ranked):
@@ -238,7 +238,7 @@ def ranked_dot_chart(
         value = rows["value"].to_numpy()
         interval = [
             f"<br>95% interval {format_value(lo, unit, decimals)} to {format_value(hi, unit, decimals)}"
-            if lo == lo else ""
+            if not pd.isna(lo) else ""
             for lo, hi in zip(lower, upper, strict=True)
         ]
         hover = [
@@ -348,7 +348,7 @@ def funnel_chart(
             f"<br>{verdict_text(flag, str(level))}"
             + (
                 f"<br>95% limits {format_value(lo, unit, decimals)} to {format_value(hi, unit, decimals)}"
-                if lo == lo else ""
+                if not pd.isna(lo) else ""
             )
             for name, v, d, level, lo, hi in zip(
                 rows["partnership_name"], rows["value"], rows["denominator"], rows["flag_level"],
@@ -447,7 +447,7 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
             f"**Limits widened for overdispersion** by a constant factor: the {areas} partnerships differ more "
             f"than chance alone would explain ({p_text})."
         )
-    if areas < MIN_AREAS or p != p:
+    if areas < MIN_AREAS or math.isnan(p):
         return (
             f"**Plain limits.** Only {areas} partnerships have {MIN_DENOMINATOR} or more in the denominator, too "
             f"few to estimate how much they differ beyond chance, so the limits are not widened."

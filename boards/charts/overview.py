@@ -171,8 +171,8 @@ def _area_hover(areas: pd.DataFrame, total: int) -> pd.Series:
     for name, partnership, rank, score, summary in zip(
         areas["name"], areas["partnership_name"], areas["rank_interval"], areas["score"], areas["summary"], strict=True
     ):
-        head = f"<b>{name}</b>" + ("" if partnership == name or partnership != partnership else f"<br>Partnership: {partnership}")
-        if score != score:
+        head = f"<b>{name}</b>" + ("" if partnership == name or pd.isna(partnership) else f"<br>Partnership: {partnership}")
+        if pd.isna(score):
             lines.append(head)
         else:
             lines.append(f"{head}<br>Concern score {score:.2f}, rank {rank} of {total}<br>{summary}")

@@ -360,7 +360,7 @@ def concern_map_of_england() -> None:
 
 # -- the three views ------------------------------------------------------------------------
 # Each view runs only when it is open (and its name is kept in the URL, ``?view=...``): the ranked
-# table answers first, and the browser fetches Plotly (4.7 MB) only for the charts' views.
+# table answers first, and the browser fetches Plotly only for the charts' views.
 league_view, matrix_view, map_view = st.tabs(
     [RANKED, MATRIX, MAP], key="view", bind="query-params", on_change="rerun"
 )
