@@ -173,7 +173,7 @@ view = indicator_view(result, indicator, highlight)
 first = results.iloc[0]
 unit, decimals, short, method = indicator.unit, indicator.decimals, indicator.short_name, str(first["method"])
 compared, england, england_label, benchmark = view.compared, view.england, view.england_label, view.benchmark
-chosen, region_code, region_label = view.chosen, view.region_code, view.region_label
+chosen, region_label = view.chosen, view.region_label
 
 
 def open_clicked_partnership(event) -> None:

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import screenshot, wait_for_app
+from .conftest import APP_TIMEOUT_MS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_the_map_view_opens_from_its_tab_and_a_hex_opens_its_partnership(page: P
     page.get_by_role("tab", name="Map of England").click()
     page.wait_for_url(re.compile(r"view=Map\+of\+England"), timeout=30_000)
     hexes = page.locator('[data-testid="stPlotlyChart"]').first.locator(".scatterlayer .trace .points path")
-    expect(hexes).to_have_count(153)
+    expect(hexes).to_have_count(153, timeout=APP_TIMEOUT_MS)  # the map view's first run, and Plotly's first load
     hexes.first.scroll_into_view_if_needed()
     hexes.first.click(force=True)
     page.wait_for_url(re.compile(r"/partnership\?.*partnership=E\d{8}"), timeout=30_000)
