@@ -54,7 +54,7 @@ def test_trend_panels_say_when_their_axis_does_not_start_at_zero(latest):
 def test_indicator_charts_say_when_their_axis_does_not_start_at_zero(latest):
     rereferrals = latest.area_results[latest.area_results["indicator_id"] == "rereferral_rate"]
     ranked = ranked_dot_chart(rereferrals, title="Ranked", short_name="Re-referrals", unit="percent", decimals=1,
-                              polarity="lower_better", england=22.6)
+                              judged=True, england=22.6)
     assert ranked.layout.yaxis.title.text == "Re-referrals (%)"  # Isles of Scilly's 0.0%: from zero
     frame = pd.DataFrame(
         {"period": ["2023-24", "2024-25"], "england": [22.4, 22.6], "lower_quartile": [17.7, 16.9],

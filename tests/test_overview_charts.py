@@ -171,3 +171,15 @@ def test_every_hex_has_its_own_three_letter_label(areas):
     assert list(figure.data[0].text) == labels
     table = map_table(areas.assign(in_filter=False))
     assert table.loc[table["Local authority"] == "Peterborough", "Label on the map"].tolist() == ["PET"]
+
+
+def test_matrix_domain_names_alternate_between_two_lines_above_the_indicator_names(latest):
+    """Two columns (Demand's) are narrower than a domain's name: at a phone's width on its side, names on one line
+    ran into their neighbours, so every other name is a line higher, and both lines are under the title."""
+    figure = verdict_matrix(matrix_cells(latest.area_results, TOP), title="Verdicts")
+    headings = [(a.text, a.yshift) for a in figure.layout.annotations]
+    assert headings == [
+        ("<b>Demand</b>", 170), ("<b>Child protection</b>", 192), ("<b>Case reviews</b>", 170),
+        ("<b>Inspection and audit</b>", 192), ("<b>Workforce</b>", 170), ("<b>Partnership</b>", 192),
+    ]
+    assert figure.layout.margin.t == 252

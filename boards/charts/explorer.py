@@ -121,10 +121,11 @@ def figure_words(results: pd.DataFrame) -> list[str]:
     return ["invented" if made_up else "real" for made_up in results["invented"].astype(bool)]
 
 
-def rank_axis_title(polarity: str) -> str:
-    if polarity == "context":
-        return "Partnerships in order of value, highest on the left"
-    return "Partnerships in rank order, best on the left (rank 1 = best)"
+def rank_axis_title(judged: bool) -> str:
+    """A judged indicator's partnerships are ranked best first; a context indicator's are in order of value."""
+    if judged:
+        return "Partnerships in rank order, best on the left (rank 1 = best)"
+    return "Partnerships in order of value, highest on the left"
 
 
 def _flag_groups(frame: pd.DataFrame):
@@ -210,7 +211,7 @@ def ranked_dot_chart(
     short_name: str,
     unit: str,
     decimals: int,
-    polarity: str,
+    judged: bool,
     england: float,
     england_label: str = "England",
     region: float | None = None,
@@ -229,7 +230,7 @@ def ranked_dot_chart(
     ends = (0, len(ranked) + 1.5)  # room for the end markers
     england_name = f"{england_label} {format_value(england, unit, decimals)}"
     figure.add_trace(_level_line(england_name, ends, england, ENGLAND, "solid", 2))
-    if region is not None and region == region:
+    if region is not None and not math.isnan(region):
         region_name = f"{region_label} {format_value(region, unit, decimals)}"
         figure.add_trace(_level_line(region_name, ends, region, REGION, "dash", 2))
     for flag, level, invented, rows in _flag_groups(ranked):
@@ -237,7 +238,7 @@ def ranked_dot_chart(
         value = rows["value"].to_numpy()
         interval = [
             f"<br>95% interval {format_value(lo, unit, decimals)} to {format_value(hi, unit, decimals)}"
-            if lo == lo else ""
+            if not pd.isna(lo) else ""
             for lo, hi in zip(lower, upper, strict=True)
         ]
         hover = [
@@ -266,7 +267,7 @@ def ranked_dot_chart(
         if len(chosen):
             row = chosen.iloc[0]
             _highlight(figure, row["place"], row["value"], row["partnership_name"], highlight)
-    _layout(figure, title=title, x_title=rank_axis_title(polarity), y_title=value_axis_title(short_name, unit))
+    _layout(figure, title=title, x_title=rank_axis_title(judged), y_title=value_axis_title(short_name, unit))
     _value_axis(figure, short_name, unit, [ranked["value"], ranked["ci_lower_95"], ranked["ci_upper_95"], [england],
                                            [region if region is not None else np.nan]])
     figure.update_xaxes(range=list(ends), showticklabels=True)
@@ -347,7 +348,7 @@ def funnel_chart(
             f"<br>{verdict_text(flag, str(level))}"
             + (
                 f"<br>95% limits {format_value(lo, unit, decimals)} to {format_value(hi, unit, decimals)}"
-                if lo == lo else ""
+                if not pd.isna(lo) else ""
             )
             for name, v, d, level, lo, hi in zip(
                 rows["partnership_name"], rows["value"], rows["denominator"], rows["flag_level"],
@@ -446,7 +447,7 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
             f"**Limits widened for overdispersion** by a constant factor: the {areas} partnerships differ more "
             f"than chance alone would explain ({p_text})."
         )
-    if areas < MIN_AREAS or p != p:
+    if areas < MIN_AREAS or math.isnan(p):
         return (
             f"**Plain limits.** Only {areas} partnerships have {MIN_DENOMINATOR} or more in the denominator, too "
             f"few to estimate how much they differ beyond chance, so the limits are not widened."
@@ -461,7 +462,7 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
 # -- the robust z ranking, for indicators with no funnel -------------------------------------
 
 
-def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highlight: str | None = None) -> go.Figure:
+def robust_z_chart(results: pd.DataFrame, *, title: str, judged: bool, highlight: str | None = None) -> go.Figure:
     """Each partnership's robust z-score in rank order, with the 2 and 3 robust SD levels either side."""
     ranked = _in_rank_order(results[results["robust_z"].notna()])
     figure = go.Figure()
@@ -496,7 +497,7 @@ def robust_z_chart(results: pd.DataFrame, *, title: str, polarity: str, highligh
             row = chosen.iloc[0]
             _highlight(figure, row["place"], row["robust_z"], row["partnership_name"], highlight)
     _layout(
-        figure, title=title, x_title=rank_axis_title(polarity),
+        figure, title=title, x_title=rank_axis_title(judged),
         y_title="Robust z (distance from the median of partnerships)",
     )
     figure.update_xaxes(range=list(ends))

@@ -30,8 +30,11 @@ from boards.compare.sentences import format_value
 
 MATRIX_CELL_PX = 24
 MATRIX_MARKER_PX = 15
-MATRIX_MARGIN = {"l": 190, "r": 20, "t": 230, "b": 20}
+MATRIX_MARGIN = {"l": 190, "r": 20, "t": 252, "b": 20}
 DOMAIN_LABEL_SHIFT_PX = 170  # above the slanted indicator names
+# Every other domain's name one line higher: a domain of two columns is narrower than its name, and at a phone's
+# width on its side (844 pixels) names at one height ran into each other ("Demand" into "Child protection").
+DOMAIN_LABEL_STEP_PX = 22
 DOMAIN_BAND = "#f3f2f1"  # every other domain's columns shaded, so the groups read at a glance
 LEVELS = ("99.8", "95", "")
 
@@ -137,7 +140,7 @@ def _domain_bands(figure: go.Figure, columns: pd.DataFrame, row_count: int) -> N
                 fillcolor=DOMAIN_BAND, line={"width": 0}, layer="below",
             )
         figure.add_annotation(
-            x=(start + end) / 2, y=1, xref="x", yref="paper", yshift=DOMAIN_LABEL_SHIFT_PX,
+            x=(start + end) / 2, y=1, xref="x", yref="paper", yshift=DOMAIN_LABEL_SHIFT_PX + DOMAIN_LABEL_STEP_PX * (place % 2),
             text=f"<b>{DOMAINS.get(domain, domain)}</b>", showarrow=False, yanchor="bottom",
             font={"size": 12, "color": ENGLAND},
         )
@@ -168,8 +171,8 @@ def _area_hover(areas: pd.DataFrame, total: int) -> pd.Series:
     for name, partnership, rank, score, summary in zip(
         areas["name"], areas["partnership_name"], areas["rank_interval"], areas["score"], areas["summary"], strict=True
     ):
-        head = f"<b>{name}</b>" + ("" if partnership == name or partnership != partnership else f"<br>Partnership: {partnership}")
-        if score != score:
+        head = f"<b>{name}</b>" + ("" if partnership == name or pd.isna(partnership) else f"<br>Partnership: {partnership}")
+        if pd.isna(score):
             lines.append(head)
         else:
             lines.append(f"{head}<br>Concern score {score:.2f}, rank {rank} of {total}<br>{summary}")

@@ -113,8 +113,7 @@ def trend_chart(
         axes[f"yaxis{suffix}"] = {**AXIS, "title": {"text": unit_title, "font": AXIS_TITLE_FONT}}
         if value_axes[indicator].range is not None:
             axes[f"yaxis{suffix}"]["range"] = value_axes[indicator].range
-    # Traces and layout go in at once: adding traces or updating a figure that holds data
-    # re-validates it each time (half a second for seven panels).
+    # Traces and layout go in at once: adding traces or updating a figure that holds data re-validates it each time.
     height = PANEL_PX * panel_rows + 150
     layout = grid.layout.to_plotly_json()
     for name, settings in axes.items():

@@ -6,16 +6,28 @@ means and which period is compared. Choices live in the URL (``?indicator=&perio
 clicking a point opens that partnership's profile.
 """
 
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from boards.catalogue import catalogue_frame, load_catalogue
+from boards.catalogue import Indicator, catalogue_frame, load_catalogue
 from boards.charts import explorer as charts
-from boards.compare.engine import ROBUST_LEVELS
+from boards.compare.engine import ROBUST_LEVELS, Comparison
 from boards.compare.errors import ComparisonError
 from boards.compare.sentences import format_value, period_phrase
 from boards.pages.choices import choose_indicator, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared
+from boards.pages.frame import (
+    DataKey,
+    cached_comparison,
+    comparison,
+    current_store,
+    data_key,
+    demo_notice,
+    periods_of,
+)
 
 PROFILE_PAGE = "boards/pages/profile.py"
 ABOUT_PAGE = "boards/pages/about.py"
@@ -30,6 +42,110 @@ JUDGED_BY = {
     "robust": "Robust z-score against the median of partnerships (not a proportion or a rate, so no funnel).",
     "grade": "Ofsted's judgement itself: Inadequate and Requires improvement are a concern, Outstanding better.",
 }
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator's figures in a comparison, and the words its charts and sentences use for them."""
+
+    indicator: Indicator
+    results: pd.DataFrame  # its rows of the comparison's area_results
+    compared: str  # the period its figures are for, in words
+    england: float
+    england_label: str  # in legends and titles
+    benchmark: str  # within sentences
+    chosen: pd.DataFrame  # the highlighted partnership's row, or none
+    region_code: str | None
+    region_label: str | None
+
+
+def indicator_view(result: Comparison, indicator: Indicator, highlight: str | None) -> IndicatorView:
+    results = result.area_results[result.area_results["indicator_id"] == indicator.indicator_id]
+    first = results.iloc[0]
+    by_median = first["england_basis"] == "median"
+    chosen = results[results["partnership_id"] == highlight] if highlight else results.iloc[0:0]
+    region_code = str(chosen["region_code"].iloc[0]) if len(chosen) else None
+    regions = result.benchmarks.drop_duplicates("geography_code").set_index("geography_code")["geography_name"]
+    return IndicatorView(
+        indicator=indicator,
+        results=results,
+        compared=period_phrase(str(first["period_id"]), str(first["granularity"]), first["end_date"]),
+        england=float(first["england"]),
+        england_label="Median of partnerships" if by_median else "England",
+        benchmark="the median of partnerships" if by_median else "England",
+        chosen=chosen,
+        region_code=region_code,
+        region_label=str(regions.get(region_code, "Region")) if region_code else None,
+    )
+
+
+def _view(data: DataKey, indicator_id: str, period_id: str, highlight: str | None) -> IndicatorView:
+    return indicator_view(cached_comparison(data, period_id, False), load_catalogue()[indicator_id], highlight)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def ranked_figure(data: DataKey, indicator_id: str, period_id: str, highlight: str | None) -> go.Figure:
+    view = _view(data, indicator_id, period_id, highlight)
+    indicator, results, chosen = view.indicator, view.results, view.chosen
+    return charts.ranked_dot_chart(
+        results,
+        title=f"{indicator.short_name} by partnership, {view.compared}"
+        + (", with 95% intervals" if results["ci_lower_95"].notna().any() else ""),
+        short_name=indicator.short_name, unit=indicator.unit, decimals=indicator.decimals,
+        judged=indicator.judged, england=view.england, england_label=view.england_label,
+        region=float(chosen["region"].iloc[0]) if len(chosen) else None, region_label=view.region_label,
+        highlight=highlight,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def funnel_figure(data: DataKey, indicator_id: str, period_id: str, highlight: str | None) -> go.Figure:
+    """The funnel plot (the page asks for it only when the comparison has a funnel curve for the indicator)."""
+    view = _view(data, indicator_id, period_id, highlight)
+    indicator = view.indicator
+    curve = cached_comparison(data, period_id, False).funnel_curve(indicator_id)
+    denominators = view.results["denominator"].dropna()
+    denominators = denominators[denominators > 0]
+    return charts.funnel_chart(
+        view.results, curve,
+        title=f"{indicator.short_name}: funnel plot against {view.england_label}, {view.compared}",
+        short_name=indicator.short_name, unit=indicator.unit, decimals=indicator.decimals,
+        denominator_title=(indicator.denominator or "Denominator").split(" (")[0],
+        # A log scale when the largest partnership is more than 20 times the smallest.
+        log_x=bool(len(denominators)) and denominators.max() / denominators.min() > 20,
+        england_label=view.england_label, highlight=highlight,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def robust_figure(data: DataKey, indicator_id: str, period_id: str, highlight: str | None) -> go.Figure:
+    view = _view(data, indicator_id, period_id, highlight)
+    return charts.robust_z_chart(
+        view.results, title=f"{view.indicator.short_name}: robust z-score by partnership, {view.compared}",
+        judged=view.indicator.judged, highlight=highlight,
+    )
+
+
+def over_time_of(data: DataKey, view: IndicatorView, period_id: str, highlight: str | None) -> pd.DataFrame:
+    result = cached_comparison(data, period_id, False)
+    return charts.over_time_frame(
+        result.benchmarks, result.history, periods_of(data), indicator_id=view.indicator.indicator_id,
+        as_at=result.as_at, region_code=view.region_code, partnership_id=highlight if len(view.chosen) else None,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def trend_figure(data: DataKey, indicator_id: str, period_id: str, highlight: str | None) -> go.Figure:
+    view = _view(data, indicator_id, period_id, highlight)
+    indicator = view.indicator
+    return charts.trend_chart(
+        over_time_of(data, view, period_id, highlight),
+        title=f"{indicator.short_name} over time: {view.england_label} and the middle half of partnerships",
+        short_name=indicator.short_name, unit=indicator.unit, decimals=indicator.decimals,
+        england_label=view.england_label, region_label=view.region_label,
+        partnership_label=str(view.chosen["partnership_name"].iloc[0]) if len(view.chosen) else None,
+    )
+
 
 indicators = load_catalogue()
 st.title("Indicator explorer")
@@ -52,18 +168,12 @@ if results.empty or results["value"].isna().all():
     )
     st.stop()
 
+data = data_key()
+view = indicator_view(result, indicator, highlight)
 first = results.iloc[0]
-unit, decimals, short = indicator.unit, indicator.decimals, indicator.short_name
-method, polarity = str(first["method"]), indicator.polarity
-compared = period_phrase(str(first["period_id"]), str(first["granularity"]), first["end_date"])
-england = float(first["england"])
-by_median = first["england_basis"] == "median"
-england_label = "Median of partnerships" if by_median else "England"  # in legends and titles
-benchmark = "the median of partnerships" if by_median else "England"  # within sentences
-chosen = results[results["partnership_id"] == highlight] if highlight else results.iloc[0:0]
-region_code = str(chosen["region_code"].iloc[0]) if len(chosen) else None
-regions = result.benchmarks.drop_duplicates("geography_code").set_index("geography_code")["geography_name"]
-region_label = str(regions.get(region_code, "Region")) if region_code else None
+unit, decimals, short, method = indicator.unit, indicator.decimals, indicator.short_name, str(first["method"])
+compared, england, england_label, benchmark = view.compared, view.england, view.england_label, view.benchmark
+chosen, region_label = view.chosen, view.region_label
 
 
 def open_clicked_partnership(event) -> None:
@@ -109,22 +219,11 @@ with main:
     st.subheader("Every partnership, ranked")
     ranked = results[results["value"].notna() & results["rank"].notna()].sort_values(["rank", "partnership_name"])
     best, worst = ranked.iloc[0], ranked.iloc[-1]
-    ends = "Highest" if polarity == "context" else "Best"
-    def ranked_figure():
-        return charts.ranked_dot_chart(
-            results,
-            title=f"{short} by partnership, {compared}"
-            + (", with 95% intervals" if results["ci_lower_95"].notna().any() else ""),
-            short_name=short, unit=unit, decimals=decimals, polarity=polarity,
-            england=england, england_label=england_label,
-            region=float(chosen["region"].iloc[0]) if len(chosen) else None, region_label=region_label,
-            highlight=highlight,
-        )
-
-    figure = shared("ranked", indicator_id, result.period_id, highlight, build=ranked_figure)
+    ends = "Best" if indicator.judged else "Highest"
+    figure = ranked_figure(data, indicator_id, result.period_id, highlight)
     summary = (
         f"{ends}: {best['partnership_name']} {format_value(best['value'], unit, decimals)}; "
-        f"{'lowest' if polarity == 'context' else 'worst'}: {worst['partnership_name']} "
+        f"{'worst' if indicator.judged else 'lowest'}: {worst['partnership_name']} "
         f"{format_value(worst['value'], unit, decimals)}; {len(ranked)} partnerships ranked against "
         f"{benchmark} {format_value(england, unit, decimals)}. Click a point to open that partnership."
     )
@@ -159,29 +258,17 @@ with main:
         ]
         spec = found.iloc[0]
         st.markdown(charts.overdispersion_sentence(spec, unit))
-        if polarity == "context":
+        if not indicator.judged:
             st.write(
                 "Context indicator: the limits show how far each partnership is from England, but no one is judged on it."
             )
-        denominators = results["denominator"].dropna()
-        denominators = denominators[denominators > 0]
-        log_x = bool(len(denominators)) and denominators.max() / denominators.min() > 20
-        denominator_title = (indicator.denominator or "Denominator").split(" (")[0]
-        def funnel_figure():
-            return charts.funnel_chart(
-                results, curve,
-                title=f"{short}: funnel plot against {england_label}, {compared}",
-                short_name=short, unit=unit, decimals=decimals, denominator_title=denominator_title,
-                log_x=log_x, england_label=england_label, highlight=highlight,
-            )
-
-        figure = shared("funnel", indicator_id, result.period_id, highlight, build=funnel_figure)
+        figure = funnel_figure(data, indicator_id, result.period_id, highlight)
         outside = results[(results["flag"].isin(["worse", "better"])) & (results["flag_level"] == "99.8")]
         summary = (
             f"Each point is a partnership: the further right, the larger its denominator and the narrower its "
             f"limits. {partnerships(len(outside))} beyond the 99.8% limits around "
             f"{benchmark} {format_value(england, unit, decimals)}."
-            if polarity != "context" else
+            if indicator.judged else
             "Each point is a partnership: the further right, the larger it is and the narrower its limits."
         )
         limit_format = st.column_config.NumberColumn(format=number_format(decimals + 1))
@@ -220,13 +307,7 @@ with main:
                 "These are not 95% and 99.8% limits: how many partnerships fall beyond them by chance depends on "
                 "the shape of the figures' spread."
             )
-        def robust_figure():
-            return charts.robust_z_chart(
-                results, title=f"{short}: robust z-score by partnership, {compared}", polarity=polarity,
-                highlight=highlight,
-            )
-
-        figure = shared("robust", indicator_id, result.period_id, highlight, build=robust_figure)
+        figure = robust_figure(data, indicator_id, result.period_id, highlight)
         far = int((results["robust_z"].abs() > ROBUST_LEVELS["95"]).sum())
         event = figure_with_table(
             figure, charts.robust_z_table(results), file_name=f"{indicator_id}_{period_id}_robust_z.csv",
@@ -239,21 +320,11 @@ with main:
 
     st.subheader("Change over time")
     chosen_name = str(chosen["partnership_name"].iloc[0]) if len(chosen) else None
-    over_time = charts.over_time_frame(
-        result.benchmarks, result.history, comparable_periods(), indicator_id=indicator_id, as_at=result.as_at,
-        region_code=region_code, partnership_id=highlight if len(chosen) else None,
-    )
+    over_time = over_time_of(data, view, result.period_id, highlight)
     if len(over_time) < 2:
         st.write(f"Only one period of {short} so far: nothing to show over time yet.")
     else:
-        def trend_figure():
-            return charts.trend_chart(
-                over_time, title=f"{short} over time: {england_label} and the middle half of partnerships",
-                short_name=short, unit=unit, decimals=decimals, england_label=england_label, region_label=region_label,
-                partnership_label=chosen_name,
-            )
-
-        figure = shared("indicator_trend", indicator_id, result.period_id, highlight, build=trend_figure)
+        figure = trend_figure(data, indicator_id, result.period_id, highlight)
         latest, earliest = over_time.iloc[-1], over_time.iloc[0]
         table = charts.trend_table(over_time, england_label=england_label, region_label=region_label,
                                    partnership_label=chosen_name)
@@ -274,7 +345,7 @@ with side:
     facts = [
         ("Numerator", indicator.numerator),
         ("Denominator", indicator.denominator or "None: the figure is not divided by a total."),
-        ("Polarity", charts.POLARITY_WORDS[polarity]),
+        ("Polarity", charts.POLARITY_WORDS[indicator.polarity]),
         ("Unit", charts.UNIT_WORDS[unit]),
         ("Frequency", FREQUENCY_WORDS[indicator.period_type]),
         ("Source", indicator.source),
@@ -284,7 +355,7 @@ with side:
             f" (published {first['published_on']:%-d %B %Y})"
             if first["period_id"] != result.period_id else compared,
         ),
-        ("Judged by", "Not judged: context only." if polarity == "context" else JUDGED_BY[method]),
+        ("Judged by", JUDGED_BY[method] if indicator.judged else "Not judged: context only."),
     ]
     for label, detail in facts:
         st.markdown(f"**{label}**")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -61,8 +62,8 @@ def print_copy(frame: pd.DataFrame, columns: dict[str, str], *, float_format: st
     in place of the grid just above it: a grid draws the rows and columns that fit on screen, and a print of it
     would stop there (assets/print.css hides the grid and shows this)."""
     shown = frame[list(columns)].rename(columns=columns)
-    shown = shown.apply(lambda column: column.map(lambda v: float_format.format(v) if isinstance(v, float) and v == v
-                                                  else v))
+    shown = shown.apply(lambda column: column.map(
+        lambda v: float_format.format(v) if isinstance(v, float) and not np.isnan(v) else v))
     html = shown.to_html(index=False, escape=True, na_rep="", border=0)
     st.html(f'<div class="boards-print-only">{html}</div>')
 

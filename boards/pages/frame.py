@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -32,9 +31,6 @@ from boards.pages.plain import plain
 from boards.provenance import demo_notice_text
 from boards.sessions import COOKIE_NAME, SESSIONS
 from boards.store import Store, StoreError, resolve_db_path
-
-T = TypeVar("T")
-
 
 @dataclass
 class _ProcessStore:
@@ -73,63 +69,81 @@ def current_store() -> Store:
     return st.session_state["store"]
 
 
+class DataKey(NamedTuple):
+    """Which data a cached result was made from: the database file and its data version (``Store.data_version``),
+    which changes with every load, rollback or partnership edit, by this process or another. Every cached function
+    of the pages takes one as its first parameter, so that its parameters are its whole key."""
+
+    path: str
+    version: tuple[int, int, int]
+
+    @property
+    def store(self) -> Store:
+        return _process_store(self.path).store
+
+
+def data_key() -> DataKey:
+    """The key of the data this page run reads."""
+    store = current_store()
+    return DataKey(store.path, store.data_version())
+
+
 @st.cache_resource(show_spinner="Comparing every partnership with England, its region and its neighbours…", max_entries=12)
-def _cached_comparison(
-    path: str, version: tuple[int, int], period_id: str | None, published_only: bool, _store: Store
-) -> Comparison:
-    return compare(_store, period_id, published_only=published_only)
+def cached_comparison(data: DataKey, period_id: str, published_only: bool = False) -> Comparison:
+    """Every partnership compared as at ``period_id``, made once per data version and shared by every session.
+
+    Pages must treat the frames as read-only: one object serves every session (no copies, so ten
+    sessions cost the memory of one)."""
+    return compare(data.store, period_id, published_only=published_only)
 
 
 def comparison(period_id: str | None = None, *, published_only: bool = False) -> Comparison:
-    """Every partnership compared as at ``period_id`` (on published figures alone with ``published_only``),
-    shared by all sessions until data changes.
-
-    Pages must treat the frames as read-only: one object serves every session (no copies, so ten
-    sessions cost the memory of one).
-    """
-    store = current_store()
+    """Every partnership compared as at ``period_id`` (the latest by default; on published figures alone with
+    ``published_only``), or a page saying there is nothing to compare."""
     # Named, so that a page asking for the default shares the cache entry of pages naming that period.
     period_id = period_id or latest_period_id()
     try:
-        return _cached_comparison(store.path, store.data_version(), period_id, published_only, store)
+        return cached_comparison(data_key(), period_id, published_only)
     except ComparisonError as exc:
         st.error(f"**Nothing to compare.** {exc}", icon=":material/error:")
         st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _shared(key: tuple, _build: Callable[[], T]) -> T:
-    return _build()
-
-
-def shared(*key: object, build: Callable[[], T]) -> T:
-    """What ``build`` returns, made once per ``key`` and version of the data and then shared by every
-    session and rerun: a figure (Plotly takes a fifth of a second to build one of many traces), a
-    query's frame, the register. Pages must not change what they get from here."""
-    store = current_store()
-    return _shared((store.path, store.data_version(), *key), build)
+def cached_read(data: DataKey, query_name: str, params: tuple[tuple[str, object], ...] = ()) -> pd.DataFrame:
+    """``Store.read`` of ``query_name`` with ``params`` (name, value pairs), shared by every session and rerun.
+    Pages must not change the frame."""
+    return data.store.read(query_name, **dict(params))
 
 
 def shared_read(query_name: str, **params: object) -> pd.DataFrame:
-    """``Store.read``, shared (see ``shared``): a new session would otherwise wait on the same queries."""
-    store = current_store()
-    return shared("read", query_name, tuple(sorted(params.items())),
-                  build=lambda: store.read(query_name, **params))
+    """``cached_read`` on this run's data."""
+    return cached_read(data_key(), query_name, tuple(sorted(params.items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_summary(data: DataKey) -> dict:
+    return data.store.summary()
 
 
 def database_summary() -> dict:
-    """``Store.summary``, shared (see ``shared``)."""
-    return shared("summary", build=current_store().summary)
+    """``Store.summary``, shared by every session until the data changes."""
+    return _cached_summary(data_key())
 
 
 def comparable_periods() -> pd.DataFrame:
     """Periods holding data, newest first: period_id, granularity, start_date, end_date, label."""
-    return shared_read("compare_periods").iloc[::-1].reset_index(drop=True)
+    return periods_of(data_key())
 
 
 def latest_period_id() -> str | None:
     """The period compared by default, chosen as ``compare`` chooses it."""
     return default_period_id(comparable_periods())
+
+
+def periods_of(data: DataKey) -> pd.DataFrame:
+    """Periods of ``data`` holding data, newest first: period_id, granularity, start_date, end_date, label."""
+    return cached_read(data, "compare_periods").iloc[::-1].reset_index(drop=True)
 
 
 def single_sign_on_configured() -> bool:

@@ -7,6 +7,7 @@ so a link opens the same view. Selecting a row, a matrix cell or a hex opens tha
 """
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from boards.changes import previous_period_id, since_previous, since_words
@@ -17,6 +18,7 @@ from boards.exports import to_csv_bytes
 from boards.overview import (
     STRONG_FLAGS,
     Filters,
+    OverviewReference,
     area_concern,
     headline,
     league_table,
@@ -25,7 +27,16 @@ from boards.overview import (
 )
 from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
 from boards.pages.figures import figure_with_table, print_copy
-from boards.pages.frame import comparable_periods, comparison, current_store, database_summary, demo_notice, shared
+from boards.catalogue import load_catalogue
+from boards.pages.frame import (
+    DataKey,
+    cached_comparison,
+    comparable_periods,
+    comparison,
+    data_key,
+    database_summary,
+    demo_notice,
+)
 from boards.pages.plain import plain
 
 MATRIX_ROWS = 30  # partnerships in the matrix unless the reader asks for all
@@ -42,8 +53,43 @@ def chosen_point(event) -> str | None:
     return str(points[0]["customdata"][0]) if points and points[0].get("customdata") else None
 
 
-store = current_store()
-reference = shared("overview_reference", build=lambda: read_reference(store))
+@st.cache_resource(show_spinner=False, max_entries=4)
+def overview_reference(data: DataKey) -> OverviewReference:
+    return read_reference(data.store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def since_section(data: DataKey, period_id: str, before_id: str, published_only: bool) -> pd.DataFrame:
+    """What changed for each partnership between the comparisons as at ``before_id`` and ``period_id``: a second
+    comparison costs as much as the first, so it is made once per period and data version."""
+    return since_previous(cached_comparison(data, period_id, published_only),
+                          cached_comparison(data, before_id, published_only))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def matrix_section(data: DataKey, period_id: str, published_only: bool, partnership_ids: tuple[str, ...]
+                   ) -> tuple[go.Figure, pd.DataFrame]:
+    """The verdict matrix of ``partnership_ids`` (top to bottom), and its cells."""
+    result = cached_comparison(data, period_id, published_only)
+    cells = matrix_cells(result.area_results, list(partnership_ids))
+    return verdict_matrix(cells, title=f"Verdicts against England, {result.period_label}"), cells
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_section(data: DataKey, period_id: str, published_only: bool, outlined: tuple[str, ...] | None
+                ) -> tuple[go.Figure, pd.DataFrame]:
+    """The concern map, with the partnerships ``outlined`` (None: no filter, nothing outlined), and its areas."""
+    result = cached_comparison(data, period_id, published_only)
+    reference = overview_reference(data)
+    areas = area_concern(reference, league_table(result.scores, reference)).assign(
+        in_filter=lambda frame: frame["partnership_id"].isin(outlined) if outlined is not None else True)
+    figure = concern_map(areas, title=f"Concern score by local authority, {result.period_label}",
+                         total=len(result.scores), highlight=outlined is not None)
+    return figure, areas
+
+
+data = data_key()
+reference = overview_reference(data)
 
 st.title("Safeguarding board effectiveness")
 st.caption(
@@ -95,9 +141,7 @@ result = comparison(period_id, published_only=published_only)
 everyone = league_table(result.scores, reference)
 before_id = previous_period_id(comparable_periods(), result.period_id)
 if before_id is not None:
-    # Made once per period and data version, then shared: a second comparison costs as much as the first.
-    changed = shared("since", result.period_id, before_id, published_only, build=lambda: since_previous(
-        result, comparison(before_id, published_only=published_only)))
+    changed = since_section(data, result.period_id, before_id, published_only)
     everyone["since"] = [since_words(row) for row in changed.set_index("partnership_id").loc[everyone["partnership_id"]]
                          .to_dict("records")]
 chosen = matching_partnerships(result.scores, reference, filters)
@@ -240,16 +284,14 @@ def verdicts_by_indicator() -> None:
         f"Show all {len(table)} partnerships (the {MATRIX_ROWS} of highest concern are shown)", key="matrix_all"
     )
     in_matrix = table if show_all or len(table) <= MATRIX_ROWS else table.head(MATRIX_ROWS)
-    cells = matrix_cells(result.area_results, in_matrix["partnership_id"].tolist())
+    figure, cells = matrix_section(data, result.period_id, published_only, tuple(in_matrix["partnership_id"]))
     rows_said = f"the {len(in_matrix)} partnerships of highest concern" if len(in_matrix) < len(table) else (
         f"all {len(in_matrix)} partnerships" + (" that match the filters" if filters.active() else "")
     )
     worse_cells = int((cells["flag"] == "worse").sum())
-    context = result.area_results[result.area_results["polarity"].astype(str) == "context"]
-    context_names = ", ".join(context["short_name"].astype(str).unique())
+    context_names = ", ".join(indicator.short_name for indicator in load_catalogue().values() if not indicator.judged)
     event = figure_with_table(
-        shared("matrix", result.period_id, published_only, tuple(in_matrix["partnership_id"]), build=lambda: verdict_matrix(
-            cells, title=f"Verdicts against England, {result.period_label}")),
+        figure,
         matrix_table(cells),
         file_name=f"verdicts_{period_id}.csv",
         key="matrix",
@@ -271,7 +313,8 @@ def verdicts_by_indicator() -> None:
 # -- the map --------------------------------------------------------------------------------
 def concern_map_of_england() -> None:
     st.header("Concern across England")
-    areas = area_concern(reference, everyone).assign(in_filter=lambda frame: frame["partnership_id"].isin(chosen))
+    figure, areas = map_section(data, result.period_id, published_only,
+                                tuple(sorted(chosen)) if filters.active() else None)
     map_column, reading_column = st.columns([3, 2], gap="large")
     with reading_column:
         st.subheader("How to read the map")
@@ -298,10 +341,7 @@ def concern_map_of_england() -> None:
                 open_partnership(area["partnership_id"], period_id)
     with map_column:
         event = figure_with_table(
-            shared("map", result.period_id, published_only, filters.active() and tuple(sorted(chosen)), build=lambda: concern_map(
-                areas, title=f"Concern score by local authority, {result.period_label}",
-                total=len(everyone), highlight=filters.active(),
-            )),
+            figure,
             map_table(areas),
             file_name=f"concern_map_{period_id}.csv",
             key="hexmap",
@@ -320,7 +360,7 @@ def concern_map_of_england() -> None:
 
 # -- the three views ------------------------------------------------------------------------
 # Each view runs only when it is open (and its name is kept in the URL, ``?view=...``): the ranked
-# table answers first, and the browser fetches Plotly (4.7 MB) only for the charts' views.
+# table answers first, and the browser fetches Plotly only for the charts' views.
 league_view, matrix_view, map_view = st.tabs(
     [RANKED, MATRIX, MAP], key="view", bind="query-params", on_change="rerun"
 )

@@ -8,6 +8,7 @@ did not make. The comparison is cached (``frame.comparison``); this page only fi
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from boards import profile
@@ -25,7 +26,17 @@ from boards.pack.images import chromium_path
 from boards.pack.partnership import PackComparisons, partnership_pack
 from boards.pages.choices import choose_figures, choose_partnership, choose_period
 from boards.pages.figures import figure_with_table, table_and_download
-from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
+from boards.pages.frame import (
+    DataKey,
+    cached_comparison,
+    cached_read,
+    comparable_periods,
+    comparison,
+    current_store,
+    data_key,
+    demo_notice,
+    shared_read,
+)
 
 FLAG_SYMBOLS = {
     profile.WORSE_99_8: verdict_style("worse").symbol,
@@ -45,6 +56,57 @@ def with_figure_column(table: pd.DataFrame, column: str, keys: list[str], rows: 
     return table.assign(**{column: words})
 
 
+def place_names(data: DataKey, compared, partnership_id: str) -> tuple[str, str, str]:
+    """The partnership's name, and the code and name of its region in ``compared`` (the region of most of its LAs,
+    named as its LAs' region)."""
+    members = cached_read(data, "profile_members", (("partnership_id", partnership_id),))
+    region_code = compared.scores.set_index("partnership_id").loc[partnership_id, "region_code"]
+    region_name = members.loc[members["region_code"] == region_code, "region_name"].iloc[0]
+    return members["partnership_name"].iloc[0], region_code, region_name
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def deprivation_of_partnerships(data: DataKey) -> pd.DataFrame:
+    return read_partnership_deprivation(data.store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def spine_section(data: DataKey, partnership_id: str, period_id: str, published_only: bool
+                  ) -> tuple[go.Figure, pd.DataFrame]:
+    """The spine chart of every indicator, and its table with whether each figure is invented."""
+    compared = cached_comparison(data, period_id, published_only)
+    partnership_name, _, region_name = place_names(data, compared, partnership_id)
+    spine = spine_rows(compared.area_results, compared.benchmarks, partnership_id)
+    figure = spine_chart(
+        spine[spine["x_worst"].notna()], partnership_name=partnership_name, region_name=region_name,
+        title=f"{partnership_name} against England, {compared.period_label}",
+    )
+    table = with_figure_column(spine_table(spine), "Figure", ["Indicator"], spine.assign(
+        Indicator=spine["short_name"].astype(str)))
+    return figure, table
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def trends_section(data: DataKey, partnership_id: str, period_id: str, published_only: bool, domain: str
+                   ) -> tuple[go.Figure, pd.DataFrame]:
+    """The trend panels of one domain's indicators, and their table."""
+    compared = cached_comparison(data, period_id, published_only)
+    partnership_name, region_code, region_name = place_names(data, compared, partnership_id)
+    results = profile.partnership_results(compared.area_results, partnership_id)
+    indicator_ids = results.loc[results["domain"].astype(str) == domain, "indicator_id"].astype(str).tolist()
+    trends = profile.trend_frame(
+        compared.history, compared.benchmarks, partnership_id, region_code, indicator_ids, compared.as_at
+    )
+    figure = trend_chart(trends, partnership_name=partnership_name, region_name=region_name,
+                         title=f"{DOMAINS[domain]}: {partnership_name} over time")
+    table = with_figure_column(
+        trend_table(trends, partnership_name=partnership_name, region_name=region_name), f"{partnership_name}'s figure",
+        ["Indicator", "Period"], trends[trends["series"] == "partnership"].rename(
+            columns={"short_name": "Indicator", "period_label": "Period"}),
+    )
+    return figure, table
+
+
 store = current_store()
 choices = st.columns([3, 2, 2])
 partnership_id = choose_partnership(choices[0])
@@ -59,18 +121,16 @@ if partnership_id is None:
     )
     st.stop()
 
+data = data_key()
 compared = comparison(period_id, published_only=published_only)
 results = profile.partnership_results(compared.area_results, partnership_id)
 members = shared_read("profile_members", partnership_id=partnership_id)
-partnership_name = members["partnership_name"].iloc[0]
 if results.empty:
-    st.title(partnership_name)
-    st.info(f"The database holds no figures for {partnership_name} as at {compared.period_label}.")
+    st.title(members["partnership_name"].iloc[0])
+    st.info(f"The database holds no figures for {members['partnership_name'].iloc[0]} as at {compared.period_label}.")
     st.stop()
 score = compared.scores[compared.scores["partnership_id"] == partnership_id].iloc[0]
-# The engine's region of a partnership (that of most of its LAs), named as its LAs' region.
-region_code = score["region_code"]
-region_name = members.loc[members["region_code"] == region_code, "region_name"].iloc[0]
+partnership_name, region_code, region_name = place_names(data, compared, partnership_id)
 provenance = profile.provenance(
     results,
     shared_read("profile_provenance", partnership_id=partnership_id),
@@ -96,8 +156,7 @@ metrics[1].metric(
     "of the figures.",
 )
 metrics[2].metric("Indicators assessed", int(score["assessed"]))
-deprivation = shared("partnership_deprivation", build=lambda: read_partnership_deprivation(store))
-own_deprivation = deprivation.set_index("partnership_id").loc[partnership_id]
+own_deprivation = deprivation_of_partnerships(data).set_index("partnership_id").loc[partnership_id]
 metrics[3].metric(
     "Children income-deprived",
     "–" if pd.isna(own_deprivation["idaci_score"]) else f"{own_deprivation['idaci_score'] * 100:.1f}%",
@@ -147,15 +206,8 @@ for group, rows in found.groupby("group", observed=True, sort=True):
 
 # -- spine chart -----------------------------------------------------------------------------
 st.header("Every indicator against England")
-spine = spine_rows(compared.area_results, compared.benchmarks, partnership_id)
-shown = spine[spine["x_worst"].notna()]
 figure_with_table(
-    shared("spine", partnership_id, compared.period_id, published_only, build=lambda: spine_chart(
-        shown, partnership_name=partnership_name, region_name=region_name,
-        title=f"{partnership_name} against England, {compared.period_label}",
-    )),
-    with_figure_column(spine_table(spine), "Figure", ["Indicator"], spine.assign(
-        Indicator=spine["short_name"].astype(str))),
+    *spine_section(data, partnership_id, compared.period_id, published_only),
     file_name=f"spine_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="spine",
     wide=True,
@@ -180,20 +232,8 @@ default_domain = flagged["domain"].mode().iloc[0] if len(flagged) else domains[0
 domain = st.segmented_control(
     "Domain to show", domains, default=default_domain, format_func=DOMAINS.__getitem__, key="trend_domain"
 ) or default_domain
-indicator_ids = results.loc[results["domain"].astype(str) == domain, "indicator_id"].astype(str).tolist()
-trends = profile.trend_frame(
-    compared.history, compared.benchmarks, partnership_id, region_code, indicator_ids, compared.as_at
-)
 figure_with_table(
-    shared("trends", partnership_id, compared.period_id, published_only, domain, build=lambda: trend_chart(
-        trends, partnership_name=partnership_name, region_name=region_name,
-        title=f"{DOMAINS[domain]}: {partnership_name} over time",
-    )),
-    with_figure_column(
-        trend_table(trends, partnership_name=partnership_name, region_name=region_name), f"{partnership_name}'s figure",
-        ["Indicator", "Period"], trends[trends["series"] == "partnership"].rename(
-            columns={"short_name": "Indicator", "period_label": "Period"}),
-    ),
+    *trends_section(data, partnership_id, compared.period_id, published_only, domain),
     file_name=f"trends_{partnership_id}_{domain}.csv",
     key="trends",
     wide=True,

@@ -1,6 +1,7 @@
 """Case reviews: are reviews timely, are their recommendations carried out, do the same findings come back?"""
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from boards.charts.reviews import (
@@ -13,7 +14,15 @@ from boards.charts.reviews import (
 )
 from boards.pages.choices import choose_partnership, choose_period, partnership_names
 from boards.pages.figures import figure_with_table, print_copy
-from boards.pages.frame import comparable_periods, comparison, current_store, demo_notice, shared, shared_read
+from boards.pages.frame import (
+    DataKey,
+    cached_comparison,
+    comparison,
+    data_key,
+    demo_notice,
+    periods_of,
+    shared_read,
+)
 from boards.reviews.register import current_register, register_sources
 from boards.reviews.summaries import (
     EVIDENCE,
@@ -36,19 +45,73 @@ NEIGHBOURS, REGION = "Its statistical neighbours", "Its region"
 ENGLAND = f"England: the {ENGLAND_ROWS} with most recurrences per review"
 
 
-def _register(store):
+@st.cache_resource(show_spinner=False, max_entries=4)
+def register_section(data: DataKey):
     """The current register, its theme findings and the sources it came from."""
-    register = current_register(store)
-    return register, register.findings(), register_sources(store)
+    register = current_register(data.store)
+    return register, register.findings(), register_sources(data.store)
 
 
-store = current_store()
+def as_at_of(data: DataKey, period_id: str) -> tuple[pd.Timestamp, str, str]:
+    """The end of ``period_id``, as a timestamp and in words ("30 Sep 2026"), and the period's label."""
+    period = periods_of(data).set_index("period_id").loc[period_id]
+    as_at = pd.Timestamp(period["end_date"])
+    return as_at, f"{as_at.day} {as_at:%b %Y}", period["label"]
+
+
+def partnership_name_of(data: DataKey, partnership_id: str) -> str:
+    return data.store.partnership_names()[partnership_id]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def review_indicators_section(data: DataKey, partnership_id: str, period_id: str) -> tuple[go.Figure, pd.DataFrame]:
+    """The partnership's case review indicators against England, its region and neighbours: chart and rows."""
+    rows = review_indicators(cached_comparison(data, period_id, False).area_results, partnership_id)
+    _, _, label = as_at_of(data, period_id)
+    title = f"{partnership_name_of(data, partnership_id)}, as at {label}: against England, region and neighbours"
+    return review_indicators_chart(rows, title), rows
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def theme_matrix_section(data: DataKey, period_id: str, shown: tuple[str, ...]) -> tuple[go.Figure, pd.DataFrame]:
+    """Each theme's share of the reviews of the partnerships ``shown``, in the 3 years to the period's end."""
+    _, findings, _ = register_section(data)
+    as_at, as_at_text, _ = as_at_of(data, period_id)
+    names = pd.Series(data.store.partnership_names())
+    matrix = theme_matrix(findings, as_at, names.reindex(list(shown)))
+    return theme_matrix_chart(
+        matrix, f"Share of each partnership's reviews that found each theme, 3 years to {as_at_text}"), matrix
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def theme_timeline_section(data: DataKey, partnership_id: str, period_id: str) -> tuple[go.Figure, pd.DataFrame]:
+    """When each theme of the partnership's reviews was found, up to the period's end."""
+    _, findings, _ = register_section(data)
+    as_at, as_at_text, _ = as_at_of(data, period_id)
+    timeline = recurrence_timeline(findings, partnership_id, as_at)
+    title = f"{partnership_name_of(data, partnership_id)}: themes of its reviews up to {as_at_text}"
+    return recurrence_timeline_chart(timeline, list(theme_names().values()), title), timeline
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def overdue_section(data: DataKey, partnership_id: str | None, period_id: str) -> tuple[go.Figure, pd.DataFrame]:
+    """Open and overdue recommendations by owner agency at the period's end: of the partnership, or of England
+    (``partnership_id`` None)."""
+    register, _, _ = register_section(data)
+    as_at, as_at_text, _ = as_at_of(data, period_id)
+    counted = [partnership_id] if partnership_id else register.reviews["partnership_id"].unique()
+    agencies = overdue_by_agency(register, counted, as_at)
+    whose = partnership_name_of(data, partnership_id) if partnership_id else "England"
+    return overdue_by_agency_chart(agencies, f"{whose}: review recommendations open at {as_at_text}"), agencies
+
+
+data = data_key()
 st.title("Case reviews")
 st.caption(
     "Are serious incidents notified and reviewed on time, are review recommendations carried out, and do the "
     "same findings keep coming back? From each partnership's case review register."
 )
-register, findings, sources = shared("register", build=lambda: _register(store))
+register, findings, sources = register_section(data)
 demo_notice(sources)
 if "demo" in sources:
     st.caption(
@@ -68,9 +131,7 @@ with controls[0]:
     period_id = choose_period()
 with controls[1]:
     partnership_id = choose_partnership()
-period = comparable_periods().set_index("period_id").loc[period_id]
-as_at = pd.Timestamp(period["end_date"])
-as_at_text = f"{as_at.day} {as_at:%b %Y}"
+as_at, as_at_text, _ = as_at_of(data, period_id)
 names = partnership_names()
 name = names.get(partnership_id) if partnership_id else None
 has_register = partnership_id is not None and partnership_id in set(register.reviews["partnership_id"])
@@ -84,11 +145,11 @@ elif not has_register:
 # -- the partnership's review indicators against England and its neighbours --------------------
 if partnership_id is not None:
     st.header(f"{name}: review indicators", divider="gray")
-    rows = review_indicators(comparison(period_id).area_results, partnership_id)
+    comparison(period_id)  # a page saying so if there is nothing to compare
+    figure, rows = review_indicators_section(data, partnership_id, period_id)
     worse = rows[rows["flag"] == "worse"]["short_name"].tolist()
     figure_with_table(
-        shared("review_indicators", partnership_id, period_id, build=lambda: review_indicators_chart(
-            rows, f"{name}, as at {period['label']}: against England, region and neighbours")),
+        figure,
         rows.drop(columns=["decimals"]),
         file_name=f"case_review_indicators_{partnership_id}_{period_id}.csv",
         key="review_indicators",
@@ -139,11 +200,10 @@ else:
                     "theme": "Theme", "signed_off_review_id": "Recommendation of review",
                     "signed_off_recommendation_id": "Recommendation", "owner_agency": "Owner agency",
                     "signed_off_on": "Signed off on"})
-    matrix = theme_matrix(findings, as_at, names.reindex(shown))
+    figure, matrix = theme_matrix_section(data, period_id, tuple(shown))
     recurring = matrix[matrix["recurrences"] > 0]
     figure_with_table(
-        shared("theme_matrix", period_id, tuple(shown), build=lambda: theme_matrix_chart(
-            matrix, f"Share of each partnership's reviews that found each theme, 3 years to {as_at_text}")),
+        figure,
         matrix.drop(columns=["partnership_id", "theme_id"]),
         file_name=f"review_themes_{period_id}.csv",
         key="theme_matrix",
@@ -174,11 +234,10 @@ else:
 # -- one partnership's timeline ----------------------------------------------------------------
 if has_register:
     st.header(f"{name}: when each theme was found", divider="gray")
-    timeline = recurrence_timeline(findings, partnership_id, as_at)
+    figure, timeline = theme_timeline_section(data, partnership_id, period_id)
     again = timeline[timeline["recurs"]]
     figure_with_table(
-        shared("theme_timeline", partnership_id, period_id, build=lambda: recurrence_timeline_chart(
-            timeline, list(theme_names().values()), f"{name}: themes of its reviews up to {as_at_text}")),
+        figure,
         timeline.drop(columns=["theme_id"]),
         file_name=f"review_theme_timeline_{partnership_id}.csv",
         key="theme_timeline",
@@ -222,12 +281,10 @@ if has_register:
 # -- recommendations by owner agency -----------------------------------------------------------
 whose = name if has_register else "England"
 st.header(f"{whose}: overdue recommendations by owner agency", divider="gray")
-counted = [partnership_id] if has_register else register.reviews["partnership_id"].unique()
-agencies = overdue_by_agency(register, counted, as_at)
+figure, agencies = overdue_section(data, partnership_id if has_register else None, period_id)
 open_count, overdue_count = int(agencies["open"].sum()), int(agencies["overdue"].sum())
 figure_with_table(
-    shared("overdue_by_agency", partnership_id if has_register else None, period_id, build=lambda: (
-        overdue_by_agency_chart(agencies, f"{whose}: review recommendations open at {as_at_text}"))),
+    figure,
     agencies.drop(columns=["owner_agency"]),
     file_name=f"review_recommendations_by_agency_{partnership_id or 'england'}_{period_id}.csv",
     key="overdue_by_agency",

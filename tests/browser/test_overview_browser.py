@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import screenshot, wait_for_app
+from .conftest import APP_TIMEOUT_MS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_the_map_view_opens_from_its_tab_and_a_hex_opens_its_partnership(page: P
     page.get_by_role("tab", name="Map of England").click()
     page.wait_for_url(re.compile(r"view=Map\+of\+England"), timeout=30_000)
     hexes = page.locator('[data-testid="stPlotlyChart"]').first.locator(".scatterlayer .trace .points path")
-    expect(hexes).to_have_count(153)
+    expect(hexes).to_have_count(153, timeout=APP_TIMEOUT_MS)  # the map view's first run, and Plotly's first load
     hexes.first.scroll_into_view_if_needed()
     hexes.first.click(force=True)
     page.wait_for_url(re.compile(r"/partnership\?.*partnership=E\d{8}"), timeout=30_000)
@@ -120,3 +120,24 @@ def test_overview_has_no_serious_accessibility_violation(page: Page, app_url: st
     page.wait_for_timeout(1000)
     screenshot(page, name)
     assert blocking == []
+
+
+@pytest.mark.parametrize("width", [844, 1280])
+def test_matrix_domain_names_do_not_overlap(page: Page, app_url: str, width: int) -> None:
+    """A phone on its side (844 by 390) and a laptop: no two domain names above the matrix overlap."""
+    page.set_viewport_size({"width": width, "height": 390})
+    page.goto(app_url + "/?view=Verdicts+by+indicator")
+    wait_for_app(page)
+    matrix = page.locator('[data-testid="stPlotlyChart"]').first
+    names = matrix.locator(".annotation")
+    expect(names).to_have_count(6)
+    boxes = names.evaluate_all("names => names.map(name => { const box = name.getBoundingClientRect();"
+                               " return [box.left, box.right, box.top, box.bottom]; })")
+    overlapping = [
+        (first, second) for first in range(6) for second in range(first + 1, 6)
+        if boxes[first][0] < boxes[second][1] and boxes[second][0] < boxes[first][1]
+        and boxes[first][2] < boxes[second][3] and boxes[second][2] < boxes[first][3]
+    ]
+    assert overlapping == []
+    matrix.locator(".gtitle").scroll_into_view_if_needed()
+    screenshot(page, f"overview_matrix_{width}")
