@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -86,10 +87,13 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(path)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
+            # DuckDB names the holder: 'Conflicting lock is held in /usr/bin/python3 (PID 4242)'.
+            holder = re.search(r"\(PID (\d+)\)", str(exc))
+            process = f" (process {holder[1]})" if holder else ""
             raise DatabaseInUseError(
-                f"The database {path} is in use by another program, most likely the running dashboard (DuckDB "
-                "lets one program at a time open a file). Use the dashboard's Upload or Administration page, or "
-                "stop the dashboard and try again."
+                f"The database {path} is in use by another program{process}, most likely the running dashboard "
+                "(DuckDB lets one program at a time open a file). Use the dashboard's Upload or Administration "
+                "page, or stop the dashboard and try again."
             ) from exc
         raise StoreError(f"The database {path} cannot be opened: {first_line(exc)}") from exc
     except duckdb.Error as exc:
