@@ -5,8 +5,14 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from boards.cli import EXIT_IN_USE
+from boards.imports.commands import EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE
+
+EXIT_STATUS_DOC = Path(__file__).resolve().parents[1] / "docs" / "exit-status.md"
 
 
 def boards(*args, env_db=None):
@@ -248,10 +254,19 @@ def test_a_database_held_by_the_dashboard_is_exit_status_3_with_the_way_out(buil
         holder.wait()
     assert result.returncode == 3
     assert result.stderr == (
-        f"boards info: The database {db} is in use by another program, most likely the running dashboard "
-        "(DuckDB lets one program at a time open a file). Use the dashboard's Upload or Administration page, "
-        "or stop the dashboard and try again.\n"
+        f"boards info: The database {db} is in use by another program (process {holder.pid}), most likely the "
+        "running dashboard (DuckDB lets one program at a time open a file). Use the dashboard's Upload or "
+        "Administration page, or stop the dashboard and try again.\n"
     )
+
+
+def test_docs_list_every_exit_status_the_command_sets():
+    """docs/exit-status.md has one row per status: success, the statuses of boards/cli.py and of `boards import`,
+    and argparse's 2 for a command line it cannot parse."""
+    rows = re.findall(r"^\| (\d+) \|", EXIT_STATUS_DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    set_by_the_code = {0, EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_IN_USE, 2}
+    assert [int(row) for row in rows] == sorted(set_by_the_code) == [0, 1, 2, 3]
+    assert boards("info", "--no-such-option").returncode == 2
 
 
 def test_partnerships_commands_merge_show_history_and_survive_init(tmp_path):
