@@ -21,8 +21,8 @@ from boards.access import ANONYMOUS, Actor, PermissionDenied, require_rollback, 
 from boards.catalogue import Indicator
 from boards.imports.areas import AreaIndex, area_names
 from boards.imports.cells import REPORTED
-from boards.imports.checks import check_figures
-from boards.imports.context import read_upload_context
+from boards.imports.checks import CheckedFigures, check_figures
+from boards.imports.context import UploadContext, read_upload_context
 from boards.imports.ees import ees_entries
 from boards.imports.lait import OTHER_MEASURES, is_lait, lait_as_ees, lait_measures
 from boards.imports.layouts import Entries, header_names, indicator_keys, long_entries, wide_entries
@@ -38,7 +38,7 @@ from boards.imports.plan import (
     utc_now,
 )
 from boards.imports.problems import UnusableFile
-from boards.imports.reading import read_table
+from boards.imports.reading import Table, read_table
 from boards.imports.register import register_part
 from boards.imports.register_upload import commit_register, register_plan, register_workbook_tables
 from boards.imports.releases import older_release, release_of
@@ -146,6 +146,13 @@ def _inspect_upload(
 
     # The checks, pure; then the valid figures are compared with the ones in the database.
     checked = check_figures(entries, table.problems, table.line_label, context)
+    return _figures_plan(store, context, file_name, file_hash, actor, table, entries, checked)
+
+
+def _figures_plan(store: Store, context: UploadContext, file_name: str, file_hash: str, actor: Actor, table: Table,
+                  entries: Entries, checked: CheckedFigures) -> ImportPlan:
+    """The valid figures of a checked file, with what committing them would add, change or leave unchanged
+    (the store's own comparison, which its commit makes) and the published release they may go back on."""
     rejected_lines = {p.line for p in checked.problems if p.line is not None}
     valid = checked.frame[~checked.frame["line"].isin(rejected_lines)]
     observations = _observations(valid[valid["scope"] == "local"])
@@ -340,10 +347,10 @@ def _categories(column: pd.Series) -> pd.Categorical:
     return values.cat.remove_categories([""] if "" in values.cat.categories else []).array
 
 
-def _text(column: pd.Series) -> pd.Series:
+def _text(column: pd.Series) -> np.ndarray:
     """Free text (the note) as Python strings, None for blank: what DuckDB stores as VARCHAR NULL."""
     notes = column.astype(object)
-    return notes.where(notes.notna() & (notes != ""), None)
+    return notes.where(notes.notna() & (notes != ""), None).to_numpy()
 
 
 def _observations(frame: pd.DataFrame) -> pd.DataFrame:
