@@ -347,10 +347,11 @@ def _categories(column: pd.Series) -> pd.Categorical:
     return values.cat.remove_categories([""] if "" in values.cat.categories else []).array
 
 
-def _text(column: pd.Series) -> np.ndarray:
-    """Free text (the note) as Python strings, None for blank: what DuckDB stores as VARCHAR NULL."""
-    notes = column.astype(object)
-    return notes.where(notes.notna() & (notes != ""), None).to_numpy()
+def _text(column: pd.Series) -> pd.Series:
+    """Free text (the note) as Python strings, None for blank: what DuckDB stores as VARCHAR NULL (as object, not
+    pandas' str, whose missing value is NaN)."""
+    notes = column.astype(object).to_numpy()
+    return pd.Series(np.where(pd.isna(notes) | (notes == ""), None, notes), dtype=object)
 
 
 def _observations(frame: pd.DataFrame) -> pd.DataFrame:
