@@ -23,9 +23,10 @@ from boards.access import Actor
 from boards.accounts import utc_now
 from boards.catalogue import Indicator, catalogue_frame, load_catalogue
 from boards.exports import to_csv_bytes
-from boards.imports.pipeline import commit_plan, content_hash, inspect_register, inspect_upload
+from boards.imports.pipeline import commit_plan, content_hash, inspect_upload
 from boards.imports.reading import read_table
 from boards.imports.register import RECOMMENDATIONS, REVIEWS
+from boards.imports.register_upload import inspect_register
 from boards.periods import Period, quarter, quarters_between, whole_months_between
 from boards.reference import JUDGEMENT_COLUMNS, REFERENCE_DIR, Reference, load_reference
 from boards.reviews.derive import REGISTER_INDICATORS

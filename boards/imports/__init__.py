@@ -15,6 +15,12 @@ same three calls: ``inspect_upload`` recognises it by its header (or a workbook 
 are the indicators derived from it (boards.reviews.derive); ``commit_plan`` makes the register and
 those figures current in one load, and ``rollback`` restores the previous ones.
 
+How an upload goes (boards.imports.pipeline, top to bottom): the upload context is read from the store
+once (boards.imports.context); the file is read (boards.imports.reading) into entries (layouts, ees,
+lait) or a register (boards.imports.register_upload); the checks are pure functions of the entries
+and the context (boards.imports.checks, boards.imports.register); the valid figures are compared with
+the database and committed in one transaction. The plan and result types: boards.imports.plan.
+
 Templates and the data dictionary: boards.imports.templates; mappings of EES files:
 boards.imports.mappings.
 """

@@ -40,8 +40,7 @@ FIGURE_COLUMNS = ["partnership_name", "area_code", "area_name", "indicator_id", 
 def figure_texts(values: ArrayLike, statuses: ArrayLike, numerators: ArrayLike,
                  denominators: ArrayLike) -> pd.Series:
     """Stored figures in words: "85.7143 (6 of 7)", "x (not available)", or "" where there is none. Each
-    distinct number and status is written once and the words joined column by column (a million figures
-    in 0.3-0.4 s, where one call a figure took 2 s)."""
+    distinct number and status is written once and the words joined column by column."""
     status = pd.Categorical(statuses)
     words = pd.Series(np.asarray(status.map(lambda s: STATUS_WORDS.get(s, s)), dtype=object)).fillna("")
     value, numerator, denominator = (_numbers(numbers) for numbers in (values, numerators, denominators))

@@ -104,11 +104,15 @@ class PartnershipIndex:
 
     @classmethod
     def from_store(cls, store: Store) -> PartnershipIndex:
-        table = store.table("partnerships")
+        return cls.of(store.table("partnerships"), AreaIndex.from_store(store))
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, areas: AreaIndex) -> PartnershipIndex:
+        """The index of the table ``partnerships`` (partnership_id, name, area_code: one row per member)."""
         names = dict(zip(table["partnership_id"], table["name"]))
         keys = {normalise_area_key(pid): pid for pid in names} | {normalise_area_key(n): p for p, n in names.items()}
         members = {pid: tuple(group["area_code"]) for pid, group in table.groupby("partnership_id")}
-        return cls(keys, names, members, AreaIndex.from_store(store))
+        return cls(keys, names, members, areas)
 
     def resolve(self, text: str) -> tuple[str | None, str | None]:
         if not text:
