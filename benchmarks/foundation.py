@@ -104,7 +104,8 @@ def main() -> None:
               f"from data/reference; target < 1 s)")
         build, db = time_build(directory)
         size_mb = sum(f.stat().st_size for f in directory.glob("bench.duckdb*")) / 1e6
-        print(f"demo build            {build:6.2f} s   (raw DuckDB read of the same CSVs {raw:.2f} s, ratio {build / raw:.1f}x; target < 10 s)")
+        print(f"demo build            {build:6.2f} s   (raw DuckDB read of the same CSVs {raw:.2f} s, "
+              f"ratio {build / raw:.1f}x; target < 10 s)")
         print(f"database size         {size_mb:6.1f} MB  (target < 50 MB)")
 
         hello = directory / "hello.py"
@@ -128,7 +129,8 @@ def main() -> None:
             for server in (home_server, hello_server):
                 server.terminate()
                 server.wait(timeout=15)
-        print(f"home page, cold       {cold_home:6.2f} s   (one-line Streamlit page {cold_baseline:.2f} s, ratio {cold_home / cold_baseline:.1f}x; first visit to a new server; target < 2 s)")
+        print(f"home page, cold       {cold_home:6.2f} s   (one-line Streamlit page {cold_baseline:.2f} s, "
+              f"ratio {cold_home / cold_baseline:.1f}x; first visit to a new server; target < 2 s)")
         print(f"overview rendered     {home:6.2f} s   (one-line Streamlit page {baseline:.2f} s, ratio {home / baseline:.1f}x; "
               "the page at /, its ranked view: benchmarks/pages.py; target < 2 s)")
         # The shell's home page, "what the database holds", is the Data page since the overview took /.

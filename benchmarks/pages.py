@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from streamlit.testing.v1 import AppTest
-
 from foundation import CHROMIUM_ARGS, RENDERED, ROOT, serve
+from streamlit.testing.v1 import AppTest
 
 from boards.database import open_database
 
@@ -128,7 +127,8 @@ def main() -> None:
                 warm = statistics.median(render_seconds(browser, app_url) for _ in range(3))
                 hello_time = statistics.median(render_seconds(browser, hello_url) for _ in range(3))
                 chart_time = statistics.median(render_seconds(browser, hello_url + "?chart=1") for _ in range(3))
-                print(f"overview rendered, first visit   {cold:6.2f} s   (new server: opening the database, comparing, and whatever of the imports its start-up had not done)")
+                print(f"overview rendered, first visit   {cold:6.2f} s   (new server: opening the database, comparing, "
+                      "and whatever of the imports its start-up had not done)")
                 print(f"overview rendered, new session   {warm:6.2f} s   one-line page {hello_time:.2f} s, "
                       f"ratio {warm / hello_time:.1f}x; one-line page with one Plotly chart {chart_time:.2f} s, "
                       f"ratio {warm / chart_time:.1f}x   target < 3 s")

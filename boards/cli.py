@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from boards.access import PermissionDenied, system_actor
 from boards.accounts import (
     SETTING_HELP,
@@ -35,10 +37,9 @@ from boards.compare.errors import ComparisonError
 from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
 from boards.imports.commands import CommandExit, add_commands
-from boards.reference import ReferenceDataError, load_reference
+from boards.maintenance import backup_database, check_database, restore_database
 from boards.pack import PackError
 from boards.pack.command import add_pack_command
-from boards.maintenance import backup_database, check_database, restore_database
 from boards.partnerships import (
     PartnershipError,
     assign_areas,
@@ -48,6 +49,7 @@ from boards.partnerships import (
     footprint_table,
     rename_partnership,
 )
+from boards.reference import ReferenceDataError, load_reference
 from boards.store import DatabaseInUseError, Store, StoreError, resolve_db_path
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
@@ -202,7 +204,9 @@ def _users_set_areas(args: argparse.Namespace, db: Path) -> str:
 def _users_reset_password(args: argparse.Namespace, db: Path) -> str:
     password, generated = _password_from(args.password_env)
     reset_password(_existing_store(db), _operator(), args.username, password)
-    return f"New password for {args.username!r}: {password}  (shown once)" if generated else f"Password of {args.username!r} changed"
+    if generated:
+        return f"New password for {args.username!r}: {password}  (shown once)"
+    return f"Password of {args.username!r} changed"
 
 
 # -- partnerships ----------------------------------------------------------------------------
@@ -220,7 +224,7 @@ def _partnerships_list(args: argparse.Namespace, db: Path) -> str:
 
 def _history_lines(history) -> list[str]:
     def when(value) -> str:
-        return "as shipped" if value is None or value != value else f"{value:%d %b %Y %H:%M} UTC"
+        return "as shipped" if pd.isna(value) else f"{value:%d %b %Y %H:%M} UTC"
 
     return [
         f"  {row.area_name} ({row.area_code}) in {row.name} ({row.partnership_id}): from {when(row.valid_from)}"

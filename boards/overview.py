@@ -19,7 +19,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from boards.compare.score import (
-    CHANCE_WORSE_95, CHANCE_WORSE_99_8, chance_of_any_worse, chance_of_strong, invented_words, rank_text,
+    CHANCE_WORSE_95,
+    CHANCE_WORSE_99_8,
+    chance_of_any_worse,
+    chance_of_strong,
+    invented_words,
+    rank_text,
 )
 from boards.deprivation import QUINTILE_NAMES, read_partnership_deprivation
 from boards.store import Store

@@ -63,7 +63,8 @@ def demo_notice_text(figures: pd.DataFrame) -> str | None:
     for count, rows in invented.groupby("invented_for", sort=False):
         whom = f"all {total} partnerships" if count == total else f"{count} of {total} partnerships"
         parts.append(f"for {whom}: {by_domain(rows)}")
-    text = "**Demonstration data.** Invented from a fixed random seed, describing no real area, " + ". Invented ".join(parts) + "."
+    text = ("**Demonstration data.** Invented from a fixed random seed, describing no real area, "
+            + ". Invented ".join(parts) + ".")
     uploaded = figures[figures["uploaded_for"] > 0]
     if len(uploaded):
         text += " Real returns uploaded by partnerships replace invented ones where they were sent: " + ", ".join(

@@ -6,7 +6,8 @@ import pytest
 
 from boards import profile
 from boards.charts.axes import value_axis, value_axis_title
-from boards.charts.explorer import ranked_dot_chart, trend_chart as indicator_trend_chart
+from boards.charts.explorer import ranked_dot_chart
+from boards.charts.explorer import trend_chart as indicator_trend_chart
 from boards.charts.spine import spine_chart, spine_table
 from boards.charts.trends import trend_chart
 from boards.compare.engine import compare

@@ -129,7 +129,8 @@ def test_info_on_a_missing_file_is_one_line(tmp_path):
     """A database that does not exist is reported in one line with what to do."""
     result = boards("info", "--db", str(tmp_path / "nowhere.duckdb"))
     assert result.returncode == 1
-    assert result.stderr == f"boards info: {tmp_path / 'nowhere.duckdb'} does not exist; create it with 'boards init' or 'boards demo'\n"
+    assert result.stderr == (f"boards info: {tmp_path / 'nowhere.duckdb'} does not exist; "
+                             "create it with 'boards init' or 'boards demo'\n")
 
 
 def test_not_a_database_is_one_line(tmp_path):

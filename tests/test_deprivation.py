@@ -2,7 +2,13 @@
 
 import pandas as pd
 
-from boards.deprivation import area_deprivation, deprivation_text, partnership_deprivation, quintiles, read_partnership_deprivation
+from boards.deprivation import (
+    area_deprivation,
+    deprivation_text,
+    partnership_deprivation,
+    quintiles,
+    read_partnership_deprivation,
+)
 
 CUMBRIA_NOTE = (
     "not available: the Indices of Deprivation 2019 give Cumbria as a whole, before it was split, and this area "

@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from boards.charts.explorer import headline, overdispersion_sentence, over_time_frame, ranked_table
+from boards.charts.explorer import headline, over_time_frame, overdispersion_sentence, ranked_table
 from boards.compare.engine import compare
 
 PERIOD = "2026-27 Q2"

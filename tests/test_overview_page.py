@@ -86,7 +86,8 @@ def test_league_table_equals_the_engines_scores(open_overview, engine):
     assert shown["rank_low"].tolist() == scores["rank_low"].tolist()
     assert shown["rank_high"].tolist() == scores["rank_high"].tolist()
     first = shown.iloc[0]
-    assert (first["rank_interval"], first["partnership_name"], first["region_name"]) == ("1 (1-3)", "Kensington and Chelsea", "London")
+    assert (first["rank_interval"], first["partnership_name"], first["region_name"]) == (
+        "1 (1-3)", "Kensington and Chelsea", "London")
     assert first["score"] == pytest.approx(2.028282)
     assert (first["worse"], first["worse_99_8"], first["worsening"], first["did_not_report"]) == (0, 0, 1, 12)
     assert shown["partnership_name"].iloc[1:3].tolist() == ["Nottingham", "Dudley"]
@@ -189,7 +190,8 @@ def test_matrix_table_equals_the_engines_flags(open_overview, engine):
     }
     assert shown.to_dict() == expected
     assert shown[("E06000031", "cp_conference_attendance")] == verdict_text(
-        *results.set_index(["partnership_id", "indicator_id"]).loc[("E06000031", "cp_conference_attendance"), ["flag", "flag_level"]].astype(str)
+        *results.set_index(["partnership_id", "indicator_id"])
+        .loc[("E06000031", "cp_conference_attendance"), ["flag", "flag_level"]].astype(str)
     )
     drawn = sum(len(trace["customdata"]) for trace in charts(app)[0]["data"] if "customdata" in trace)
     assert drawn == 30 * columns

@@ -52,8 +52,8 @@ def _layout(figure: go.Figure, title: str, height: int, *, legend_below: bool = 
 
 def theme_matrix_chart(matrix: pd.DataFrame, title: str) -> go.Figure:
     """Partnerships (rows) x themes (columns): the percentage of the partnership's reviews that found the theme
-    (so that partnerships of any size compare; the colour bar says it is a percentage), ↻ where it was seen again, ⚑ where it came back after its
-    recommendation was signed off."""
+    (so that partnerships of any size compare; the colour bar says it is a percentage), ↻ where it was seen again,
+    ⚑ where it came back after its recommendation was signed off."""
     partnerships = list(dict.fromkeys(matrix["partnership_name"]))
     themes = list(dict.fromkeys(matrix["theme"]))
     text = [f"{p:.0f}{' ' + AFTER_SIGN_OFF if a else ' ' + RECURS if r else ''}" if n else ""

@@ -38,7 +38,6 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -278,7 +277,7 @@ def backtest_report(backtest: Backtest, output_format: str = "table") -> str:
 
     for judgement in JUDGEMENTS:
         for outcome in OUTCOMES:
-            def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+            def chosen(frame: pd.DataFrame, judgement: str = judgement, outcome: str = outcome) -> pd.DataFrame:
                 return frame[(frame["judgement"] == judgement) & (frame["outcome"] == outcome)]
 
             areas = chosen(backtest.areas)

@@ -78,24 +78,24 @@ import pandas as pd
 from scipy import special
 
 from boards.compare import funnel, sentences
+from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
 from boards.compare.errors import ComparisonError
 from boards.compare.funnel import BINOMIAL, MIN_DENOMINATOR, NORMAL, POISSON
-from boards.compare.arrays import group_counts, group_quantiles, group_sums, one_of
 from boards.compare.inputs import ComparisonInputs, read_inputs
 from boards.compare.intervals import poisson_count_interval, wilson_interval
 from boards.compare.robust import robust_z
 from boards.compare.score import (
     BETTER,
     CHANCE_WORSE_95,
+    COUNTS,
     DID_NOT_REPORT,
+    FLAG_NAMES,
     NOT_COMPARED,
     NOT_JUDGED,
     SIMILAR,
     TOO_FEW,
     WORSE,
-    FLAG_NAMES,
     ConcernWeights,
-    COUNTS,
     concern_components,
     concern_scores,
     load_weights,

@@ -46,8 +46,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from boards.compare.funnel import BINOMIAL, POISSON, robust_tau2
 from boards.compare.arrays import group_sums
+from boards.compare.funnel import BINOMIAL, POISSON, robust_tau2
 from boards.compare.robust import robust_z
 
 MIN_POINTS = 3

@@ -90,7 +90,7 @@ class AreaIndex:
         if len(parts) == 1:
             return self._resolve_one(text)
         resolved = [self._resolve_one(part) for part in parts]
-        for part, found in zip(parts, resolved):
+        for found in resolved:
             if found.error:
                 return Resolution(
                     error=f'"{text}" is a joint return, but {found.error[0].lower()}{found.error[1:]}',

@@ -18,6 +18,7 @@ from boards.catalogue import Indicator
 from boards.imports.areas import AreaIndex
 from boards.imports.cells import REPORTED
 from boards.imports.layouts import ROLES, Entries, blank_cells, with_role
+from boards.imports.limits import listed
 from boards.imports.mappings import (
     EES_AREA_COLUMNS,
     EES_COLUMNS,
@@ -27,7 +28,6 @@ from boards.imports.mappings import (
     is_ees,
     recognise,
 )
-from boards.imports.limits import listed
 from boards.imports.problems import Problem, UnusableFile
 from boards.imports.reading import Table
 from boards.reference import REFERENCE_DIR

@@ -139,15 +139,18 @@ def data_dictionary(indicators: MappingType[str, Indicator]) -> bytes:
 # The register has no note: its example rows are marked in their review id, "EXAMPLE - delete this row: RR-2025-03",
 # and refused whoever uploads them (boards.imports.register), so that the example never replaces Hartlepool's register.
 REGISTER_EXAMPLE_REVIEWS = [
-    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: RR-2025-03", "kind": "rapid_review", "incident_known_date": "2025-06-02",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: RR-2025-03", "kind": "rapid_review",
+     "incident_known_date": "2025-06-02",
      "notification_date": "2025-06-05", "rapid_review_date": "2025-06-24", "decision_date": "", "published_date": "",
      "themes": "information_sharing; voice_of_the_child"},
-    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "kind": "lcspr", "incident_known_date": "2025-01-13",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "kind": "lcspr",
+     "incident_known_date": "2025-01-13",
      "notification_date": "2025-01-16", "rapid_review_date": "2025-02-05", "decision_date": "",
      "published_date": "2025-07-30", "themes": "neglect; management_oversight; multi_agency_working"},
 ]
 REGISTER_EXAMPLE_RECOMMENDATIONS = [
-    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "recommendation_id": "1", "owner_agency": "health",
+    {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "recommendation_id": "1",
+     "owner_agency": "health",
      "due_date": "2025-12-31", "status": "completed", "completed_date": "2025-11-28", "themes": "neglect",
      "impact_check": "re_audit", "impact_checked_date": "2026-05-20", "impact_result": "partly_improved"},
     {"partnership": EXAMPLE_AREA, "review_id": f"{EXAMPLE_NOTE}: CSPR-2025-01", "recommendation_id": "2",
@@ -224,7 +227,8 @@ def register_dictionary() -> bytes:
     rows += [{"file": "rules", "column": rule, "required": "", "description": text}
              for rule, text in RECURRENCE_RULES.items()]
     rows += [
-        {"file": "themes", "column": theme.theme_id, "required": "", "description": f"{theme.name}: {theme.description} Source: {theme.source}."}
+        {"file": "themes", "column": theme.theme_id, "required": "",
+         "description": f"{theme.name}: {theme.description} Source: {theme.source}."}
         for theme in load_themes()
     ]
     return to_csv_bytes(pd.DataFrame(rows, columns=REGISTER_DICTIONARY_COLUMNS))

@@ -224,7 +224,7 @@ def _trends(pdf: BoardPackDocument, current: Comparison, charts: list[_Trend], i
             "partnership_status"]
         why = [status.get((indicator, period), "reported") for indicator, period in zip(table["Indicator"],
                                                                                         table["Period"], strict=True)]
-        table[name] = [status_words(code) if value != value and code != "reported" else value
+        table[name] = [status_words(code) if pd.isna(value) and code != "reported" else value
                        for value, code in zip(table[name], why, strict=True)]
         table["Period"] = table["Period"].str.split(" (", regex=False).str[0]  # the heading of the table says the rest
         invented_rows = table["Indicator"].isin(

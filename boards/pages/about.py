@@ -14,10 +14,11 @@ import streamlit as st
 from boards.catalogue import DOMAINS, catalogue_frame, load_catalogue
 from boards.charts.explorer import POLARITY_WORDS, UNIT_WORDS
 from boards.compare import funnel
+from boards.compare.backtest import JUDGEMENTS, RESULTS_PATH, auc_table
 from boards.compare.engine import AS_AT_MAX_AGE_DAYS, MIN_DENOMINATOR, ROBUST_LEVELS
 from boards.compare.robust import MAD_TO_SD
-from boards.compare.backtest import JUDGEMENTS, RESULTS_PATH, auc_table
-from boards.compare.score import INTERVAL_REPLICATES as REPLICATES, WEIGHTS_PATH, load_weights
+from boards.compare.score import INTERVAL_REPLICATES as REPLICATES
+from boards.compare.score import WEIGHTS_PATH, load_weights
 from boards.compare.trend import MIN_POINTS, QUARTERS_IN_WINDOW, YEARS_IN_WINDOW
 from boards.exports import to_csv_bytes
 from boards.pages.frame import comparison, current_store

@@ -18,6 +18,8 @@ from boards.accounts import (
     settings,
 )
 from boards.exports import to_csv_bytes
+from boards.pages.frame import current_actor, current_store
+from boards.pages.plain import plain
 from boards.partnerships import (
     PartnershipError,
     assign_areas,
@@ -27,8 +29,6 @@ from boards.partnerships import (
     footprint_table,
     rename_partnership,
 )
-from boards.pages.frame import current_actor, current_store
-from boards.pages.plain import plain
 from boards.store import StoreError
 
 store = current_store()
@@ -227,7 +227,8 @@ with settings_tab:
     if saved:
         for key, value in edited.items():
             if value != values[key]:
-                attempt(lambda: change_setting(store, actor, key, str(value).lower()), f"{key} set to {value}.")
+                attempt(lambda key=key, value=value: change_setting(store, actor, key, str(value).lower()),
+                        f"{key} set to {value}.")
 
 with audit_tab:
     log = store.audit_log()

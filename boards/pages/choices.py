@@ -34,7 +34,8 @@ def url_selectbox(container, label: str, options: list[str], *, key: str, defaul
         if in_url in options:  # opened from a link, from another page, or by the back button
             current = in_url
         else:
-            st.warning(f"The link asked for {key} \"{plain(in_url)}\", which this database does not hold.", icon=":material/link_off:")
+            st.warning(f"The link asked for {key} \"{plain(in_url)}\", which this database does not hold.",
+                       icon=":material/link_off:")
     st.session_state[key] = current if current in options else default
     value = container.selectbox(label, options, key=key, **kwargs)
     if value is None:

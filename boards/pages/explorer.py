@@ -311,7 +311,8 @@ with main:
         far = int((results["robust_z"].abs() > ROBUST_LEVELS["95"]).sum())
         event = figure_with_table(
             figure, charts.robust_z_table(results), file_name=f"{indicator_id}_{period_id}_robust_z.csv",
-            key="robust", summary=f"{partnerships(far)} more than {ROBUST_LEVELS['95']:.0f} robust SDs from the median of partnerships.",
+            key="robust",
+            summary=f"{partnerships(far)} more than {ROBUST_LEVELS['95']:.0f} robust SDs from the median of partnerships.",
             on_select="rerun", selection_mode=("points",),
             column_config={"Rank": st.column_config.NumberColumn(format="%d"), "Value": value_format,
                            "Robust z": st.column_config.NumberColumn(format="%.2f")},

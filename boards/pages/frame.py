@@ -32,6 +32,7 @@ from boards.provenance import demo_notice_text
 from boards.sessions import COOKIE_NAME, SESSIONS
 from boards.store import Store, StoreError, resolve_db_path
 
+
 @dataclass
 class _ProcessStore:
     store: Store

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from boards.catalogue import load_catalogue
 from boards.changes import previous_period_id, since_previous, since_words
 from boards.charts.hexmap import short_labels
 from boards.charts.overview import concern_map, map_table, matrix_cells, matrix_table, verdict_matrix
@@ -27,7 +28,6 @@ from boards.overview import (
 )
 from boards.pages.choices import choose_figures, choose_period, partnership_names, url_selectbox
 from boards.pages.figures import figure_with_table, print_copy
-from boards.catalogue import load_catalogue
 from boards.pages.frame import (
     DataKey,
     cached_comparison,
@@ -230,7 +230,8 @@ def ranked_partnerships() -> None:
             "worse_99_8": st.column_config.NumberColumn(
                 "Strongly worse", format="%d", help="Of those, beyond the 99.8% limit or 3 robust SDs."),
             "worsening": st.column_config.NumberColumn("Worsening", format="%d", help="Indicators getting significantly worse."),
-            "did_not_report": st.column_config.NumberColumn("Did not report", format="%d", help="Quarterly indicators not reported."),
+            "did_not_report": st.column_config.NumberColumn(
+                "Did not report", format="%d", help="Quarterly indicators not reported."),
         },
     )
     print_copy(table, {"rank_interval": "Rank (95% interval)", "partnership_name": "Partnership",

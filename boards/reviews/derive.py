@@ -128,8 +128,8 @@ def derive_observations(register: Register, partnership_ids, quarters: list[Peri
     for period in quarters:
         start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
 
-        def within(dates: pd.Series, first=start) -> pd.Series:
-            return (dates >= first) & (dates <= end)
+        def within(dates: pd.Series, first=start, last=end) -> pd.Series:
+            return (dates >= first) & (dates <= last)
 
         notified = timed[within(timed["notification_date"])]
         counts = {

@@ -6,8 +6,8 @@ Wherever partnerships are set side by side, figures are per review (the partners
 in the 3 years to ``as_at``), so that a large county with many reviews does not dominate:
 
 - ``theme_matrix``: per partnership and theme, the reviews of the 3 years to ``as_at`` that found the
-  theme, as a number and as a percentage of the partnership's reviews, how many of those findings saw it again and how many found it after a recommendation
-  addressing it was signed off (boards.reviews.themes);
+  theme, as a number and as a percentage of the partnership's reviews, how many of those findings saw it
+  again and how many found it after a recommendation addressing it was signed off (boards.reviews.themes);
 - ``partnerships_per_review``: per partnership, its reviews of the 3 years to ``as_at`` and, per review,
   the themes they found, those seen again, those back after sign-off, and the recommendations
   overdue at ``as_at``;

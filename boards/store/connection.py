@@ -254,7 +254,9 @@ class Connection:
         try:
             cursor = self._con.cursor()
         except duckdb.Error as exc:
-            raise self._closed_error() if self._closed else exc
+            if self._closed:
+                raise self._closed_error() from exc
+            raise
         try:
             yield cursor
         except duckdb.FatalException as exc:

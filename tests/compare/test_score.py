@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from boards.compare.score import (
-    chance_of_any_worse,
-    chance_of_strong,
     WEIGHTS_PATH,
     WeightsError,
+    chance_of_any_worse,
+    chance_of_strong,
     concern_components,
     concern_scores,
     load_weights,

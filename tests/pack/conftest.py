@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from boards.pack.document import MARGIN_MM
-from pypdf import PdfReader
 
 LATEST = "2026-27 Q2"
 PAGE_DPI = 50

@@ -24,7 +24,6 @@ from boards.compare.engine import compare
 from boards.imports.pipeline import commit_plan
 from boards.reviews.derive import REGISTER_INDICATORS, recommendations_as_at
 from boards.reviews.register import current_register
-
 from boards.reviews.summaries import (
     came_back_after_sign_off,
     impact_evidence,

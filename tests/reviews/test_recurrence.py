@@ -6,7 +6,6 @@ import pytest
 
 from boards.reviews.themes import ThemeError, load_themes, resolve_theme, theme_findings
 
-
 NO_RECOMMENDATIONS = pd.DataFrame(columns=["partnership_id", "review_id", "recommendation_id", "themes",
                                            "completed_date"])
 
