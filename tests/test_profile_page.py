@@ -69,7 +69,7 @@ def test_without_a_partnership_the_page_only_asks_for_one(demo_db_path, monkeypa
 
 
 def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
-    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 16 (15-18) of 153, its score 1.55 with its
+    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 14 (12-16) of 153, its score 1.44 with its
     interval, the engine's summary naming the figures that drive it."""
     score = latest.scores.set_index("partnership_id").loc[PETERBOROUGH]
     assert [t.value for t in peterborough.title] == ["Peterborough"]
@@ -110,8 +110,8 @@ def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
     assert shown[0] == FIRST_WORSE + " (invented)"
     headings = [h.value for h in peterborough.subheader]
     assert headings[:4] == [
-        "▼ Worse than England, beyond the 99.8% limit or 3 robust SDs (5)",
-        "▽ Worse than England, beyond the 95% limit or 2 robust SDs (4)",
+        "▼ Worse than England, beyond the 99.8% limit or 3 robust SDs (4)",
+        "▽ Worse than England, beyond the 95% limit or 2 robust SDs (5)",
         "▼ Ofsted's judgement a concern (Inadequate or Requires improvement) (1)",
         "↘ Getting worse over time (2)",
     ]

@@ -68,6 +68,16 @@ practice differs at all would be flagged, whereas the additive model accepts tha
 its own true rate around the benchmark with spread ``tau``. NHS England's SHMI (the Summary
 Hospital-level Mortality Indicator) uses the same additive model with 10% winsorisation.
 
+The spread is additive on the natural scale, not on a transformed one (the log SHMI uses for its
+ratios, the arcsine FunnelPlotR uses for proportions, or the logit), because that is how the real
+figures spread: near 0% or 100% some LAs sit at the edge (5 of 145 at exactly 0% agency staff in
+Sep 2025), about as many as a normal spread of true rates cut off at the edge gives and more than
+ten times what a logit-normal spread gives, and the areas' octile skewness is nearer the normal world's
+(``benchmarks/compare_simulation.py``, section 0). In the logit-normal world these limits are too
+liberal (up to 11% outside 95%); in the realistic world a limit beyond 0% or 100% means that
+side cannot flag, and the areas there are in control, so the share outside the 95% limits is
+about half of 5% for vacancy and agency rates (the other side is at its nominal 2.5%).
+
 Areas under ``MIN_DENOMINATOR`` are left out of ``phi`` and ``tau2`` as they are left out of the
 verdicts ("too few to judge"): their z-scores are far from normal (1 of 1 at 15% is z = 2.4, 0 of
 1 is z = -0.4), which the estimate assumes, and with them the estimate of ``tau`` fell to 0.86 and 0.90 of
