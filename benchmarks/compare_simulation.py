@@ -5,14 +5,20 @@ denominators and England figure from the demo database (the DfE figures for the 
 indicators, the demo's local returns for the others). Each share is printed with its
 Monte-Carlo standard error.
 
+0. Which world looks like the real data: for each real DfE indicator, the octile skewness of
+   the areas' rates and the share at exactly 0% or 100%, beside the same in the normal and the
+   logit-normal random-effects worlds.
 1. Null rates of every judged funnel indicator (its latest period, the areas with 10 or more in
    the denominator, which the engine judges): the share of areas outside
    the 95% and 99.8% limits when no area stands out, in a pure binomial world (every area drawn
    from England; for the continuous workforce rates, normal noise of the same variance) and in
    the in-control random-effects world (true rates drawn from
-   N(England, tau^2), tau estimated from the real areas). The goal is 5% and 0.2%.
+   N(England, tau^2), tau estimated from the real areas), and in a logit-normal world (logit true
+   rates drawn from N(logit England, tau_L^2), tau_L = tau / (England (1 - England))). The goal is
+   5% and 0.2%.
 2. Power: 10 areas per replication with a true rate k tau worse than England, k = 1..5, among
-   areas spread by tau, for re-referrals and repeat child protection plans.
+   areas spread by tau, for re-referrals and repeat child protection plans; and in the
+   logit-normal world, k tau_L above England on the logit scale.
 3. Robust z: the share of areas beyond 2 and 3 robust SDs with no outlier, for each indicator
    judged that way (its latest period), in a normal world and in the indicator's own shape
    (areas drawn with replacement from its real values). A normal distribution puts 4.55% and
@@ -39,7 +45,9 @@ from scipy import special
 
 from boards.compare.engine import MIN_DENOMINATOR, compare
 from boards.compare.score import CHANCE_WORSE_95, CHANCE_WORSE_99_8
-from boards.compare.simulation import TREND_WORLDS, in_control, planted_outliers, robust_null, trend_size
+from boards.compare.simulation import (
+    TREND_WORLDS, in_control, planted_outliers, real_shape, robust_null, trend_size, world_shape,
+)
 from boards.demo import build_demo
 from boards.store import Store
 
@@ -47,7 +55,13 @@ NULL_REPLICATIONS = 400
 POWER_REPLICATIONS = 400
 ROBUST_REPLICATIONS = 2000
 TREND_REPLICATIONS = 400
+SHAPE_REPLICATIONS = 200
 INDICATORS = {"rereferral_rate": "Re-referrals", "repeat_cp_plans": "Repeat CP plans"}
+
+
+def logit_tau(world: dict) -> float:
+    """The world's tau (a proportion) on the logit scale near England: tau / (theta (1 - theta)), the delta method."""
+    return world["tau"] / (world["england"] * (1 - world["england"]))
 
 
 def funnel_worlds(comparison) -> tuple[list[dict], list[str]]:
@@ -74,6 +88,8 @@ def funnel_worlds(comparison) -> tuple[list[dict], list[str]]:
             "tau": float(np.sqrt(spec["tau2"])),
             "family": spec["family"],
             "polarity": str(latest["polarity"].iloc[0]),
+            "rates": (latest["numerator"] / latest["denominator"]).to_numpy(dtype=float),
+            "invented": bool(latest["invented"].any()),
         })
     return worlds, left_out
 
@@ -93,7 +109,24 @@ def main() -> None:
         comparison = compare(store)
         worlds, left_out = funnel_worlds(comparison)
 
-        print(f"1. Null rates of the funnel verdicts, {NULL_REPLICATIONS} replications of every area "
+        print(f"0. The real spread against the two random-effects worlds ({SHAPE_REPLICATIONS} replications): the octile "
+              "skewness of the areas' rates (0 symmetric) and the share of areas at exactly 0% or 100%; real DfE "
+              "indicators only (the demo's invented ones have the spread the demo gave them)")
+        print(f"   {'indicator':<30} {'England':>8}   real: skew  at 0/100%   normal world: skew  at 0/100%   "
+              "logit-normal world: skew  at 0/100%")
+        for seed, world in enumerate(worlds):
+            if world["invented"]:
+                continue
+            real = real_shape(world["rates"])
+            normal = world_shape(world["denominators"], world["england"], world["tau"], SHAPE_REPLICATIONS,
+                                 seed=500 + seed, world="normal", family=world["family"])
+            logit = world_shape(world["denominators"], world["england"], logit_tau(world), SHAPE_REPLICATIONS,
+                                seed=550 + seed, world="logit-normal", family=world["family"])
+            print(f"   {world['indicator_id']:<30} {100 * world['england']:>7.1f}%   {real.skewness:>+10.2f}  "
+                  f"{100 * real.at_edge:>8.2f}%   {normal.skewness:>+18.2f}  {100 * normal.at_edge:>8.2f}%   "
+                  f"{logit.skewness:>+24.2f}  {100 * logit.at_edge:>8.2f}%")
+
+        print(f"\n1. Null rates of the funnel verdicts, {NULL_REPLICATIONS} replications of every area "
               "(goal: 5% outside 95%, 0.2% outside 99.8%)")
         print(f"   {'indicator':<30} {'period':<11} {'areas':>5} {'n':>11} {'England':>8} {'tau':>6}   world"
               f"            outside 95%                 outside 99.8%               mean tau estimate")
@@ -102,16 +135,19 @@ def main() -> None:
         worse_side = []  # (indicator, worse side at 95%, at 99.8%) in the random-effects world, for section 6
         for seed, world in enumerate(worlds):
             n = world["denominators"]
-            for name, spread in (("no spread", 0.0), ("random effects", world["tau"])):
-                outcome = in_control(n, world["england"], NULL_REPLICATIONS, seed=100 + 2 * seed + (spread > 0),
-                                     spread=spread, family=world["family"])
+            for name, spread, shape, world_seed in (
+                ("no spread", 0.0, "normal", 100 + 2 * seed), ("random effects", world["tau"], "normal", 101 + 2 * seed),
+                ("logit-normal", logit_tau(world), "logit-normal", 150 + seed),
+            ):
+                outcome = in_control(n, world["england"], NULL_REPLICATIONS, seed=world_seed, spread=spread,
+                                     family=world["family"], world=shape)
                 print(f"   {world['indicator_id']:<30} {world['period_id']:<11} {len(n):>5} "
                       f"{n.min():>5,.0f}-{n.max():<5,.0f} {100 * world['england']:>7.1f}% {100 * spread:>5.2f}   "
                       f"{name:<15}  {outcome.outside_95}  {outcome.outside_99_8}  {100 * outcome.mean_tau:.2f}")
                 print(f"   {'':<30} {'':<11} {'':>5} {'':>11} {'':>8} {'':>6}   {'  by side':<15}  "
                       f"95%: below {100 * outcome.below_95.value:.3f}%, above {100 * outcome.above_95.value:.3f}%; "
                       f"99.8%: below {100 * outcome.below_99_8.value:.3f}%, above {100 * outcome.above_99_8.value:.3f}%")
-                if spread > 0:
+                if name == "random effects":
                     lower_better = world["polarity"] == "lower_better"
                     worse_side.append((world["indicator_id"],
                                        (outcome.above_95 if lower_better else outcome.below_95).value,
@@ -132,6 +168,13 @@ def main() -> None:
                       f"others beyond 99.8% {found.false_99_8}; mean tau estimate {100 * found.mean_tau:.2f}; "
                       f"with tau known, normal theory at 95%: "
                       f"{100 * known_tau_power(world['denominators'], world['england'], tau, k):.1f}%")
+            logit = logit_tau(world)
+            print(f"     logit-normal world, tau {logit:.3f} on the logit scale, outliers k tau above England on it:")
+            for k in range(1, 6):
+                found = planted_outliers(world["denominators"], world["england"], k * logit, POWER_REPLICATIONS,
+                                         seed=250 + k, spread=logit, world="logit-normal")
+                print(f"     {k} tau: beyond 95% {found.detected_95}; beyond 99.8% {found.detected_99_8}; "
+                      f"others beyond 99.8% {found.false_99_8}; mean tau estimate {100 * found.mean_tau:.2f}")
 
         print(f"\n3. Robust z with no outlier, {ROBUST_REPLICATIONS} replications (a normal distribution: 4.55% "
               "beyond 2 robust SDs, 0.27% beyond 3)")

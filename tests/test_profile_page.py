@@ -19,7 +19,7 @@ PETERBOROUGH = "E06000031"
 NORFOLK = "E10000020"  # sent none of its local returns for the last three quarters
 LATEST = "2026-27 Q2"
 FIRST_WORSE = (
-    "Strategy discussions with partners 27.0% against England 69.0%: below the 99.8% limit (38.0%); worse for 7 "
+    "Strategy discussions with partners 27.0% against England 69.0%: below the 99.8% limit (35.4%); worse for 7 "
     "quarters running."
 )
 
@@ -69,7 +69,7 @@ def test_without_a_partnership_the_page_only_asks_for_one(demo_db_path, monkeypa
 
 
 def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
-    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 16 (15-18) of 153, its score 1.55 with its
+    """?partnership=E06000031&period=2026-27 Q2: Peterborough, rank 14 (12-16) of 153, its score 1.44 with its
     interval, the engine's summary naming the figures that drive it."""
     score = latest.scores.set_index("partnership_id").loc[PETERBOROUGH]
     assert [t.value for t in peterborough.title] == ["Peterborough"]
@@ -86,9 +86,9 @@ def test_the_url_opens_the_partnership_and_its_score(peterborough, latest):
     assert header in texts
     assert f"In short: {score['summary']}." in texts
     assert score["summary"].startswith(
-        "CP conference attendance +5.3 SD (invented), Strategy discussions with partners +4.2 SD (invented), "
-        "Supervision on time +4.0 SD (invented); "
-        "10 worse (5 beyond 99.8% or 3 robust SDs), 3 worsening"
+        "CP conference attendance +5.3 SD (invented), Supervision on time +4.0 SD (invented), "
+        "Strategy discussions with partners +3.9 SD (invented); "
+        "10 worse (4 beyond 99.8% or 3 robust SDs), 4 worsening"
     )
     assert "Deprivation: 20.8% of children income-deprived (IDACI 2019, rank 50 of 151; second most deprived fifth)." in texts
     assert any("Demonstration data" in w.value for w in peterborough.warning)
@@ -98,7 +98,7 @@ def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
     """10 worse: the 99.8% ones (▼) first, then the 95% ones (▽), then Ofsted's judgement (▼), each the engine's
     sentence as plain text, marked (invented) where the figure is the demo's invented one."""
     shown = [t.value[2:] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")]
-    assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 5 + ["▽"] * 4 + ["▼"]
+    assert [t.value[0] for t in peterborough.text if t.value[:2] in ("▼ ", "▽ ")] == ["▼"] * 4 + ["▽"] * 5 + ["▼"]
     results = latest.area_results[latest.area_results["partnership_id"] == PETERBOROUGH]
     worse = results[results["flag"] == "worse"]
     expected = pd.concat([worse[worse["flag_level"] == "99.8"], worse[worse["flag_level"] == "95"],
@@ -110,8 +110,8 @@ def test_flags_shown_are_the_engines_worse_rows(peterborough, latest):
     assert shown[0] == FIRST_WORSE + " (invented)"
     headings = [h.value for h in peterborough.subheader]
     assert headings[:4] == [
-        "▼ Worse than England, beyond the 99.8% limit or 3 robust SDs (5)",
-        "▽ Worse than England, beyond the 95% limit or 2 robust SDs (4)",
+        "▼ Worse than England, beyond the 99.8% limit or 3 robust SDs (4)",
+        "▽ Worse than England, beyond the 95% limit or 2 robust SDs (5)",
         "▼ Ofsted's judgement a concern (Inadequate or Requires improvement) (1)",
         "↘ Getting worse over time (2)",
     ]

@@ -7,8 +7,7 @@ import argparse
 from pathlib import Path
 
 from boards.compare.errors import ComparisonError
-
-FORMATS = ("table", "csv", "json")
+from boards.compare.formats import FORMATS
 
 
 def add_flags_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -13,8 +13,8 @@ import math
 
 import pandas as pd
 
-from boards.compare.command import FORMATS
 from boards.compare.engine import Comparison
+from boards.compare.formats import FORMATS
 from boards.compare.score import DID_NOT_REPORT, WORSE, rank_text
 
 CSV_COLUMNS = ["rank", "rank_low", "rank_high", "partnership_id", "partnership_name", "region_code", "score", "summary",

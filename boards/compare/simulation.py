@@ -13,6 +13,8 @@ full runs; ``tests/compare/test_simulation.py`` keeps small seeded ones.
   above the benchmark (worse, for a lower-is-better indicator); the rest are drawn from the
   benchmark, or, with ``spread`` > 0, from a normal distribution of true rates around it (an
   overdispersed England like the real one).
+- Both take ``world``: true rates spread normally on the natural scale ('normal', kept inside
+  (0, 1), so a rate near 0% or 100% piles up at the edge) or on the logit scale ('logit-normal').
 - ``trend_size``: the share of areas called worsening or improving (relative to England) when
   no area has a trend of its own, over 4 periods, in three worlds: independent binomial noise
   around each area's level, AR(1) noise (``rho``) on the rate, and a drift every area shares.
@@ -26,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from boards.compare import funnel
 from boards.compare.robust import robust_z
@@ -100,21 +103,37 @@ def _adjusted(judged: funnel.Judgement) -> Share:
     return Share(int(chosen.sum()), len(chosen))
 
 
-def _true_rates(rng: np.random.Generator, shape: tuple[int, int], target: float, spread: float) -> np.ndarray:
-    """Each area's true rate: ``target``, or drawn from N(target, spread^2) kept inside (0, 1)."""
+WORLDS = ("normal", "logit-normal")  # how true rates spread around the target: on the natural or the logit scale
+
+
+def _true_rates(
+    rng: np.random.Generator, shape: tuple[int, int], target: float, spread: float, world: str = "normal"
+) -> np.ndarray:
+    """Each area's true rate: ``target``, or drawn with standard deviation ``spread`` around it:
+    ``N(target, spread^2)`` kept inside (0, 1) ('normal', ``spread`` a proportion) or
+    ``expit(logit target + N(0, spread^2))`` ('logit-normal', ``spread`` on the logit scale)."""
     if spread <= 0:
         return np.full(shape, target)
-    return np.clip(target + rng.normal(0.0, spread, shape), 0.001, 0.999)
+    if world == "normal":
+        return np.clip(target + rng.normal(0.0, spread, shape), 0.001, 0.999)
+    return special.expit(special.logit(target) + rng.normal(0.0, spread, shape))
+
+
+def shifted(target: float, shift: float, world: str = "normal") -> float:
+    """A true rate ``shift`` above ``target`` on the world's scale (logit, or natural kept under 1)."""
+    if world == "normal":
+        return min(target + shift, 0.999)
+    return float(special.expit(special.logit(target) + shift))
 
 
 def in_control(
     denominators: np.ndarray, target: float, replications: int, seed: int, *, spread: float = 0.0,
-    family: str = funnel.BINOMIAL,
+    family: str = funnel.BINOMIAL, world: str = "normal",
 ) -> Outcome:
-    """No outliers: every area drawn from ``target`` (or from N(target, spread^2)), ``replications`` times."""
+    """No outliers: every area drawn from ``target`` (or spread around it, ``_true_rates``), ``replications`` times."""
     rng = np.random.default_rng(seed)
     trials = funnel.whole_trials(denominators) if family == funnel.BINOMIAL else np.asarray(denominators, dtype=float)
-    judged = _judge(_true_rates(rng, (replications, len(trials)), target, spread), trials, target, rng, family)
+    judged = _judge(_true_rates(rng, (replications, len(trials)), target, spread, world), trials, target, rng, family)
     direction, level = funnel.outside_level(judged.position)
     _, plain_level = funnel.outside_level(judged.plain_position)
     total = len(level)
@@ -140,15 +159,16 @@ def planted_outliers(
     *,
     outliers: int = 10,
     spread: float = 0.0,
+    world: str = "normal",
 ) -> Detection:
-    """``outliers`` random areas per replication with a true rate ``target + shift``."""
+    """``outliers`` random areas per replication with a true rate ``shift`` above ``target`` (``shifted``)."""
     rng = np.random.default_rng(seed)
     trials = funnel.whole_trials(denominators)
-    true_rates = _true_rates(rng, (replications, len(trials)), target, spread)
+    true_rates = _true_rates(rng, (replications, len(trials)), target, spread, world)
     planted = np.argsort(rng.random(true_rates.shape), axis=1)[:, :outliers]
     is_planted = np.zeros(true_rates.shape, dtype=bool)
     np.put_along_axis(is_planted, planted, True, axis=1)
-    true_rates = np.where(is_planted, np.minimum(target + shift, 0.999), true_rates)
+    true_rates = np.where(is_planted, shifted(target, shift, world), true_rates)
     judged = _judge(true_rates, trials, target, rng)
     direction, level = funnel.outside_level(judged.position)
     plain_direction, plain_level = funnel.outside_level(judged.plain_position)
@@ -209,7 +229,7 @@ def trend_size(
     rng = np.random.default_rng(seed)
     n = np.asarray(denominators, dtype=float)
     shape = (replications, len(n), periods)
-    rates = _true_rates(rng, shape[:2], target, spread)[:, :, None] + np.zeros(shape)
+    rates = _true_rates(rng, shape[:2], target, spread, world="normal")[:, :, None] + np.zeros(shape)
     if world == "AR(1)":
         shocks = rng.normal(0.0, noise * np.sqrt(1 - rho**2), shape)
         ar = np.empty(shape)
@@ -232,3 +252,41 @@ def trend_size(
     )
     flagged = result["trend_direction"].to_numpy()[periods - 1 :: periods] != 0
     return Share(int(flagged.sum()), int(flagged.size))
+
+
+def octile_skewness(values: np.ndarray) -> float:
+    """Hinkley's quantile skewness at the octiles, ``(q7/8 + q1/8 - 2 median) / (q7/8 - q1/8)``: between -1
+    and 1, 0 for a symmetric spread, and unmoved by the one or two extreme areas that dominate the moment skewness."""
+    low, middle, high = np.quantile(np.asarray(values, dtype=float), (0.125, 0.5, 0.875))
+    return float((high + low - 2 * middle) / (high - low)) if high > low else 0.0
+
+
+@dataclass(frozen=True)
+class Shape:
+    skewness: float  # octile skewness of the areas' rates (for a world: the mean over replications)
+    at_edge: float  # share of areas at exactly 0% or 100%
+
+
+def world_shape(
+    denominators: np.ndarray, target: float, spread: float, replications: int, seed: int, *, world: str,
+    family: str = funnel.BINOMIAL,
+) -> Shape:
+    """How the areas' observed rates spread in a world: the shape to hold against the real areas' (``real_shape``)."""
+    rng = np.random.default_rng(seed)
+    n = np.asarray(denominators, dtype=float)
+    true_rates = _true_rates(rng, (replications, len(n)), target, spread, world)
+    if family == funnel.NORMAL:
+        observed = np.clip(true_rates + rng.normal(0.0, 1.0, true_rates.shape) * np.sqrt(true_rates * (1 - true_rates) / n),
+                           0.0, 1.0)
+    else:
+        trials = funnel.whole_trials(n)
+        observed = rng.binomial(trials, true_rates) / trials
+    return Shape(
+        skewness=float(np.mean([octile_skewness(row) for row in observed])),
+        at_edge=float(np.mean((observed <= 0) | (observed >= 1))),
+    )
+
+
+def real_shape(rates: np.ndarray) -> Shape:
+    rates = np.asarray(rates, dtype=float)
+    return Shape(skewness=octile_skewness(rates), at_edge=float(np.mean((rates <= 0) | (rates >= 1))))

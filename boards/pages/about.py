@@ -82,7 +82,6 @@ st.download_button(
 # -- methods ---------------------------------------------------------------------------------
 
 st.header("How partnerships are compared", anchor="how-partnerships-are-compared")
-winsor = round(funnel.WINSOR_SHARE * 100)
 CAP = load_weights().cap
 st.markdown(
     f"""
@@ -120,17 +119,22 @@ model**, the method NHS England uses for its hospital mortality indicator (SHMI)
 is accepted to have its own true level around England, and only one further away than partnerships
 usually are is flagged. How far partnerships usually are (the between-area spread) is estimated
 from the partnerships with {MIN_DENOMINATOR} or more in the denominator, whenever at least
-{funnel.MIN_AREAS} of them report, with the most extreme {winsor}% at each end pulled in, so a few
-outliers cannot drive it, and corrected for that (Paule and Mandel's equation). When they spread no
-more than chance gives, the estimate is 0 and the limits stay exact. Spiegelhalter's overdispersion
-test is shown beside it but does not decide: with a few dozen partnerships it missed real spread
-often, and the plain limits then flagged 7% of ordinary partnerships at 95%. In a simulated England
-where partnerships truly differ by that spread, with the real numbers of referrals and child
-protection plans, 0.17% and 0.22% fell outside the 99.8% limits and 4.8% and 4.9% outside the 95%
-ones (the limits' own promise is 0.2% and 5%). Where a limit would lie beyond 0% or 100% (a spread
-of 9 points around 81% of conferences on time, or 9 points around a 14% vacancy rate) nobody can
-cross it, so only one side can flag and fewer than 5% do: 2.5% to 4.9% across the 17 indicators
-with a funnel. The funnel on each indicator's page says whether its limits were widened.
+{funnel.MIN_AREAS} of them report. It is set so that the middle partnership (the median, not the
+mean) sits where a partnership typically sits by chance, so a few far-out partnerships barely move
+it: ten partnerships planted well away from the rest raised it by a tenth, where the usual method
+(the mean with the top and bottom 10% pulled in) rose by a fifth. When they spread no more than
+chance gives, the estimate is 0 and the limits stay exact. Spiegelhalter's overdispersion test is
+shown beside it but does not decide: with a few dozen partnerships it missed real spread often, and
+the plain limits then flagged 7% of ordinary partnerships at 95%. In a simulated England where
+partnerships truly differ by that spread, with the real numbers of referrals and child protection
+plans, 0.26% and 0.22% fell outside the 99.8% limits and 5.0% outside the 95% ones (the limits' own
+promise is 0.2% and 5%); ten partnerships three spreads worse than England were found outside the
+95% limit 98.9% and 83.0% of the time. Where a limit would lie beyond 0% or 100% (a spread of 9
+points around 81% of conferences on time, or 9 points around a 14% vacancy rate) nobody can cross
+it, so only one side can flag and fewer do: 2.5% to 3.7% outside the 95% limits on those indicators,
+where the 17 indicators with a funnel range from 2.5% to 5.2%. That is how the real figures behave: a few authorities really are at 0% (5 of 145 on agency
+staff), about as many as a spread of that size gives, and they are not unusual. The funnel on each
+indicator's page says whether its limits were widened.
 """
 )
 if current_store().has_observations():

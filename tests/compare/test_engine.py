@@ -10,7 +10,7 @@ from scipy import stats
 from boards.compare.engine import ComparisonError, compare
 from boards.store import Store
 
-from .test_funnel import winsorised_paule_mandel
+from .test_funnel import median_tau2
 from .world import PARTNERSHIP, area, result
 
 
@@ -118,18 +118,18 @@ def test_trend_and_run(small_comparison):
 
 
 def test_sentence_with_an_independent_limit(small_comparison):
-    """The limit in the sentence is the exact 99.8% binomial limit at n = 1,000 around 22% (per scipy.stats),
-    its distance from 22% widened by sqrt(1 + tau2 n / (theta (1 - theta))) for the areas' spread (tau 0.62
-    points), plus the mid-P's half count."""
+    """The limit in the sentence is the exact 99.8% binomial limit at n = 1,000 around 22% (per scipy.stats)
+    plus the mid-P's half count, not widened: the other nine areas (21.6% to 23.0% of 1,000) spread no more
+    than chance, and the one area at 40% does not move the median of the squared residuals, so tau2 is 0
+    (the 10%-winsorised mean square it replaced lifted tau to 0.62 points)."""
     n, theta, p = 1000, 0.22, 0.999
     r = stats.binom.ppf(p, n, theta)
     at, below = stats.binom.cdf(r, n, theta), stats.binom.cdf(r - 1, n, theta)
     exact = (r - (at - p) / (at - below)) / n
     table = small_comparison.overdispersion.set_index(["indicator_id", "period_id"])
-    tau2 = table.loc[("rereferral_rate", "2024-25"), "tau2"]
-    assert np.sqrt(tau2) * 100 == pytest.approx(0.617, abs=1e-3)
-    widen = np.sqrt(1 + tau2 * n / (theta * (1 - theta)))
-    limit = (theta + (exact - theta) * widen + 0.5 / n) * 100
+    assert table.loc[("rereferral_rate", "2024-25"), ["tau2", "adjustment"]].tolist() == [0.0, "none"]
+    limit = (exact + 0.5 / n) * 100
+    assert f"{limit:.1f}" == "26.1"
     assert result(small_comparison, area(12), "rereferral_rate")["sentence"] == (
         f"Re-referrals 40.0% (year to 31 Mar 2025) against England 22.0%: above the 99.8% limit ({limit:.1f}%); "
         "worse for 3 years running; worsening relative to England over the last 3 years (p < 0.001)."
@@ -140,23 +140,19 @@ def test_scores_worked_by_hand(small_comparison):
     """The score is the mean capped distance over the 4 assessed indicators (months since inspection is
     context). Area 12: re-referrals 40% (z 7.0), assessments 50% (7.0) and caseload 30 (robust z 10.1) all
     count as the cap, 3, and Requires improvement +1: (3 + 3 + 3 + 1) / 4 = 2.5. Area 9: re-referrals
-    228 of 1,000 against 22.0%, the mid-P position of 227.5 with its distance from 220 deflated by the widening
-    for tau 0.62 points (z 0.561), a missing return (the cap, 3), Requires improvement (1), caseload at the
-    median (0): 4.561 / 4 = 1.140. Area 8, Inadequate (+2) with re-referrals 22.6% (0.424), assessments 85%
-    against the pooled 85.9% (-0.889) and caseload 14 (-0.674): 0.860 / 4 = 0.215."""
+    228 of 1,000 against 22.0%, the mid-P position of 227.5 (tau2 0: not deflated; z 0.615), a missing return
+    (the cap, 3), Requires improvement (1), caseload at the median (0): 4.615 / 4 = 1.154. Area 8, Inadequate
+    (+2) with re-referrals 22.6% (0.463), assessments 85% against the pooled 85.9% (-0.889) and caseload 14
+    (-0.674): 0.900 / 4 = 0.225."""
     scores = small_comparison.scores.set_index("partnership_id")
     assert scores.loc[area(12), ["rank", "score", "points", "assessed"]].tolist() == [1, 2.5, 10.0, 4]
-    tau2 = small_comparison.overdispersion.set_index(["indicator_id", "period_id"]).loc[("rereferral_rate", "2024-25"),
-                                                                                        "tau2"]
-    widen = np.sqrt(1 + tau2 * 1000 / (0.22 * 0.78))
-    deflated = 220 + (227.5 - 220) / widen  # between whole counts: F joined linearly, as Spiegelhalter inverts it
-    low = np.floor(deflated)
-    position = stats.binom.cdf(low, 1000, 0.22) + (deflated - low) * stats.binom.pmf(low + 1, 1000, 0.22)
+    # Between whole counts F is joined linearly, as Spiegelhalter inverts it: G(227.5) = F(227) + pmf(228) / 2.
+    position = stats.binom.cdf(227, 1000, 0.22) + 0.5 * stats.binom.pmf(228, 1000, 0.22)
     nine = result(small_comparison, area(9), "rereferral_rate")["concern_z"]
     assert nine == pytest.approx(stats.norm.ppf(position), abs=1e-9)
-    assert nine == pytest.approx(0.5607, abs=1e-4)
+    assert nine == pytest.approx(0.6147, abs=1e-4)
     assert scores.loc[area(9), "score"] == pytest.approx((nine + 3 + 1 + 0) / 4)
-    assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.140, 1.093, 0.215]
+    assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.154, 1.110, 0.225]
     assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
         "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8% or 3 robust SDs), "
@@ -280,7 +276,7 @@ def independent_counts(history, indicator_id, period_id):
     z = (y - theta) / s
     low, high = np.quantile(z, [0.1, 0.9])
     phi = np.mean(np.clip(z, low, high) ** 2)
-    tau2 = winsorised_paule_mandel(z, 1 / s**2)
+    tau2 = median_tau2(z, 1 / s**2)
 
     def limit(p):
         r = stats.binom.ppf(p, n, theta)
@@ -299,7 +295,7 @@ def independent_counts(history, indicator_id, period_id):
 
 
 @pytest.mark.parametrize(
-    ("indicator_id", "plain", "adjusted"), [("rereferral_rate", 103, 2), ("repeat_cp_plans", 28, 1)]
+    ("indicator_id", "plain", "adjusted"), [("rereferral_rate", 103, 2), ("repeat_cp_plans", 28, 2)]
 )
 def test_real_data_plain_against_adjusted_limits(demo_comparison, indicator_id, plain, adjusted):
     """DfE 2024-25: LAs beyond the plain and the overdispersion-adjusted 99.8% limits (either side), equal to
@@ -385,14 +381,14 @@ def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
 
 def test_published_figures_only_leave_out_local_returns(small_store):
     """On published figures alone, the local return (strategy discussions with partners) is gone and nothing counts as not
-    reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.697, its distance
-    deflated for tau 0.62 points), Good (0) and caseload 16 (0.674) over 3: 0.457; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
+    reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.766, not deflated:
+    tau2 is 0), Good (0) and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
     published = compare(small_store, published_only=True)
     assert "strategy_discussion_partners" not in set(published.area_results["indicator_id"].astype(str))
     assert "strategy_discussion_partners" in set(compare(small_store).area_results["indicator_id"].astype(str))
     scores = published.scores.set_index("partnership_id")
     assert scores["did_not_report"].sum() == 0
-    assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.457, abs=1e-3), 3]
+    assert scores.loc[area(10), ["score", "assessed"]].tolist() == [pytest.approx(0.480, abs=1e-3), 3]
     assert scores.loc[area(12), ["rank", "score"]].tolist() == [1, pytest.approx(7 / 3)]
 
 
@@ -426,5 +422,5 @@ def test_a_past_quarter_sees_only_what_had_been_published_by_its_end(demo_store)
     past = compare(demo_store, "2025-26 Q2").scores.set_index("partnership_id")
     history = compare(demo_store).score_history
     then = history[history["as_at_period_id"] == "2025-26 Q2"].set_index("partnership_id")
-    assert then.loc["E06000031", ["rank", "score"]].tolist() == [6, pytest.approx(1.429633, abs=1e-6)]
+    assert then.loc["E06000031", ["rank", "score"]].tolist() == [6, pytest.approx(1.425502, abs=1e-6)]
     pd.testing.assert_series_equal(then["score"], past.loc[then.index, "score"])

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import integrate, optimize, stats
+from scipy import optimize, stats
 
 from boards.compare import funnel
 
@@ -153,38 +153,38 @@ def test_a_value_is_beyond_a_limit_drawn_exactly_when_judged_beyond_it(n, theta)
         assert ((counts / n < lower) == (beyond & (direction < 0))).all()
 
 
-def winsorised_paule_mandel(z, w):
-    """The robust tau2 recomputed independently: numpy's quantiles and scipy's root finder."""
+def median_tau2(z, w):
+    """The robust tau2 recomputed independently: numpy's median and scipy's root finder."""
     def excess(tau2):
-        r = z / np.sqrt(1 + tau2 * w)
-        low, high = np.quantile(r, [0.1, 0.9])
-        return np.sum(np.clip(r, low, high) ** 2) - (len(z) - 1) * funnel.winsorised_second_moment()
-    return 0.0 if excess(0.0) <= 0 else optimize.brentq(excess, 0.0, 2 * np.max(z**2 / w), xtol=1e-14)
+        return np.median(z**2 / (1 + tau2 * w)) - stats.chi2.median(1)
+    return 0.0 if excess(0.0) <= 0 else optimize.brentq(excess, 0.0, 4 * np.max(z**2 / w), xtol=1e-14)
 
 
-def test_winsorised_normal_second_moment():
-    """E[w(Z)^2] at 10%: 0.8 - 2 c phi(c) + 0.2 c^2 with c = 1.2816 is 0.6787, as numerical integration gives."""
-    cut = stats.norm.ppf(0.9)
-    inside = integrate.quad(lambda x: x**2 * stats.norm.pdf(x), -cut, cut)[0]
-    assert funnel.winsorised_second_moment() == pytest.approx(inside + 0.2 * cut**2, rel=1e-9)
-    assert funnel.winsorised_second_moment() == pytest.approx(0.6787, abs=1e-4)
+def test_chi_square_median():
+    """The median of Z^2, chi-square with 1 df: 0.4549 (scipy.stats), the square of Phi^-1(3/4) = 0.6745."""
+    assert funnel.CHI_SQUARE_1_MEDIAN == pytest.approx(stats.chi2.median(1), rel=1e-12)
+    assert funnel.CHI_SQUARE_1_MEDIAN == pytest.approx(0.4549, abs=1e-4)
 
 
 def test_overdispersion_worked_by_hand():
-    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10; tau2 the winsorised Paule-Mandel root."""
+    """z = -3,-1,-1,0,0,0,1,1,2,5 winsorised to [-1.2, 2.3]: phi = 14.73 / 10. tau2 by hand: the squares sorted
+    are 0,0,0,1,1,1,1,4,9,25, median 1, so with weights 1 the median of z^2 / (1 + tau2) is 0.4549 at
+    tau2 = 1 / 0.4549 - 1 = 1.1981."""
     z = np.array([-3.0, -1, -1, 0, 0, 0, 1, 1, 2, 5])
     summary = funnel.overdispersion(z, np.ones(10), np.zeros(10, dtype=int), 1).iloc[0]
     assert summary["areas"] == 10
     assert summary["phi"] == pytest.approx(1.473)
-    assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.ones(10)), rel=1e-9)
     assert summary["p_value"] == pytest.approx(stats.chi2.sf(14.73, 9))
-    # p = 0.099, not significant at 5%, but the test no longer decides: tau2 > 0 widens the limits.
-    assert summary["tau2"] == pytest.approx(1.4116, abs=1e-4)
+    # p = 0.099, not significant at 5%, but the test does not decide: tau2 > 0 widens the limits.
+    assert summary["tau2"] == pytest.approx(1 / stats.chi2.median(1) - 1, rel=1e-9)
+    assert summary["tau2"] == pytest.approx(median_tau2(z, np.ones(10)), rel=1e-9)
+    assert summary["tau2"] == pytest.approx(1.1981, abs=1e-4)
     assert summary["adjustment"] == funnel.RANDOM_EFFECTS
 
 
 def test_no_spread_beyond_chance_is_not_adjusted():
-    """z = -1..1 (winsorised sum of squares 5.0, under 9 x 0.6787 = 6.11): tau2 is 0 and the limits stay exact."""
+    """z = -1..1: the squares sorted are 0,0,0.25,0.25,0.25,0.25,1,1,1,1, median 0.25, under 0.4549 already at
+    tau2 = 0: tau2 is 0 and the limits stay exact."""
     z = np.array([-1.0, -1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1, 1])
     summary = funnel.overdispersion(z, np.ones(10), np.zeros(10, dtype=int), 1).iloc[0]
     assert (summary["tau2"], summary["adjustment"]) == (0.0, funnel.NO_ADJUSTMENT)
@@ -205,11 +205,13 @@ def test_too_few_to_judge_are_left_out_of_the_estimate():
 
 
 def test_significant_overdispersion_chooses_random_effects():
-    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328; weights 4: tau2 the winsorised Paule-Mandel root."""
+    """z = -6..6 winsorised to [-4.2, 4.2]: phi = 9.328. Weights 4: the squares sorted are 0,0,4,4,9,9,16,16,36,36,
+    median 9, and 9 / (1 + 4 tau2) = 0.4549 at tau2 = (9 / 0.4549 - 1) / 4 = 4.6957 (to four places)."""
     z = np.array([-6.0, -4, -3, -2, 0, 0, 2, 3, 4, 6])
     summary = funnel.overdispersion(z, np.full(10, 4.0), np.zeros(10, dtype=int), 1).iloc[0]
     assert summary["phi"] == pytest.approx(9.328)
-    assert summary["tau2"] == pytest.approx(winsorised_paule_mandel(z, np.full(10, 4.0)), rel=1e-9)
+    assert summary["tau2"] == pytest.approx((9 / stats.chi2.median(1) - 1) / 4, rel=1e-9)
+    assert summary["tau2"] == pytest.approx(4.6957, abs=1e-4)
     assert summary["adjustment"] == funnel.RANDOM_EFFECTS
 
 

@@ -141,14 +141,14 @@ def test_score_over_time_is_each_quarter_as_it_stood_then(demo_store):
     assert over_time.iloc[[0, 3, 7]].to_dict("records") == [
         {"Quarter": "2026-27 Q2 (Jul-Sep 2026)", "Concern score": 1.44, "Rank": "14 of 153",
          "From invented figures": "55% invented"},
-        {"Quarter": "2025-26 Q3 (Oct-Dec 2025)", "Concern score": 1.65, "Rank": "4 of 153",
+        {"Quarter": "2025-26 Q3 (Oct-Dec 2025)", "Concern score": 1.66, "Rank": "4 of 153",
          "From invented figures": "53% invented"},
-        {"Quarter": "2024-25 Q3 (Oct-Dec 2024)", "Concern score": 1.63, "Rank": "1 of 153",
+        {"Quarter": "2024-25 Q3 (Oct-Dec 2024)", "Concern score": 1.64, "Rank": "1 of 153",
          "From invented figures": "59% invented"},
     ]
     published = compare(demo_store, published_only=True)
     over_time = profile.score_over_time(published.score_history, periods, "E06000031", published.as_at)
-    assert over_time["Concern score"].tolist() == [0.2, 0.2, 0.2, 0.68, 0.41, 0.41, 0.41, -0.2]
+    assert over_time["Concern score"].tolist() == [0.2, 0.2, 0.2, 0.7, 0.44, 0.44, 0.44, -0.18]
     assert set(over_time["From invented figures"]) == {"none"}
     earlier = profile.score_over_time(compared.score_history, periods, "E06000031", pd.Timestamp("2025-06-30").date())
     assert earlier["Quarter"].tolist() == ["2025-26 Q1 (Apr-Jun 2025)", "2024-25 Q4 (Jan-Mar 2025)",

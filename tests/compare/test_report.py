@@ -23,7 +23,7 @@ def test_table_lists_every_partnership_with_its_flags(demo_db_path, capsys):
     assert lines[0] == "Concern scores as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships, most concern first."
     ranked = [line for line in lines if line[:4].strip().isdigit()]
     assert len(ranked) == 153
-    assert ranked[0].startswith("   1 (1-3)  Kensington and Chelsea (E09000020)  score +2.03  ")
+    assert ranked[0].startswith("   1 (1-3)  Kensington and Chelsea (E09000020)  score +2.02  ")
     sentences = [line.strip() for line in lines if line.startswith("        ")]
     assert sentences and all(sentence.endswith(".") for sentence in sentences)
 

@@ -35,11 +35,11 @@ def test_england_pack_ranks_every_partnership(england):
     assert len(england.pages) == ENGLAND_PAGES
     assert texts[0].startswith("Board pack: England Every partnership in England compared with England, its region "
                                "and its statistical neighbours as at 2026-27 Q2 (Jul-Sep 2026): 153 partnerships,")
-    assert "Highest concern score: Kensington and Chelsea (2.03), Nottingham (1.98) and Dudley (1.94)." in texts[0]
+    assert "Highest concern score: Kensington and Chelsea (2.02), Nottingham (1.98) and Dudley (1.94)." in texts[0]
     everything = " ".join(texts)
-    assert ("1 1 to 3 Kensington and Chelsea London 2.03 (invented) 0 0 12 12 new, 0 cleared flags; up 125 places "
-            "12 figures not reported (invented), Actions with impact evidence +1.8 SD (invented)") in everything
-    assert "14 12 to 16 Peterborough East of England 1.44 (invented) 10 5 0 0 new, 0 cleared flags; down 7 places" in everything
+    assert ("1 1 to 3 Kensington and Chelsea London 2.02 (invented) 0 0 12 12 new, 0 cleared flags; up 128 places "
+            "12 figures not reported (invented), Actions with impact evidence +1.7 SD (invented)") in everything
+    assert "14 12 to 16 Peterborough East of England 1.44 (invented) 10 4 0 1 new, 0 cleared flags; down 7 places" in everything
     # Every rank from 1 to 153 is a row of the table (ties share a rank, so count the partnership rows).
     rows = [text for text in texts if "Since 2026-27 Q1" in text]
     # A score cell is its two-decimal score marked invented (the drivers' distances have one decimal and "SD").
