@@ -46,7 +46,13 @@ from scipy import special
 from boards.compare.engine import MIN_DENOMINATOR, compare
 from boards.compare.score import CHANCE_WORSE_95, CHANCE_WORSE_99_8
 from boards.compare.simulation import (
-    TREND_WORLDS, in_control, planted_outliers, real_shape, robust_null, trend_size, world_shape,
+    TREND_WORLDS,
+    in_control,
+    planted_outliers,
+    real_shape,
+    robust_null,
+    trend_size,
+    world_shape,
 )
 from boards.demo import build_demo
 from boards.store import Store

@@ -715,7 +715,8 @@ def _funnel_verdicts(grid: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     )
     valid = np.isfinite(judged.position)
     adjusted = valid & (judged.summary["adjustment"].to_numpy()[group] == funnel.RANDOM_EFFECTS)
-    adjustment_code = np.where(adjusted, ADJUSTMENT_NAMES.index(funnel.RANDOM_EFFECTS), ADJUSTMENT_NAMES.index(funnel.NO_ADJUSTMENT))
+    adjustment_code = np.where(adjusted, ADJUSTMENT_NAMES.index(funnel.RANDOM_EFFECTS),
+                               ADJUSTMENT_NAMES.index(funnel.NO_ADJUSTMENT))
     grid["adjustment"] = pd.Categorical.from_codes(np.where(valid, adjustment_code, 0), categories=ADJUSTMENT_NAMES)
     grid["trials"], grid["widen"] = judged.trials, judged.widen
     grid["funnel_z"], grid["funnel_position"] = judged.z, judged.position

@@ -132,9 +132,9 @@ promise is 0.2% and 5%); ten partnerships three spreads worse than England were 
 95% limit 98.9% and 83.0% of the time. Where a limit would lie beyond 0% or 100% (a spread of 9
 points around 81% of conferences on time, or 9 points around a 14% vacancy rate) nobody can cross
 it, so only one side can flag and fewer do: 2.5% to 3.7% outside the 95% limits on those indicators,
-where the 17 indicators with a funnel range from 2.5% to 5.2%. That is how the real figures behave: a few authorities really are at 0% (5 of 145 on agency
-staff), about as many as a spread of that size gives, and they are not unusual. The funnel on each
-indicator's page says whether its limits were widened.
+where the 17 indicators with a funnel range from 2.5% to 5.2%. That is how the real figures behave:
+a few authorities really are at 0% (5 of 145 on agency staff), about as many as a spread of that size
+gives, and they are not unusual. The funnel on each indicator's page says whether its limits were widened.
 """
 )
 if current_store().has_observations():

@@ -155,7 +155,8 @@ def test_scores_worked_by_hand(small_comparison):
     assert scores.loc[[area(9), area(10), area(8)], "score"].round(3).tolist() == [1.154, 1.110, 0.225]
     assert scores.loc[[area(9), area(10), area(8)], "rank"].tolist() == [2, 3, 4]
     assert scores.loc[area(12), "summary"] == (
-        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; 4 worse (3 beyond 99.8% or 3 robust SDs), "
+        "Caseload +10.1 SD, Re-referrals +7.0 SD, Strategy discussions with partners +7.0 SD; "
+        "4 worse (3 beyond 99.8% or 3 robust SDs), "
         "2 worsening, of 4 assessed; chance alone: about 0.1 worse of 3 tests"
     )
 
@@ -339,7 +340,8 @@ def test_small_denominators_are_too_few_to_judge(demo_comparison):
     scores = demo_comparison.scores.set_index("partnership_id")
     assert (scores.loc[counted.index, "too_few"] == counted).all()
     assessed = results[results["flag"].isin(["worse", "similar", "better", "did not report"])]
-    assert (scores["assessed"] == assessed.groupby("partnership_id", observed=True).size().reindex(scores.index, fill_value=0)).all()
+    per_partnership = assessed.groupby("partnership_id", observed=True).size().reindex(scores.index, fill_value=0)
+    assert (scores["assessed"] == per_partnership).all()
 
 
 def test_la_attendance_of_a_few_meetings_is_never_better_beyond_99_8(demo_comparison):
@@ -382,7 +384,8 @@ def test_three_of_three_fte_vacant_is_too_few_to_judge(demo_comparison):
 def test_published_figures_only_leave_out_local_returns(small_store):
     """On published figures alone, the local return (strategy discussions with partners) is gone and nothing counts as not
     reported: area 10, whose only concern was its missing return, drops to re-referrals 23.0% (0.766, not deflated:
-    tau2 is 0), Good (0) and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires improvement: 7/3."""
+    tau2 is 0), Good (0) and caseload 16 (0.674) over 3: 0.480; area 12 has re-referrals, caseload and Requires
+    improvement: 7/3."""
     published = compare(small_store, published_only=True)
     assert "strategy_discussion_partners" not in set(published.area_results["indicator_id"].astype(str))
     assert "strategy_discussion_partners" in set(compare(small_store).area_results["indicator_id"].astype(str))

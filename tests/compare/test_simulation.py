@@ -10,7 +10,14 @@ from scipy import stats
 
 from boards.compare import funnel
 from boards.compare.simulation import (
-    TREND_WORLDS, in_control, octile_skewness, planted_outliers, real_shape, robust_null, trend_size, world_shape,
+    TREND_WORLDS,
+    in_control,
+    octile_skewness,
+    planted_outliers,
+    real_shape,
+    robust_null,
+    trend_size,
+    world_shape,
 )
 
 REPLICATIONS = 1000
