@@ -50,7 +50,7 @@ _PLAIN_ATTEMPT = re.compile(r"[A-Za-z0-9._@+-]{1,64}")
 def _unknown_user_hash() -> str:
     """Verified against when the username is unknown, so both failures take the same time. Made by the
     process's first sign-in, whoever signs in (every sign-in asks for it first), not on import: an argon2id
-    hash takes 90 ms, and every page's first run imported this module."""
+    hash is slow by design, and every page's first run imports this module."""
     return _hasher.hash(secrets.token_urlsafe(16))
 
 

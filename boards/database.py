@@ -35,7 +35,7 @@ def prepare_database(store: Store, *, progress: Progress | None = None) -> None:
             store.sync_catalogue(catalogue_frame(load_catalogue()))
         else:
             # Imported only here: the demo build brings the whole import pipeline (pandera among it), which
-            # a first page over a database that holds data would wait 0.35 s for and never use.
+            # a first page over a database that holds data would wait for and never use.
             from boards.demo import build_demo
 
             # Built beside the file and swapped in whole: a server stopped during the build leaves an

@@ -454,8 +454,8 @@ def overdispersion_sentence(spec: pd.Series, unit: str) -> str:
         )
     return (
         f"**Plain limits, not widened.** The {areas} partnerships judged spread no more widely than chance "
-        f"alone gives (Spiegelhalter's test, {p_text}), so the limits are the exact ones: a point outside the "
-        f"99.8% limits would arise by chance about once in 500 partnerships."
+        f"alone gives (Spiegelhalter's test, {p_text}), so the limits are the exact ones, drawn so that a point "
+        f"would fall outside the 99.8% limits by chance about once in 500 partnerships."
     )
 
 

@@ -102,8 +102,9 @@ Fingertips profiles use.
 #### Real difference or chance? Funnel plots
 A funnel plot compares each partnership with England *at its own size*. Around the England line it
 draws two pairs of control limits, wide for small partnerships and narrow for large ones: the
-**95%** limits, outside which a partnership would fall by chance about once in 20, and the
-**99.8%** limits, about once in 500. Percentages use exact binomial limits and rates exact
+**95%** limits, drawn so that a partnership would fall outside them by chance about once in 20, and
+the **99.8%** limits, drawn for about once in 500 (how often they did in a simulated England is
+below). Percentages use exact binomial limits and rates exact
 Poisson limits, as Spiegelhalter set out in *Funnel plots for comparing institutional performance*
 (Statistics in Medicine, 2005), each side judged on its mid-P value (the chance of a figure further
 out, plus half the chance of this one). The workforce rates of full-time equivalents (vacancy,
