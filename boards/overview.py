@@ -150,8 +150,8 @@ class Headline:
             f"By chance alone, with no real difference and each partnership's number of tests, about "
             f"{self.chance_any_worse:.0f} would be worse than England on at least one indicator and "
             f"{self.chance_strong:.1f} worse beyond 99.8% or 3 robust SDs on {STRONG_FLAGS} or more (chance as "
-            f"the engine's verdicts gave it in the simulation benchmark: {100 * CHANCE_WORSE_95:.1f}% a test at 95%, "
-            f"{100 * CHANCE_WORSE_99_8:.2f}% at 99.8%)."
+            f"the engine's verdicts gave it in the simulation benchmark: {100 * CHANCE_WORSE_95:.2f}% a test at 95%, "
+            f"{100 * CHANCE_WORSE_99_8:.3f}% at 99.8%)."
         )
 
     def top_sentence(self) -> str:

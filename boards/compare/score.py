@@ -62,10 +62,10 @@ INTERVAL_SEED = 20250401  # fixed, so that a page shows the same interval on eve
 # What chance alone gives one statistical test with no real difference: a verdict "worse" at 95% and at
 # 99.8% (3 robust SDs), as the engine's verdicts produce them, not the nominal 2.5% and 0.1%: the mean
 # over the 23 judged indicators of the share of areas called worse in benchmarks/compare_simulation.py's
-# section 6 (funnels in the random-effects world, 1.79-3.61%; robust z in each indicator's real shape,
-# 0-7.5%, which is why 99.8% is 0.35% and not 0.1%).
-CHANCE_WORSE_95 = 0.028
-CHANCE_WORSE_99_8 = 0.0035
+# section 6 (funnels in the random-effects world, 1.98-3.67%; robust z in each indicator's real shape,
+# 0-7.5%, which is why 99.8% is 0.366% and not 0.1%).
+CHANCE_WORSE_95 = 0.0285
+CHANCE_WORSE_99_8 = 0.00366
 
 # Flags, as the comparison names them.
 WORSE = "worse"
@@ -173,7 +173,7 @@ COUNTS = (
 
 
 def chance_of_any_worse(tested: np.ndarray) -> np.ndarray:
-    """P(at least one of ``tested`` independent tests worse at 95% by chance alone): 1 - (1 - 0.028)^k."""
+    """P(at least one of ``tested`` independent tests worse at 95% by chance alone): 1 - (1 - 0.0285)^k."""
     return 1 - (1 - CHANCE_WORSE_95) ** np.asarray(tested, dtype=float)
 
 
