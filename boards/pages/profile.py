@@ -257,6 +257,7 @@ table_and_download(
     file_name=f"score_over_time_{partnership_id}_{compared.period_id}.csv".replace(" ", "_"),
     key="score_over_time",
     column_config={"Concern score": st.column_config.NumberColumn(format="%.2f")},
+    printed=True,
 )
 
 # -- provenance and missing returns --------------------------------------------------------

@@ -137,5 +137,10 @@ def test_printing_the_profile_prints_charts_across_a4(page: Page, app_url: str, 
     print(f"printed widths: spine chart {spine_mm:.0f} mm, trend chart {trends_mm:.0f} mm of {A4_TEXT_MM} mm")
     assert spine_mm >= 0.9 * A4_TEXT_MM
     assert trends_mm >= 0.9 * A4_TEXT_MM
+    # The score's heading is printed on the page its table starts on, and every quarter is printed, the oldest
+    # included (a grid prints only the rows it shows on screen).
+    heading_page, _ = phrase_top(printed, "Concern score over time")
+    assert phrase_top(printed, "Quarter Concern score Rank")[0] == heading_page
+    phrase_top(printed, "2024-25 Q3 (Oct-Dec 2024) 1.64")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(images[0], SCREENSHOTS / "profile_printed_page_1.png")
