@@ -126,10 +126,11 @@ class Loads(Connection):
                         raise AlreadyLoadedError(int(previous))
                 if periods:
                     merge_periods(cur, periods)
-                load_id = cur.execute(statement("load_insert"), {
-                    "loaded_at": utc_now(), "loaded_by": loaded_by, "file_name": file_name, "file_hash": file_hash,
-                    "source": source, "rows_rejected": rows_rejected, "note": note, "release": release,
-                }).fetchone()[0]
+                load_id = cur.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+                cur.execute(statement("load_insert"), {
+                    "load_id": load_id, "loaded_at": utc_now(), "loaded_by": loaded_by, "file_name": file_name,
+                    "file_hash": file_hash, "source": source, "rows_rejected": rows_rejected, "note": note, "release": release,
+                })
                 added, changed, unchanged = cur.execute(statement("load_counts")).fetchone()
                 if changed:  # the replaced values to history, then the changed ones updated by MERGE on the key
                     cur.execute(
