@@ -109,6 +109,7 @@ def sample_parameters(con: duckdb.DuckDBPyConnection) -> dict:
     return {
         **FIXED_PARAMETERS,
         "load_id": first("SELECT max(load_id) FROM loads WHERE status = 'committed'"),
+        "next_load_id": first("SELECT max(load_id) + 1 FROM loads"),
         "partnership_id": first("SELECT min(partnership_id) FROM partnerships"),
         "region_code": first("SELECT min(region_code) FROM regions"),
         "indicator_id": first("SELECT min(indicator_id) FROM indicators"),
@@ -161,8 +162,11 @@ def run_file(con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: di
     if name == "store/load_stage_observations.sql":
         sql = f"CREATE TEMP TABLE staged AS {sql}"
     used = set(re.findall(r"\$([a-z_]+)", re.sub(r"--[^\n]*", "", sql)))
+    values = {key: parameters[key] for key in used}
+    if name == "store/load_insert.sql":  # a new load's number, not an existing one's
+        values["load_id"] = parameters["next_load_id"]
     con.execute("BEGIN")
-    rows, error = outcome(con, sql, {key: parameters[key] for key in used})
+    rows, error = outcome(con, sql, values)
     if not error:
         con.execute("ROLLBACK")
     con.execute("DROP TABLE IF EXISTS staged")
