@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from boards.store.connection import Connection, begun, named_sql, statement
+from boards.store.connection import Connection, named_sql, statement
 from boards.store.errors import AlreadyLoadedError, StoreError
 from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, utc_now
 from boards.store.reference import merge_periods
@@ -113,11 +113,18 @@ class Loads(Connection):
         if benchmarks is not None and len(benchmarks):
             incoming_benchmarks = benchmarks.loc[:, list(BENCHMARK_COLUMNS)]
             refuse_duplicate_keys(incoming_benchmarks, BENCHMARK_KEY)
-        # Staged before the transaction, under the write lock, so that nothing can change what it compared:
-        # a temporary table of its own is scanned in parallel by the writes below, one made inside their
-        # transaction is not.
         with self._write_lock, self._cursor() as cur:
-            with _staged(cur, incoming, source), begun(cur):
+            steps = [_staged(cur, incoming, source), self._begun(cur)]
+            if self.shared:
+                # The lock row first, then staged inside the transaction: another process could commit between
+                # a staging done before and the writes.
+                steps.reverse()
+            # On a file, staged before the transaction, under the write lock, so that nothing can change what it
+            # compared: a temporary table of its own is scanned in parallel by the writes below, one made inside
+            # their transaction is not.
+            with ExitStack() as in_order:
+                for step in steps:
+                    in_order.enter_context(step)
                 if file_hash is not None:
                     previous = cur.execute(
                         "SELECT min(load_id) FROM loads WHERE file_hash = ? AND status = 'committed'", [file_hash]
