@@ -235,3 +235,21 @@ def test_a_wrong_password_is_one_line_and_the_right_one_comes_from_pgpassword(po
         assert store.schema_version() == 10
     finally:
         store.close()
+
+
+def test_the_dashboard_on_an_unreachable_shared_store_says_so_without_its_host(monkeypatch, caplog):
+    """Where the shared database is, is the operator's business: a visitor reads that it cannot be used, the
+    server's log says why."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BOARDS_DB", "postgres:host=127.0.0.1 port=1 dbname=boards password=hunter2")
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=30).run()
+    assert not app.exception
+    assert app.error[0].value == (
+        "**The dashboard cannot open its database.** Its shared database cannot be used just now; the server's "
+        "log says why. Try again in a moment."
+    )
+    assert "The shared database (database boards on 127.0.0.1) cannot be reached: Connection refused." in caplog.text
+    assert "hunter2" not in caplog.text
