@@ -50,10 +50,11 @@ from boards.partnerships import (
     rename_partnership,
 )
 from boards.reference import ReferenceDataError, load_reference
-from boards.store import DatabaseInUseError, Store, StoreError, resolve_db_path
+from boards.store import DatabaseInUseError, SharedStoreUnavailableError, Store, StoreError, resolve_location
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
 EXIT_IN_USE = 3  # the database is held by another program, most often the running dashboard
+EXIT_UNREACHABLE = 4  # the shared database cannot be reached, or stayed busy
 
 
 class CommandError(Exception):
@@ -102,7 +103,8 @@ def _demo(args: argparse.Namespace, db: Path) -> str:
     held = store.summary()["observations"]
     if held and not args.replace:
         raise CommandError(f"{db} already holds {held} observations; use --replace to rebuild it from scratch")
-    store.rebuild(build_demo, from_scratch=True)
+    # A shared store that holds nothing yet is built in place (from scratch would mean a new database file).
+    store.rebuild(build_demo, from_scratch=bool(held) or not store.shared)
     summary = store.summary()
     by_source = ", ".join(f"{n} {s}" for s, n in summary["observations_by_source"].items())
     return f"{db}: demo database built with {summary['observations']} observations ({by_source})"
@@ -351,7 +353,10 @@ def _audit(args: argparse.Namespace, db: Path) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help="database file (default: $BOARDS_DB, else data/boards.duckdb)")
+    common.add_argument(
+        "--db", metavar="PATH",
+        help="database file, or postgres:DSN for a shared store (default: $BOARDS_DB, else data/boards.duckdb)",
+    )
     parser = argparse.ArgumentParser(
         prog="boards", description="Safeguarding board effectiveness dashboard: database commands."
     )
@@ -441,10 +446,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        output = args.run(args, resolve_db_path(args.db))
+        output = args.run(args, resolve_location(args.db))
     except DatabaseInUseError as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_IN_USE
+    except SharedStoreUnavailableError as exc:
+        print(f"boards {args.command}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
             ComparisonError, PackError, PartnershipError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
