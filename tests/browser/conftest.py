@@ -79,9 +79,10 @@ def is_healthy(url: str) -> bool:
 
 
 @contextmanager
-def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+def server_process(db: Path, log_path: Path, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
     """``streamlit run server.py`` on ``db`` and a free port, healthy: its process and URL. Stopped at the end by
-    its own process id, unless the test has stopped it already; its output is added to ``log_path``."""
+    its own process id, unless the test has stopped it already; its output is added to ``log_path``; ``env`` adds
+    environment variables."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log_path.open("a") as log:
@@ -89,7 +90,7 @@ def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen,
             [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**os.environ, **(env or {}), "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -111,9 +112,9 @@ def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen,
 
 
 @contextmanager
-def running_server(db: Path, log_path: Path) -> Iterator[str]:
+def running_server(db: Path, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """``server_process``'s URL alone."""
-    with server_process(db, log_path) as (_, url):
+    with server_process(db, log_path, env) as (_, url):
         yield url
 
 
