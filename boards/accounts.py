@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -350,9 +351,18 @@ def sign_out(store: Store, actor: Actor, *, reason: str = "signed out") -> None:
     store.append_audit(_audit(actor, "sign_out", None, reason))
 
 
+def session_timeout(store: Store) -> timedelta:
+    """How long a signed-in session may stay idle: ``session_timeout_minutes``, unless the test-only knob
+    ``BOARDS_TEST_SESSION_TIMEOUT_SECONDS`` is set, so that a browser test of an idle session on a real server
+    waits seconds rather than a minute."""
+    seconds = os.environ.get("BOARDS_TEST_SESSION_TIMEOUT_SECONDS")
+    if seconds:
+        return timedelta(seconds=int(seconds))
+    return timedelta(minutes=settings(store)["session_timeout_minutes"])
+
+
 def session_expired(last_activity: datetime, store: Store, *, now: datetime | None = None) -> bool:
-    minutes = settings(store)["session_timeout_minutes"]
-    return (now or utc_now()) - last_activity > timedelta(minutes=minutes)
+    return (now or utc_now()) - last_activity > session_timeout(store)
 
 
 def ensure_first_admin(store: Store, os_user: str, password: str | None) -> str | None:

@@ -251,6 +251,13 @@ def test_session_expires_after_inactivity(store):
     assert session_expired(T0, store, now=T0 + timedelta(minutes=31))
 
 
+def test_the_test_only_knob_times_sessions_out_in_seconds(store, monkeypatch):
+    """BOARDS_TEST_SESSION_TIMEOUT_SECONDS=5 ends a session idle 6 seconds, whatever session_timeout_minutes says."""
+    monkeypatch.setenv("BOARDS_TEST_SESSION_TIMEOUT_SECONDS", "5")
+    assert not session_expired(T0, store, now=T0 + timedelta(seconds=5))
+    assert session_expired(T0, store, now=T0 + timedelta(seconds=6))
+
+
 def test_only_admins_manage_users(store):
     """An analyst cannot add users, change roles or settings: the core refuses."""
     analyst = actor_for(store, "ana")

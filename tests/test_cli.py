@@ -109,19 +109,18 @@ def test_info_text_uses_boards_db_variable(built_db):
     assert "areas           153 (153 partnerships)" in result.stdout
 
 
-def test_demo_refuses_to_overwrite_then_replaces(tmp_path):
+def test_demo_refuses_to_overwrite_then_replaces(built_db, tmp_path):
     """demo on a database with data refuses in one line; --replace rebuilds it."""
     db = tmp_path / "demo.duckdb"
-    first = boards("demo", "--db", str(db))
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith(f"{db}: demo database built with ")
-    assert "25704 demo" in first.stdout
+    db.write_bytes(built_db.read_bytes())
     again = boards("demo", "--db", str(db))
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1
     assert "already holds" in again.stderr and "--replace" in again.stderr
     replaced = boards("demo", "--replace", "--db", str(db))
     assert replaced.returncode == 0, replaced.stderr
+    assert replaced.stdout.startswith(f"{db}: demo database built with ")
+    assert "25704 demo" in replaced.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
 
 

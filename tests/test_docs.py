@@ -110,7 +110,7 @@ def _environment_variables() -> list[str]:
 
 def test_operations_documents_each_environment_variable():
     variables = _environment_variables()
-    assert variables == ["BOARDS_ADMIN_PASSWORD", "BOARDS_CHROMIUM", "BOARDS_DB"]
+    assert variables == ["BOARDS_ADMIN_PASSWORD", "BOARDS_CHROMIUM", "BOARDS_DB", "BOARDS_TEST_SESSION_TIMEOUT_SECONDS"]
     assert [name for name in variables if f"`{name}`" not in OPERATIONS] == []
 
 

@@ -1,6 +1,7 @@
 """The Data page (what the database holds), run in-process with AppTest on the session's demo database."""
 
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -162,16 +163,15 @@ def test_a_database_error_on_a_page_is_a_sentence_without_paths(home, monkeypatc
     )
 
 
-def test_every_load_rolled_back_says_there_is_nothing_yet(tmp_path, monkeypatch):
+def test_every_load_rolled_back_says_there_is_nothing_yet(demo_db_path, tmp_path, monkeypatch):
     """After an administrator rolls back every load, the pages say the database holds no figures
     instead of failing."""
     from boards.access import system_actor
-    from boards.demo import build_demo
     from boards.imports.pipeline import rollback
 
     path = tmp_path / "emptied.duckdb"
+    shutil.copy(demo_db_path, path)
     store = Store.open(path)
-    build_demo(store)
     monkeypatch.setenv("BOARDS_DB", str(path))
     st.cache_resource.clear()
     app = AppTest.from_file("../dashboard.py", default_timeout=60).run()

@@ -4,6 +4,8 @@ Every figure the page shows is checked against the comparison engine or the stor
 data; the literal values are those of the seeded demo (Peterborough ranks 16th, 15-18, as at 2026-27 Q2).
 """
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -207,17 +209,16 @@ def test_an_earlier_period_compares_as_at_its_end(demo_db_path, monkeypatch, sto
     st.cache_resource.clear()
 
 
-def test_charts_are_drawn_again_once_a_load_changes_the_data(tmp_path, monkeypatch):
+def test_charts_are_drawn_again_once_a_load_changes_the_data(demo_db_path, tmp_path, monkeypatch):
     """Figures are cached across reruns and sessions, but keyed on the data's version: after an import,
     the spine chart shows the new figure, not the cached one."""
     from boards.access import system_actor
-    from boards.demo import build_demo
     from boards.imports.pipeline import commit_plan, inspect_upload
     from boards.store import Store
 
     path = tmp_path / "changing.duckdb"
+    shutil.copy(demo_db_path, path)
     writer = Store.open(path)
-    build_demo(writer)
     app = open_profile(path, monkeypatch, partnership="E08000038", period="2025-26 Q1")
 
     def spine_spec() -> str:

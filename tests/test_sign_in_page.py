@@ -1,5 +1,6 @@
 """Sign-in, sign-out, session expiry and the administration page, run with AppTest."""
 
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 
 from boards.access import system_actor
 from boards.accounts import add_user, change_setting, set_active, set_partnerships, set_role, utc_now
-from boards.demo import build_demo
 from boards.pages.plain import plain
 from boards.store import Store
 
@@ -16,10 +16,10 @@ OPERATOR = system_actor("tester")
 
 
 @pytest.fixture(scope="module")
-def db_path(tmp_path_factory):
+def db_path(demo_db_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("signin") / "signin.duckdb"
+    shutil.copy(demo_db_path, path)
     store = Store.open(path)
-    build_demo(store)
     add_user(store, OPERATOR, username="ada", display_name="Ada Admin", role="admin", password="ada admin password")
     add_user(store, OPERATOR, username="bea", display_name="Bea Barnsley", role="uploader",
              password="bea uploads barnsley", partnership_ids=["E08000038"])

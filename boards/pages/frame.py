@@ -6,7 +6,6 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,7 +19,7 @@ from boards.accounts import (
     SignInError,
     actor_for,
     session_expired,
-    settings,
+    session_timeout,
     sign_in_with_identity,
     sign_out,
     utc_now,
@@ -215,14 +214,10 @@ def _send_browser_once() -> None:
     st.stop()
 
 
-def _session_timeout(store: Store) -> timedelta:
-    return timedelta(minutes=settings(store)["session_timeout_minutes"])
-
-
 def _actor_from_cookie(store: Store) -> Actor | None:
     """The user whose session cookie this browser sent with the page, when it is signed, current and the
     account active."""
-    found = SESSIONS.from_cookie(store, st.context.cookies.get(COOKIE_NAME), timeout=_session_timeout(store),
+    found = SESSIONS.from_cookie(store, st.context.cookies.get(COOKIE_NAME), timeout=session_timeout(store),
                                  now=utc_now())
     if found is None:
         return None
@@ -246,11 +241,12 @@ def signed_in_actor(store: Store) -> Actor | None:
     if actor is not None:
         if session_expired(st.session_state["last_activity"], store):
             end_session(store, "session expired after inactivity")
-            minutes = settings(store)["session_timeout_minutes"]
-            st.info(f"You were signed out after {minutes} minutes without activity.", icon=":material/timer_off:")
+            seconds = int(session_timeout(store).total_seconds())
+            idle = f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
+            st.info(f"You were signed out after {idle} without activity.", icon=":material/timer_off:")
             return None
         session_id = st.session_state.get(SESSION_ID_KEY)
-        if session_id is not None and SESSIONS.touch(session_id, timeout=_session_timeout(store), now=utc_now()) is None:
+        if session_id is not None and SESSIONS.touch(session_id, timeout=session_timeout(store), now=utc_now()) is None:
             # Signed out in another tab (which wrote the audit row), or idle there too long.
             st.session_state.pop("actor")
             st.session_state.pop(SESSION_ID_KEY)

@@ -81,10 +81,11 @@ def is_healthy(url: str) -> bool:
 
 
 @contextmanager
-def server_process(db: Path | SharedLocation, log_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+def server_process(db: Path | SharedLocation, log_path: Path,
+                   env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
     """``streamlit run server.py`` on ``db`` (a file, or a shared store) and a free port, healthy: its process
     and URL. Stopped at the end by its own process id, unless the test has stopped it already; its output is
-    added to ``log_path``."""
+    added to ``log_path``; ``env`` adds environment variables."""
     setting = f"postgres:{db.dsn}" if isinstance(db, SharedLocation) else str(db)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -93,7 +94,7 @@ def server_process(db: Path | SharedLocation, log_path: Path) -> Iterator[tuple[
             [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "BOARDS_DB": setting}, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**os.environ, **(env or {}), "BOARDS_DB": setting}, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -115,9 +116,9 @@ def server_process(db: Path | SharedLocation, log_path: Path) -> Iterator[tuple[
 
 
 @contextmanager
-def running_server(db: Path | SharedLocation, log_path: Path) -> Iterator[str]:
+def running_server(db: Path | SharedLocation, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """``server_process``'s URL alone."""
-    with server_process(db, log_path) as (_, url):
+    with server_process(db, log_path, env) as (_, url):
         yield url
 
 

@@ -1,5 +1,5 @@
 """Signing in, in Chromium: every refusal reads the same; a sign-in survives a reload and a second tab
-until signing out or a minute idle; no other site may frame the dashboard.
+until signing out or idle too long; no other site may frame the dashboard.
 
 Sign-ins write to the database (failed attempts, locks), so this module runs its OWN server on a copy
 of the session's demo database, with sessions ending after 1 minute without activity. Lou's account
@@ -34,9 +34,8 @@ REFUSED = (
 )
 
 
-@pytest.fixture(scope="module")
-def account_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("account_app")
+def account_database(demo_db: Path, folder: Path) -> Path:
+    """A copy of the session's demo database with the module's accounts and a 1-minute session timeout."""
     db = folder / "account.duckdb"
     shutil.copy(demo_db, db)
     if Path(f"{demo_db}.wal").exists():  # changes the shared server has not checkpointed yet
@@ -50,7 +49,13 @@ def account_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     store.update_user("lou", {"failed_attempts": 5, "locked_until": utc_now() + timedelta(hours=1)},
                       AuditEntry(utc_now(), operator.username, "account_locked", "lou", "for the test"))
     store.close()
-    with running_server(db, folder / "streamlit.log") as url:
+    return db
+
+
+@pytest.fixture(scope="module")
+def account_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("account_app")
+    with running_server(account_database(demo_db, folder), folder / "streamlit.log") as url:
         yield url
 
 
@@ -150,16 +155,23 @@ def test_a_forged_or_replayed_cookie_signs_nobody_in(browser: Browser, account_u
     context.close()
 
 
-def test_an_idle_session_ends(browser: Browser, account_url: str) -> None:
-    """Sam signs in, then leaves the page for longer than session_timeout_minutes (1 here): a reload is
-    signed out."""
-    context = browser.new_context()
-    page = context.new_page()
-    try_sign_in(page, account_url, "sam", PASSWORDS["sam"])
-    signed_in_as(page, "Sam")
-    page.goto("about:blank")  # no page left open to keep the session active
-    page.wait_for_timeout(65_000)
-    page.goto(f"{account_url}/account")
-    wait_for_app(page)
-    signed_out(page)
-    context.close()
+IDLE_TIMEOUT_S = 8
+
+
+def test_an_idle_session_ends(browser: Browser, demo_db: Path, tmp_path: Path) -> None:
+    """Sam signs in on a server of its own whose sessions end after IDLE_TIMEOUT_S seconds idle (the test-only
+    BOARDS_TEST_SESSION_TIMEOUT_SECONDS, in place of the database's 1 minute, so the test waits seconds), then
+    leaves the page for longer than that: a reload is signed out."""
+    db = account_database(demo_db, tmp_path)
+    env = {"BOARDS_TEST_SESSION_TIMEOUT_SECONDS": str(IDLE_TIMEOUT_S)}
+    with running_server(db, tmp_path / "streamlit.log", env) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        try_sign_in(page, url, "sam", PASSWORDS["sam"])
+        signed_in_as(page, "Sam")  # drawn after the run that last touched the session
+        page.goto("about:blank")  # no page left open to keep the session active
+        page.wait_for_timeout((IDLE_TIMEOUT_S + 2) * 1000)
+        page.goto(f"{url}/account")
+        wait_for_app(page)
+        signed_out(page)
+        context.close()

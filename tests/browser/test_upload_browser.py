@@ -213,9 +213,13 @@ def test_a_percentage_without_counts_is_warned_of_before_confirming(browser: Bro
     page.context.close()
 
 
-def test_the_size_limit_is_said_before_a_file_is_chosen(browser: Browser, upload_url: str) -> None:
+def test_the_size_limit_is_said_before_a_file_is_chosen(browser: Browser, upload_url: str, tmp_path: Path) -> None:
     """"Up to 50 MB" in words before any file is chosen; a file one byte over it is refused by Streamlit's
     uploader in the browser, which never passes it to the page, so the sentence above it is what explains."""
+    # A sparse file on disk, which Chromium reads from its path, rather than 50 MB sent through Playwright.
+    too_big = tmp_path / "too_big.csv"
+    with too_big.open("wb") as file:
+        file.truncate(50_000_001)
     page = new_page(browser)
     sign_in_and_open_upload(page, upload_url, "bea")
     expect(page.get_by_text(
@@ -224,9 +228,7 @@ def test_the_size_limit_is_said_before_a_file_is_chosen(browser: Browser, upload
     )).to_be_visible()
     uploader = page.locator('[data-testid="stFileUploader"]')
     expect(uploader).to_contain_text("50MB per file")
-    uploader.locator('input[type="file"]').set_input_files(
-        {"name": "too_big.csv", "mimeType": "text/csv", "buffer": b"a" * 50_000_001}
-    )
+    uploader.locator('input[type="file"]').set_input_files(too_big)
     # Streamlit's own refusal: a red icon on the file, its words only for screen readers (and on hover).
     chip = uploader.locator('[data-testid="stFileChip"]')
     expect(chip).to_have_attribute("aria-invalid", "true")
