@@ -48,7 +48,8 @@ from .conftest import (
 from .test_accessibility_browser import blocking_violations
 from .test_upload_browser import choose_file
 
-pytestmark = pytest.mark.browser
+# One PostgreSQL, demo and pair of servers for the whole module: its tests run on one worker (--dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("reverse_proxy")]
 
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 STARTUP_TIMEOUT_S = 10
