@@ -12,7 +12,8 @@ subject, each a part that ``Store`` is composed of:
 ``reference.py``          reference tables, the indicator catalogue and periods
 ``register.py``           the case review register's snapshots
 ``reads.py``              the named read queries of ``boards/sql/``, the summary, whole tables
-``records.py``            the values passed in and out (AuditEntry, LoadResult, RollbackResult...)
+``copy.py``               another database copied into this empty one, checked table by table
+``records.py``            the values passed in and out (AuditEntry, LoadResult, TableCopy...)
 ``errors.py``             what the store raises
 ========================  =========================================================================
 
@@ -35,9 +36,11 @@ import atexit
 
 from boards.store.accounts import Accounts
 from boards.store.connection import DEFAULT_DB_PATH, MIGRATIONS, SCHEMA_VERSION, resolve_db_path
+from boards.store.copy import Copying
 from boards.store.errors import (
     AlreadyLoadedError,
     DatabaseInUseError,
+    DestinationNotEmptyError,
     PartnershipInUseError,
     SchemaTooNewError,
     StoreClosedError,
@@ -55,19 +58,20 @@ from boards.store.loads import (
 )
 from boards.store.partnerships import Partnerships
 from boards.store.reads import Reads
-from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, utc_now
+from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, TableCopy, utc_now
 from boards.store.reference import ReferenceData
 from boards.store.register import ReviewRegister
 
 __all__ = [
     "BENCHMARK_COLUMNS", "BENCHMARK_KEY", "DEFAULT_DB_PATH", "MIGRATIONS", "OBSERVATION_COLUMNS", "OBSERVATION_KEY",
-    "SCHEMA_VERSION", "SOURCES", "STATUSES", "AlreadyLoadedError", "AuditEntry", "DatabaseInUseError", "LoadResult",
-    "LoadScope", "PartnershipInUseError", "RollbackResult", "SchemaTooNewError", "Store", "StoreClosedError",
-    "StoreError", "repeated_keys", "resolve_db_path", "utc_now",
+    "SCHEMA_VERSION", "SOURCES", "STATUSES", "AlreadyLoadedError", "AuditEntry", "DatabaseInUseError",
+    "DestinationNotEmptyError", "LoadResult", "LoadScope", "PartnershipInUseError", "RollbackResult",
+    "SchemaTooNewError", "Store", "StoreClosedError", "StoreError", "TableCopy", "repeated_keys", "resolve_db_path",
+    "utc_now",
 ]
 
 
-class Store(Loads, Accounts, Partnerships, ReferenceData, ReviewRegister, Reads):
+class Store(Loads, Accounts, Partnerships, ReferenceData, ReviewRegister, Reads, Copying):
     """Owns the DuckDB connection of one database file (``connection.Connection``) and every read and write
     of it, by subject in the parts above."""
 
