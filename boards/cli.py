@@ -50,11 +50,21 @@ from boards.partnerships import (
     rename_partnership,
 )
 from boards.reference import ReferenceDataError, load_reference
-from boards.store import DatabaseInUseError, DestinationNotEmptyError, Store, StoreError, TableCopy, resolve_db_path
+from boards.store import (
+    DatabaseInUseError,
+    DestinationNotEmptyError,
+    SharedStoreUnavailableError,
+    Store,
+    StoreError,
+    TableCopy,
+    parse_location,
+    resolve_location,
+)
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
 EXIT_IN_USE = 3  # the database is held by another program, most often the running dashboard
-EXIT_NOT_EMPTY = 4  # `boards copy` was given a destination that already holds data
+EXIT_UNREACHABLE = 4  # the shared database cannot be reached, or stayed busy
+EXIT_NOT_EMPTY = 5  # `boards copy` was given a destination that already holds data
 
 
 class CommandError(Exception):
@@ -155,7 +165,7 @@ def _restore(args: argparse.Namespace, db: Path) -> str:
 
 
 def _copy(args: argparse.Namespace, db: Path) -> str:
-    source, destination = resolve_db_path(args.source), resolve_db_path(args.destination)
+    source, destination = parse_location(args.source), parse_location(args.destination)
     shown: list[TableCopy] = []
 
     def report(copied: TableCopy) -> None:  # as each table is copied: a copy of a large database takes a while
@@ -367,7 +377,10 @@ def _audit(args: argparse.Namespace, db: Path) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help="database file (default: $BOARDS_DB, else data/boards.duckdb)")
+    common.add_argument(
+        "--db", metavar="PATH",
+        help="database file, or postgres:DSN for a shared store (default: $BOARDS_DB, else data/boards.duckdb)",
+    )
     parser = argparse.ArgumentParser(
         prog="boards", description="Safeguarding board effectiveness dashboard: database commands."
     )
@@ -465,10 +478,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        output = args.run(args, resolve_db_path(args.db))
+        output = args.run(args, resolve_location(args.db))
     except DatabaseInUseError as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_IN_USE
+    except SharedStoreUnavailableError as exc:
+        print(f"boards {args.command}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except DestinationNotEmptyError as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_NOT_EMPTY

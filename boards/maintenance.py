@@ -9,7 +9,17 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from boards.store import SCHEMA_VERSION, AuditEntry, DatabaseInUseError, Store, StoreError, TableCopy, utc_now
+from boards.store import (
+    SCHEMA_VERSION,
+    AuditEntry,
+    DatabaseInUseError,
+    Location,
+    SharedLocation,
+    Store,
+    StoreError,
+    TableCopy,
+    utc_now,
+)
 from boards.store.copy import not_empty_error
 
 
@@ -72,10 +82,15 @@ def backup_database(store: Store, destination: Path) -> Path:
     return destination
 
 
-def restore_database(backup: Path, target: Path) -> tuple[CheckReport, Path | None]:
+def restore_database(backup: Path, target: Location) -> tuple[CheckReport, Path | None]:
     """Put ``backup`` in place of the database ``target``, after checking it; the database it replaces is
     kept beside it as ``<name>.before-restore-<time>`` (with its log, if it had one). Returns the backup's
     check and where the replaced database was kept. The database must not be in use."""
+    if isinstance(target, SharedLocation):
+        raise StoreError(
+            f"'boards restore' puts a file in place of a database file, not of the shared store {target}: restore "
+            "it with PostgreSQL's own tools (pg_restore), or copy a backup file into it with 'boards copy'."
+        )
     if not backup.is_file():
         raise StoreError(f"{backup} does not exist")
     staged = target.with_name(f".{target.name}.restoring")
@@ -116,7 +131,7 @@ def _set_aside(target: Path) -> Path | None:
     return kept
 
 
-def copy_database(source: Path, destination: Path, actor: str,
+def copy_database(source: Location, destination: Location, actor: str,
                   progress: Callable[[TableCopy], object] = lambda copied: None) -> list[TableCopy]:
     """Copy the database ``source`` into ``destination``, which must not exist yet or hold no data (a new file,
     an empty PostgreSQL database, or one left empty by a copy that was stopped), losing nothing: every table,
@@ -126,7 +141,7 @@ def copy_database(source: Path, destination: Path, actor: str,
     recording the copy. A refused destination is left exactly as it was."""
     if source == destination:
         raise StoreError(f"--from and --to are both {source}: copy into another database")
-    if not source.is_file():
+    if isinstance(source, Path) and not source.is_file():
         raise StoreError(f"{source} is not a database file" if source.exists() else f"{source} does not exist")
     with closing(Store()) as probe:  # in memory: a source that cannot be copied is refused before any writing
         probe.check_copy_source(source)
@@ -135,9 +150,9 @@ def copy_database(source: Path, destination: Path, actor: str,
     return store.copy_from(source, AuditEntry(utc_now(), actor, "database_copied", str(source), None), progress)
 
 
-def _refuse_occupied(destination: Path) -> None:
+def _refuse_occupied(destination: Location) -> None:
     """Refuse a destination holding data before anything opens it for good (Store.open would migrate it)."""
-    if not destination.exists():
+    if isinstance(destination, Path) and not destination.exists():
         return
     probe = Store(destination)
     try:

@@ -146,12 +146,12 @@ def test_a_copy_is_the_source_table_for_table_and_signs_in_as_it(lived_in_db, tm
 
 def test_a_destination_holding_data_is_refused_and_left_as_it_was(lived_in_db, tmp_path):
     """A database that `boards init` set up (reference data, an administrator) is not written to: one line,
-    exit status 4, the file byte for byte as it was."""
+    exit status 5, the file byte for byte as it was."""
     destination = tmp_path / "initialised.duckdb"
     assert boards("init", "--db", str(destination)).returncode == 0
     before = destination.read_bytes()
     result = boards("copy", "--from", str(lived_in_db), "--to", str(destination))
-    assert (result.returncode, result.stdout) == (4, "")
+    assert (result.returncode, result.stdout) == (5, "")
     assert result.stderr == (
         f"boards copy: {destination} already holds data (4,801 rows in 11 tables, 0 loads, 1 users), so nothing was "
         "copied: 'boards copy' writes only into an empty database. Give a new file, or an empty PostgreSQL "
@@ -185,9 +185,9 @@ def old_version(demo_db_path: Path, path: Path, version: int) -> Path:
     ("folder", "{source} is not a database file"),
     ("notes.txt", '{source} cannot be copied: IO Error: The file "{source}" exists, but it is not a valid DuckDB '
                   "database file!"),
-    ("v8.duckdb", "{source} has schema version 8 and this application 9: bring it up to date first by opening it "
+    ("v9.duckdb", "{source} has schema version 9 and this application 10: bring it up to date first by opening it "
                   "once with this version ('boards info --db {source}'), then copy it"),
-    ("v99.duckdb", "{source} has schema version 99, newer than this application's 9: copy it with the version of "
+    ("v99.duckdb", "{source} has schema version 99, newer than this application's 10: copy it with the version of "
                    "the application that wrote it"),
     ("copy.duckdb", "--from and --to are both {source}: copy into another database"),
 ])
@@ -195,7 +195,7 @@ def test_a_source_that_cannot_be_copied_is_refused_in_one_line_before_anything_i
         demo_db_path, tmp_path, source, message):
     (tmp_path / "folder").mkdir()
     (tmp_path / "notes.txt").write_text("area,value\n")
-    old_version(demo_db_path, tmp_path / "v8.duckdb", 8)
+    old_version(demo_db_path, tmp_path / "v9.duckdb", 9)
     old_version(demo_db_path, tmp_path / "v99.duckdb", 99)
     destination = tmp_path / "copy.duckdb"
     result = boards("copy", "--from", str(tmp_path / source), "--to", str(destination))
@@ -219,7 +219,7 @@ def test_a_copy_killed_midway_leaves_the_destination_empty_and_usable(lived_in_d
     assert copying.returncode == -signal.SIGKILL
     store = Store.open(destination)
     assert store.occupied_tables() == {}
-    assert store.schema_version() == 9
+    assert store.schema_version() == 10
     store.close()
     again = boards("copy", "--from", str(lived_in_db), "--to", str(destination))
     assert again.returncode == 0, again.stderr

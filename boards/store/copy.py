@@ -13,12 +13,17 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 import duckdb
 
 from boards.store.connection import SCHEMA_VERSION, Connection, first_line, statement
-from boards.store.errors import DatabaseInUseError, DestinationNotEmptyError, StoreError
+from boards.store.errors import (
+    DatabaseInUseError,
+    DestinationNotEmptyError,
+    SharedStoreUnavailableError,
+    StoreError,
+)
+from boards.store.location import Location, SharedLocation, shared_config
 from boards.store.records import AuditEntry, TableCopy
 
 SOURCE = "copy_source"  # the name the source is attached under while it is copied
@@ -106,13 +111,13 @@ class Copying(Connection):
             return {table: _table_sum(cur, database, table, columns)
                     for table, columns in _tables(cur, database).items()}
 
-    def check_copy_source(self, source: Path) -> None:
+    def check_copy_source(self, source: Location) -> None:
         """Refuse, before anything is written anywhere, a source that cannot be copied: one that cannot be
         opened, or is not at this application's schema version."""
         with self._attached(source):
             pass
 
-    def copy_from(self, source: Path, audit: AuditEntry,
+    def copy_from(self, source: Location, audit: AuditEntry,
                   progress: Callable[[TableCopy], object] = lambda copied: None) -> list[TableCopy]:
         """Copy every table of the database ``source`` into this one, which must be empty, in one transaction:
         each table's rows and checksum are compared with the source's before it commits (``progress`` is
@@ -148,7 +153,7 @@ class Copying(Connection):
         return copied
 
     @contextmanager
-    def _attached(self, source: Path) -> Iterator[dict[str, list[str]]]:
+    def _attached(self, source: Location) -> Iterator[dict[str, list[str]]]:
         """``source`` attached read-only as ``copy_source`` while the block runs, once found at this
         application's schema version; yields its tables and their columns."""
         with self._cursor() as cur:
@@ -162,20 +167,31 @@ class Copying(Connection):
             with self._cursor() as cur:
                 cur.execute(f"DETACH {SOURCE}")
 
-    def _attach_source(self, cur: duckdb.DuckDBPyConnection, source: Path) -> None:
+    def _attach_source(self, cur: duckdb.DuckDBPyConnection, source: Location) -> None:
+        if isinstance(source, SharedLocation):
+            # A file's connection has no postgres extension yet: loaded from where the wheel installed it.
+            cur.execute(f"SET extension_directory = {_quoted(str(shared_config()['extension_directory']))}")
+            cur.execute("LOAD postgres")
+            attach = f"ATTACH {_quoted(source.dsn)} AS {SOURCE} (TYPE postgres, READ_ONLY)"
+        else:
+            attach = f"ATTACH {_quoted(str(source))} AS {SOURCE} (READ_ONLY)"
         try:
-            cur.execute(f"ATTACH {_quoted(str(source))} AS {SOURCE} (READ_ONLY)")
+            cur.execute(attach)
         except duckdb.Error as exc:
-            if "lock" in str(exc).lower():
+            said = first_line(exc)
+            if isinstance(source, SharedLocation):
+                said = said.replace(source.dsn, source.display)
+                raise SharedStoreUnavailableError(f"The shared database {source} cannot be read: {said}") from exc
+            if "lock" in said.lower():
                 holder = re.search(r"\(PID (\d+)\)", str(exc))
                 process = f" (process {holder[1]})" if holder else ""
                 raise DatabaseInUseError(
                     f"The database {source} is in use by another program{process}, most likely the running "
                     "dashboard (DuckDB lets one program at a time open a file). Stop the dashboard and copy again."
                 ) from exc
-            raise StoreError(f"{source} cannot be copied: {first_line(exc)}") from exc
+            raise StoreError(f"{source} cannot be copied: {said}") from exc
 
-    def _refuse_other_version(self, cur: duckdb.DuckDBPyConnection, source: Path) -> None:
+    def _refuse_other_version(self, cur: duckdb.DuckDBPyConnection, source: Location) -> None:
         if "schema_migrations" not in _all_tables(cur, SOURCE):
             raise StoreError(f"{source} is not a database of this application (it has no schema version)")
         version = cur.execute(f"SELECT max(version) FROM {_name(SOURCE, 'schema_migrations')}").fetchone()[0]
