@@ -16,13 +16,8 @@ from dataclasses import replace
 
 import duckdb
 
-from boards.store.connection import SCHEMA_VERSION, Connection, first_line, statement
-from boards.store.errors import (
-    DatabaseInUseError,
-    DestinationNotEmptyError,
-    SharedStoreUnavailableError,
-    StoreError,
-)
+from boards.store.connection import SCHEMA_VERSION, Connection, first_line, statement, unreachable_error
+from boards.store.errors import DatabaseInUseError, DestinationNotEmptyError, StoreError
 from boards.store.location import Location, SharedLocation, shared_config
 from boards.store.records import AuditEntry, TableCopy
 
@@ -178,10 +173,9 @@ class Copying(Connection):
         try:
             cur.execute(attach)
         except duckdb.Error as exc:
-            said = first_line(exc)
             if isinstance(source, SharedLocation):
-                said = said.replace(source.dsn, source.display)
-                raise SharedStoreUnavailableError(f"The shared database {source} cannot be read: {said}") from exc
+                raise unreachable_error(source, exc) from exc
+            said = first_line(exc)
             if "lock" in said.lower():
                 holder = re.search(r"\(PID (\d+)\)", str(exc))
                 process = f" (process {holder[1]})" if holder else ""
