@@ -19,8 +19,9 @@ from boards.access import system_actor
 from boards.accounts import SignInError, add_user, change_setting, sign_in
 from boards.maintenance import check_database
 from boards.sessions import SIGNING_KEY_SETTING, _signing_key
-from boards.store import AuditEntry, Store, utc_now
+from boards.store import AuditEntry, SharedLocation, Store, utc_now
 from boards.store.copy import COPY_ORDER, NOT_COPIED
+from tests.postgres_server import on_both_back_ends
 
 ROOT = Path(__file__).resolve().parents[1]
 OPERATOR = system_actor("tester")
@@ -85,7 +86,12 @@ def lived_in_db(demo_db_path, tmp_path_factory) -> Path:
     return path
 
 
-def sums(path: Path) -> dict[str, tuple[int, int]]:
+def argument(location) -> str:
+    """A location as `--from` or `--to` take it."""
+    return "postgres:" + location.dsn if isinstance(location, SharedLocation) else str(location)
+
+
+def sums(path) -> dict[str, tuple[int, int]]:
     store = Store.open(path)
     try:
         return store.table_sums()
@@ -204,12 +210,13 @@ def test_a_source_that_cannot_be_copied_is_refused_in_one_line_before_anything_i
     assert not destination.exists()
 
 
-def test_a_copy_killed_midway_leaves_the_destination_empty_and_usable(lived_in_db, tmp_path):
-    """SIGKILL once the copy has written observations, well before it commits: the destination holds nothing
-    (its schema alone), opens, and takes the copy when it is run again."""
-    destination = tmp_path / "killed.duckdb"
+@on_both_back_ends
+def test_a_copy_killed_midway_leaves_the_destination_empty_and_usable(lived_in_db, store_location):
+    """SIGKILL once the copy has written observations, well before it commits: the destination (a new file, or
+    a migrated empty shared store) holds nothing but its schema, opens, and takes the copy when it is run
+    again."""
     copying = subprocess.Popen([sys.executable, "-m", "boards", "copy", "--from", str(lived_in_db), "--to",
-                                str(destination)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                                argument(store_location)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         seen = [copying.stdout.readline().split()[0] for _ in range(14)]
         os.kill(copying.pid, signal.SIGKILL)
@@ -217,13 +224,13 @@ def test_a_copy_killed_midway_leaves_the_destination_empty_and_usable(lived_in_d
         copying.wait()
     assert seen[-2:] == ["load_problems", "observations"]
     assert copying.returncode == -signal.SIGKILL
-    store = Store.open(destination)
+    store = Store.open(store_location)
     assert store.occupied_tables() == {}
     assert store.schema_version() == 10
     store.close()
-    again = boards("copy", "--from", str(lived_in_db), "--to", str(destination))
+    again = boards("copy", "--from", str(lived_in_db), "--to", argument(store_location))
     assert again.returncode == 0, again.stderr
-    assert sums(destination)["observations"] == (51541, sums(lived_in_db)["observations"][1])
+    assert sums(store_location)["observations"] == (51541, sums(lived_in_db)["observations"][1])
 
 
 def test_a_checksum_tells_a_changed_value_and_not_the_order_of_rows(lived_in_db, tmp_path):
@@ -243,3 +250,71 @@ def test_a_checksum_tells_a_changed_value_and_not_the_order_of_rows(lived_in_db,
     after = sums(copy)
     assert [table for table in before if before[table] != after[table]] == ["partnerships"]
     assert after["partnerships"][0] == before["partnerships"][0] == 153
+
+
+def test_a_round_trip_through_the_shared_store_loses_nothing(lived_in_db, shared_location, tmp_path):
+    """file -> PostgreSQL -> file: every table of the round-tripped file equals the original's, rows and
+    checksums (the same checksums as in the file: PostgreSQL hands back the very values); the audit trail is the
+    original's and one row for each copy. On the shared store and on the file that came back, users sign in with
+    their old passwords and the locked account is still locked; a second copy into the shared store, which now
+    holds data, is refused and changes nothing there."""
+    shared = argument(shared_location)
+    before = sums(lived_in_db)
+    there = boards("copy", "--from", str(lived_in_db), "--to", shared)
+    assert there.returncode == 0, there.stderr
+    assert there.stdout.splitlines()[0] == (f"{lived_in_db} -> {shared_location.display}: rows and checksum of "
+                                            "each table, the same in both")
+    assert [line.split() for line in there.stdout.splitlines()[1:-1]] == [
+        [table, f"{LIVED_IN_ROWS[table]:,}", f"{before[table][1] % 2**64:016x}"] for table in COPY_ORDER]
+    back = tmp_path / "back.duckdb"
+    returned = boards("copy", "--from", shared, "--to", str(back))
+    assert returned.returncode == 0, returned.stderr
+    assert returned.stdout.splitlines()[-1] == (f"Copied 24 tables, 71,693 rows; the audit trail of {back} has one "
+                                                "row more, recording the copy")
+    on_shared, after = sums(shared_location), sums(back)
+    assert {table: on_shared[table] for table in COPY_ORDER[:-1]} == {table: before[table] for table in COPY_ORDER[:-1]}
+    assert {table: after[table] for table in COPY_ORDER[:-1]} == {table: before[table] for table in COPY_ORDER[:-1]}
+    assert (on_shared["audit_log"][0], after["audit_log"][0]) == (24, 25)
+
+    refused = boards("copy", "--from", str(lived_in_db), "--to", shared)
+    assert (refused.returncode, refused.stdout) == (5, "")
+    assert refused.stderr == (
+        f"boards copy: {shared_location.display} already holds data (71,693 rows in 24 tables, 11 loads, 4 users), so "
+        "nothing was copied: 'boards copy' writes only into an empty database. Give a new file, or an empty "
+        "PostgreSQL database, as --to.\n"
+    )
+    assert sums(shared_location) == on_shared
+
+    original, returned_store, shared_store = Store.open(lived_in_db), Store.open(back), Store.open(shared_location)
+    try:
+        trail = returned_store.audit_log()
+        assert trail.head(23).equals(original.audit_log())
+        assert trail.iloc[23:][["audit_id", "action", "target"]].values.tolist() == [
+            [24, "database_copied", str(lived_in_db)], [25, "database_copied", shared_location.display]]
+        assert returned_store.users().equals(original.users())
+        for store in (shared_store, returned_store):
+            locked = store.user("locked")
+            assert (locked["failed_attempts"], locked["locked_until"]) == (5, original.user("locked")["locked_until"])
+            assert store.settings() == original.settings()
+            assert sign_in(store, "chair", PASSWORDS["chair"]).actor.username == "chair"
+            with pytest.raises(SignInError):
+                sign_in(store, "locked", PASSWORDS["locked"], now=locked["locked_until"] - timedelta(minutes=1))
+            assert check_database(store).problems == []
+            assert store.summary()["observations"] == 51541
+    finally:
+        for store in (original, returned_store, shared_store):
+            store.close()
+
+
+def test_a_shared_location_that_cannot_be_reached_is_refused_in_one_line(lived_in_db, tmp_path):
+    """As a source or a destination: exit status 4, the line naming where without the password."""
+    nowhere = f"postgres:host={tmp_path} dbname=boards user=boards password=not-shown"
+    for arguments in (["--from", nowhere, "--to", str(tmp_path / "copy.duckdb")],
+                      ["--from", str(lived_in_db), "--to", nowhere]):
+        result = boards("copy", *arguments)
+        assert (result.returncode, result.stdout) == (4, "")
+        assert result.stderr == (
+            f"boards copy: The shared database (database boards on {tmp_path}) cannot be reached: No such file or "
+            f"directory. Check postgres:host={tmp_path} dbname=boards user=boards and that PostgreSQL is running.\n"
+        )
+    assert not (tmp_path / "copy.duckdb").exists()
