@@ -318,3 +318,30 @@ def test_a_shared_location_that_cannot_be_reached_is_refused_in_one_line(lived_i
             f"directory. Check postgres:host={tmp_path} dbname=boards user=boards and that PostgreSQL is running.\n"
         )
     assert not (tmp_path / "copy.duckdb").exists()
+
+
+def test_a_copy_from_the_shared_store_is_as_at_one_moment_while_others_write(lived_in_db, shared_location, tmp_path):
+    """A user added to the shared store while a copy from it is under way (the copy stopped by SIGSTOP once it
+    has copied observations, so before it reads users, and let go on once the user is committed) is not in the
+    copy, whose tables are all as they were when it began: the copy reads the shared store in one PostgreSQL
+    transaction."""
+    assert boards("copy", "--from", str(lived_in_db), "--to", argument(shared_location)).returncode == 0
+    before = sums(shared_location)
+    back = tmp_path / "back.duckdb"
+    copying = subprocess.Popen([sys.executable, "-m", "boards", "copy", "--from", argument(shared_location),
+                                "--to", str(back)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert [copying.stdout.readline().split()[0] for _ in range(14)][-1] == "observations"
+        os.kill(copying.pid, signal.SIGSTOP)
+        shared = Store.open(shared_location)
+        add_user(shared, OPERATOR, username="newcomer", display_name="Newcomer", role="viewer", password=None)
+        shared.close()
+        os.kill(copying.pid, signal.SIGCONT)
+        rest = copying.stdout.read()
+    finally:
+        copying.wait()
+    assert copying.returncode == 0, rest
+    assert sums(shared_location)["users"][0] == 5
+    copied = sums(back)
+    assert {table: copied[table] for table in COPY_ORDER[:-1]} == {table: before[table] for table in COPY_ORDER[:-1]}
+    assert copied["audit_log"][0] == before["audit_log"][0] + 1 == 25
