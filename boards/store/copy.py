@@ -22,9 +22,8 @@ from boards.store.location import Location, SharedLocation, shared_config
 from boards.store.records import AuditEntry, TableCopy
 
 SOURCE = "copy_source"  # the name the source is attached under while it is copied
-# Copied in this order: what other tables refer to comes before them. No foreign key enforces it (DuckLake and
-# the postgres extension keep none), but a copy stopped midway is then never children without their parents,
-# in case one is added.
+# Copied in this order: what other tables refer to comes before them. The schema has no foreign keys, so the
+# order is for whoever reads the copy's progress, and for any foreign key added later.
 COPY_ORDER = (
     "regions", "areas", "area_aliases", "area_population", "statistical_neighbours", "inspections",
     "partnerships", "partnership_history", "indicators", "periods",
