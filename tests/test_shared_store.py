@@ -2,6 +2,7 @@
 other's changes; where it is and what goes wrong reaching it are said in one line, never with its password."""
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -210,3 +211,67 @@ def test_a_connection_lost_mid_transaction_is_a_clear_error_and_the_process_carr
         "persists, check that PostgreSQL is running."
     )
     assert after == "reconnected"
+
+
+def test_a_wrong_password_is_one_line_and_the_right_one_comes_from_pgpassword(postgres_dsn, monkeypatch):
+    """A role that must give its password (the test server trusts every other): a wrong one is refused in one
+    line that never shows it; the right one, given the libpq way in PGPASSWORD, opens the store."""
+    psql = [str(postgres_bin_dir() / "psql"), postgres_dsn, "-Atq"]
+    folder = Path(re.search(r"host=(\S+)", postgres_dsn)[1])
+    rules = folder / "data" / "pg_hba.conf"
+    rules.write_text("local all checked scram-sha-256\n" + rules.read_text())  # the first matching line applies
+    subprocess.run([*psql, "-c", "CREATE ROLE checked LOGIN PASSWORD 'right one'", "-c",
+                    "CREATE DATABASE checked OWNER checked", "-c", "SELECT pg_reload_conf()"], check=True, capture_output=True)
+    wrong = f"postgres:host={folder} dbname=checked user=checked password='not it'"
+    with pytest.raises(SharedStoreUnavailableError) as refused:
+        Store.open(wrong)
+    assert str(refused.value) == (
+        f"The shared database (database checked on {folder}) cannot be reached: password authentication failed "
+        f'for user "checked". Check postgres:host={folder} dbname=checked user=checked and that PostgreSQL is running.'
+    )
+    monkeypatch.setenv("PGPASSWORD", "right one")
+    store = Store.open(f"postgres:host={folder} dbname=checked user=checked")
+    try:
+        assert store.schema_version() == 10
+    finally:
+        store.close()
+
+
+def test_the_dashboard_on_an_unreachable_shared_store_says_so_without_its_host(monkeypatch, caplog):
+    """Where the shared database is, is the operator's business: a visitor reads that it cannot be used, the
+    server's log says why."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BOARDS_DB", "postgres:host=127.0.0.1 port=1 dbname=boards password=hunter2")
+    st.cache_resource.clear()
+    app = AppTest.from_file("../dashboard.py", default_timeout=30).run()
+    assert not app.exception
+    assert app.error[0].value == (
+        "**The dashboard cannot open its database.** Its shared database cannot be used just now; the server's "
+        "log says why. Try again in a moment."
+    )
+    assert "The shared database (database boards on 127.0.0.1) cannot be reached: Connection refused." in caplog.text
+    assert "hunter2" not in caplog.text
+
+
+def test_servers_starting_on_an_empty_shared_store_build_the_demo_once(shared_location, monkeypatch):
+    """The first to claim the build builds; another waits for its figures, and says who is building when they
+    do not come."""
+    from boards import database
+
+    one, other = Store.open(shared_location), Store(shared_location)
+    try:
+        assert database._builds_the_demo_here(one, None) is True
+        claim = one.settings()[database.DEMO_BUILD_SETTING]
+        monkeypatch.setattr(database, "DEMO_BUILD_WAIT_SECONDS", 0)
+        with pytest.raises(Exception, match=(
+            rf"^The shared store {re.escape(str(shared_location))} is still empty: {re.escape(claim)} began building the "
+            r"demo database and has not finished\. If it stopped, empty the database \(DROP SCHEMA main CASCADE\)"
+        )):
+            database._builds_the_demo_here(other, None)
+        one.commit_load(figures("E06000001", 1.0), source="demo", loaded_by="t", file_name="demo.csv")
+        assert database._builds_the_demo_here(other, None) is False
+    finally:
+        other.close()
+        one.close()
