@@ -37,7 +37,7 @@ from boards.compare.errors import ComparisonError
 from boards.demo import build_demo, prepare_reference
 from boards.exports import to_csv_bytes
 from boards.imports.commands import CommandExit, add_commands
-from boards.maintenance import backup_database, check_database, restore_database
+from boards.maintenance import backup_database, check_database, copy_database, restore_database
 from boards.pack import PackError
 from boards.pack.command import add_pack_command
 from boards.partnerships import (
@@ -50,11 +50,21 @@ from boards.partnerships import (
     rename_partnership,
 )
 from boards.reference import ReferenceDataError, load_reference
-from boards.store import DatabaseInUseError, SharedStoreUnavailableError, Store, StoreError, resolve_location
+from boards.store import (
+    DatabaseInUseError,
+    DestinationNotEmptyError,
+    SharedStoreUnavailableError,
+    Store,
+    StoreError,
+    TableCopy,
+    parse_location,
+    resolve_location,
+)
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
 EXIT_IN_USE = 3  # the database is held by another program, most often the running dashboard
 EXIT_UNREACHABLE = 4  # the shared database cannot be reached, or stayed busy
+EXIT_NOT_EMPTY = 5  # `boards copy` was given a destination that already holds data
 
 
 class CommandError(Exception):
@@ -153,6 +163,21 @@ def _restore(args: argparse.Namespace, db: Path) -> str:
     if kept:
         lines.append(f"the database it replaced is kept as {kept}")
     return "\n".join(lines)
+
+
+def _copy(args: argparse.Namespace, db: Path) -> str:
+    source, destination = parse_location(args.source), parse_location(args.destination)
+    shown: list[TableCopy] = []
+
+    def report(copied: TableCopy) -> None:  # as each table is copied: a copy of a large database takes a while
+        if not shown:
+            print(f"{source} -> {destination}: rows and checksum of each table, the same in both", flush=True)
+        shown.append(copied)
+        print(f"  {copied.table:<24}{copied.rows:>9,}  {copied.checksum_text}", flush=True)
+
+    copied = copy_database(source, destination, _operator().username, report)
+    return (f"Copied {len(copied)} tables, {sum(c.rows for c in copied):,} rows; the audit trail of {destination} "
+            "has one row more, recording the copy")
 
 
 # -- users, settings, audit ------------------------------------------------------------------
@@ -392,6 +417,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("backup", help="a file written by 'boards backup'")
     restore.set_defaults(run=_restore)
+    copy = commands.add_parser(
+        "copy", help="copy a whole database into a new or empty one (a file, or a shared PostgreSQL store), "
+                     "checked table by table",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="LOCATION", help="the database to copy")
+    copy.add_argument("--to", dest="destination", required=True, metavar="LOCATION",
+                      help="where to copy it: a new file, or a database holding no data")
+    copy.set_defaults(run=_copy, db=None)
 
     users = commands.add_parser("users", help="manage user accounts").add_subparsers(
         dest="users_command", required=True, metavar="ACTION"
@@ -453,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     except SharedStoreUnavailableError as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
+    except DestinationNotEmptyError as exc:
+        print(f"boards {args.command}: {exc}", file=sys.stderr)
+        return EXIT_NOT_EMPTY
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
             ComparisonError, PackError, PartnershipError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)

@@ -1,13 +1,26 @@
-"""Keeping a database whole: check it (``boards check``), copy it (``boards backup``) and put a copy
-back (``boards restore``)."""
+"""Keeping a database whole: check it (``boards check``), copy it (``boards backup``), put a copy back
+(``boards restore``), and copy it into another store, a shared one or a file (``boards copy``)."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from boards.store import SCHEMA_VERSION, DatabaseInUseError, Location, SharedLocation, Store, StoreError, utc_now
+from boards.store import (
+    SCHEMA_VERSION,
+    AuditEntry,
+    DatabaseInUseError,
+    Location,
+    SharedLocation,
+    Store,
+    StoreError,
+    TableCopy,
+    utc_now,
+)
+from boards.store.copy import not_empty_error
 
 
 @dataclass(frozen=True)
@@ -116,3 +129,35 @@ def _set_aside(target: Path) -> Path | None:
     if log.exists():
         log.replace(kept.with_name(kept.name + ".wal"))
     return kept
+
+
+def copy_database(source: Location, destination: Location, actor: str,
+                  progress: Callable[[TableCopy], object] = lambda copied: None) -> list[TableCopy]:
+    """Copy the database ``source`` into ``destination``, which must not exist yet or hold no data (a new file,
+    an empty PostgreSQL database, or one left empty by a copy that was stopped), losing nothing: every table,
+    users with their password hashes and lockouts, settings with the session signing key, the audit trail.
+    Both must be at this application's schema version (``destination`` is migrated to it first). Returns
+    each table's rows and checksum, found equal in both; the audit trail of ``destination`` gets one row more,
+    recording the copy. A refused destination is left exactly as it was."""
+    if source == destination:
+        raise StoreError(f"--from and --to are both {source}: copy into another database")
+    if isinstance(source, Path) and not source.is_file():
+        raise StoreError(f"{source} is not a database file" if source.exists() else f"{source} does not exist")
+    with closing(Store()) as probe:  # in memory: a source that cannot be copied is refused before any writing
+        probe.check_copy_source(source)
+    _refuse_occupied(destination)
+    store = Store.open(destination)
+    return store.copy_from(source, AuditEntry(utc_now(), actor, "database_copied", str(source), None), progress)
+
+
+def _refuse_occupied(destination: Location) -> None:
+    """Refuse a destination holding data before anything opens it for good (Store.open would migrate it)."""
+    if isinstance(destination, Path) and not destination.exists():
+        return
+    probe = Store(destination)
+    try:
+        occupied = probe.occupied_tables()
+    finally:
+        probe.close()
+    if occupied:
+        raise not_empty_error(str(destination), occupied)

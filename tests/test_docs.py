@@ -93,7 +93,7 @@ def test_operations_documents_each_command():
     """Every `boards` subcommand, and each of its actions, is in docs/operations.md's command table."""
     subcommands = _parser()._subparsers._group_actions[0].choices
     assert sorted(subcommands) == [
-        "audit", "backtest", "backup", "check", "demo", "dictionary", "flags", "import", "info", "init",
+        "audit", "backtest", "backup", "check", "copy", "demo", "dictionary", "flags", "import", "info", "init",
         "loads", "pack", "partnerships", "restore", "rollback", "settings", "template", "users",
     ]
     for name, parser in subcommands.items():

@@ -13,7 +13,8 @@ subject, each a part that ``Store`` is composed of:
 ``reference.py``          reference tables, the indicator catalogue and periods
 ``register.py``           the case review register's snapshots
 ``reads.py``              the named read queries of ``boards/sql/``, the summary, whole tables
-``records.py``            the values passed in and out (AuditEntry, LoadResult, RollbackResult...)
+``copy.py``               another database copied into this empty one, checked table by table
+``records.py``            the values passed in and out (AuditEntry, LoadResult, TableCopy...)
 ``errors.py``             what the store raises
 ========================  =========================================================================
 
@@ -36,9 +37,11 @@ import atexit
 
 from boards.store.accounts import Accounts
 from boards.store.connection import MIGRATIONS, SCHEMA_VERSION, SHARED_MIGRATIONS
+from boards.store.copy import Copying
 from boards.store.errors import (
     AlreadyLoadedError,
     DatabaseInUseError,
+    DestinationNotEmptyError,
     PartnershipInUseError,
     SchemaTooNewError,
     SharedStoreUnavailableError,
@@ -58,20 +61,20 @@ from boards.store.loads import (
 from boards.store.location import DEFAULT_DB_PATH, Location, SharedLocation, parse_location, resolve_location
 from boards.store.partnerships import Partnerships
 from boards.store.reads import Reads
-from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, utc_now
+from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, TableCopy, utc_now
 from boards.store.reference import ReferenceData
 from boards.store.register import ReviewRegister
 
 __all__ = [
     "BENCHMARK_COLUMNS", "BENCHMARK_KEY", "DEFAULT_DB_PATH", "MIGRATIONS", "OBSERVATION_COLUMNS", "OBSERVATION_KEY",
     "SCHEMA_VERSION", "SHARED_MIGRATIONS", "SOURCES", "STATUSES", "AlreadyLoadedError", "AuditEntry",
-    "DatabaseInUseError", "LoadResult", "LoadScope", "Location", "PartnershipInUseError", "RollbackResult",
-    "SchemaTooNewError", "SharedLocation", "SharedStoreUnavailableError", "Store", "StoreClosedError", "StoreError",
-    "parse_location", "repeated_keys", "resolve_location", "utc_now",
+    "DatabaseInUseError", "DestinationNotEmptyError", "LoadResult", "LoadScope", "Location", "PartnershipInUseError",
+    "RollbackResult", "SchemaTooNewError", "SharedLocation", "SharedStoreUnavailableError", "Store", "StoreClosedError",
+    "StoreError", "TableCopy", "parse_location", "repeated_keys", "resolve_location", "utc_now",
 ]
 
 
-class Store(Loads, Accounts, Partnerships, ReferenceData, ReviewRegister, Reads):
+class Store(Loads, Accounts, Partnerships, ReferenceData, ReviewRegister, Reads, Copying):
     """Owns the DuckDB connection of one database, a file or a shared PostgreSQL database
     (``connection.Connection``), and every read and write of it, by subject in the parts above."""
 

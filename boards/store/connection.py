@@ -122,14 +122,19 @@ def _connect_shared(location: SharedLocation) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(SHARED_PREFIX + location.dsn, config=shared_config())
     except duckdb.Error as exc:
-        # DuckDB quotes the connection string, password and all: only libpq's own words are kept.
-        said = str(exc).replace(location.dsn, location.display)
-        reason = re.search(r"(?:failed|error): (.*)", said.splitlines()[0])
-        raise SharedStoreUnavailableError(
-            f"The shared database ({location.names}) cannot be reached: "
-            f"{(reason[1] if reason else first_line(exc)).replace('FATAL:', '').strip()}. "
-            f"Check {location.display} and that PostgreSQL is running."
-        ) from exc
+        raise unreachable_error(location, exc) from exc
+
+
+def unreachable_error(location: SharedLocation, exc: duckdb.Error) -> SharedStoreUnavailableError:
+    """What to say when connecting to ``location`` failed (also when ``boards copy`` attaches it)."""
+    # DuckDB quotes the connection string, password and all: only libpq's own words are kept.
+    said = str(exc).replace(location.dsn, location.display)
+    reason = re.search(r"(?:failed|error): (.*)", said.splitlines()[0])
+    return SharedStoreUnavailableError(
+        f"The shared database ({location.names}) cannot be reached: "
+        f"{(reason[1] if reason else first_line(exc)).replace('FATAL:', '').strip()}. "
+        f"Check {location.display} and that PostgreSQL is running."
+    )
 
 
 def _connect(path: str | SharedLocation) -> duckdb.DuckDBPyConnection:

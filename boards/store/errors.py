@@ -20,6 +20,10 @@ class StoreClosedError(StoreError):
     """The store was closed (the server is stopping) while a page was still reading from it."""
 
 
+class DestinationNotEmptyError(StoreError):
+    """``boards copy`` was given a destination that already holds data; it writes only into an empty one."""
+
+
 class SchemaTooNewError(StoreError):
     """The database was written by a newer version of this application."""
 

@@ -49,3 +49,18 @@ class RollbackResult:
     rows_removed: int  # values the load had added, gone again
     benchmarks_restored: int  # published benchmarks the load had replaced, current again
     benchmarks_removed: int  # published benchmarks the load had added, gone again
+
+
+@dataclass(frozen=True)
+class TableCopy:
+    """One table copied by ``Store.copy_from``: its rows and its checksum, found equal in source and
+    destination."""
+
+    table: str
+    rows: int
+    checksum: int  # the sum of every row's hash: equal whatever order the rows are in
+
+    @property
+    def checksum_text(self) -> str:
+        """The checksum as 16 hex digits (its low 64 bits), for people to compare by eye."""
+        return f"{self.checksum % 2**64:016x}"
