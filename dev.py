@@ -161,11 +161,33 @@ def ensure_pdftoppm() -> None:
         )
 
 
+def locate_postgres() -> Path | None:
+    """The folder of PostgreSQL's server binaries (tests/postgres_server.py looks in the same places)."""
+    installed = Path("/usr/lib/postgresql").glob("*/bin")
+    for folder in sorted(installed, key=lambda f: int(f.parent.name) if f.parent.name.isdigit() else 0, reverse=True):
+        if (folder / "pg_ctl").is_file():
+            return folder
+    on_path = shutil.which("pg_ctl")
+    return Path(on_path).resolve().parent if on_path else None
+
+
+def ensure_postgres() -> None:
+    """The shared-store tests start a PostgreSQL server of their own, from the installed binaries."""
+    if locate_postgres() is None and can_apt_install():
+        apt_install("postgresql", "the shared-store tests start a PostgreSQL server of their own")
+    if locate_postgres() is None:
+        raise DevError(
+            "no PostgreSQL server binaries (pg_ctl) found, and the shared-store tests need them: install "
+            "PostgreSQL (Debian/Ubuntu: `sudo apt-get install postgresql`; macOS: `brew install postgresql`)"
+        )
+
+
 def test(extra: list[str]) -> int:
     uv = find_uv()
     sync(uv, dev=True)
     env = {**uv_env(), "BOARDS_CHROMIUM": ensure_chromium()}
     ensure_pdftoppm()
+    ensure_postgres()
     return call([uv, "run", "--locked", "--no-sync", "pytest", *extra], env)
 
 

@@ -50,10 +50,11 @@ from boards.partnerships import (
     rename_partnership,
 )
 from boards.reference import ReferenceDataError, load_reference
-from boards.store import DatabaseInUseError, Store, StoreError, resolve_db_path
+from boards.store import DatabaseInUseError, SharedStoreUnavailableError, Store, StoreError, resolve_location
 
 ADMIN_PASSWORD_VARIABLE = "BOARDS_ADMIN_PASSWORD"
 EXIT_IN_USE = 3  # the database is held by another program, most often the running dashboard
+EXIT_UNREACHABLE = 4  # the shared database cannot be reached, or stayed busy
 
 
 class CommandError(Exception):
@@ -351,7 +352,10 @@ def _audit(args: argparse.Namespace, db: Path) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help="database file (default: $BOARDS_DB, else data/boards.duckdb)")
+    common.add_argument(
+        "--db", metavar="PATH",
+        help="database file, or postgres:DSN for a shared store (default: $BOARDS_DB, else data/boards.duckdb)",
+    )
     parser = argparse.ArgumentParser(
         prog="boards", description="Safeguarding board effectiveness dashboard: database commands."
     )
@@ -441,10 +445,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        output = args.run(args, resolve_db_path(args.db))
+        output = args.run(args, resolve_location(args.db))
     except DatabaseInUseError as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)
         return EXIT_IN_USE
+    except SharedStoreUnavailableError as exc:
+        print(f"boards {args.command}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except (CommandError, StoreError, ReferenceDataError, CatalogueError, AccountError, PermissionDenied,
             ComparisonError, PackError, PartnershipError) as exc:
         print(f"boards {args.command}: {exc}", file=sys.stderr)

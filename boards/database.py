@@ -7,7 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from boards.catalogue import catalogue_frame, load_catalogue
-from boards.store import Store, resolve_db_path
+from boards.store import Store, resolve_location
 
 if TYPE_CHECKING:
     from boards.demo import Progress
@@ -18,11 +18,11 @@ _first_build = threading.Lock()
 def open_database(
     path: str | os.PathLike[str] | None = None, *, progress: Progress | None = None
 ) -> Store:
-    """The store at ``--db`` / ``$BOARDS_DB`` / ``data/boards.duckdb``, ready to read.
+    """The store at ``--db`` / ``$BOARDS_DB`` (a file, or ``postgres:...``) / ``data/boards.duckdb``, ready to read.
 
     A database without observations gets the demo data, so a first run shows real figures.
     """
-    store = Store.open(resolve_db_path(path))
+    store = Store.open(resolve_location(path))
     prepare_database(store, progress=progress)
     return store
 

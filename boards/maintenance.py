@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from boards.store import SCHEMA_VERSION, DatabaseInUseError, Store, StoreError, utc_now
+from boards.store import SCHEMA_VERSION, DatabaseInUseError, Location, SharedLocation, Store, StoreError, utc_now
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,15 @@ def backup_database(store: Store, destination: Path) -> Path:
     return destination
 
 
-def restore_database(backup: Path, target: Path) -> tuple[CheckReport, Path | None]:
+def restore_database(backup: Path, target: Location) -> tuple[CheckReport, Path | None]:
     """Put ``backup`` in place of the database ``target``, after checking it; the database it replaces is
     kept beside it as ``<name>.before-restore-<time>`` (with its log, if it had one). Returns the backup's
     check and where the replaced database was kept. The database must not be in use."""
+    if isinstance(target, SharedLocation):
+        raise StoreError(
+            f"'boards restore' puts a file in place of a database file, not of the shared store {target}: restore "
+            "it with PostgreSQL's own tools (pg_restore), or copy a backup file into it with 'boards copy'."
+        )
     if not backup.is_file():
         raise StoreError(f"{backup} does not exist")
     staged = target.with_name(f".{target.name}.restoring")

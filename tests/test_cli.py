@@ -35,7 +35,7 @@ def test_init_creates_reference_and_first_admin(tmp_path):
     result = boards("init", "--db", str(db))
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
-    assert first == f"{db}: schema version 9, 153 areas, 37 indicators, 0 observations"
+    assert first == f"{db}: schema version 10, 153 areas, 37 indicators, 0 observations"
     assert second.startswith("Created user 'admin' with password: ")
     assert len(second.split("password: ")[1].split()[0]) == 20
     again = boards("init", "--db", str(db))
@@ -95,7 +95,7 @@ def test_info_json_of_the_demo_database(built_db):
     info = json.loads(result.stdout)
     assert info["areas"] == 153
     assert info["indicators"] == 37
-    assert info["schema_version"] == 9
+    assert info["schema_version"] == 10
     assert info["latest_period"]["quarter"] == "2026-27 Q2"
     assert info["observations_by_source"]["demo"] == 25704
     assert info["observations"] == sum(info["observations_by_source"].values())
@@ -162,14 +162,14 @@ def test_backup_restore_then_check(built_db, tmp_path):
     restored = boards("restore", str(backup), "--db", str(db))
     assert restored.returncode == 0, restored.stderr
     first, second = restored.stdout.strip().splitlines()
-    assert first == f"{db}: restored from {backup} (schema version 9, 51541 observations, 9 loads)"
+    assert first == f"{db}: restored from {backup} (schema version 10, 51541 observations, 9 loads)"
     assert second.startswith(f"the database it replaced is kept as {db}.before-restore-")
     assert "late.user" not in boards("users", "list", "--db", str(db)).stdout
 
     checked = boards("check", "--db", str(db))
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.splitlines() == [
-        f"{db}: schema version 9; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
+        f"{db}: schema version 10; 51541 observations, 0 observation_history, 1872 published_benchmarks, "
         "9 loads, 0 users, 9 audit_log",
         "whole: every figure belongs to its load, the audit trail is unbroken",
     ]

@@ -126,7 +126,7 @@ def test_an_old_database_is_migrated_whole_with_its_ids_and_trail(tmp_path):
     path = tmp_path / "old.duckdb"
     version_5_database(path)
     store = Store.open(path)
-    assert store.schema_version() == SCHEMA_VERSION == 9
+    assert store.schema_version() == SCHEMA_VERSION == 10
     assert log_size(path) == 0
     assert store.loads()["load_id"].tolist() == [1]
     assert store.loads()["release"].isna().tolist() == [True]
@@ -166,7 +166,7 @@ def test_a_process_killed_during_a_migration_leaves_the_database_as_it_was(tmp_p
     assert path.read_bytes() == before
     assert log_size(path) == 0
     store = Store.open(path)
-    assert store.schema_version() == 9
+    assert store.schema_version() == 10
     assert store.table("observations")["value"].tolist() == [15.0]
     assert not any(name.endswith(".rebuilding") for name in os.listdir(tmp_path))
     store.close()

@@ -247,7 +247,7 @@ def test_migration_9_starts_the_history_from_the_partnerships_held(tmp_path):
                                         ('P-CP', 'Cambridgeshire and Peterborough', 'E10000003')"""))
     con.close()
     store = Store.open(path)
-    assert store.schema_version() == 9
+    assert store.schema_version() == 10
     history = store.table("partnership_history").astype(object)
     assert history.where(history.notna(), None).values.tolist() == [
         ["P-CP", "Cambridgeshire and Peterborough", "E06000031", None, None, None, None],

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from boards.store import SCHEMA_VERSION, AuditEntry, SchemaTooNewError, Store, StoreError, resolve_db_path
+from boards.store import SCHEMA_VERSION, AuditEntry, SchemaTooNewError, Store, StoreError, resolve_location
 
 
 def rows(*items):
@@ -158,10 +158,10 @@ def test_unknown_source_is_refused(store):
 def test_db_path_precedence(monkeypatch, tmp_path):
     """--db wins over $BOARDS_DB, which wins over data/boards.duckdb."""
     monkeypatch.setenv("BOARDS_DB", str(tmp_path / "env.duckdb"))
-    assert resolve_db_path(tmp_path / "cli.duckdb") == tmp_path / "cli.duckdb"
-    assert resolve_db_path(None) == tmp_path / "env.duckdb"
+    assert resolve_location(tmp_path / "cli.duckdb") == tmp_path / "cli.duckdb"
+    assert resolve_location(None) == tmp_path / "env.duckdb"
     monkeypatch.delenv("BOARDS_DB")
-    assert resolve_db_path(None).parts[-2:] == ("data", "boards.duckdb")
+    assert resolve_location(None).parts[-2:] == ("data", "boards.duckdb")
 
 
 def test_concurrent_reads_from_threads(store):

@@ -30,7 +30,7 @@ from boards.database import prepare_database
 from boards.pages.plain import plain
 from boards.provenance import demo_notice_text
 from boards.sessions import COOKIE_NAME, SESSIONS
-from boards.store import Store, StoreError, resolve_db_path
+from boards.store import Location, Store, StoreError, resolve_location
 
 
 @dataclass
@@ -40,16 +40,19 @@ class _ProcessStore:
 
 
 @st.cache_resource(show_spinner=False)
-def _process_store(path: str) -> _ProcessStore:
-    # Nothing is drawn in here: a later session's cache hit would replay it into a page that is gone.
-    return _ProcessStore(Store.open(path), prepared=False)
+def _process_store(path: str, _location: Location | None = None) -> _ProcessStore:
+    # Nothing is drawn in here: a later session's cache hit would replay it into a page that is gone. Keyed by
+    # ``path`` alone (Streamlit leaves out a parameter named with a leading underscore), so a shared store's
+    # password stays out of the key: ``_location``, which may hold it, opens the store on first use.
+    return _ProcessStore(Store.open(_location or path), prepared=False)
 
 
 def open_store(cli_db: str | None = None) -> Store:
     """The process's store, built on first run with a progress bar; a clear page if it cannot open."""
-    path = str(resolve_db_path(cli_db))
+    location = resolve_location(cli_db)
+    path = str(location)  # a shared store's without its password
     try:
-        opened = _process_store(path)
+        opened = _process_store(path, location)
         if not opened.prepared:
             bar = st.empty()
             prepare_database(opened.store, progress=lambda fraction, message: bar.progress(
@@ -58,7 +61,7 @@ def open_store(cli_db: str | None = None) -> Store:
             bar.empty()
     except StoreError as exc:
         # The file by its name: where the server keeps it is the operator's business, not every visitor's.
-        message = str(exc).replace(f"{Path(path).parent}{os.sep}", "")
+        message = str(exc).replace(f"{location.parent}{os.sep}", "") if isinstance(location, Path) else str(exc)
         st.error(f"**The dashboard cannot open its database.** {message}", icon=":material/error:")
         st.stop()
     st.session_state["store"] = opened.store

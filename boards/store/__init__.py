@@ -1,11 +1,12 @@
 """The store: every DuckDB access of the application goes through :class:`Store`.
 
-``Store`` is the one object callers hold (``Store.open(path)``); its methods are written in one module per
+``Store`` is the one object callers hold (``Store.open(location)``); its methods are written in one module per
 subject, each a part that ``Store`` is composed of:
 
 ========================  =========================================================================
-``connection.py``         the connection, cursors, transactions and the checkpoint after each commit
-                          (``_settle``), whole-file rebuilds and copies, schema migrations
+``location.py``           where the store lives: a file, or a shared PostgreSQL database (``postgres:``)
+``connection.py``         the connection, cursors, transactions (the lock row first) and the checkpoint
+                          after each commit (``_settle``), whole-file rebuilds and copies, schema migrations
 ``loads.py``              loads written, previewed and rolled back; the columns of a load
 ``accounts.py``           users, settings and the audit trail
 ``partnerships.py``       the partnerships in force, their history and changes to them
@@ -34,12 +35,13 @@ from __future__ import annotations
 import atexit
 
 from boards.store.accounts import Accounts
-from boards.store.connection import DEFAULT_DB_PATH, MIGRATIONS, SCHEMA_VERSION, resolve_db_path
+from boards.store.connection import MIGRATIONS, SCHEMA_VERSION, SHARED_MIGRATIONS
 from boards.store.errors import (
     AlreadyLoadedError,
     DatabaseInUseError,
     PartnershipInUseError,
     SchemaTooNewError,
+    SharedStoreUnavailableError,
     StoreClosedError,
     StoreError,
 )
@@ -53,6 +55,7 @@ from boards.store.loads import (
     Loads,
     repeated_keys,
 )
+from boards.store.location import DEFAULT_DB_PATH, Location, SharedLocation, parse_location, resolve_location
 from boards.store.partnerships import Partnerships
 from boards.store.reads import Reads
 from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, utc_now
@@ -61,15 +64,16 @@ from boards.store.register import ReviewRegister
 
 __all__ = [
     "BENCHMARK_COLUMNS", "BENCHMARK_KEY", "DEFAULT_DB_PATH", "MIGRATIONS", "OBSERVATION_COLUMNS", "OBSERVATION_KEY",
-    "SCHEMA_VERSION", "SOURCES", "STATUSES", "AlreadyLoadedError", "AuditEntry", "DatabaseInUseError", "LoadResult",
-    "LoadScope", "PartnershipInUseError", "RollbackResult", "SchemaTooNewError", "Store", "StoreClosedError",
-    "StoreError", "repeated_keys", "resolve_db_path", "utc_now",
+    "SCHEMA_VERSION", "SHARED_MIGRATIONS", "SOURCES", "STATUSES", "AlreadyLoadedError", "AuditEntry",
+    "DatabaseInUseError", "LoadResult", "LoadScope", "Location", "PartnershipInUseError", "RollbackResult",
+    "SchemaTooNewError", "SharedLocation", "SharedStoreUnavailableError", "Store", "StoreClosedError", "StoreError",
+    "parse_location", "repeated_keys", "resolve_location", "utc_now",
 ]
 
 
 class Store(Loads, Accounts, Partnerships, ReferenceData, ReviewRegister, Reads):
-    """Owns the DuckDB connection of one database file (``connection.Connection``) and every read and write
-    of it, by subject in the parts above."""
+    """Owns the DuckDB connection of one database, a file or a shared PostgreSQL database
+    (``connection.Connection``), and every read and write of it, by subject in the parts above."""
 
 
 # A process that exits normally (Ctrl+C, SIGTERM through the server's shutdown, a command that ends) closes its

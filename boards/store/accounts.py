@@ -83,9 +83,12 @@ class Accounts(Connection):
         counts in one statement, so simultaneous attempts each count; the count reaching ``lockout_attempts``
         locks the account until ``lock_until``. ``audit`` makes the audit row from the count."""
         with self._transaction() as cur:
-            failures, locked_until = cur.execute(
+            cur.execute(
                 statement("users_count_failed_sign_in"),
                 {"username": username, "lockout_attempts": lockout_attempts, "lock_until": lock_until},
+            )
+            failures, locked_until = cur.execute(
+                "SELECT failed_attempts, locked_until FROM users WHERE username = ?", [username]
             ).fetchone()
             self._write_audit(cur, audit(failures))
         return failures, locked_until
@@ -98,10 +101,10 @@ class Accounts(Connection):
         simultaneous wrong passwords is never cleared by a sign-in that read the account before it. None
         when the sign-in was recorded (with its audit row), else the time the account is locked until."""
         with self._transaction() as cur:
-            signed_in = cur.execute(
+            (updated,) = cur.execute(
                 statement("users_record_sign_in"), {"username": username, "now": now, "password_hash": password_hash}
             ).fetchone()
-            if signed_in is None:
+            if not updated:
                 return cur.execute("SELECT locked_until FROM users WHERE username = ?", [username]).fetchone()[0]
             self._write_audit(cur, audit)
         return None

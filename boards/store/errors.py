@@ -11,6 +11,11 @@ class DatabaseInUseError(StoreError):
     """Another process holds the database file (DuckDB allows one read-write process per file)."""
 
 
+class SharedStoreUnavailableError(StoreError):
+    """The shared database cannot be reached (refused, a wrong password, no such database, gone mid-request)
+    or stayed busy with other processes' writes; nothing was changed."""
+
+
 class StoreClosedError(StoreError):
     """The store was closed (the server is stopping) while a page was still reading from it."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from boards.store.connection import Connection, begun, named_sql, statement
+from boards.store.connection import Connection, named_sql, statement
 from boards.store.errors import AlreadyLoadedError, StoreError
 from boards.store.records import AuditEntry, LoadResult, LoadScope, RollbackResult, utc_now
 from boards.store.reference import merge_periods
@@ -113,11 +113,18 @@ class Loads(Connection):
         if benchmarks is not None and len(benchmarks):
             incoming_benchmarks = benchmarks.loc[:, list(BENCHMARK_COLUMNS)]
             refuse_duplicate_keys(incoming_benchmarks, BENCHMARK_KEY)
-        # Staged before the transaction, under the write lock, so that nothing can change what it compared:
-        # a temporary table of its own is scanned in parallel by the writes below, one made inside their
-        # transaction is not.
         with self._write_lock, self._cursor() as cur:
-            with _staged(cur, incoming, source), begun(cur):
+            steps = [_staged(cur, incoming, source), self._begun(cur)]
+            if self.shared:
+                # The lock row first, then staged inside the transaction: another process could commit between
+                # a staging done before and the writes.
+                steps.reverse()
+            # On a file, staged before the transaction, under the write lock, so that nothing can change what it
+            # compared: a temporary table of its own is scanned in parallel by the writes below, one made inside
+            # their transaction is not.
+            with ExitStack() as in_order:
+                for step in steps:
+                    in_order.enter_context(step)
                 if file_hash is not None:
                     previous = cur.execute(
                         "SELECT min(load_id) FROM loads WHERE file_hash = ? AND status = 'committed'", [file_hash]
@@ -126,10 +133,11 @@ class Loads(Connection):
                         raise AlreadyLoadedError(int(previous))
                 if periods:
                     merge_periods(cur, periods)
-                load_id = cur.execute(statement("load_insert"), {
-                    "loaded_at": utc_now(), "loaded_by": loaded_by, "file_name": file_name, "file_hash": file_hash,
-                    "source": source, "rows_rejected": rows_rejected, "note": note, "release": release,
-                }).fetchone()[0]
+                load_id = cur.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+                cur.execute(statement("load_insert"), {
+                    "load_id": load_id, "loaded_at": utc_now(), "loaded_by": loaded_by, "file_name": file_name,
+                    "file_hash": file_hash, "source": source, "rows_rejected": rows_rejected, "note": note, "release": release,
+                })
                 added, changed, unchanged = cur.execute(statement("load_counts")).fetchone()
                 if changed:  # the replaced values to history, then the changed ones updated by MERGE on the key
                     cur.execute(

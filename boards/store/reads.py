@@ -68,7 +68,9 @@ class Reads(Connection):
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table in a stable order, for exports and reproducibility checks."""
-        known = set(self._frame("SELECT table_name FROM information_schema.tables")["table_name"])
+        known = set(self._frame(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        )["table_name"])
         if name not in known:
             raise StoreError(f"no table named {name!r}")
         return self._frame(f"SELECT * FROM {name} ORDER BY ALL")
