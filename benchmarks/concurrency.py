@@ -28,21 +28,31 @@ import argparse
 import asyncio
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from foundation import CHROMIUM_ARGS, RENDERED, ROOT, serve
+from imports import OPERATOR, QUARTERLY_ROWS, long_file  # the 6,000-row file of the import benchmark
+
+from boards.compare.engine import compare
+from boards.database import open_database
+from boards.imports.pipeline import commit_plan, inspect_upload
+
+sys.path.insert(0, str(ROOT))  # the test suite's PostgreSQL cluster and nginx, run as the tests run them
+from tests.postgres_server import postgres_server  # noqa: E402
 
 LEVELS = ((1, 10), (10, 5), (30, 4), (60, 3))  # (sessions, rounds per session); one session alone is the baseline
 LEVEL_DEADLINE_S = 600  # no round starts after this many seconds of a level
 ROUND_TIMEOUT_S = 240
+STORE_RUNS = 5
 FIRST_PARTNERSHIP = "Kensington and Chelsea"  # the demo's first-ranked partnership, in the league table's first row
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # What the browser and Streamlit cost without the dashboard: a page of a title and a three-row data frame (the
@@ -255,6 +265,50 @@ def report(level: Level, baseline: Level, client: Level | None) -> None:
         print(f"       failures: {sorted(set(level.failures))[:3]}")
 
 
+# -- the store alone on each back end ----------------------------------------------------------------------------
+def store_timings(location: Path | str, folder: Path) -> dict[str, list[float]]:
+    """Seconds of ``compare()`` on the demo, STORE_RUNS times after a warm-up; then of STORE_RUNS imports of
+    6,000 rows (read, validate, commit) after a first one, each a new file revising the same figures (the same
+    file twice would be refused as already loaded). The same sequence on either back end."""
+    store = open_database(location)
+    try:
+        compare(store)
+        compared = []
+        for _ in range(STORE_RUNS):
+            started = time.perf_counter()
+            compare(store)
+            compared.append(time.perf_counter() - started)
+        imported, committed = [], []
+        for seed in range(STORE_RUNS + 1):
+            csv = folder / f"quarterly{seed}.csv"
+            if not csv.exists():
+                long_file(csv, QUARTERLY_ROWS, seed=seed)
+            data = csv.read_bytes()
+            started = time.perf_counter()
+            plan = inspect_upload(store, csv.name, data, actor=OPERATOR, max_bytes=len(data) + 1)
+            validated = time.perf_counter()
+            result = commit_plan(store, plan)
+            ended = time.perf_counter()
+            assert not plan.problems and result.rows_changed + result.rows_unchanged == QUARTERLY_ROWS, result
+            if seed:
+                imported.append(ended - started)
+                committed.append(ended - validated)
+    finally:
+        store.close()
+    return {"compare": compared, "import": imported, "commit": committed}
+
+
+def report_store(file: dict[str, list[float]], shared: dict[str, list[float]]) -> None:
+    print(f"The store alone, in this process, on the demo (medians of {STORE_RUNS} runs after a first one):")
+    for key, label in (("compare", "compare(), read and compute"),
+                       ("import", f"{QUARTERLY_ROWS:,}-row import, read, validate and commit"),
+                       ("commit", "  of it the commit")):
+        on_file, on_shared = statistics.median(file[key]), statistics.median(shared[key])
+        print(f"  {label:<45} file {on_file:6.3f} s   PostgreSQL {on_shared:6.3f} s   ratio {on_shared / on_file:4.1f}x"
+              f"   (runs: file {', '.join(f'{t:.2f}' for t in file[key])}; "
+              f"PostgreSQL {', '.join(f'{t:.2f}' for t in shared[key])})")
+
+
 # -- the systems under test ---------------------------------------------------------------------------------------
 def demo_database(path: Path) -> Path:
     subprocess.run([sys.executable, "-m", "boards", "demo", "--db", str(path)], cwd=ROOT, check=True,
@@ -270,6 +324,34 @@ def served(script: Path, db: Path | str, log: Path) -> Iterator[tuple[subprocess
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def first_line_number(path: Path) -> int:
+    """The process id that a pid file (nginx's, PostgreSQL's postmaster.pid) holds on its first line."""
+    return int(path.read_text().splitlines()[0])
+
+
+@contextmanager
+def shared(directory: Path) -> Iterator[tuple[str, list[str], Parts]]:
+    """Two servers on one PostgreSQL store holding the demo, behind deploy/nginx.conf (HTTPS on loopback, sticky
+    sessions by nginx's route cookie): the proxy's address, the servers' own, and the processes of each part."""
+    from tests.browser.test_reverse_proxy import nginx_proxy
+
+    with ExitStack() as stack:
+        dsn = stack.enter_context(postgres_server())
+        location = "postgres:" + dsn
+        # What a server's first visit would do: an empty shared store gets the demo (`boards demo` rebuilds
+        # from scratch, which it refuses on a shared store).
+        open_database(location).close()
+        servers = [stack.enter_context(served(ROOT / "server.py", location, directory / f"shared{n}.log"))
+                   for n in (1, 2)]
+        proxy = stack.enter_context(nginx_proxy(tuple(url.rstrip("/") for _, url in servers)))
+        socket_folder = Path(dsn.split("host=")[1].split()[0])
+        yield proxy.https_url + "/", [url for _, url in servers], Parts({
+            **{f"dashboard server {n}": [server.pid] for n, (server, _) in enumerate(servers, start=1)},
+            "PostgreSQL": [first_line_number(socket_folder / "data" / "postmaster.pid")],
+            "nginx": [first_line_number(proxy.access_log.parent / "nginx.pid")],
+        })
 
 
 def levels_argument(text: str) -> tuple[tuple[int, int], ...]:
@@ -289,6 +371,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
         db = demo_database(directory / "demo.duckdb")
+        with postgres_server() as dsn:
+            on_shared = store_timings("postgres:" + dsn, directory)
+        on_file = store_timings(shutil.copy(db, directory / "store_timings.duckdb"), directory)
+        report_store(on_file, on_shared)
         page = directory / "one_table.py"
         page.write_text(ONE_TABLE_PAGE)
         print("The browser and Streamlit alone: a page of a title and a three-row table, one server:")
@@ -297,6 +383,9 @@ def main() -> None:
         print("(a) one server on the embedded DuckDB file (the demo):")
         with served(ROOT / "server.py", db, directory / "embedded.log") as (server, url):
             asyncio.run(measure(url, [url], Parts({"dashboard server": [server.pid]}), levels, client))
+        print("(b) two servers on one PostgreSQL store (the demo), behind nginx with sticky sessions, over HTTPS:")
+        with shared(directory) as (url, server_urls, parts):
+            asyncio.run(measure(url, server_urls, parts, levels, client))
 
 
 if __name__ == "__main__":
