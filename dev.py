@@ -182,11 +182,23 @@ def ensure_postgres() -> None:
         )
 
 
+def ensure_nginx() -> None:
+    """The reverse-proxy test runs deploy/nginx.conf in a real nginx."""
+    if shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin") is None and can_apt_install():
+        apt_install("nginx", "the reverse-proxy test runs deploy/nginx.conf in it")
+    if shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin") is None:
+        raise DevError(
+            "no nginx found, and the reverse-proxy test needs it: install it "
+            "(Debian/Ubuntu: `sudo apt-get install nginx`; macOS: `brew install nginx`)"
+        )
+
+
 def test(extra: list[str]) -> int:
     uv = find_uv()
     sync(uv, dev=True)
     env = {**uv_env(), "BOARDS_CHROMIUM": ensure_chromium()}
     ensure_pdftoppm()
+    ensure_nginx()
     ensure_postgres()
     return call([uv, "run", "--locked", "--no-sync", "pytest", *extra], env)
 

@@ -1,0 +1,268 @@
+"""deploy/nginx.conf, run as it is (only its ports and paths changed), in front of two real dashboard servers,
+driven by Chromium over HTTPS on loopback: pages render through it (the WebSocket passes), a browser stays on
+one server from its first request (read from nginx's own access log, which names the server of every
+request), so a sign-in survives reloads; new browsers are spread over both servers; the upload limit and the
+redirect to HTTPS are the file's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from .conftest import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    APP_TIMEOUT_MS,
+    ROOT,
+    free_port,
+    log_tail,
+    running_server,
+    screenshot,
+    sign_in,
+    wait_for_app,
+)
+from .test_accessibility_browser import blocking_violations
+
+pytestmark = pytest.mark.browser
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+STARTUP_TIMEOUT_S = 10
+# One line of the file's boards_upstream log format.
+LOG_LINE = re.compile(r'^\S+ \[[^\]]+\] "(?P<request>[^"]*)" (?P<status>\d{3}) \d+ '
+                      r"route=(?P<route>\S+) upstream=(?P<upstream>\S+) rt=\S+$")
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+    if found is None:
+        pytest.fail("no nginx found: `python3 dev.py test` installs it (Debian/Ubuntu: `apt-get install nginx`)")
+    return found
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with its one ``old`` replaced: the test fails if deploy/nginx.conf no longer reads as expected."""
+    assert text.count(old) == 1, f"deploy/nginx.conf should contain {old!r} exactly once"
+    return text.replace(old, new)
+
+
+@dataclass(frozen=True)
+class Proxy:
+    https_url: str
+    http_url: str
+    access_log: Path
+    upstreams: tuple[str, str]
+
+    def requests(self) -> list[dict[str, str]]:
+        """Every line of the access log so far, parsed (a WebSocket's line is written when it closes)."""
+        lines = self.access_log.read_text().splitlines()
+        parsed = [LOG_LINE.match(line) for line in lines]
+        unexpected = [line for line, match in zip(lines, parsed) if not match]
+        assert unexpected == [], "access log lines not of one request on one server"
+        return [m.groupdict() for m in parsed]
+
+    def upstreams_of(self, route: str) -> list[str]:
+        return [r["upstream"] for r in self.requests() if r["route"] == route]
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+@contextmanager
+def nginx_proxy(upstream_urls: tuple[str, str]) -> Iterator[Proxy]:
+    """nginx as a child process (not a daemon) with deploy/nginx.conf in front of ``upstream_urls``, listening on
+    127.0.0.1 only; its prefix, pid, logs and temporary files in a folder of its own, removed afterwards."""
+    # Not pytest's tmp_path: when the tests run as root, nginx's workers would be `nobody` and could not enter it.
+    folder = Path(tempfile.mkdtemp(prefix="boards-nginx-"))
+    https_port, http_port = free_port(), free_port()
+    cert, key = self_signed_certificate(folder)
+    upstreams = tuple(url.removeprefix("http://") for url in upstream_urls)
+    conf = NGINX_CONF.read_text()
+    for old, new in (
+        ("server 127.0.0.1:8501 ", f"server {upstreams[0]} "),
+        ("server 127.0.0.1:8502 ", f"server {upstreams[1]} "),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;"),
+        ("/etc/ssl/certs/boards.example.org.pem", str(cert)),
+        ("/etc/ssl/private/boards.example.org.key", str(key)),
+        ("/var/log/nginx/boards_access.log", str(folder / "access.log")),
+    ):
+        conf = replace_once(conf, old, new)
+    (folder / "boards.conf").write_text(conf)
+    # The main file that Debian's /etc/nginx/nginx.conf would be, cut to what a process of the test's own needs.
+    (folder / "nginx.conf").write_text(f"""
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log notice;
+events {{ worker_connections 256; }}
+http {{
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    access_log off;
+    include {folder}/boards.conf;
+}}
+""")
+    folder.chmod(0o755)
+    proc = subprocess.Popen([nginx_binary(), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
+                             str(folder / "error.log")], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proxy = Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", folder / "access.log",
+                  upstreams)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not (folder / "nginx.pid").exists() or not answers(proxy.http_url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"nginx did not start (exit {proc.poll()}):\n{log_tail(folder / 'error.log')}")
+            time.sleep(0.05)
+        yield proxy
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+UNVERIFIED = ssl._create_unverified_context()  # the test's own self-signed certificate
+
+
+def answers(url: str) -> bool:
+    try:
+        urllib.request.build_opener(NoRedirect).open(url, timeout=2)
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def proxy(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """Two dashboard servers, each on its own copy of the demo database, behind deploy/nginx.conf."""
+    folder = tmp_path_factory.mktemp("proxy")
+    with ExitStack() as stack:
+        urls = []
+        for name in ("a", "b"):
+            db = folder / f"{name}.duckdb"
+            shutil.copy(demo_db, db)
+            urls.append(stack.enter_context(running_server(db, folder / f"{name}.log")))
+        yield stack.enter_context(nginx_proxy((urls[0], urls[1])))
+
+
+def new_context(browser: Browser) -> BrowserContext:
+    return browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 1400})
+
+
+def route_of(context: BrowserContext) -> str:
+    [cookie] = [c for c in context.cookies() if c["name"] == "boards_route"]
+    return cookie["value"]
+
+
+def test_a_browser_stays_on_one_server_from_its_first_request_so_a_sign_in_survives_reloads(
+        browser: Browser, proxy: Proxy) -> None:
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(proxy.https_url)
+    wait_for_app(page)  # the page runs only over the WebSocket, so it passed through nginx
+    expect(page.locator("h1").first).to_have_text("Safeguarding board effectiveness")
+    route = route_of(context)
+    sign_in(page, proxy.https_url, ADMIN_USERNAME, ADMIN_PASSWORD)
+    for _ in range(2):
+        page.reload()
+        wait_for_app(page)
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    cookies = {c["name"]: c for c in context.cookies()}
+    context.close()
+
+    # X-Forwarded-Proto reached the server: its session cookie is Secure, as nginx's route cookie is.
+    assert (cookies["boards_session"]["secure"], cookies["boards_session"]["sameSite"]) == (True, "Strict")
+    assert (cookies["boards_route"]["secure"], cookies["boards_route"]["httpOnly"],
+            cookies["boards_route"]["sameSite"]) == (True, True, "Lax")
+    assert re.fullmatch(r"[0-9a-f]{32}", route)
+    requests = [r for r in proxy.requests() if r["route"] == route]
+    print(f"{len(requests)} requests of one browser, upstreams {sorted({r['upstream'] for r in requests})}")
+    # The very first request, sent without a cookie, was routed by the key it was then given.
+    assert requests[0]["request"] == "GET / HTTP/1.1"
+    paths = {r["request"].split()[1].split("?")[0] for r in requests}
+    assert {"/", "/account", "/_stcore/stream", "/session/start"} <= paths
+    assert len({r["upstream"] for r in requests}) == 1
+    assert requests[0]["upstream"] in proxy.upstreams
+
+
+def test_new_browsers_are_spread_over_both_servers_and_each_serves_the_pages(browser: Browser, proxy: Proxy) -> None:
+    """New browsers are given random keys; within 20 of them both servers are used (each key picks one of two
+    servers about evenly, so missing one twenty times has a chance of about 1 in a million)."""
+    by_upstream: dict[str, BrowserContext] = {}
+    for _ in range(20):
+        context = new_context(browser)
+        context.request.get(f"{proxy.https_url}/_stcore/health")
+        [upstream] = set(proxy.upstreams_of(route_of(context)))
+        if upstream in by_upstream:
+            context.close()
+        else:
+            by_upstream[upstream] = context
+        if len(by_upstream) == 2:
+            break
+    assert sorted(by_upstream) == sorted(proxy.upstreams)
+    for upstream, context in by_upstream.items():
+        page = context.new_page()
+        page.goto(f"{proxy.https_url}/about")
+        wait_for_app(page)
+        expect(page.locator("h1").first).to_have_text("About this dashboard")
+        route = route_of(context)
+        context.close()
+        assert set(proxy.upstreams_of(route)) == {upstream}
+
+
+def test_the_overview_has_no_serious_accessibility_violation_through_the_proxy(browser: Browser, proxy: Proxy) -> None:
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(proxy.https_url)
+    wait_for_app(page)
+    screenshot(page, "proxy_overview")
+    assert blocking_violations(page) == []
+    context.close()
+
+
+def test_plain_http_is_sent_to_https(proxy: Proxy) -> None:
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(f"{proxy.http_url}/account?x=1", timeout=10)
+    assert (refused.value.code, refused.value.headers["Location"]) == (301, "https://127.0.0.1/account?x=1")
+
+
+@pytest.mark.parametrize(("megabytes", "status"), [(50.5, 403), (51.5, 413)])
+def test_nginx_passes_every_upload_the_dashboard_takes_and_refuses_beyond(
+        proxy: Proxy, megabytes: float, status: int) -> None:
+    """A body of 50.5 MiB (a 50 MiB file, the dashboard's cap, with its multipart wrapping) reaches the server,
+    which refuses it for want of Streamlit's XSRF token (403); one of 51.5 MiB is nginx's own 413."""
+    body = b"x" * int(megabytes * 1024 * 1024)
+    request = urllib.request.Request(f"{proxy.https_url}/_stcore/upload_file/session/widget", data=body,
+                                     method="PUT")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60, context=UNVERIFIED)
+    assert refused.value.code == status
