@@ -9,8 +9,12 @@ What is measured, and how:
   (the page's ``performance.timeOrigin``) to the first animation frame in which the league table's first row holds
   its partnership, read in the page itself, so Playwright's own round trips are not counted. The session then waits
   for the page run to finish and starts its next round at once: a closed loop with no think time, so N sessions
-  means N overview runs asked for at any moment, the heaviest load N users could make.
-- The baseline, measured in the same run: one session alone against the same servers.
+  means N overview runs asked for at any moment, the heaviest load N users could make. Sessions join RAMP_S
+  apart (60 sessions in 30 s), so that their first visits, which load Streamlit's scripts into an empty browser
+  cache, are not all in the same second; the first rounds' p50 is printed apart.
+- The baselines, measured in the same run: one session alone against the same servers; and the same sessions
+  against a page of a title and a three-row table (the league table's grid), which is what the browser and
+  Streamlit cost without the dashboard's work.
 - Bounded: a set number of rounds per session, and a deadline per level after which no round starts; a round that
   has not filled its table in ROUND_TIMEOUT_S counts as failed. Every address is loopback (127.0.0.1, and
   PostgreSQL on a unix socket).
@@ -18,6 +22,8 @@ What is measured, and how:
   nginx), read from /proc over each level, beside the whole machine's busy CPU seconds: on a machine with few
   cores the browser competes with the servers for them, so the figures measure the servers *and* the browser
   together, and the rest of the machine's load shows what else ran at the time.
+- Before the browsers, the store alone in this process: ``compare()`` and a 6,000-row import on the demo, on the
+  embedded file and on PostgreSQL, as ratios to the file.
 
     uv run python benchmarks/concurrency.py
 """
@@ -52,6 +58,7 @@ from tests.postgres_server import postgres_server  # noqa: E402
 LEVELS = ((1, 10), (10, 4), (30, 3), (60, 2))  # (sessions, rounds per session); one session alone is the baseline
 LEVEL_DEADLINE_S = 300  # no round starts after this many seconds of a level
 ROUND_TIMEOUT_S = 180
+RAMP_S = 0.5  # sessions join one after another, this far apart, so their first visits do not all start at once
 STORE_RUNS = 5
 FIRST_PARTNERSHIP = "Kensington and Chelsea"  # the demo's first-ranked partnership, in the league table's first row
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -97,6 +104,13 @@ def descendants(root: int) -> set[int]:
     return found
 
 
+def command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""  # it has ended
+
+
 def cpu_seconds(pids: set[int]) -> dict[int, float]:
     """User plus system CPU seconds of each live process."""
     times = {}
@@ -127,13 +141,15 @@ def machine_busy_seconds() -> float:
 
 @dataclass
 class Parts:
-    """The root process of each part of the system under test; the browser is this process's other children."""
+    """The root process of each part of a system under test, and the browser's, found at each reading."""
     roots: dict[str, list[int]] = field(default_factory=dict)
 
     def trees(self) -> dict[str, set[int]]:
         trees = {name: set().union(*(descendants(root) for root in roots)) for name, roots in self.roots.items()}
-        ours = set().union(*trees.values())
-        trees["browser and Playwright"] = descendants(os.getpid()) - ours - {os.getpid()}
+        # Playwright's driver (node, a child of this process) and the Chromium it started.
+        drivers = [pid for pid in descendants(os.getpid()) - {os.getpid()}
+                   if command_name(pid).startswith("node")]
+        trees["browser and Playwright"] = set().union(*(descendants(driver) for driver in drivers))
         return trees
 
 
@@ -171,7 +187,9 @@ class Level:
     usage: Usage
 
 
-async def session(browser, url: str, rounds: int, deadline: float, times: list, first: list, failures: list) -> None:
+async def session(browser, url: str, rounds: int, start_after: float, deadline: float, times: list, first: list,
+                  failures: list) -> None:
+    await asyncio.sleep(start_after)
     # ignore_https_errors: nginx's certificate in (b) is a self-signed one made for the run.
     context = await browser.new_context(viewport={"width": 1280, "height": 1400}, ignore_https_errors=True)
     page = await context.new_page()
@@ -204,29 +222,41 @@ async def run_level(browser, url: str, sessions: int, rounds: int, parts: Parts)
     failures: list[str] = []
     deadline = time.monotonic() + LEVEL_DEADLINE_S
     with usage(parts) as measured:
-        await asyncio.gather(*(session(browser, url, rounds, deadline, times, first, failures)
-                               for _ in range(sessions)))
+        await asyncio.gather(*(session(browser, url, rounds, number * RAMP_S, deadline, times, first, failures)
+                               for number in range(sessions)))
     return Level(sessions, times, first, failures, measured[0])
 
 
-async def measure(url: str, warm_urls: list[str], parts: Parts, levels, client: dict[int, Level]) -> dict[int, Level]:
-    """Each level in turn against ``url``, printed as it ends beside the first level and ``client`` (the same
-    number of sessions on the one-table page); ``warm_urls`` (each server) are visited once first, untimed: a
-    server's first run opens the store and compares (benchmarks/pages.py times that)."""
+@dataclass
+class System:
+    """A system under test: the address sessions open, each server's own address, and its processes."""
+    url: str
+    server_urls: list[str]
+    parts: Parts
+
+
+async def measure(systems: dict[str, System], levels) -> dict[str, dict[int, Level]]:
+    """Each level in turn, and within it each system in turn (so a change in the machine's other load falls on
+    all of them alike), printed as it ends beside the same system's first level and the one-table page's same
+    level. Each server is visited once first, untimed: its first run opens the store and compares
+    (benchmarks/pages.py times that)."""
     from playwright.async_api import async_playwright
 
+    measured: dict[str, dict[int, Level]] = {name: {} for name in systems}
     async with async_playwright() as playwright:
         executable = os.environ.get("BOARDS_CHROMIUM", "/usr/bin/chromium")
         browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        for warm_url in warm_urls:
-            page = await browser.new_page(ignore_https_errors=True)
-            await page.goto(warm_url)
-            await page.wait_for_function(TABLE_FILLED, arg=FIRST_PARTNERSHIP, timeout=ROUND_TIMEOUT_S * 1000)
-            await page.close()
-        measured: dict[int, Level] = {}
+        for system in systems.values():
+            for server_url in system.server_urls:
+                page = await browser.new_page()
+                await page.goto(server_url)
+                await page.wait_for_function(TABLE_FILLED, arg=FIRST_PARTNERSHIP, timeout=ROUND_TIMEOUT_S * 1000)
+                await page.close()
         for sessions, rounds in levels:
-            measured[sessions] = await run_level(browser, url, sessions, rounds, parts)
-            report(measured[sessions], measured[levels[0][0]], client.get(sessions))
+            print(f"{sessions} session{'s' if sessions > 1 else ''} x {rounds} rounds:")
+            for name, system in systems.items():
+                level = measured[name][sessions] = await run_level(browser, system.url, sessions, rounds, system.parts)
+                report(name, level, measured[name][levels[0][0]], measured.get(ONE_TABLE, {}).get(sessions))
         await browser.close()
     return measured
 
@@ -238,11 +268,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(len(ordered) * share / 100) - 1)]
 
 
-def report(level: Level, baseline: Level, client: Level | None) -> None:
+def report(name: str, level: Level, baseline: Level, client: Level | None) -> None:
     times, use = level.times, level.usage
     if not times:
-        print(f"  {level.sessions:3d} sessions: no round filled its table; {len(level.failures)} failed: "
-              f"{sorted(set(level.failures))[:3]}")
+        print(f"  {name}: no round filled its table; {len(level.failures)} failed: {sorted(set(level.failures))[:3]}")
         return
     p50, p95 = statistics.median(times), percentile(times, 95)
     ratios = []
@@ -252,7 +281,7 @@ def report(level: Level, baseline: Level, client: Level | None) -> None:
     if client and client is not level and client.times:
         ratios.append(f"one-table page, {client.sessions} session{'s' if client.sessions > 1 else ''} p50 "
                       f"{p50 / statistics.median(client.times):.1f}x, p95 {p95 / percentile(client.times, 95):.1f}x")
-    print(f"  {level.sessions:3d} session{'s' if level.sessions > 1 else ' '}: p50 {p50:6.2f} s  p95 {p95:6.2f} s  "
+    print(f"  {name:<26} p50 {p50:6.2f} s  p95 {p95:6.2f} s  "
           f"max {max(times):6.2f} s  ({len(times)} rounds, {len(level.failures)} failed; first rounds p50 "
           f"{statistics.median(level.first_rounds):.2f} s)" + (f"; ratio to {'; to '.join(ratios)}" if ratios else ""))
     ours = sum(use.cpu.values())
@@ -332,7 +361,7 @@ def first_line_number(path: Path) -> int:
 
 
 @contextmanager
-def shared(directory: Path) -> Iterator[tuple[str, list[str], Parts]]:
+def shared(directory: Path) -> Iterator[System]:
     """Two servers on one PostgreSQL store holding the demo, behind deploy/nginx.conf (HTTPS on loopback, sticky
     sessions by nginx's route cookie): the proxy's address, the servers' own, and the processes of each part."""
     from tests.browser.test_reverse_proxy import nginx_proxy
@@ -347,11 +376,11 @@ def shared(directory: Path) -> Iterator[tuple[str, list[str], Parts]]:
                    for n in (1, 2)]
         proxy = stack.enter_context(nginx_proxy(tuple(url.rstrip("/") for _, url in servers)))
         socket_folder = Path(dsn.split("host=")[1].split()[0])
-        yield proxy.https_url + "/", [url for _, url in servers], Parts({
+        yield System(proxy.https_url + "/", [url for _, url in servers], Parts({
             **{f"dashboard server {n}": [server.pid] for n, (server, _) in enumerate(servers, start=1)},
             "PostgreSQL": [first_line_number(socket_folder / "data" / "postmaster.pid")],
             "nginx": [first_line_number(proxy.access_log.parent / "nginx.pid")],
-        })
+        }))
 
 
 def levels_argument(text: str) -> tuple[tuple[int, int], ...]:
@@ -360,6 +389,27 @@ def levels_argument(text: str) -> tuple[tuple[int, int], ...]:
 
 
 SECTIONS = ("store", "one-table", "embedded", "shared")
+ONE_TABLE, EMBEDDED, SHARED = "one-table page", "(a) one server, file", "(b) 2 servers, PostgreSQL"
+
+
+def summary(measured: dict[str, dict[int, Level]], levels) -> None:
+    """One line per number of sessions: p50 / p95 of each system, and (b) against (a)."""
+    def cell(level: Level | None) -> str:
+        if level is None or not level.times:
+            return "-"
+        asked = len(level.times) + len(level.failures)
+        return (f"{statistics.median(level.times):.2f} / {percentile(level.times, 95):.2f}"
+                + ("" if not level.failures else f" ({len(level.times)} of {asked})"))
+
+    print("Seconds to a filled league table, p50 / p95 (rounds that filled it of those asked, where some failed):")
+    print(f"  {'sessions':>8}  " + "".join(f"{name:>28}" for name in measured) + "   (b) / (a), p50  p95")
+    for sessions, _ in levels:
+        line = f"  {sessions:8d}  " + "".join(f"{cell(levels_of.get(sessions)):>28}" for levels_of in measured.values())
+        embedded, shared = measured.get(EMBEDDED, {}).get(sessions), measured.get(SHARED, {}).get(sessions)
+        if embedded and shared and embedded.times and shared.times:
+            line += (f"   {statistics.median(shared.times) / statistics.median(embedded.times):9.2f}x "
+                     f"{percentile(shared.times, 95) / percentile(embedded.times, 95):5.2f}x")
+        print(line)
 
 
 def main() -> None:
@@ -381,22 +431,24 @@ def main() -> None:
             report_store(on_file, on_shared)
         print(f"Overview: navigation to a filled league table. One headless Chromium, one browser context per session; "
               f"each session navigates again as soon as its page run has finished (no think time). Sessions x rounds: "
-              f"{', '.join(f'{s} x {r}' for s, r in levels)}.")
-        client = {}
-        if "one-table" in sections:
-            page = directory / "one_table.py"
-            page.write_text(ONE_TABLE_PAGE)
-            print("The browser and Streamlit alone: a page of a title and a three-row table, one server:")
-            with served(page, db, directory / "one_table.log") as (server, url):
-                client = asyncio.run(measure(url, [url], Parts({"one-table server": [server.pid]}), levels, {}))
-        if "embedded" in sections:
-            print("(a) one server on the embedded DuckDB file (the demo):")
-            with served(ROOT / "server.py", db, directory / "embedded.log") as (server, url):
-                asyncio.run(measure(url, [url], Parts({"dashboard server": [server.pid]}), levels, client))
-        if "shared" in sections:
-            print("(b) two servers on one PostgreSQL store (the demo), behind nginx with sticky sessions, over HTTPS:")
-            with shared(directory) as (url, server_urls, parts):
-                asyncio.run(measure(url, server_urls, parts, levels, client))
+              f"{', '.join(f'{s} x {r}' for s, r in levels)}. Systems: {ONE_TABLE} (a page of a title and a "
+              f"three-row table, one server: the browser's and Streamlit's own cost); {EMBEDDED} (the demo); "
+              f"{SHARED} (the demo), behind nginx with sticky sessions, over HTTPS.")
+        with ExitStack() as stack:
+            systems = {}
+            if "one-table" in sections:
+                page = directory / "one_table.py"
+                page.write_text(ONE_TABLE_PAGE)
+                server, url = stack.enter_context(served(page, db, directory / "one_table.log"))
+                systems[ONE_TABLE] = System(url, [url], Parts({"one-table server": [server.pid]}))
+            if "embedded" in sections:
+                server, url = stack.enter_context(served(ROOT / "server.py", db, directory / "embedded.log"))
+                systems[EMBEDDED] = System(url, [url], Parts({"dashboard server": [server.pid]}))
+            if "shared" in sections:
+                systems[SHARED] = stack.enter_context(shared(directory))
+            measured = asyncio.run(measure(systems, levels))
+        summary(measured, levels)
+        print(f"Load average at the end {os.getloadavg()[0]:.2f}.")
 
 
 if __name__ == "__main__":
