@@ -22,8 +22,7 @@ What is measured, and how:
   nginx), read from /proc over each level, beside the whole machine's busy CPU seconds: on a machine with few
   cores the browser competes with the servers for them, so the figures measure the servers *and* the browser
   together, and the rest of the machine's load shows what else ran at the time.
-- Before the browsers, the store alone in this process: ``compare()`` and a 6,000-row import on the demo, on the
-  embedded file and on PostgreSQL, as ratios to the file.
+- ``compare()`` and a 6,000-row import on each back end, as ratios to the file, are benchmarks/shared_store.py's.
 
     uv run python benchmarks/concurrency.py
 """
@@ -34,7 +33,6 @@ import argparse
 import asyncio
 import math
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -46,11 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foundation import CHROMIUM_ARGS, RENDERED, ROOT, serve
-from imports import OPERATOR, QUARTERLY_ROWS, long_file  # the 6,000-row file of the import benchmark
 
-from boards.compare.engine import compare
 from boards.database import open_database
-from boards.imports.pipeline import commit_plan, inspect_upload
 
 sys.path.insert(0, str(ROOT))  # the test suite's PostgreSQL cluster and nginx, run as the tests run them
 from tests.postgres_server import postgres_server  # noqa: E402
@@ -59,7 +54,6 @@ LEVELS = ((1, 8), (10, 3), (30, 2), (60, 2))  # (sessions, rounds per session); 
 LEVEL_DEADLINE_S = 240  # no round starts after this many seconds of a level
 ROUND_TIMEOUT_S = 180
 RAMP_S = 0.5  # sessions join one after another, this far apart, so their first visits do not all start at once
-STORE_RUNS = 5
 FIRST_PARTNERSHIP = "Kensington and Chelsea"  # the demo's first-ranked partnership, in the league table's first row
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # What the browser and Streamlit cost without the dashboard: a page of a title and a three-row data frame (the
@@ -298,50 +292,6 @@ def report(name: str, level: Level, baseline: Level, client: Level | None) -> No
         print(f"       failures: {sorted(set(level.failures))[:3]}")
 
 
-# -- the store alone on each back end ----------------------------------------------------------------------------
-def store_timings(location: Path | str, folder: Path) -> dict[str, list[float]]:
-    """Seconds of ``compare()`` on the demo, STORE_RUNS times after a warm-up; then of STORE_RUNS imports of
-    6,000 rows (read, validate, commit) after a first one, each a new file revising the same figures (the same
-    file twice would be refused as already loaded). The same sequence on either back end."""
-    store = open_database(location)
-    try:
-        compare(store)
-        compared = []
-        for _ in range(STORE_RUNS):
-            started = time.perf_counter()
-            compare(store)
-            compared.append(time.perf_counter() - started)
-        imported, committed = [], []
-        for seed in range(STORE_RUNS + 1):
-            csv = folder / f"quarterly{seed}.csv"
-            if not csv.exists():
-                long_file(csv, QUARTERLY_ROWS, seed=seed)
-            data = csv.read_bytes()
-            started = time.perf_counter()
-            plan = inspect_upload(store, csv.name, data, actor=OPERATOR, max_bytes=len(data) + 1)
-            validated = time.perf_counter()
-            result = commit_plan(store, plan)
-            ended = time.perf_counter()
-            assert not plan.problems and result.rows_changed + result.rows_unchanged == QUARTERLY_ROWS, result
-            if seed:
-                imported.append(ended - started)
-                committed.append(ended - validated)
-    finally:
-        store.close()
-    return {"compare": compared, "import": imported, "commit": committed}
-
-
-def report_store(file: dict[str, list[float]], shared: dict[str, list[float]]) -> None:
-    print(f"The store alone, in this process, on the demo (medians of {STORE_RUNS} runs after a first one):")
-    for key, label in (("compare", "compare(), read and compute"),
-                       ("import", f"{QUARTERLY_ROWS:,}-row import, read, validate and commit"),
-                       ("commit", "  of it the commit")):
-        on_file, on_shared = statistics.median(file[key]), statistics.median(shared[key])
-        print(f"  {label:<45} file {on_file:6.3f} s   PostgreSQL {on_shared:6.3f} s   ratio {on_shared / on_file:4.1f}x"
-              f"   (runs: file {', '.join(f'{t:.2f}' for t in file[key])}; "
-              f"PostgreSQL {', '.join(f'{t:.2f}' for t in shared[key])})")
-
-
 # -- the systems under test ---------------------------------------------------------------------------------------
 def demo_database(path: Path) -> Path:
     subprocess.run([sys.executable, "-m", "boards", "demo", "--db", str(path)], cwd=ROOT, check=True,
@@ -373,8 +323,7 @@ def shared(directory: Path) -> Iterator[System]:
     with ExitStack() as stack:
         dsn = stack.enter_context(postgres_server())
         location = "postgres:" + dsn
-        # What a server's first visit would do: an empty shared store gets the demo (`boards demo` rebuilds
-        # from scratch, which it refuses on a shared store).
+        # The demo, built as a server's first visit builds it into an empty store, before the servers start.
         open_database(location).close()
         servers = [stack.enter_context(served(ROOT / "server.py", location, directory / f"shared{n}.log"))
                    for n in (1, 2)]
@@ -392,7 +341,7 @@ def levels_argument(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(tuple(int(number) for number in level.split("x")) for level in text.split(","))
 
 
-SECTIONS = ("store", "one-table", "embedded", "shared")
+SECTIONS = ("one-table", "embedded", "shared")
 ONE_TABLE, EMBEDDED, SHARED = "one-table page", "(a) one server, file", "(b) 2 servers, PostgreSQL"
 
 
@@ -428,11 +377,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
         db = demo_database(directory / "demo.duckdb")
-        if "store" in sections:
-            with postgres_server() as dsn:
-                on_shared = store_timings("postgres:" + dsn, directory)
-            on_file = store_timings(shutil.copy(db, directory / "store_timings.duckdb"), directory)
-            report_store(on_file, on_shared)
         print(f"Overview: navigation to a filled league table. One headless Chromium, one browser context per session; "
               f"each session navigates again as soon as its page run has finished (no think time). Sessions x rounds: "
               f"{', '.join(f'{s} x {r}' for s, r in levels)}. Systems: {ONE_TABLE} (a page of a title and a "
