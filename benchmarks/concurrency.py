@@ -33,11 +33,13 @@ import argparse
 import asyncio
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +58,8 @@ ROUND_TIMEOUT_S = 180
 RAMP_S = 0.5  # sessions join one after another, this far apart, so their first visits do not all start at once
 FIRST_PARTNERSHIP = "Kensington and Chelsea"  # the demo's first-ranked partnership, in the league table's first row
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# A line of nginx's error log: its level, and its message up to the first comma (the client and request follow).
+NGINX_ERROR = re.compile(r"^\S+ \S+ \[(\w+)\] \d+#\d+: (?:\*\d+ )?([^,\n]+)", re.MULTILINE)
 # What the browser and Streamlit cost without the dashboard: a page of a title and a three-row data frame (the
 # same grid as the league table), the same partnership in its first row.
 ONE_TABLE_PAGE = f"""import pandas as pd
@@ -227,10 +231,20 @@ async def run_level(browser, url: str, sessions: int, rounds: int, parts: Parts)
 
 @dataclass
 class System:
-    """A system under test: the address sessions open, each server's own address, and its processes."""
+    """A system under test: the address sessions open, each server's own address, its processes, and the error
+    log of its proxy, if it has one."""
     url: str
     server_urls: list[str]
     parts: Parts
+    proxy_error_log: Path | None = None
+
+    def proxy_errors(self, since: int) -> tuple[Counter[str], int]:
+        """The proxy's errors written after byte ``since``, counted by message, and the log's size now."""
+        if self.proxy_error_log is None or not self.proxy_error_log.exists():
+            return Counter(), 0
+        text = self.proxy_error_log.read_bytes()
+        return Counter(f"[{match[1]}] {match[2]}" for match in NGINX_ERROR.finditer(text[since:].decode(errors="replace"))
+                       if match[1] != "notice"), len(text)
 
 
 async def measure(systems: dict[str, System], levels) -> dict[str, dict[int, Level]]:
@@ -253,8 +267,13 @@ async def measure(systems: dict[str, System], levels) -> dict[str, dict[int, Lev
         for sessions, rounds in levels:
             print(f"{sessions} session{'s' if sessions > 1 else ''} x {rounds} rounds:")
             for name, system in systems.items():
+                _, logged = system.proxy_errors(0)
                 level = measured[name][sessions] = await run_level(browser, system.url, sessions, rounds, system.parts)
                 report(name, level, measured[name][levels[0][0]], measured.get(ONE_TABLE, {}).get(sessions))
+                errors, _ = system.proxy_errors(logged)
+                if errors:
+                    print("       nginx's errors: " + "; ".join(f"{count} x {message}" for message, count in
+                                                           errors.most_common(4)))
         await browser.close()
     return measured
 
@@ -333,7 +352,7 @@ def shared(directory: Path) -> Iterator[System]:
             **{f"dashboard server {n}": [server.pid] for n, (server, _) in enumerate(servers, start=1)},
             "PostgreSQL": [first_line_number(socket_folder / "data" / "postmaster.pid")],
             "nginx": [first_line_number(proxy.access_log.parent / "nginx.pid")],
-        }))
+        }), proxy.access_log.parent / "error.log")
 
 
 def levels_argument(text: str) -> tuple[tuple[int, int], ...]:
