@@ -103,7 +103,8 @@ def _demo(args: argparse.Namespace, db: Path) -> str:
     held = store.summary()["observations"]
     if held and not args.replace:
         raise CommandError(f"{db} already holds {held} observations; use --replace to rebuild it from scratch")
-    store.rebuild(build_demo, from_scratch=True)
+    # A shared store that holds nothing yet is built in place (from scratch would mean a new database file).
+    store.rebuild(build_demo, from_scratch=bool(held) or not store.shared)
     summary = store.summary()
     by_source = ", ".join(f"{n} {s}" for s, n in summary["observations_by_source"].items())
     return f"{db}: demo database built with {summary['observations']} observations ({by_source})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,7 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 SUPERUSER = "boards"
+# A store test run once on a database file and once on a shared PostgreSQL database (the ``store_location``
+# fixture of tests/conftest.py).
+on_both_back_ends = pytest.mark.parametrize("store_location", ["file", "postgres"], indirect=True)
 DATABASE = "boards"
 
 # A test cluster holds only what the test writes, so it trades crash safety for speed: nothing is synced.
@@ -59,6 +65,19 @@ def _run(command: list[str], owner: pwd.struct_passwd | None) -> None:
     result = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if result.returncode != 0:
         raise PostgresUnavailable(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr or result.stdout}")
+
+
+def create_database(server_dsn: str, name: str, *, template: str | None = None) -> str:
+    """Create database ``name`` on the server of ``server_dsn`` (as a copy of ``template`` if given, which must
+    have no connection open); returns its DSN."""
+    copy = f" TEMPLATE {template}" if template else ""
+    result = subprocess.run(
+        [str(postgres_bin_dir() / "psql"), server_dsn, "-At", "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}{copy}"],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise PostgresUnavailable(f"CREATE DATABASE {name} failed: {result.stderr}")
+    return re.sub(r"dbname=\S+", f"dbname={name}", server_dsn)
 
 
 def dsn(socket_dir: Path, database: str = DATABASE) -> str:

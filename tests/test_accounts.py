@@ -27,6 +27,7 @@ from boards.catalogue import load_catalogue
 from boards.demo import prepare_reference
 from boards.reference import load_reference
 from boards.store import Store
+from tests.postgres_server import on_both_back_ends
 
 ROOT = system_actor("tester")
 REFUSED = (
@@ -37,8 +38,8 @@ T0 = datetime(2026, 11, 22, 9, 0, 0)
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store.open(tmp_path / "accounts.duckdb")
+def store(store_location):
+    opened = Store.open(store_location)
     prepare_reference(opened, load_reference(), load_catalogue())
     add_user(opened, ROOT, username="ana", display_name="Ana Analyst", role="analyst",
              password="correct horse battery")
@@ -97,6 +98,7 @@ def test_a_failed_sign_in_is_audited_as_anonymous_with_a_safe_attempt(store, typ
         "anonymous", "sign_in_failed", "-", f"unknown user; attempted username: {kept}")
 
 
+@on_both_back_ends
 def test_failed_sign_ins_of_an_account_name_it_as_the_target(store):
     """A wrong password for Ana is done by someone anonymous to Ana's account, not by Ana."""
     with pytest.raises(SignInError):
@@ -113,7 +115,8 @@ def test_audit_trail_names_cannot_be_usernames(store, username):
         add_user(store, ROOT, username=username, display_name="X", role="viewer", password="a long enough one")
 
 
-def test_lockout_after_five_failures_survives_a_restart(tmp_path, store):
+@on_both_back_ends
+def test_lockout_after_five_failures_survives_a_restart(store):
     """Five wrong passwords lock the account for 15 minutes, even across a reopen of the file."""
     for _ in range(4):
         with pytest.raises(SignInError):
@@ -137,6 +140,7 @@ def test_lockout_after_five_failures_survives_a_restart(tmp_path, store):
     reopened.close()
 
 
+@on_both_back_ends
 def test_simultaneous_wrong_passwords_each_count_and_lock(store):
     """12 wrong passwords at once, each in its own thread: all 12 counted, and the account locked (the count
     was read, then written, so simultaneous attempts overwrote each other and never reached the threshold)."""
@@ -164,6 +168,7 @@ def test_simultaneous_wrong_passwords_each_count_and_lock(store):
         "sign_in_failed": 12, "account_locked": 1, "user_added": 2}
 
 
+@on_both_back_ends
 def test_a_right_password_read_before_a_lock_does_not_clear_it(store, monkeypatch):
     """Simultaneous guesses: one right password whose sign-in read the account before the wrong ones locked
     it is refused, and the lock stays (the sign-in cleared the lock it had not seen)."""
@@ -179,6 +184,7 @@ def test_a_right_password_read_before_a_lock_does_not_clear_it(store, monkeypatc
     assert store.audit_log()["detail"].iloc[-1] == "account locked until 09:15 UTC"
 
 
+@on_both_back_ends
 def test_lockout_threshold_is_a_setting(store):
     """With lockout_attempts 2 the second failure locks."""
     change_setting(store, ROOT, "lockout_attempts", "2")
@@ -282,6 +288,7 @@ def test_bad_new_users_are_refused(store, kwargs, message):
         add_user(store, ROOT, **request)
 
 
+@on_both_back_ends
 def test_user_changes_are_audited(store):
     """Role, areas, password and enable/disable changes each leave an audit row by who made them."""
     set_role(store, ROOT, "bea", "analyst")
@@ -306,6 +313,7 @@ def test_first_admin_once_with_generated_password(store):
     assert ensure_first_admin(store, "tester", None) is None
 
 
+@on_both_back_ends
 def test_users_listing_hides_hashes(store):
     """The users table for display has no password hash column."""
     listing = store.users()

@@ -32,6 +32,7 @@ from boards.partnerships import (
 from boards.profile import partnership_results
 from boards.reference import load_reference
 from boards.store import MIGRATIONS, AuditEntry, Store, StoreError, utc_now
+from tests.postgres_server import on_both_back_ends
 
 OPERATOR = system_actor("tester")
 CAMBRIDGESHIRE, PETERBOROUGH = "E10000003", "E06000031"
@@ -44,9 +45,9 @@ def reference():
 
 
 @pytest.fixture
-def store(tmp_path, reference):
+def store(store_location, reference):
     """A database as `boards init` leaves it: reference data and catalogue, one partnership per LA."""
-    store = Store.open(tmp_path / "partnerships.duckdb")
+    store = Store.open(store_location)
     prepare_reference(store, reference, load_catalogue())
     yield store
     store.close()
@@ -65,6 +66,7 @@ def test_as_shipped_each_la_is_its_own_partnership_and_nothing_is_edited(store):
     assert edited_history(store).empty
 
 
+@on_both_back_ends
 def test_a_merge_is_an_assign_then_a_rename_with_history_and_audit(store):
     """Peterborough joins Cambridgeshire's partnership, which is then named for both: Peterborough's own
     partnership ends, and the history says what belonged to what, from when to when."""
@@ -135,6 +137,7 @@ def test_create_takes_each_la_from_where_it_was_and_a_move_narrows_the_uploaders
     assert members_of(store, "P-BERKS-W") == [WEST_BERKSHIRE, READING]
 
 
+@on_both_back_ends
 def test_ending_a_partnership_someone_uploads_for_is_refused_until_they_are_moved(store):
     """An uploader's scope never widens or empties by itself: merging Peterborough away is refused while Pat
     uploads for it, and goes through once an administrator has chosen what Pat uploads for."""
@@ -163,6 +166,7 @@ def test_ending_a_partnership_someone_uploads_for_is_refused_until_they_are_move
     assert actor_for(store, "pat").area_codes == {CAMBRIDGESHIRE}
 
 
+@on_both_back_ends
 def test_dissolving_returns_each_la_to_a_partnership_of_its_own(store):
     create_partnership(store, OPERATOR, "P-CAMBS-PBORO", "Cambridgeshire and Peterborough", [CAMBRIDGESHIRE, PETERBOROUGH])
     dissolved = dissolve_partnership(store, OPERATOR, "P-CAMBS-PBORO")
@@ -211,6 +215,7 @@ def test_only_an_administrator_changes_partnerships(store):
         rename_partnership(store, analyst, READING, "Reading Borough")
 
 
+@on_both_back_ends
 def test_a_change_worked_out_from_a_footprint_changed_meanwhile_writes_nothing(store):
     """Two administrators at once: the second change, worked out before the first was written, is refused."""
     stale = store.partnership_members()

@@ -6,14 +6,15 @@ import pytest
 
 from boards.sessions import SIGNING_KEY_SETTING, Sessions
 from boards.store import Store
+from tests.postgres_server import on_both_back_ends
 
 T0 = datetime(2026, 11, 22, 9, 0, 0)
 IDLE = timedelta(minutes=30)
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store.open(tmp_path / "sessions.duckdb")
+def store(store_location):
+    opened = Store.open(store_location)
     yield opened
     opened.close()
 
@@ -45,6 +46,7 @@ def test_a_cookie_with_a_wrong_signature_or_an_ended_session_names_nobody(store)
     assert sessions.from_cookie(store, cookie, timeout=IDLE, now=T0) is None
 
 
+@on_both_back_ends
 def test_a_one_time_token_works_once_and_for_a_minute(store):
     sessions = Sessions()
     _, token = sessions.start(store, "ana", now=T0)
@@ -55,6 +57,7 @@ def test_a_one_time_token_works_once_and_for_a_minute(store):
     assert sessions.redeem("made-up", now=T0) is None
 
 
+@on_both_back_ends
 def test_the_signing_key_is_made_once_and_kept_in_the_database(store):
     """A restarted server (a new Sessions) with the same database signs alike: a cookie of another database's
     key names nobody."""

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from boards.store import SCHEMA_VERSION, AuditEntry, SchemaTooNewError, Store, StoreError, resolve_location
+from tests.postgres_server import on_both_back_ends
 
 
 def rows(*items):
@@ -23,8 +24,8 @@ def rows(*items):
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store.open(tmp_path / "test.duckdb")
+def store(store_location):
+    opened = Store.open(store_location)
     yield opened
     opened.close()
 
@@ -89,6 +90,7 @@ def test_not_a_database_is_refused(tmp_path):
         Store(path)
 
 
+@on_both_back_ends
 def test_load_counts_added_changed_unchanged_and_keeps_history(store):
     """A second load supersedes changed values, keeps them in history, and leaves the rest."""
     first = store.commit_load(
@@ -116,6 +118,7 @@ def test_load_counts_added_changed_unchanged_and_keeps_history(store):
     ]
 
 
+@on_both_back_ends
 def test_each_key_stays_unique_through_loads_and_rollbacks(store):
     """observations has no index to enforce its key; loads and rollbacks keep one row per key regardless."""
     for value in (15.0, 16.0, 15.0):
@@ -128,6 +131,7 @@ def test_each_key_stays_unique_through_loads_and_rollbacks(store):
     assert current[["area_code", "value"]].values.tolist() == [["A", 16.0], ["B", 9.0]]
 
 
+@on_both_back_ends
 def test_duplicate_keys_in_one_load_write_nothing(store):
     """Two rows for the same area, indicator and period are refused before anything is written."""
     with pytest.raises(ValueError, match="2 rows share a key, e.g. A / caseload / Sep 2025"):
@@ -139,6 +143,7 @@ def test_duplicate_keys_in_one_load_write_nothing(store):
     assert len(store.table("observations")) == 0
 
 
+@on_both_back_ends
 def test_failed_load_rolls_back_entirely(store):
     """A load that fails half way leaves neither a load record nor any observation."""
     bad = rows(("A", "caseload", "Sep 2025", 15.0, "reported"))
@@ -164,6 +169,7 @@ def test_db_path_precedence(monkeypatch, tmp_path):
     assert resolve_location(None).parts[-2:] == ("data", "boards.duckdb")
 
 
+@on_both_back_ends
 def test_concurrent_reads_from_threads(store):
     """Forty threads reading at once each get their own cursor and no 'connection is busy'."""
     from concurrent.futures import ThreadPoolExecutor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -60,8 +61,13 @@ def open_store(cli_db: str | None = None) -> Store:
             opened.prepared = True
             bar.empty()
     except StoreError as exc:
-        # The file by its name: where the server keeps it is the operator's business, not every visitor's.
-        message = str(exc).replace(f"{location.parent}{os.sep}", "") if isinstance(location, Path) else str(exc)
+        # The file by its name: where the server keeps it is the operator's business, not every visitor's; for
+        # a shared store, whose message names its host, that is in the server's log alone.
+        if isinstance(location, Path):
+            message = str(exc).replace(f"{location.parent}{os.sep}", "")
+        else:
+            logging.getLogger(__name__).error("%s", exc)
+            message = "Its shared database cannot be used just now; the server's log says why. Try again in a moment."
         st.error(f"**The dashboard cannot open its database.** {message}", icon=":material/error:")
         st.stop()
     st.session_state["store"] = opened.store

@@ -62,6 +62,17 @@ _UNREACHABLE = re.compile(
 )
 
 
+# PostgreSQL refusing a row: "null value in column ... violates not-null constraint", "duplicate key value
+# violates unique constraint", a check constraint.
+_PG_CONSTRAINT = re.compile(r"violates [\w-]+ constraint")
+
+
+def _libpq_words(line: str) -> str:
+    """What libpq said of a lost connection, without the statement DuckDB was running."""
+    found = _UNREACHABLE.search(line)
+    return line[found.start():] if found else line
+
+
 def _migrations(back_end: str) -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration ``boards/migrations/NNN_name.sql``, in order, for ``back_end``
     ("file" or "postgres"): a file ``NNN_name.postgres.sql`` replaces ``NNN_name.sql`` on PostgreSQL."""
@@ -328,6 +339,9 @@ class Connection:
             if self.shared and _UNREACHABLE.search(str(exc)):
                 self._invalidated = True
                 raise self._unreachable_error(exc) from exc
+            if self.shared and type(exc) is duckdb.Error and _PG_CONSTRAINT.search(str(exc)):
+                # PostgreSQL's refusal arrives as a plain error: raised as the file's would be.
+                raise duckdb.ConstraintException(self._redacted(str(exc))) from exc
             if isinstance(exc, duckdb.IOException | duckdb.TransactionException | duckdb.OutOfMemoryException):
                 raise StoreError(
                     f"The database {self.path} could not do this ({first_line(exc)}), so nothing was changed. "
@@ -349,7 +363,7 @@ class Connection:
 
     def _unreachable_error(self, exc: Exception) -> StoreError:
         return SharedStoreUnavailableError(
-            f"The shared database {self.path} is unreachable ({self._redacted(first_line(exc))}), "
+            f"The shared database {self.path} is unreachable ({_libpq_words(self._redacted(first_line(exc)))}), "
             "so nothing was changed. It is connected to again for the next request; if this persists, check that "
             "PostgreSQL is running."
         )
@@ -437,13 +451,14 @@ class Connection:
                 time.sleep(random.uniform(0, 0.02))
 
     def _roll_back(self, cur: duckdb.DuckDBPyConnection) -> None:
-        """Roll back; on a shared store whose server went away the rollback itself fails, and the connection
-        is then opened again (the server has already dropped the transaction)."""
+        """Roll back. On a shared store whose connection broke the rollback itself fails: the server has
+        dropped the transaction already, and the connection is opened again before the next use."""
         try:
             cur.rollback()
-        except duckdb.Error as exc:
-            if not (self.shared and _UNREACHABLE.search(str(exc))):
+        except duckdb.Error:
+            if not self.shared:
                 raise
+            _log.warning("rollback on %s failed; connecting again before the next use", self.path)
             self._invalidated = True
 
     def _has_lock_row(self) -> bool:

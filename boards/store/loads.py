@@ -56,14 +56,13 @@ def refuse_duplicate_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> None:
 @contextmanager
 def _staged(cur: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, source: str) -> Iterator[None]:
     """The temporary table ``staged``: each incoming observation, whether it is new and whether it
-    changes the current one; dropped at the end."""
+    changes the current one; dropped at the end. After a failure it is left to go with its cursor (a failed
+    transaction on PostgreSQL accepts no statement but a rollback, which drops it if made inside)."""
     cur.register("incoming", incoming)
     cur.execute(f"CREATE TEMP TABLE staged AS {statement('load_stage_observations')}", {"source": source})
     cur.unregister("incoming")
-    try:
-        yield
-    finally:
-        cur.execute("DROP TABLE staged")
+    yield
+    cur.execute("DROP TABLE staged")
 
 
 def _write_benchmarks(cur: duckdb.DuckDBPyConnection, benchmarks: pd.DataFrame, load_id: int) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from boards.store import SharedLocation
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -79,9 +81,11 @@ def is_healthy(url: str) -> bool:
 
 
 @contextmanager
-def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """``streamlit run server.py`` on ``db`` and a free port, healthy: its process and URL. Stopped at the end by
-    its own process id, unless the test has stopped it already; its output is added to ``log_path``."""
+def server_process(db: Path | SharedLocation, log_path: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``streamlit run server.py`` on ``db`` (a file, or a shared store) and a free port, healthy: its process
+    and URL. Stopped at the end by its own process id, unless the test has stopped it already; its output is
+    added to ``log_path``."""
+    setting = f"postgres:{db.dsn}" if isinstance(db, SharedLocation) else str(db)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log_path.open("a") as log:
@@ -89,7 +93,7 @@ def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen,
             [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "BOARDS_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**os.environ, "BOARDS_DB": setting}, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -111,7 +115,7 @@ def server_process(db: Path, log_path: Path) -> Iterator[tuple[subprocess.Popen,
 
 
 @contextmanager
-def running_server(db: Path, log_path: Path) -> Iterator[str]:
+def running_server(db: Path | SharedLocation, log_path: Path) -> Iterator[str]:
     """``server_process``'s URL alone."""
     with server_process(db, log_path) as (_, url):
         yield url

@@ -1,17 +1,21 @@
-"""deploy/nginx.conf, run as it is (only its ports and paths changed), in front of two real dashboard servers,
-driven by Chromium over HTTPS on loopback: pages render through it (the WebSocket passes), a browser stays on
-one server from its first request (read from nginx's own access log, which names the server of every
-request), so a sign-in survives reloads; new browsers are spread over both servers; the upload limit and the
-redirect to HTTPS are the file's.
+"""deploy/nginx.conf, run as it is (only its ports and paths changed), in front of two real dashboard servers on
+ONE shared store (a PostgreSQL the test starts), driven by Chromium over HTTPS on loopback: pages render through
+it (the WebSocket passes), a browser stays on one server from its first request (read from nginx's own access
+log, which names the server of every request), so a sign-in survives reloads; new browsers are spread over both
+servers; an upload through one server, a sign-in on the other and a `boards import` at the same moment all
+land, every load and audit row accounted for, and the upload shows on the other server; the upload limit and
+the redirect to HTTPS are the file's.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import shutil
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -21,8 +25,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
+
+from boards.maintenance import check_database
+from boards.store import Store
+from tests.postgres_server import postgres_server
 
 from .conftest import (
     ADMIN_PASSWORD,
@@ -37,11 +46,15 @@ from .conftest import (
     wait_for_app,
 )
 from .test_accessibility_browser import blocking_violations
+from .test_upload_browser import choose_file
 
 pytestmark = pytest.mark.browser
 
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 STARTUP_TIMEOUT_S = 10
+COMMAND_TIMEOUT_S = 180
+UPLOADS = ROOT / "tests" / "data" / "upload_page"
+DEMO_LOADS, DEMO_OBSERVATIONS = 9, 51_541
 # One line of the file's boards_upstream log format.
 LOG_LINE = re.compile(r'^\S+ \[[^\]]+\] "(?P<request>[^"]*)" (?P<status>\d{3}) \d+ '
                       r"route=(?P<route>\S+) upstream=(?P<upstream>\S+) rt=\S+$")
@@ -72,7 +85,7 @@ class Proxy:
         lines = self.access_log.read_text().splitlines()
         parsed = [LOG_LINE.match(line) for line in lines]
         unexpected = [line for line, match in zip(lines, parsed) if not match]
-        assert unexpected == [], "access log lines not of one request on one server"
+        assert unexpected == [], f"access log lines not of one request on one server: {unexpected[:5]}"
         return [m.groupdict() for m in parsed]
 
     def upstreams_of(self, route: str) -> list[str]:
@@ -160,16 +173,33 @@ def answers(url: str) -> bool:
     return True
 
 
+def boards_command(*args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run([sys.executable, "-m", "boards", *args], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}, timeout=COMMAND_TIMEOUT_S)
+    assert result.returncode == 0, f"boards {args[0]} exited {result.returncode}: {result.stderr.strip()}"
+    return result.stdout
+
+
 @pytest.fixture(scope="module")
-def proxy(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    """Two dashboard servers, each on its own copy of the demo database, behind deploy/nginx.conf."""
+def shared_store() -> Iterator[str]:
+    """``postgres:<DSN>`` of a PostgreSQL of the test's own holding the demo data, as a first start builds it."""
+    with postgres_server() as dsn:
+        location = f"postgres:{dsn}"
+        subprocess.run([sys.executable, "-c", "import sys; from boards.database import open_database; "
+                        "open_database(sys.argv[1]).close()", location], cwd=ROOT, check=True,
+                       timeout=COMMAND_TIMEOUT_S)
+        yield location
+
+
+@pytest.fixture(scope="module")
+def proxy(shared_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """Two dashboard servers on the one shared store behind deploy/nginx.conf; the administrator is added by
+    the command line while both run."""
     folder = tmp_path_factory.mktemp("proxy")
     with ExitStack() as stack:
-        urls = []
-        for name in ("a", "b"):
-            db = folder / f"{name}.duckdb"
-            shutil.copy(demo_db, db)
-            urls.append(stack.enter_context(running_server(db, folder / f"{name}.log")))
+        urls = [stack.enter_context(running_server(shared_store, folder / f"{name}.log")) for name in ("a", "b")]
+        boards_command("users", "add", ADMIN_USERNAME, "--role", "admin", "--password-env", "BOARDS_TEST_PASSWORD",
+                       "--db", shared_store, env={"BOARDS_TEST_PASSWORD": ADMIN_PASSWORD})
         yield stack.enter_context(nginx_proxy((urls[0], urls[1])))
 
 
@@ -213,9 +243,10 @@ def test_a_browser_stays_on_one_server_from_its_first_request_so_a_sign_in_survi
     assert requests[0]["upstream"] in proxy.upstreams
 
 
-def test_new_browsers_are_spread_over_both_servers_and_each_serves_the_pages(browser: Browser, proxy: Proxy) -> None:
-    """New browsers are given random keys; within 20 of them both servers are used (each key picks one of two
-    servers about evenly, so missing one twenty times has a chance of about 1 in a million)."""
+def browsers_on_each_server(browser: Browser, proxy: Proxy) -> dict[str, BrowserContext]:
+    """A new browser context on each server, in the order of ``proxy.upstreams``. New browsers are given random
+    keys, each of which picks one of the two servers about evenly: missing one server twenty times in a row has a
+    chance of about 1 in a million."""
     by_upstream: dict[str, BrowserContext] = {}
     for _ in range(20):
         context = new_context(browser)
@@ -228,7 +259,19 @@ def test_new_browsers_are_spread_over_both_servers_and_each_serves_the_pages(bro
         if len(by_upstream) == 2:
             break
     assert sorted(by_upstream) == sorted(proxy.upstreams)
-    for upstream, context in by_upstream.items():
+    return {upstream: by_upstream[upstream] for upstream in proxy.upstreams}
+
+
+def audit_trail(location: str) -> pd.DataFrame:
+    store = Store.open(location)
+    try:
+        return store.audit_log()
+    finally:
+        store.close()
+
+
+def test_new_browsers_are_spread_over_both_servers_and_each_serves_the_pages(browser: Browser, proxy: Proxy) -> None:
+    for upstream, context in browsers_on_each_server(browser, proxy).items():
         page = context.new_page()
         page.goto(f"{proxy.https_url}/about")
         wait_for_app(page)
@@ -236,6 +279,77 @@ def test_new_browsers_are_spread_over_both_servers_and_each_serves_the_pages(bro
         route = route_of(context)
         context.close()
         assert set(proxy.upstreams_of(route)) == {upstream}
+
+
+def test_an_upload_on_one_server_a_sign_in_on_the_other_and_an_import_from_the_command_line_at_once(
+        browser: Browser, proxy: Proxy, shared_store: str) -> None:
+    """Three writers on the shared store at one moment: every load and audit row is there once, in order, and the
+    upload made through server A shows on server B at its next page run."""
+    audit_rows_before = len(audit_trail(shared_store))
+    on_a, on_b = (context.new_page() for context in browsers_on_each_server(browser, proxy).values())
+    sign_in(on_a, proxy.https_url, ADMIN_USERNAME, ADMIN_PASSWORD)
+    on_a.get_by_role("link", name="Upload").click()
+    on_a.get_by_role("heading", name="Upload a quarterly return").wait_for()
+    wait_for_app(on_a)
+    choose_file(on_a, UPLOADS / "barnsley_valid.csv")
+    expect(on_a.get_by_text("What this upload will do")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    wait_for_app(on_a)
+    # Server B's overview before: its demo notice names no uploaded return (and its cache holds this data).
+    on_b.goto(proxy.https_url)
+    wait_for_app(on_b)
+    expect(on_b.get_by_text("Demonstration data.")).to_be_visible()
+    expect(on_b.get_by_text("Real returns uploaded by partnerships")).to_have_count(0)
+    on_b.goto(f"{proxy.https_url}/account")
+    wait_for_app(on_b)
+    on_b.get_by_label("Username").fill(ADMIN_USERNAME)
+    on_b.get_by_role("textbox", name="Password").fill(ADMIN_PASSWORD)
+
+    started = time.monotonic()
+    command = subprocess.Popen([sys.executable, "-m", "boards", "import", str(UPLOADS / "hartlepool_valid.csv"),
+                                "--db", shared_store], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    on_a.get_by_role("button", name="Confirm: import 3 figures").click()
+    on_b.keyboard.press("Enter")
+    expect(on_a.get_by_text(re.compile(r"^Imported as load \d+\.$"))).to_be_visible(timeout=APP_TIMEOUT_MS)
+    expect(on_b.get_by_role("button", name="Sign out")).to_be_visible(timeout=APP_TIMEOUT_MS)
+    output, _ = command.communicate(timeout=COMMAND_TIMEOUT_S)
+    assert command.returncode == 0, output
+    print(f"upload, sign-in and command-line import done {time.monotonic() - started:.1f} s after they began")
+
+    # Server B's overview at its next page run: the returns uploaded through server A (Barnsley) and the command
+    # line (Hartlepool) replace invented figures.
+    on_b.goto(proxy.https_url)
+    wait_for_app(on_b)
+    screenshot(on_b, "proxy_shared_store_overview_on_b")
+    expect(on_b.get_by_text("Real returns uploaded by partnerships replace invented ones where they were sent: "
+                            "Police attendance (from 2 partnerships), Health attendance (from 2 partnerships).")
+           ).to_be_visible()
+
+    store = Store.open(shared_store)
+    try:
+        loads, audit, summary, report = store.loads(), store.audit_log(), store.summary(), check_database(store)
+    finally:
+        store.close()
+    new_loads = loads.iloc[DEMO_LOADS:].sort_values("file_name")
+    print(new_loads[["load_id", "file_name", "loaded_by", "rows_added", "rows_changed", "rows_unchanged"]])
+    print(audit.tail(8)[["audit_id", "actor", "action", "target"]])
+    assert loads["load_id"].tolist() == list(range(1, DEMO_LOADS + 3))  # no load lost, none doubled
+    assert new_loads[["file_name", "rows_added", "rows_changed", "rows_unchanged"]].values.tolist() == [
+        ["barnsley_valid.csv", 2, 1, 0], ["hartlepool_valid.csv", 2, 0, 0]]
+    assert summary["observations"] == DEMO_OBSERVATIONS + 4
+    assert audit["audit_id"].tolist() == list(range(1, len(audit) + 1))  # the trail has no gap
+    # Each import audited once, by whoever made it, naming its load; each sign-in too.
+    imports = audit[audit["action"] == "data_imported"].tail(2).sort_values("target")
+    assert [(actor, target, detail.split(" (")[0]) for actor, target, detail in
+            imports[["actor", "target", "detail"]].itertuples(index=False)] == [
+        (actor, f"load {load_id}", file_name) for actor, load_id, file_name in
+        new_loads[["loaded_by", "load_id", "file_name"]].sort_values("load_id").itertuples(index=False)]
+    assert sorted(new_loads["loaded_by"]) == sorted([ADMIN_USERNAME, f"system:{getpass.getuser()}"])
+    # This test's own rows: two sign-ins (A, then B) and the two imports, nothing else.
+    assert sorted(audit.iloc[audit_rows_before:][["actor", "action"]].itertuples(index=False, name=None)) == sorted(
+        [(ADMIN_USERNAME, "sign_in")] * 2 + [(ADMIN_USERNAME, "data_imported"),
+                                             (f"system:{getpass.getuser()}", "data_imported")])
+    assert report.problems == []
 
 
 def test_the_overview_has_no_serious_accessibility_violation_through_the_proxy(browser: Browser, proxy: Proxy) -> None:
