@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from boards.cli import EXIT_IN_USE
+from boards.cli import EXIT_IN_USE, EXIT_UNREACHABLE
 from boards.imports.commands import EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE
 
 EXIT_STATUS_DOC = Path(__file__).resolve().parents[1] / "docs" / "exit-status.md"
@@ -265,8 +265,8 @@ def test_docs_list_every_exit_status_the_command_sets():
     """docs/exit-status.md has one row per status: success, the statuses of boards/cli.py and of `boards import`,
     and argparse's 2 for a command line it cannot parse."""
     rows = re.findall(r"^\| (\d+) \|", EXIT_STATUS_DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    set_by_the_code = {0, EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_IN_USE, 2}
-    assert [int(row) for row in rows] == sorted(set_by_the_code) == [0, 1, 2, 3]
+    set_by_the_code = {0, EXIT_ERROR, EXIT_REJECTED, EXIT_UNUSABLE, EXIT_IN_USE, EXIT_UNREACHABLE, 2}
+    assert [int(row) for row in rows] == sorted(set_by_the_code) == [0, 1, 2, 3, 4]
     assert boards("info", "--no-such-option").returncode == 2
 
 

@@ -253,3 +253,25 @@ def test_the_dashboard_on_an_unreachable_shared_store_says_so_without_its_host(m
     )
     assert "The shared database (database boards on 127.0.0.1) cannot be reached: Connection refused." in caplog.text
     assert "hunter2" not in caplog.text
+
+
+def test_servers_starting_on_an_empty_shared_store_build_the_demo_once(shared_location, monkeypatch):
+    """The first to claim the build builds; another waits for its figures, and says who is building when they
+    do not come."""
+    from boards import database
+
+    one, other = Store.open(shared_location), Store(shared_location)
+    try:
+        assert database._builds_the_demo_here(one, None) is True
+        claim = one.settings()[database.DEMO_BUILD_SETTING]
+        monkeypatch.setattr(database, "DEMO_BUILD_WAIT_SECONDS", 0)
+        with pytest.raises(Exception, match=(
+            rf"^The shared store {re.escape(str(shared_location))} is still empty: {re.escape(claim)} began building the "
+            r"demo database and has not finished\. If it stopped, empty the database \(DROP SCHEMA main CASCADE\)"
+        )):
+            database._builds_the_demo_here(other, None)
+        one.commit_load(figures("E06000001", 1.0), source="demo", loaded_by="t", file_name="demo.csv")
+        assert database._builds_the_demo_here(other, None) is False
+    finally:
+        other.close()
+        one.close()
