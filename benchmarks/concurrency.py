@@ -353,8 +353,9 @@ def shared(directory: Path) -> Iterator[System]:
         # The test's nginx allows 256 connections, which 30 browsers over HTTP/1.1 (up to six each, plus the
         # WebSocket, each with its upstream connection) exceed: raised, and nginx told to reload its files.
         main_file = proxy.access_log.parent / "nginx.conf"
-        main_file.write_text(main_file.read_text().replace("worker_connections 256;",
-                                                           f"worker_connections {NGINX_CONNECTIONS};"))
+        main_text = main_file.read_text()
+        assert main_text.count("worker_connections 256;") == 1, "the reverse-proxy test's nginx.conf has changed"
+        main_file.write_text(main_text.replace("worker_connections 256;", f"worker_connections {NGINX_CONNECTIONS};"))
         os.kill(nginx, signal.SIGHUP)
         time.sleep(2)  # the new workers start; the old ones finish what they hold
         socket_folder = Path(dsn.split("host=")[1].split()[0])
