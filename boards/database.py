@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import threading
 import time
@@ -34,7 +35,8 @@ def open_database(
 def _builds_the_demo_here(store: Store, progress: Progress | None) -> bool:
     """Whether this process builds the demo into an empty shared store: the first to claim it does; the
     others wait until its figures are there (several servers may start at once on one new database)."""
-    claim = f"{socket.gethostname()} process {os.getpid()} at {utc_now():%Y-%m-%d %H:%M:%S} UTC"
+    # The random part tells two claims apart that the same process makes within one second.
+    claim = f"{socket.gethostname()} process {os.getpid()} at {utc_now():%Y-%m-%d %H:%M:%S} UTC ({secrets.token_hex(4)})"
     holder = store.setting_or_first(DEMO_BUILD_SETTING, claim)
     if holder == claim:
         return True

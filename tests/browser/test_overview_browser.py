@@ -94,7 +94,8 @@ def test_the_views_can_be_chosen_with_the_keyboard_alone(page: Page, app_url: st
     page.wait_for_url(re.compile(r"view=Verdicts\+by\+indicator"), timeout=30_000)
     expect(page.get_by_role("heading", name="Each partnership's verdicts, indicator by indicator")).to_be_visible(
         timeout=30_000)
-    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1)
+    # The matrix is drawn after its heading: on a busy machine, seconds later.
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1, timeout=30_000)
 
 
 @pytest.mark.parametrize(
