@@ -275,3 +275,19 @@ def test_servers_starting_on_an_empty_shared_store_build_the_demo_once(shared_lo
     finally:
         other.close()
         one.close()
+
+
+def test_the_shared_schema_has_the_files_tables_columns_and_types(shared_location, tmp_path):
+    """The PostgreSQL forms of migrations 001, 002 and 006 leave out only the sequences: once migrated, both back
+    ends hold the same tables with the same columns and types (as DuckDB reads them)."""
+    columns = ("SELECT table_name, column_name, data_type FROM information_schema.columns "
+               "WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY ALL")
+    file_store, shared = Store(tmp_path / "file.duckdb"), Store.open(shared_location)
+    try:
+        file_store.migrate()
+        on_file, on_shared = file_store._frame(columns), shared._frame(columns)
+    finally:
+        file_store.close()
+    assert len(on_file) == 174
+    assert on_file["table_name"].nunique() == 26
+    pd.testing.assert_frame_equal(on_shared, on_file)
